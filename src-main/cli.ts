@@ -1,0 +1,216 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { createDispatcher } from '../src-shared/contract/dispatch.ts';
+import { StudioError, type StudioErrorCode } from '../src-shared/contract/StudioError.ts';
+import type { ImportReport } from '../src-shared/model/ImportReport.ts';
+import type { ProjectInfo } from '../src-shared/model/ProjectInfo.ts';
+import { fsddPattern } from '../src-shared/model/fileNamePattern.ts';
+import { startServeHost } from './host/startServeHost.ts';
+import { appVersion } from './services/appVersion.ts';
+import { studioHome } from './services/appPaths.ts';
+import { createServices } from './services/createServices.ts';
+
+/** Exit codes scripts can rely on. */
+const EXIT = { ok: 0, failure: 1, usage: 2, notFound: 3, incompatible: 4, cancelled: 130 } as const;
+const exitCodeFor: Partial<Record<StudioErrorCode, number>> = {
+  invalid_input: EXIT.usage,
+  unknown_channel: EXIT.usage,
+  not_found: EXIT.notFound,
+  not_a_project: EXIT.notFound,
+  no_project: EXIT.notFound,
+  project_exists: EXIT.usage,
+  project_too_new: EXIT.incompatible,
+  project_corrupt: EXIT.incompatible,
+  cancelled: EXIT.cancelled,
+};
+
+const outDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'out');
+const studio = createServices({ home: studioHome() });
+const { project, system } = studio.services;
+
+const program = new Command('kws-studio')
+  .description('KWS Studio: curate, train, sweep, compare and export keyword-spotting models, offline.')
+  .version(appVersion)
+  .showHelpAfterError()
+  .addHelpText(
+    'after',
+    `\nExit codes: 0 ok, 1 failure, 2 bad usage or input, 3 not found / not a project, 4 project from a newer studio or damaged, 130 cancelled.`,
+  );
+
+program
+  .command('doctor')
+  .description('Check this installation: TensorFlow backend, SQLite, Electron. Prints one key=value line per fact.')
+  .option('--json', 'print the facts as JSON')
+  .action(async (options: { json?: boolean }) => {
+    const { facts } = await system.diagnostics();
+    if (options.json) console.log(JSON.stringify({ facts }, null, 2));
+    else {
+      for (const fact of facts) console.log(`${fact.key}=${fact.value}`);
+      for (const fact of facts.filter((item) => item.advice)) {
+        console.error(`${fact.status === 'error' ? 'ERROR' : 'note'}: ${fact.key}: ${fact.advice}`);
+      }
+    }
+    if (facts.some((fact) => fact.status === 'error')) process.exitCode = EXIT.failure;
+  });
+
+program
+  .command('demo')
+  .description('Create the demo project: ten keywords synthesized offline, unknown words and background noise.')
+  .option('--out <dir>', 'where to create it (default: the studio\'s demo folder)')
+  .option('--seed <n>', 'random seed; the same seed gives the same bytes', parseInteger, 1)
+  .option('--clips-per-word <n>', 'clips per keyword', parseInteger, 60)
+  .option('--json', 'print the project as JSON')
+  .action(async (options: { out?: string; seed: number; clipsPerWord: number; json?: boolean }) => {
+    const unsubscribe = project.onDidProgress((progress) => {
+      if (!options.json && progress.state === 'running' && progress.total > 0) {
+        process.stderr.write(`\r${progressBar(progress.done / progress.total)} ${progress.message.slice(0, 50).padEnd(50)}`);
+      }
+    });
+    const info = await project.createDemo({ path: options.out, seed: options.seed, clipsPerWord: options.clipsPerWord });
+    unsubscribe();
+    if (!options.json) process.stderr.write('\n');
+    printProject(info, options.json);
+  });
+
+program
+  .command('serve')
+  .description('Serve the studio to a browser on 127.0.0.1 (a new secret token every launch).')
+  .option('--project <dir>', 'open this project')
+  .option('--demo', 'open the demo project, creating it first if needed')
+  .option('--port <n>', 'port (default: a free one)', parseInteger, 0)
+  .action(async (options: { project?: string; demo?: boolean; port: number }) => {
+    const staticDir = path.join(outDir, 'renderer');
+    if (!fs.existsSync(path.join(staticDir, 'index.html'))) {
+      throw new StudioError('not_found', `The user interface is not built (${staticDir}). Run: npm run build`);
+    }
+    if (options.project) await project.open({ path: options.project });
+    else if (options.demo) {
+      console.log('Opening the demo project (created on first use, about a minute)…');
+      await project.createDemo({});
+    }
+    const host = await startServeHost({ dispatcher: createDispatcher(studio.services), staticDir, port: options.port });
+    console.log(`KWS Studio is running. Open this URL in a browser (it carries this launch's secret token):\n\n  ${host.url}\n`);
+    console.log('Press Ctrl+C to stop.');
+    const stop = async () => {
+      await host.close();
+      studio.dispose();
+      process.exit(EXIT.ok);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    await new Promise(() => undefined);
+  });
+
+const projectCommand = program.command('project').description('Create, open and inspect projects.');
+projectCommand
+  .command('create <dir>')
+  .description('Create an empty project in a new or empty folder.')
+  .option('--name <name>', 'display name (default: the folder name)')
+  .option('--json', 'print the project as JSON')
+  .action(async (dir: string, options: { name?: string; json?: boolean }) => {
+    printProject(await project.create({ path: dir, name: options.name }), options.json);
+  });
+projectCommand
+  .command('open <dir>')
+  .description('Open a project (applying pending migrations) and add it to the recent list.')
+  .option('--json', 'print the project as JSON')
+  .action(async (dir: string, options: { json?: boolean }) => {
+    printProject(await project.open({ path: dir }), options.json);
+  });
+projectCommand
+  .command('info <dir>')
+  .description('Show a project\'s facts: clips, labels, schema version.')
+  .option('--json', 'print the project as JSON')
+  .action(async (dir: string, options: { json?: boolean }) => {
+    printProject(await project.open({ path: dir }), options.json);
+  });
+projectCommand
+  .command('recent')
+  .description('List recently opened projects.')
+  .option('--json', 'print as JSON')
+  .action(async (options: { json?: boolean }) => {
+    const recents = await project.recent();
+    if (options.json) console.log(JSON.stringify(recents, null, 2));
+    else for (const item of recents) console.log(`${item.exists ? ' ' : '!'} ${item.name}\t${item.path}\t${item.openedAt}`);
+  });
+
+program
+  .command('import <path>')
+  .description('Import a folder of WAV files: one folder per label (Speech Commands layout) or a flat folder with a file-name pattern.')
+  .requiredOption('--project <dir>', 'the project to import into')
+  .addOption(new Option('--pattern <pattern>', `file-name pattern, e.g. "${fsddPattern}" (fields: {label} {speaker} {take}, * for anything)`))
+  .option('--json', 'print the import report as JSON')
+  .action(async (source: string, options: { project: string; pattern?: string; json?: boolean }) => {
+    await project.open({ path: options.project });
+    const unsubscribe = project.onDidProgress((progress) => {
+      if (!options.json && progress.state === 'running' && progress.total > 0) {
+        process.stderr.write(`\r${progressBar(progress.done / progress.total)} ${progress.done}/${progress.total}`);
+      }
+    });
+    const report = await project.importFolder({ path: source, pattern: options.pattern });
+    unsubscribe();
+    printImportReport(report, options.json);
+  });
+
+function printProject(info: ProjectInfo, json?: boolean): void {
+  if (json) {
+    console.log(JSON.stringify(info, null, 2));
+    return;
+  }
+  console.log(`name=${info.name}`);
+  console.log(`path=${info.path}`);
+  console.log(`clips=${info.clipCount}`);
+  console.log(`labels=${info.labelCount}`);
+  console.log(`noise_files=${info.noiseCount}`);
+  console.log(`sample_rate=${info.sampleRate}`);
+  console.log(`schema_version=${info.schemaVersion}`);
+}
+
+function printImportReport(report: ImportReport, json?: boolean): void {
+  if (json) {
+    console.log(JSON.stringify(report, null, 2));
+    return;
+  }
+  process.stderr.write('\n');
+  console.log(`imported=${report.imported}`);
+  console.log(`duplicates=${report.duplicates}`);
+  console.log(`noise_files=${report.noise}`);
+  console.log(`rejected=${report.rejected.length}`);
+  const shown = 20;
+  for (const item of report.rejected.slice(0, shown)) console.log(`  rejected: ${item.path}: ${item.reason}`);
+  if (report.rejected.length > shown) console.log(`  … and ${report.rejected.length - shown} more (use --json for the full report)`);
+  console.log(`labels=${report.labels.join(',')}`);
+  console.log(`seconds=${report.seconds.toFixed(1)}`);
+}
+
+function progressBar(fraction: number): string {
+  const width = 24;
+  const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%`;
+}
+
+function parseInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed)) throw new CommanderError(EXIT.usage, 'kws-studio.invalidNumber', `"${value}" is not a whole number`);
+  return parsed;
+}
+
+program.exitOverride();
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version end here with code 0; usage mistakes with 2.
+    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else if (error instanceof StudioError) {
+    console.error(`kws-studio: ${error.message}`);
+    process.exitCode = exitCodeFor[error.code] ?? EXIT.failure;
+  } else {
+    console.error(`kws-studio: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = EXIT.failure;
+  }
+} finally {
+  studio.dispose();
+}

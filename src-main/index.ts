@@ -1,0 +1,24 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, ipcMain } from 'electron';
+import { createDispatcher } from '../src-shared/contract/dispatch.ts';
+import { registerIpcHost, type IpcMainLike } from './host/registerIpcHost.ts';
+import { createMainWindow } from './platform/createMainWindow.ts';
+import { createServices } from './services/createServices.ts';
+
+/** Electron composition root: build the services, serve them over IPC, open the window. */
+const outDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const home = process.env.KWS_STUDIO_HOME ?? app.getPath('userData');
+
+app.enableSandbox();
+void app.whenReady().then(async () => {
+  const studio = createServices({ home });
+  registerIpcHost(ipcMain as unknown as IpcMainLike, createDispatcher(studio.services));
+  const startProject = process.env.KWS_STUDIO_PROJECT;
+  if (startProject) await studio.services.project.open({ path: startProject }).catch(() => undefined);
+  createMainWindow(outDir);
+  app.on('window-all-closed', () => {
+    studio.dispose();
+    app.quit();
+  });
+});

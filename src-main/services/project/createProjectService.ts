@@ -1,0 +1,176 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ProjectService } from '../../../src-shared/contract/ProjectService.ts';
+import { StudioError } from '../../../src-shared/contract/StudioError.ts';
+import { Emitter } from '../../../src-shared/contract/events.ts';
+import type { ProjectInfo } from '../../../src-shared/model/ProjectInfo.ts';
+import type { TaskProgress } from '../../../src-shared/model/TaskProgress.ts';
+import { openProjectDatabase } from '../../store/openProjectDatabase.ts';
+import { RecentProjects } from '../../store/recentProjects.ts';
+import { appVersion } from '../appVersion.ts';
+import { defaultDemoProjectPath } from '../appPaths.ts';
+import { importFolder } from './importFolder.ts';
+import { readProjectInfo, type OpenProject, type ProjectSession } from './OpenProject.ts';
+import { projectLayout } from './projectLayout.ts';
+
+export interface ProjectServiceOptions {
+  session: ProjectSession;
+  home: string;
+}
+
+/** Creating, opening and importing into projects, for every transport and the CLI. */
+export function createProjectService({ session, home }: ProjectServiceOptions): ProjectService {
+  const recents = new RecentProjects(home);
+  const changed = new Emitter<ProjectInfo | null>();
+  const progress = new Emitter<TaskProgress>();
+  let taskCounter = 0;
+
+  const activate = (project: OpenProject): ProjectInfo => {
+    session.current?.db.close();
+    session.current = project;
+    const info = readProjectInfo(project);
+    recents.remember(info.path, info.name);
+    changed.fire(info);
+    return info;
+  };
+
+  const task = (title: string) => {
+    const taskId = `task-${++taskCounter}`;
+    const report = (state: TaskProgress['state'], done: number, total: number, message: string) =>
+      progress.fire({ taskId, title, state, done, total, message });
+    return { report };
+  };
+
+  const service: ProjectService = {
+    async create({ path: target, name }) {
+      return activate(createProject(path.resolve(target), name));
+    },
+
+    async open({ path: target }) {
+      return activate(openProject(path.resolve(target)));
+    },
+
+    async close() {
+      session.current?.db.close();
+      session.current = null;
+      changed.fire(null);
+    },
+
+    async current() {
+      return session.current ? readProjectInfo(session.current) : null;
+    },
+
+    async recent() {
+      return recents.list();
+    },
+
+    async createDemo({ path: requested, seed = 1, clipsPerWord }) {
+      const target = path.resolve(requested ?? defaultDemoProjectPath(home));
+      // The default demo is made once and reopened after that; an explicit path must be new.
+      if (!requested && fs.existsSync(path.join(target, 'project.sqlite'))) return service.open({ path: target });
+      assertCanCreate(target);
+      const { report } = task('Creating the demo project');
+      const { generateDemoDataset } = await import('../demo/generateDemoDataset.ts');
+      const source = fs.mkdtempSync(path.join(os.tmpdir(), 'kws-demo-'));
+      fs.rmSync(source, { recursive: true });
+      try {
+        report('running', 0, 1, 'Synthesizing speech…');
+        await generateDemoDataset({
+          outDir: source,
+          seed,
+          clipsPerWord,
+          onProgress: (done, total, message) => report('running', done, total * 2, message),
+        });
+        const project = createProject(target, 'Demo: ten keywords');
+        try {
+          const result = await importFolder(project, source, {
+            onProgress: (done, total, file) => report('running', total + done, total * 2, `Importing ${file}`),
+          });
+          if (result.rejected.length > 0) {
+            throw new StudioError('internal', `Demo import rejected ${result.rejected.length} files: ${result.rejected[0]!.reason}`);
+          }
+        } catch (error) {
+          project.db.close();
+          fs.rmSync(target, { recursive: true, force: true });
+          throw error;
+        }
+        report('done', 1, 1, 'Demo project ready');
+        return activate(project);
+      } catch (error) {
+        report('failed', 0, 1, error instanceof Error ? error.message : String(error));
+        throw error;
+      } finally {
+        fs.rmSync(source, { recursive: true, force: true });
+      }
+    },
+
+    async importFolder({ path: source, pattern }) {
+      const project = session.require();
+      const { report } = task(`Importing ${path.basename(source)}`);
+      try {
+        const result = await importFolder(project, source, {
+          pattern,
+          onProgress: (done, total, file) => report('running', done, total, file),
+        });
+        report('done', 1, 1, `${result.imported} imported, ${result.duplicates} duplicates, ${result.rejected.length} rejected`);
+        changed.fire(readProjectInfo(project));
+        return result;
+      } catch (error) {
+        report('failed', 0, 1, error instanceof Error ? error.message : String(error));
+        throw error;
+      }
+    },
+
+    onDidChangeProject: changed.event,
+    onDidProgress: progress.event,
+  };
+  return service;
+}
+
+function assertCanCreate(target: string): void {
+  if (fs.existsSync(path.join(target, 'project.sqlite'))) {
+    throw new StudioError('project_exists', `${target} already holds a project; open it instead.`);
+  }
+  if (fs.existsSync(target) && fs.readdirSync(target).length > 0) {
+    throw new StudioError('project_exists', `${target} is not empty; choose a new or empty folder for the project.`);
+  }
+}
+
+export function createProject(target: string, name?: string): OpenProject {
+  assertCanCreate(target);
+  const layout = projectLayout(target);
+  try {
+    for (const dir of [layout.root, layout.audio, layout.derived, layout.featureCache, layout.runs]) {
+      fs.mkdirSync(dir, { recursive: true });
+    }
+  } catch (error) {
+    throw new StudioError('io_error', `Cannot create the project folder ${target}: ${(error as Error).message}`);
+  }
+  const db = openProjectDatabase(layout.database, { create: true });
+  db.prepare('INSERT INTO project (id, name, created_at, created_by_version) VALUES (1, ?, ?, ?)').run(
+    name ?? path.basename(target),
+    new Date().toISOString(),
+    appVersion,
+  );
+  return { layout, db };
+}
+
+export function openProject(target: string): OpenProject {
+  const layout = projectLayout(target);
+  if (!fs.existsSync(layout.database)) {
+    throw new StudioError(
+      'not_a_project',
+      `${target} is not a KWS Studio project (no project.sqlite). Create one with: kws-studio project create ${target}`,
+    );
+  }
+  const db = openProjectDatabase(layout.database);
+  const project = { layout, db };
+  try {
+    readProjectInfo(project);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return project;
+}

@@ -1,0 +1,20 @@
+import path from 'node:path';
+
+/** The folders of a project, as the design lays them out. */
+export function projectLayout(root: string) {
+  return {
+    root,
+    database: path.join(root, 'project.sqlite'),
+    audio: path.join(root, 'audio'),
+    derived: path.join(root, 'derived'),
+    featureCache: path.join(root, 'cache', 'features'),
+    runs: path.join(root, 'runs'),
+  };
+}
+
+export type ProjectLayout = ReturnType<typeof projectLayout>;
+
+/** Content-addressed location of an imported file: audio/ab/abcdef….wav */
+export function audioPath(layout: ProjectLayout, hash: string, ext: string): string {
+  return path.join(layout.audio, hash.slice(0, 2), `${hash}.${ext}`);
+}

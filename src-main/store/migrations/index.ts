@@ -1,0 +1,10 @@
+import m001 from './m001_initial.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Applied in order on open; append only, never edit a released one. */
+export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', sql: m001 }];

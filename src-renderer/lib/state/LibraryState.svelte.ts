@@ -1,0 +1,81 @@
+import type { ServiceTable } from '../../../src-shared/contract/ServiceTable.ts';
+import type { ClipRow, LabelCount } from '../../../src-shared/model/Clip.ts';
+import type { ToastState } from './ToastState.svelte.ts';
+
+const PAGE_SIZE = 100;
+
+/** The library's view of the project: label counts, the filtered clip page, the selected clip. */
+export class LibraryState {
+  labels = $state<LabelCount[]>([]);
+  rows = $state<ClipRow[]>([]);
+  total = $state(0);
+  offset = $state(0);
+  labelFilter = $state<string | undefined>(undefined);
+  search = $state('');
+  selected = $state<ClipRow | null>(null);
+  loading = $state(false);
+  readonly pageSize = PAGE_SIZE;
+
+  pageCount = $derived(Math.max(1, Math.ceil(this.total / PAGE_SIZE)));
+  page = $derived(Math.floor(this.offset / PAGE_SIZE) + 1);
+
+  constructor(
+    private readonly services: ServiceTable,
+    private readonly toasts: ToastState,
+  ) {}
+
+  async reload(): Promise<void> {
+    this.loading = true;
+    try {
+      const [labels, page] = await Promise.all([
+        this.services.library.labelCounts(),
+        this.services.library.listClips({
+          offset: this.offset,
+          limit: PAGE_SIZE,
+          label: this.labelFilter,
+          search: this.search.trim() || undefined,
+        }),
+      ]);
+      this.labels = labels;
+      this.rows = page.rows;
+      this.total = page.total;
+      if (this.selected && !page.rows.some((row) => row.id === this.selected?.id)) this.selected = page.rows[0] ?? null;
+      this.selected ??= page.rows[0] ?? null;
+    } catch (error) {
+      this.toasts.error(error);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  filterLabel(label: string | undefined): Promise<void> {
+    this.labelFilter = this.labelFilter === label ? undefined : label;
+    this.offset = 0;
+    return this.reload();
+  }
+
+  setSearch(text: string): Promise<void> {
+    this.search = text;
+    this.offset = 0;
+    return this.reload();
+  }
+
+  goToPage(page: number): Promise<void> {
+    this.offset = (Math.min(Math.max(page, 1), this.pageCount) - 1) * PAGE_SIZE;
+    return this.reload();
+  }
+
+  /** Moves the selection by one row, crossing page boundaries. */
+  async step(delta: 1 | -1): Promise<void> {
+    const index = this.rows.findIndex((row) => row.id === this.selected?.id);
+    const next = index + delta;
+    if (next >= 0 && next < this.rows.length) {
+      this.selected = this.rows[next]!;
+      return;
+    }
+    const page = this.page + delta;
+    if (page < 1 || page > this.pageCount) return;
+    await this.goToPage(page);
+    this.selected = delta > 0 ? (this.rows[0] ?? null) : (this.rows.at(-1) ?? null);
+  }
+}

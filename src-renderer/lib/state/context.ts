@@ -1,0 +1,23 @@
+import { getContext, setContext } from 'svelte';
+import type { LibraryState } from './LibraryState.svelte.ts';
+import type { StudioState } from './StudioState.svelte.ts';
+import type { ThemeState } from './ThemeState.svelte.ts';
+import type { ToastState } from './ToastState.svelte.ts';
+
+/** The state objects App.svelte creates and every feature reads, passed by context. */
+export interface AppContext {
+  studio: StudioState;
+  library: LibraryState;
+  toasts: ToastState;
+  theme: ThemeState;
+}
+
+const KEY = Symbol('kws-studio');
+
+export function setAppContext(context: AppContext): void {
+  setContext(KEY, context);
+}
+
+export function appContext(): AppContext {
+  return getContext<AppContext>(KEY);
+}

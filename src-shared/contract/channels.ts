@@ -1,0 +1,33 @@
+import type { EventName, MethodName, ServiceName, ServiceTable } from './ServiceTable.ts';
+
+/**
+ * The allow-list of channels, `service.member`. Kept free of any dependency so the sandboxed
+ * preload can bundle it. The mapped types make a missing or extra name a compile error.
+ */
+export const serviceMethods = {
+  project: ['create', 'open', 'close', 'current', 'recent', 'createDemo', 'importFolder'],
+  library: ['listClips', 'labelCounts', 'clipAudio'],
+  system: ['diagnostics', 'version'],
+} as const satisfies { [S in ServiceName]: readonly MethodName<ServiceTable[S]>[] };
+
+export const serviceEvents = {
+  project: ['onDidChangeProject', 'onDidProgress'],
+  library: [],
+  system: [],
+} as const satisfies { [S in ServiceName]: readonly EventName<ServiceTable[S]>[] };
+
+export const methodChannels: readonly string[] = Object.entries(serviceMethods).flatMap(([service, names]) =>
+  names.map((name) => `${service}.${name}`),
+);
+
+export const eventChannels: readonly string[] = Object.entries(serviceEvents).flatMap(([service, names]) =>
+  (names as readonly string[]).map((name) => `${service}.${name}`),
+);
+
+export function splitChannel(channel: string): [ServiceName, string] | undefined {
+  const dot = channel.indexOf('.');
+  if (dot <= 0) return undefined;
+  const service = channel.slice(0, dot);
+  if (!(service in serviceMethods)) return undefined;
+  return [service as ServiceName, channel.slice(dot + 1)];
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import type { MethodName, ServiceName, ServiceTable } from './ServiceTable.ts';
+
+type FirstParameter<F> = F extends (...args: infer A) => unknown ? A[0] : never;
+
+const noInput = z.undefined();
+const fsPath = z
+  .string()
+  .trim()
+  .min(1, 'a path is required')
+  .max(4096, 'the path is longer than 4096 characters')
+  .refine((value) => !value.includes('\0'), 'the path contains a NUL character');
+
+/**
+ * The schema of every method's input. Every call that crosses a process boundary is parsed
+ * with these before a service sees it; the mapped type keeps them in step with the interfaces.
+ */
+export const inputSchemas = {
+  project: {
+    create: z.object({ path: fsPath, name: z.string().trim().min(1).max(200).optional() }).strict(),
+    open: z.object({ path: fsPath }).strict(),
+    close: noInput,
+    current: noInput,
+    recent: noInput,
+    createDemo: z
+      .object({
+        path: fsPath.optional(),
+        seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+        clipsPerWord: z.number().int().min(1).max(1000).optional(),
+      })
+      .strict(),
+    importFolder: z.object({ path: fsPath, pattern: z.string().trim().min(1).max(500).optional() }).strict(),
+  },
+  library: {
+    listClips: z
+      .object({
+        offset: z.number().int().min(0).optional(),
+        limit: z.number().int().min(1).max(5000).optional(),
+        label: z.string().max(200).optional(),
+        search: z.string().max(500).optional(),
+        kind: z.enum(['sample', 'noise']).optional(),
+      })
+      .strict(),
+    labelCounts: noInput,
+    clipAudio: z.object({ clipId: z.number().int().positive() }).strict(),
+  },
+  system: {
+    diagnostics: noInput,
+    version: noInput,
+  },
+} satisfies {
+  [S in ServiceName]: {
+    [M in MethodName<ServiceTable[S]>]: z.ZodType<FirstParameter<ServiceTable[S][M]>>;
+  };
+};
