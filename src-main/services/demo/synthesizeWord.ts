@@ -94,12 +94,18 @@ async function runEspeak(args: readonly string[]): Promise<{ module: EspeakModul
   const stdout: string[] = [];
   const stderr: string[] = [];
   let status = 0;
-  const module = await factory({
+  // Emscripten ignores a failure inside instantiateWasm and would wait forever; surface it instead.
+  let fail: (error: unknown) => void = () => {};
+  const failed = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  failed.catch(() => {});
+  const started = factory({
     // Emscripten mutates the argument array, so each run gets its own.
     arguments: [...args],
     thisProgram: 'espeak-ng',
     instantiateWasm(imports, receive) {
-      void wasmRuntime.instantiate(wasm, withFixedClock(imports)).then(receive);
+      wasmRuntime.instantiate(wasm, withFixedClock(imports)).then(receive).catch(fail);
       return {};
     },
     print: (text) => stdout.push(text),
@@ -111,6 +117,7 @@ async function runEspeak(args: readonly string[]): Promise<{ module: EspeakModul
       throw toThrow;
     },
   });
+  const module = await Promise.race([started, failed]);
   return { module, status, stdout, stderr };
 }
 
