@@ -1,12 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
+// TensorFlow reads its log level when the library loads; forked test workers inherit this.
+process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+
 // Three suites: fast unit tests, integration tests with real SQLite / tfjs-node / files / processes,
 // and end-to-end tests that drive Debian's Chromium against serve mode.
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/summaryReporter.ts'],
-    // TensorFlow reads its log level when the library loads; keep its INFO lines out of the output.
-    env: { TF_CPP_MIN_LOG_LEVEL: '2' },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 20_000 } },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000 } },

@@ -57,6 +57,13 @@ describe('the studio in a browser (serve mode)', () => {
     const box = await surface.boundingBox();
     expect(box!.height).toBeGreaterThan(100);
     await page.screenshot({ path: screenshotPath('03-library-filtered') });
+
+    // Background noise is material for augmentation, listed apart from the classes.
+    await page.getByRole('button', { name: /background noise/ }).click();
+    await expect.poll(() => page.getByTestId('clip-count').textContent()).toBe('5 noise files');
+    expect(await page.locator('tbody tr[data-clip-id]').count()).toBe(5);
+    await page.locator('button.chip[data-label="stop"]').click();
+    await expect.poll(() => page.getByTestId('clip-count').textContent()).toBe('60 clips');
   });
 
   it('reports the native backend in Diagnostics and the status bar', async () => {

@@ -11,6 +11,8 @@ export class LibraryState {
   total = $state(0);
   offset = $state(0);
   labelFilter = $state<string | undefined>(undefined);
+  /** Keyword clips, or the background-noise material kept apart from the classes. */
+  kind = $state<'sample' | 'noise'>('sample');
   search = $state('');
   selected = $state<ClipRow | null>(null);
   loading = $state(false);
@@ -32,7 +34,8 @@ export class LibraryState {
         this.services.library.listClips({
           offset: this.offset,
           limit: PAGE_SIZE,
-          label: this.labelFilter,
+          label: this.kind === 'sample' ? this.labelFilter : undefined,
+          kind: this.kind,
           search: this.search.trim() || undefined,
         }),
       ]);
@@ -49,7 +52,15 @@ export class LibraryState {
   }
 
   filterLabel(label: string | undefined): Promise<void> {
-    this.labelFilter = this.labelFilter === label ? undefined : label;
+    this.labelFilter = this.labelFilter === label && this.kind === 'sample' ? undefined : label;
+    this.kind = 'sample';
+    this.offset = 0;
+    return this.reload();
+  }
+
+  showNoise(): Promise<void> {
+    this.kind = 'noise';
+    this.labelFilter = undefined;
     this.offset = 0;
     return this.reload();
   }
