@@ -14,6 +14,7 @@ export default defineConfig({
         input: {
           index: resolve(root, 'src-main/index.ts'),
           tensorflowProbe: resolve(root, 'src-main/workers/tensorflowProbe.ts'),
+          demoWorker: resolve(root, 'src-main/workers/demoWorker.ts'),
         },
       },
     },

@@ -6,6 +6,7 @@ import { createDispatcher } from '../src-shared/contract/dispatch.ts';
 import { StudioError, type StudioErrorCode } from '../src-shared/contract/StudioError.ts';
 import type { ImportReport } from '../src-shared/model/ImportReport.ts';
 import type { ProjectInfo } from '../src-shared/model/ProjectInfo.ts';
+import type { TaskProgress } from '../src-shared/model/TaskProgress.ts';
 import { fsddPattern } from '../src-shared/model/fileNamePattern.ts';
 import { startServeHost } from './host/startServeHost.ts';
 import { appVersion } from './services/appVersion.ts';
@@ -63,14 +64,9 @@ program
   .option('--clips-per-word <n>', 'clips per keyword', parseInteger, 60)
   .option('--json', 'print the project as JSON')
   .action(async (options: { out?: string; seed: number; clipsPerWord: number; json?: boolean }) => {
-    const unsubscribe = project.onDidProgress((progress) => {
-      if (!options.json && progress.state === 'running' && progress.total > 0) {
-        process.stderr.write(`\r${progressBar(progress.done / progress.total)} ${progress.message.slice(0, 50).padEnd(50)}`);
-      }
-    });
+    const unsubscribe = project.onDidProgress(progressLine(options.json, (progress) => progress.message));
     const info = await project.createDemo({ path: options.out, seed: options.seed, clipsPerWord: options.clipsPerWord });
     unsubscribe();
-    if (!options.json) process.stderr.write('\n');
     printProject(info, options.json);
   });
 
@@ -144,11 +140,7 @@ program
   .option('--json', 'print the import report as JSON')
   .action(async (source: string, options: { project: string; pattern?: string; json?: boolean }) => {
     await project.open({ path: options.project });
-    const unsubscribe = project.onDidProgress((progress) => {
-      if (!options.json && progress.state === 'running' && progress.total > 0) {
-        process.stderr.write(`\r${progressBar(progress.done / progress.total)} ${progress.done}/${progress.total}`);
-      }
-    });
+    const unsubscribe = project.onDidProgress(progressLine(options.json, (progress) => `${progress.done}/${progress.total}`));
     const report = await project.importFolder({ path: source, pattern: options.pattern });
     unsubscribe();
     printImportReport(report, options.json);
@@ -173,7 +165,6 @@ function printImportReport(report: ImportReport, json?: boolean): void {
     console.log(JSON.stringify(report, null, 2));
     return;
   }
-  process.stderr.write('\n');
   console.log(`imported=${report.imported}`);
   console.log(`duplicates=${report.duplicates}`);
   console.log(`noise_files=${report.noise}`);
@@ -183,6 +174,22 @@ function printImportReport(report: ImportReport, json?: boolean): void {
   if (report.rejected.length > shown) console.log(`  … and ${report.rejected.length - shown} more (use --json for the full report)`);
   console.log(`labels=${report.labels.join(',')}`);
   console.log(`seconds=${report.seconds.toFixed(1)}`);
+}
+
+/**
+ * A progress line on stderr, redrawn at most ten times a second and only on a terminal: piped
+ * output and --json stay clean.
+ */
+function progressLine(json: boolean | undefined, detail: (progress: TaskProgress) => string) {
+  let last = 0;
+  return (progress: TaskProgress) => {
+    if (json || !process.stderr.isTTY || progress.total === 0) return;
+    const finished = progress.state !== 'running';
+    if (!finished && performance.now() - last < 100) return;
+    last = performance.now();
+    const line = `${progressBar(progress.done / progress.total)} ${detail(progress).slice(0, 50)}`;
+    process.stderr.write(`\r${line.padEnd(process.stderr.columns ? Math.min(process.stderr.columns - 1, 90) : 90)}${finished ? '\n' : ''}`);
+  };
 }
 
 function progressBar(fraction: number): string {

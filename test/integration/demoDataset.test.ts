@@ -71,7 +71,8 @@ describe('generateDemoDataset', () => {
         ...SMALL,
         onProgress: (done, total) => progress.push([done, total]),
       });
-      await generateDemoDataset({ outDir: path.join(root, 'b'), seed: 7, ...SMALL });
+      // Rendered by two worker processes: the bytes must not depend on who rendered what.
+      await generateDemoDataset({ outDir: path.join(root, 'b'), seed: 7, ...SMALL, workers: 2 });
       await generateDemoDataset({ outDir: path.join(root, 'c'), seed: 8, ...SMALL });
 
       const a = await hashTree(path.join(root, 'a'));
@@ -139,6 +140,25 @@ describe('generateDemoDataset', () => {
       await expect(run).rejects.toMatchObject({ name: 'AbortError' });
       const left = (await readdir(root)).filter((name) => name.startsWith('aborted'));
       expect(left).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'stops its worker processes on abort and leaves nothing behind',
+    async () => {
+      const controller = new AbortController();
+      const run = generateDemoDataset({
+        outDir: path.join(root, 'aborted-workers'),
+        ...SMALL,
+        workers: 2,
+        signal: controller.signal,
+        onProgress: (done) => {
+          if (done === 3) controller.abort();
+        },
+      });
+      await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+      expect((await readdir(root)).filter((name) => name.startsWith('aborted-workers'))).toEqual([]);
     },
     TIMEOUT,
   );

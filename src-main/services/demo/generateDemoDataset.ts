@@ -26,8 +26,19 @@ export interface DemoDatasetOptions {
   clipsPerWord?: number;
   /** Clips per unknown-class word, default 12; 0 leaves the unknown words out. */
   unknownClipsPerWord?: number;
+  /** Processes that synthesize words in parallel; 1 renders in this process. Output is the same either way. */
+  workers?: number;
   onProgress?: (done: number, total: number, message: string) => void;
   signal?: AbortSignal;
+}
+
+/** One word's clips: what a worker process renders and writes. */
+export interface WordJob {
+  seed: number;
+  word: string;
+  count: number;
+  /** The dataset folder being written; the clips go to `<dir>/<word>/`. */
+  dir: string;
 }
 
 export interface DemoDatasetSummary {
@@ -96,13 +107,13 @@ export async function generateDemoDataset(options: DemoDatasetOptions): Promise<
   const outDir = path.resolve(options.outDir);
   await assertUsableOutDir(outDir);
 
-  const speakers = createSpeakers(seed);
   const unknownWords = unknownClipsPerWord > 0 ? [...DEMO_UNKNOWN_WORDS] : [];
-  const plans = [
-    ...DEMO_KEYWORDS.flatMap((word) => planWord(word, clipsPerWord, speakers, seed)),
-    ...unknownWords.flatMap((word) => planWord(word, unknownClipsPerWord, speakers, seed)),
+  const words = [
+    ...DEMO_KEYWORDS.map((word) => ({ word, count: clipsPerWord })),
+    ...unknownWords.map((word) => ({ word, count: unknownClipsPerWord })),
   ];
-  const total = plans.length + NOISE_FILES.length;
+  const clipCount = words.reduce((sum, item) => sum + item.count, 0);
+  const total = clipCount + NOISE_FILES.length;
 
   await mkdir(path.dirname(outDir), { recursive: true });
   // Everything is written into a sibling folder and renamed into place at the end, so a crash
@@ -111,22 +122,14 @@ export async function generateDemoDataset(options: DemoDatasetOptions): Promise<
   try {
     let done = 0;
     onProgress?.(done, total, 'Starting');
-    const cache = new Map<string, Float32Array>();
-    let cachedWord = '';
-    for (const plan of plans) {
-      signal?.throwIfAborted();
-      // Renders are reused within a word only, which keeps the cache small.
-      if (plan.word !== cachedWord) {
-        cache.clear();
-        cachedWord = plan.word;
-      }
-      const samples = await renderClip(plan, seed, cache);
-      const folder = path.join(partialDir, plan.word);
-      await mkdir(folder, { recursive: true });
-      const name = `${plan.speaker.id}_nohash_${plan.take}.wav`;
-      await writeFile(path.join(folder, name), encodeWav16(samples, SAMPLE_RATE));
-      done++;
-      onProgress?.(done, total, `${plan.word}/${name}`);
+    const onClip = (file: string) => onProgress?.(++done, total, file);
+    const jobs = words.map(({ word, count }) => ({ seed, word, count, dir: partialDir }));
+    const workers = Math.min(options.workers ?? 1, jobs.length);
+    if (workers > 1) {
+      const { renderWordsInWorkers } = await import('./renderWordsInWorkers.ts');
+      await renderWordsInWorkers(jobs, workers, onClip, signal);
+    } else {
+      for (const job of jobs) await writeWordClips(job, onClip, signal);
     }
 
     const noiseFolder = path.join(partialDir, BACKGROUND_NOISE_FOLDER);
@@ -158,11 +161,35 @@ export async function generateDemoDataset(options: DemoDatasetOptions): Promise<
     unknownWords,
     clipsPerWord,
     unknownClipsPerWord,
-    speakers: new Set(plans.map((plan) => plan.speaker.id)).size,
-    files: plans.length,
+    speakers: countSpeakers(words, seed),
+    files: clipCount,
     noiseFiles: NOISE_FILES.length,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/**
+ * Renders and writes one word's clips. Every clip draws from its own seeded stream, so the bytes do
+ * not depend on which process renders which word.
+ */
+export async function writeWordClips(job: WordJob, onClip: (file: string) => void, signal?: AbortSignal): Promise<void> {
+  const speakers = createSpeakers(job.seed);
+  const folder = path.join(job.dir, job.word);
+  await mkdir(folder, { recursive: true });
+  // Renders are reused within a word only, which keeps the cache small.
+  const cache = new Map<string, Float32Array>();
+  for (const plan of planWord(job.word, job.count, speakers, job.seed)) {
+    signal?.throwIfAborted();
+    const samples = await renderClip(plan, job.seed, cache);
+    const name = `${plan.speaker.id}_nohash_${plan.take}.wav`;
+    await writeFile(path.join(folder, name), encodeWav16(samples, SAMPLE_RATE));
+    onClip(`${job.word}/${name}`);
+  }
+}
+
+function countSpeakers(words: readonly { word: string; count: number }[], seed: number): number {
+  const speakers = createSpeakers(seed);
+  return new Set(words.flatMap(({ word, count }) => planWord(word, count, speakers, seed).map((plan) => plan.speaker.id))).size;
 }
 
 function checkCount(name: string, value: number, min: number): number {

@@ -80,6 +80,7 @@ export function createProjectService({ session, home }: ProjectServiceOptions): 
           outDir: source,
           seed,
           clipsPerWord,
+          workers: Math.min(4, os.availableParallelism()),
           onProgress: (done, total, message) => report('running', done, total * 2, message),
         });
         const project = createProject(target, 'Demo: ten keywords');
