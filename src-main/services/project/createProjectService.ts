@@ -162,7 +162,7 @@ export function openProject(target: string): OpenProject {
   if (!fs.existsSync(layout.database)) {
     throw new StudioError(
       'not_a_project',
-      `${target} is not a KWS Studio project (no project.sqlite). Create one with: kws-studio project create ${target}`,
+      `${target} is not a KWS Studio project (no project.sqlite). Create a project there first (New project, or: kws-studio project create ${target}).`,
     );
   }
   const db = openProjectDatabase(layout.database);

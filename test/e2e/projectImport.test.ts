@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { fsddDir, fsddMissing, hasFsdd } from '../support/sharedData.ts';
+import { launchChromium, screenshotPath } from '../support/launchChromium.ts';
+import { startServe, type RunningServe } from '../support/startServe.ts';
+import { tempDir } from '../support/tempDir.ts';
+
+const dir = tempDir('kws-e2e-import-');
+let serve: RunningServe;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  serve = await startServe([], { KWS_STUDIO_HOME: path.join(dir, 'home') });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+});
+
+describe('projects from the UI', () => {
+  it('creates a project from the switcher and shows the empty state', async () => {
+    await page.goto(serve.url);
+    await page.getByRole('button', { name: /No project open/ }).click();
+    await page.getByLabel('New project').check();
+    await page.getByLabel('Project folder').fill(path.join(dir, 'digits'));
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.getByText('This project has no clips yet.').waitFor();
+    await expect.poll(() => page.getByRole('button', { name: /Project\s+digits/ }).count()).toBe(1);
+  });
+
+  it('refuses a folder that is not a project, with the reason', async () => {
+    await page.getByRole('button', { name: /Project\s+digits/ }).click();
+    await page.getByLabel('Open folder').check();
+    await page.getByLabel('Project folder').fill(path.join(dir, 'nowhere'));
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'is not a KWS Studio project' }).waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it.skipIf(!hasFsdd)(`imports the FSDD sample with the file-name pattern (${hasFsdd ? 'present' : fsddMissing})`, async () => {
+    await page.getByLabel('Folder', { exact: true }).fill(fsddDir);
+    await page.getByLabel('Labels in file names:').check();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: 'Library' }).waitFor();
+    await expect.poll(() => page.getByTestId('clip-count').textContent(), { timeout: 60_000 }).toBe('2000 clips');
+    await page.locator('button.chip[data-label="7"]').click();
+    await expect.poll(() => page.getByTestId('clip-count').textContent()).toBe('200 clips');
+    await page.getByTestId('waveform').waitFor();
+    await page.screenshot({ path: screenshotPath('07-fsdd-imported') });
+
+    // The same folder again adds nothing.
+    await page.getByRole('button', { name: 'Import…' }).click();
+    await page.getByLabel('Folder', { exact: true }).fill(fsddDir);
+    await page.getByLabel('Labels in file names:').check();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: '2000 duplicates skipped' }).waitFor();
+    await page.screenshot({ path: screenshotPath('08-fsdd-reimport') });
+  });
+});
