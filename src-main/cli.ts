@@ -82,13 +82,17 @@ program
       throw new StudioError('not_found', `The user interface is not built (${staticDir}). Run: npm run build`);
     }
     if (options.project) await project.open({ path: options.project });
-    else if (options.demo) {
-      console.log('Opening the demo project (created on first use, about a minute)…');
-      await project.createDemo({});
-    }
     const host = await startServeHost({ dispatcher: createDispatcher(studio.services), staticDir, port: options.port });
     console.log(`KWS Studio is running. Open this URL in a browser (it carries this launch's secret token):\n\n  ${host.url}\n`);
     console.log('Press Ctrl+C to stop.');
+    if (options.demo) {
+      // The page is usable at once; it switches to the demo project when it is ready.
+      const unsubscribe = project.onDidProgress(progressLine(false, (progress) => progress.message));
+      project.createDemo({}).then(
+        (info) => console.log(`Demo project ready: ${info.clipCount} clips in ${info.path}`),
+        (error: unknown) => console.error(`kws-studio: the demo project could not be created: ${error instanceof Error ? error.message : String(error)}`),
+      ).finally(unsubscribe);
+    }
     const stop = async () => {
       await host.close();
       studio.dispose();
