@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// TensorFlow reads its log level when the library loads; forked test workers inherit this.
+// Keeps TensorFlow's INFO and WARNING logs out of test output (forked workers inherit it); TF 2.21
+// still prints its one oneDNN line at load, before its logging is set up.
 process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
 
 // Three suites: fast unit tests, integration tests with real SQLite / tfjs-node / files / processes,

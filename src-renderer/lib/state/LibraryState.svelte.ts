@@ -16,6 +16,8 @@ export class LibraryState {
   search = $state('');
   selected = $state<ClipRow | null>(null);
   loading = $state(false);
+  /** False until the first page arrives, so no one reads an empty table as an empty project. */
+  loaded = $state(false);
   readonly pageSize = PAGE_SIZE;
 
   pageCount = $derived(Math.max(1, Math.ceil(this.total / PAGE_SIZE)));
@@ -26,7 +28,11 @@ export class LibraryState {
     private readonly toasts: ToastState,
   ) {}
 
+  private requestSeq = 0;
+
   async reload(): Promise<void> {
+    // Only the newest request may write: typing in search fires several, answers can cross.
+    const seq = ++this.requestSeq;
     this.loading = true;
     try {
       const [labels, page] = await Promise.all([
@@ -39,15 +45,17 @@ export class LibraryState {
           search: this.search.trim() || undefined,
         }),
       ]);
+      if (seq !== this.requestSeq) return;
       this.labels = labels;
       this.rows = page.rows;
       this.total = page.total;
+      this.loaded = true;
       if (this.selected && !page.rows.some((row) => row.id === this.selected?.id)) this.selected = page.rows[0] ?? null;
       this.selected ??= page.rows[0] ?? null;
     } catch (error) {
       this.toasts.error(error);
     } finally {
-      this.loading = false;
+      if (seq === this.requestSeq) this.loading = false;
     }
   }
 
