@@ -6,7 +6,7 @@ import type { EventName, MethodName, ServiceName, ServiceTable } from './Service
  */
 export const serviceMethods = {
   project: ['create', 'open', 'close', 'current', 'recent', 'createDemo', 'importFolder'],
-  library: ['listClips', 'labelCounts', 'clipAudio'],
+  library: ['listClips', 'clipIds', 'labelCounts', 'clipAudio'],
   system: ['diagnostics', 'version'],
 } as const satisfies { [S in ServiceName]: readonly MethodName<ServiceTable[S]>[] };
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clipSortKeys } from '../model/ClipQuery.ts';
 import type { MethodName, ServiceName, ServiceTable } from './ServiceTable.ts';
 
 type FirstParameter<F> = F extends (...args: infer A) => unknown ? A[0] : never;
@@ -10,6 +11,22 @@ const fsPath = z
   .min(1, 'a path is required')
   .max(4096, 'the path is longer than 4096 characters')
   .refine((value) => !value.includes('\0'), 'the path contains a NUL character');
+
+const name = z.string().max(200);
+const clipFilter = z
+  .object({
+    kind: z.enum(['sample', 'noise']).optional(),
+    labels: z.array(name).max(1000).optional(),
+    splits: z.array(z.enum(['train', 'validation', 'test', 'none'])).max(4).optional(),
+    speakers: z.array(name).max(1000).optional(),
+    minDurationMs: z.number().min(0).optional(),
+    maxDurationMs: z.number().min(0).optional(),
+    flags: z.array(z.string().max(40)).max(40).optional(),
+    search: z.string().max(500).optional(),
+    trashed: z.boolean().optional(),
+  })
+  .strict();
+const clipSort = z.object({ key: z.enum(clipSortKeys), direction: z.enum(['asc', 'desc']) }).strict();
 
 /**
  * The schema of every method's input. Every call that crosses a process boundary is parsed
@@ -34,13 +51,13 @@ export const inputSchemas = {
   library: {
     listClips: z
       .object({
+        filter: clipFilter.optional(),
+        sort: clipSort.optional(),
         offset: z.number().int().min(0).optional(),
         limit: z.number().int().min(1).max(5000).optional(),
-        label: z.string().max(200).optional(),
-        search: z.string().max(500).optional(),
-        kind: z.enum(['sample', 'noise']).optional(),
       })
       .strict(),
+    clipIds: z.object({ filter: clipFilter.optional(), sort: clipSort.optional() }).strict(),
     labelCounts: noInput,
     clipAudio: z.object({ clipId: z.number().int().positive() }).strict(),
   },

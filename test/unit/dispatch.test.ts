@@ -32,6 +32,7 @@ function fakeServices() {
         calls.push(input);
         return { total: 0, offset: input.offset ?? 0, rows: [] };
       },
+      clipIds: async () => new Int32Array(),
       labelCounts: async () => [],
       clipAudio: reject,
     },

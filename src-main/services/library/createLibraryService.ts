@@ -5,6 +5,7 @@ import type { ClipRow, LabelCount } from '../../../src-shared/model/Clip.ts';
 import { decodeWav } from '../audio/decodeWav.ts';
 import type { ProjectSession } from '../project/OpenProject.ts';
 import { audioPath } from '../project/projectLayout.ts';
+import { clipOrder, clipWhere } from './clipQuery.ts';
 
 interface ClipRecord {
   id: number;
@@ -25,22 +26,25 @@ interface ClipRecord {
 /** Browsing the open project's clips. */
 export function createLibraryService(session: ProjectSession): LibraryService {
   return {
-    async listClips({ offset = 0, limit = 200, label, search, kind = 'sample' }) {
+    async listClips({ filter, sort, offset = 0, limit = 200 }) {
       const { db } = session.require();
-      const where = ['c.deleted_at IS NULL', 'c.kind = @kind'];
-      if (label !== undefined) where.push(label === '' ? 'c.label_id IS NULL' : 'l.name = @label');
-      if (search) where.push("(c.original_name LIKE @search ESCAPE '\\' OR c.speaker LIKE @search ESCAPE '\\')");
-      const params = { kind, label, search: search ? `%${search.replace(/[\\%_]/g, '\\$&')}%` : undefined, limit, offset };
-      const from = `FROM clips c LEFT JOIN labels l ON l.id = c.label_id WHERE ${where.join(' AND ')}`;
+      const { from, params } = clipWhere(filter);
       const total = db.prepare(`SELECT COUNT(*) ${from}`).pluck().get(params) as number;
       const records = db
         .prepare(
           `SELECT c.id, c.hash, c.kind, c.ext, l.name AS label, c.speaker, c.split, c.original_name, c.duration_ms,
              c.sample_rate, c.channels, c.bits_per_sample, c.added_at
-           ${from} ORDER BY l.name, c.original_name, c.id LIMIT @limit OFFSET @offset`,
+           ${from} ${clipOrder(sort)} LIMIT @limit OFFSET @offset`,
         )
-        .all(params) as ClipRecord[];
+        .all({ ...params, limit, offset }) as ClipRecord[];
       return { total, offset, rows: records.map(toClipRow) };
+    },
+
+    async clipIds({ filter, sort }) {
+      const { db } = session.require();
+      const { from, params } = clipWhere(filter);
+      const ids = db.prepare(`SELECT c.id ${from} ${clipOrder(sort)}`).pluck().all(params) as number[];
+      return Int32Array.from(ids);
     },
 
     async labelCounts() {

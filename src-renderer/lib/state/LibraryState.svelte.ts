@@ -1,100 +1,179 @@
+import { SvelteSet } from 'svelte/reactivity';
 import type { ServiceTable } from '../../../src-shared/contract/ServiceTable.ts';
 import type { ClipRow, LabelCount } from '../../../src-shared/model/Clip.ts';
+import { defaultClipSort, type ClipFilter, type ClipSort, type ClipSortKey } from '../../../src-shared/model/ClipQuery.ts';
 import type { ToastState } from './ToastState.svelte.ts';
 
-const PAGE_SIZE = 100;
+const PAGE_SIZE = 200;
 
-/** The library's view of the project: label counts, the filtered clip page, the selected clip. */
+/**
+ * The library's view of the project: filter and sort, the rows loaded so far (in pages, on demand,
+ * so 100,000 clips cost only what is on screen), the cursor row and the multi-selection.
+ */
 export class LibraryState {
   labels = $state<LabelCount[]>([]);
-  rows = $state<ClipRow[]>([]);
+  filter = $state<ClipFilter>({});
+  sort = $state<ClipSort>(defaultClipSort);
   total = $state(0);
-  offset = $state(0);
-  labelFilter = $state<string | undefined>(undefined);
-  /** Keyword clips, or the background-noise material kept apart from the classes. */
-  kind = $state<'sample' | 'noise'>('sample');
-  search = $state('');
-  selected = $state<ClipRow | null>(null);
-  loading = $state(false);
   /** False until the first page arrives, so no one reads an empty table as an empty project. */
   loaded = $state(false);
-  readonly pageSize = PAGE_SIZE;
+  /** The row the keyboard is on; its clip is the one shown and played. */
+  cursor = $state(0);
+  readonly selection = new SvelteSet<number>();
+  private anchor = 0;
+  private pages = new Map<number, ClipRow[]>();
+  private pending = new Set<number>();
+  private pagesVersion = $state(0);
+  private generation = 0;
 
-  pageCount = $derived(Math.max(1, Math.ceil(this.total / PAGE_SIZE)));
-  page = $derived(Math.floor(this.offset / PAGE_SIZE) + 1);
+  kind = $derived(this.filter.kind ?? 'sample');
+  current = $derived(this.rowAt(this.cursor) ?? null);
 
   constructor(
     private readonly services: ServiceTable,
     private readonly toasts: ToastState,
   ) {}
 
-  private requestSeq = 0;
+  /** The row at an index of the filtered list, when its page is loaded (reactive). */
+  rowAt(index: number): ClipRow | undefined {
+    void this.pagesVersion;
+    return this.pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
+  }
 
+  /** Starts over: counts, the first page, cursor on top. Stale answers of earlier queries are dropped. */
   async reload(): Promise<void> {
-    // Only the newest request may write: typing in search fires several, answers can cross.
-    const seq = ++this.requestSeq;
-    this.loading = true;
+    const generation = ++this.generation;
+    this.pages = new Map();
+    this.pending.clear();
     try {
       const [labels, page] = await Promise.all([
         this.services.library.labelCounts(),
-        this.services.library.listClips({
-          offset: this.offset,
-          limit: PAGE_SIZE,
-          label: this.kind === 'sample' ? this.labelFilter : undefined,
-          kind: this.kind,
-          search: this.search.trim() || undefined,
-        }),
+        this.services.library.listClips({ filter: $state.snapshot(this.filter), sort: $state.snapshot(this.sort), offset: 0, limit: PAGE_SIZE }),
       ]);
-      if (seq !== this.requestSeq) return;
+      if (generation !== this.generation) return;
       this.labels = labels;
-      this.rows = page.rows;
       this.total = page.total;
+      this.pages.set(0, page.rows);
+      this.pagesVersion++;
       this.loaded = true;
-      if (this.selected && !page.rows.some((row) => row.id === this.selected?.id)) this.selected = page.rows[0] ?? null;
-      this.selected ??= page.rows[0] ?? null;
+      this.cursor = Math.min(this.cursor, Math.max(0, page.total - 1));
     } catch (error) {
       this.toasts.error(error);
-    } finally {
-      if (seq === this.requestSeq) this.loading = false;
     }
   }
 
-  filterLabel(label: string | undefined): Promise<void> {
-    this.labelFilter = this.labelFilter === label && this.kind === 'sample' ? undefined : label;
-    this.kind = 'sample';
-    this.offset = 0;
+  /** Loads the pages covering rows [start, end) that are not loaded yet. */
+  ensureRange(start: number, end: number): void {
+    for (let page = Math.floor(start / PAGE_SIZE); page <= Math.floor(Math.max(start, end - 1) / PAGE_SIZE); page++) {
+      if (this.pages.has(page) || this.pending.has(page) || page * PAGE_SIZE >= this.total) continue;
+      this.pending.add(page);
+      const generation = this.generation;
+      this.services.library
+        .listClips({ filter: $state.snapshot(this.filter), sort: $state.snapshot(this.sort), offset: page * PAGE_SIZE, limit: PAGE_SIZE })
+        .then((result) => {
+          if (generation !== this.generation) return;
+          this.pages.set(page, result.rows);
+          this.total = result.total;
+          this.pagesVersion++;
+        })
+        .catch((error: unknown) => this.toasts.error(error))
+        .finally(() => this.pending.delete(page));
+    }
+  }
+
+  setFilter(change: Partial<ClipFilter>): Promise<void> {
+    this.filter = { ...this.filter, ...change };
+    this.cursor = 0;
+    this.selection.clear();
     return this.reload();
+  }
+
+  toggleLabel(label: string | undefined): Promise<void> {
+    const only = this.filter.labels?.length === 1 && this.filter.labels[0] === label;
+    return this.setFilter({ kind: 'sample', labels: label === undefined || only ? undefined : [label] });
   }
 
   showNoise(): Promise<void> {
-    this.kind = 'noise';
-    this.labelFilter = undefined;
-    this.offset = 0;
+    return this.setFilter({ kind: 'noise', labels: undefined });
+  }
+
+  sortBy(key: ClipSortKey): Promise<void> {
+    this.sort = { key, direction: this.sort.key === key && this.sort.direction === 'asc' ? 'desc' : 'asc' };
+    this.cursor = 0;
     return this.reload();
   }
 
-  setSearch(text: string): Promise<void> {
-    this.search = text;
-    this.offset = 0;
-    return this.reload();
-  }
-
-  goToPage(page: number): Promise<void> {
-    this.offset = (Math.min(Math.max(page, 1), this.pageCount) - 1) * PAGE_SIZE;
-    return this.reload();
-  }
-
-  /** Moves the selection by one row, crossing page boundaries. */
-  async step(delta: 1 | -1): Promise<void> {
-    const index = this.rows.findIndex((row) => row.id === this.selected?.id);
-    const next = index + delta;
-    if (next >= 0 && next < this.rows.length) {
-      this.selected = this.rows[next]!;
-      return;
+  /** Click semantics of file managers: plain selects one, Ctrl/Cmd toggles, Shift extends from the anchor. */
+  click(index: number, modifiers: { toggle: boolean; extend: boolean }): void {
+    const row = this.rowAt(index);
+    if (!row) return;
+    if (modifiers.extend) {
+      this.selectRange(this.anchor, index, modifiers.toggle);
+    } else if (modifiers.toggle) {
+      if (this.selection.has(row.id)) this.selection.delete(row.id);
+      else this.selection.add(row.id);
+      this.anchor = index;
+    } else {
+      this.selection.clear();
+      this.selection.add(row.id);
+      this.anchor = index;
     }
-    const page = this.page + delta;
-    if (page < 1 || page > this.pageCount) return;
-    await this.goToPage(page);
-    this.selected = delta > 0 ? (this.rows[0] ?? null) : (this.rows.at(-1) ?? null);
+    this.cursor = index;
+  }
+
+  /** Moves the cursor; with Shift the selection follows, without it the selection is the cursor row. */
+  move(delta: number, extend = false): void {
+    if (this.total === 0) return;
+    const next = Math.min(this.total - 1, Math.max(0, this.cursor + delta));
+    this.ensureRange(next, next + 1);
+    if (extend) this.selectRange(this.anchor, next, false);
+    else {
+      this.anchor = next;
+      this.selection.clear();
+      const row = this.rowAt(next);
+      if (row) this.selection.add(row.id);
+    }
+    this.cursor = next;
+  }
+
+  /** Selects every clip of the filtered list (all pages), fetched as one id array. */
+  async selectAll(): Promise<void> {
+    try {
+      const ids = await this.services.library.clipIds({ filter: $state.snapshot(this.filter), sort: $state.snapshot(this.sort) });
+      this.selection.clear();
+      for (const id of ids) this.selection.add(id);
+    } catch (error) {
+      this.toasts.error(error);
+    }
+  }
+
+  clearSelection(): void {
+    this.selection.clear();
+  }
+
+  private selectRange(from: number, to: number, keep: boolean): void {
+    const [low, high] = from <= to ? [from, to] : [to, from];
+    const rows: ClipRow[] = [];
+    for (let index = low; index <= high; index++) {
+      const row = this.rowAt(index);
+      if (!row) {
+        // Part of the range was never scrolled into view: take the ids from the server.
+        void this.selectRangeFromServer(low, high, keep);
+        return;
+      }
+      rows.push(row);
+    }
+    if (!keep) this.selection.clear();
+    for (const row of rows) this.selection.add(row.id);
+  }
+
+  private async selectRangeFromServer(low: number, high: number, keep: boolean): Promise<void> {
+    try {
+      const ids = await this.services.library.clipIds({ filter: $state.snapshot(this.filter), sort: $state.snapshot(this.sort) });
+      if (!keep) this.selection.clear();
+      for (const id of ids.subarray(low, high + 1)) this.selection.add(id);
+    } catch (error) {
+      this.toasts.error(error);
+    }
   }
 }

@@ -1,0 +1,76 @@
+import type { ClipFilter, ClipSort, ClipSortKey } from '../../../src-shared/model/ClipQuery.ts';
+import { defaultClipSort } from '../../../src-shared/model/ClipQuery.ts';
+
+export interface SqlFragment {
+  /** `FROM … WHERE …` over `clips c` joined to `labels l`. */
+  from: string;
+  params: Record<string, string | number>;
+}
+
+const sortColumns: Record<ClipSortKey, string> = {
+  name: 'c.original_name COLLATE NOCASE',
+  label: 'l.name COLLATE NOCASE',
+  speaker: 'c.speaker COLLATE NOCASE',
+  split: 'c.split',
+  duration: 'c.duration_ms',
+  sampleRate: 'c.sample_rate',
+  added: 'c.added_at',
+};
+
+/**
+ * Turns a typed filter into SQL with bound parameters only (no value is ever spliced into the
+ * text), so any filter the UI can express is one indexed query.
+ */
+export function clipWhere(filter: ClipFilter = {}): SqlFragment {
+  const where: string[] = [filter.trashed ? 'c.deleted_at IS NOT NULL' : 'c.deleted_at IS NULL', 'c.kind = @kind'];
+  const params: Record<string, string | number> = { kind: filter.kind ?? 'sample' };
+  const list = (prefix: string, values: readonly string[]) =>
+    values
+      .map((value, index) => {
+        params[`${prefix}${index}`] = value;
+        return `@${prefix}${index}`;
+      })
+      .join(', ');
+
+  if (filter.labels?.length) {
+    const named = filter.labels.filter((label) => label !== '');
+    const clauses = named.length ? [`l.name IN (${list('label', named)})`] : [];
+    if (filter.labels.includes('')) clauses.push('c.label_id IS NULL');
+    where.push(`(${clauses.join(' OR ')})`);
+  }
+  if (filter.splits?.length) {
+    const named = filter.splits.filter((split) => split !== 'none');
+    const clauses = named.length ? [`c.split IN (${list('split', named)})`] : [];
+    if (filter.splits.includes('none')) clauses.push('c.split IS NULL');
+    where.push(`(${clauses.join(' OR ')})`);
+  }
+  if (filter.speakers?.length) where.push(`c.speaker IN (${list('speaker', filter.speakers)})`);
+  if (filter.minDurationMs !== undefined) {
+    where.push('c.duration_ms >= @minDuration');
+    params.minDuration = filter.minDurationMs;
+  }
+  if (filter.maxDurationMs !== undefined) {
+    where.push('c.duration_ms <= @maxDuration');
+    params.maxDuration = filter.maxDurationMs;
+  }
+  if (filter.search?.trim()) {
+    where.push("(c.original_name LIKE @search ESCAPE '\\' OR c.speaker LIKE @search ESCAPE '\\')");
+    params.search = `%${filter.search.trim().replace(/[\\%_]/g, '\\$&')}%`;
+  }
+  if (filter.flags?.length) where.push(flagClause(list('flag', filter.flags)));
+  return { from: `FROM clips c LEFT JOIN labels l ON l.id = c.label_id WHERE ${where.join(' AND ')}`, params };
+}
+
+/** Placeholder replaced when the quality-flag schema lands. */
+function flagClause(placeholders: string): string {
+  return `EXISTS (SELECT 1 FROM json_each(c.flags) f WHERE f.value IN (${placeholders}))`;
+}
+
+/** A stable order: the chosen column, then the file name, then the id, so pages never overlap. */
+export function clipOrder(sort: ClipSort = defaultClipSort): string {
+  const direction = sort.direction === 'desc' ? 'DESC' : 'ASC';
+  const column = sortColumns[sort.key];
+  const nulls = `(${column.split(' ')[0]} IS NULL)`;
+  const tiebreak = sort.key === 'name' ? '' : `, c.original_name COLLATE NOCASE ${direction}`;
+  return `ORDER BY ${nulls}, ${column} ${direction}${tiebreak}, c.id ${direction}`;
+}
