@@ -25,6 +25,16 @@ export interface DecodedAudio {
   warnings: string[];
 }
 
+/** Bounds outside which a header is taken to be corrupt rather than describing a usable clip. */
+export const AUDIO_LIMITS = {
+  minSampleRate: 1000,
+  maxSampleRate: 768_000,
+  maxChannels: 32,
+  maxSeconds: 24 * 3600,
+  /** Declared WAV data past this is a lying header, not a recording worth importing. */
+  maxDataBytes: 2 ** 31,
+} as const;
+
 /** A file that cannot be used as audio, with the reason in words a user can act on. */
 export class AudioDecodeError extends Error {
   override name = 'AudioDecodeError';

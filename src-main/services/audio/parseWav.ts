@@ -1,11 +1,6 @@
-import { AudioDecodeError, type DecodedAudio } from './decodedAudio.ts';
+import { AUDIO_LIMITS, AudioDecodeError, type DecodedAudio } from './decodedAudio.ts';
 
-/** Larger declared data is a corrupt header rather than a recording worth importing. */
-const MAX_DATA_BYTES = 2 ** 31;
-const MAX_SECONDS = 24 * 3600;
-const MIN_RATE = 1000;
-const MAX_RATE = 768_000;
-const MAX_CHANNELS = 32;
+const { maxDataBytes: MAX_DATA_BYTES, maxSeconds: MAX_SECONDS, minSampleRate: MIN_RATE, maxSampleRate: MAX_RATE, maxChannels: MAX_CHANNELS } = AUDIO_LIMITS;
 /** Size field value that streaming writers leave when they cannot seek back (and RF64's "see ds64"). */
 const UNKNOWN_SIZE = 0xffffffff;
 

@@ -1,0 +1,20 @@
+/**
+ * `npm run bench [-- name…]`: runs the named benchmarks (all when none is named). Each prints its
+ * numbers with a ratio against a peer measured in the same run and records them in docs/benchmarks.md.
+ */
+const available: Record<string, () => Promise<void>> = {
+  library: async () => (await import('./library.bench.ts')).runLibraryBench(),
+};
+
+const names = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+const unknown = names.filter((name) => !(name in available));
+if (unknown.length) {
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; available: ${Object.keys(available).join(', ')}`);
+  process.exit(2);
+}
+for (const name of names.length ? names : Object.keys(available)) {
+  console.log(`\n== bench: ${name}`);
+  await available[name]!();
+}
+
+export {};
