@@ -47,10 +47,11 @@ describe('projects from the UI', () => {
     await page.getByLabel('Labels in file names:').check();
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await page.getByRole('heading', { name: 'Library' }).waitFor();
-    await expect.poll(() => page.getByTestId('clip-count').textContent(), { timeout: 60_000 }).toBe('2000 clips');
+    await expect.poll(() => page.getByTestId('clip-count').textContent(), { timeout: 60_000 }).toBe('2,000 clips');
     await page.locator('button.chip[data-label="7"]').click();
     await expect.poll(() => page.getByTestId('clip-count').textContent()).toBe('200 clips');
     await page.getByTestId('waveform').waitFor();
+    await page.locator('[data-testid="spectrogram"][data-ready="true"]').waitFor();
     await page.screenshot({ path: screenshotPath('07-fsdd-imported') });
 
     // The same folder again adds nothing.

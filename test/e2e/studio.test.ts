@@ -36,13 +36,13 @@ describe('the studio in a browser (serve mode)', () => {
     await page.getByTestId('create-demo').click();
     await page.getByRole('heading', { name: 'Library' }).waitFor({ timeout: 200_000 });
     // Ten keywords × 60 clips, plus the unknown words.
-    const clipCount = async () => Number(/^(\d+) clips$/.exec((await page.getByTestId('clip-count').textContent()) ?? '')?.[1] ?? 0);
+    const clipCount = async () => Number(/^([\d,]+) clips$/.exec((await page.getByTestId('clip-count').textContent()) ?? '')?.[1]?.replaceAll(',', '') ?? 0);
     await expect.poll(clipCount, { timeout: 20_000 }).toBeGreaterThanOrEqual(10 * 60);
     // Virtualized: a screenful of rows exists in the page, not all of them.
     const rendered = await page.locator('.spacer .row[data-clip-id]').count();
     expect(rendered).toBeGreaterThan(15);
     expect(rendered).toBeLessThan(100);
-    await page.getByTestId('waveform').locator('div').first().waitFor();
+    await page.locator('[data-testid="spectrogram"][data-ready="true"]').waitFor();
     await page.screenshot({ path: screenshotPath('02-library-demo') });
   });
 
@@ -59,6 +59,7 @@ describe('the studio in a browser (serve mode)', () => {
     await surface.waitFor();
     const box = await surface.boundingBox();
     expect(box!.height).toBeGreaterThan(100);
+    await page.locator('[data-testid="spectrogram"][data-ready="true"]').waitFor();
     await page.screenshot({ path: screenshotPath('03-library-filtered') });
 
     // Background noise is material for augmentation, listed apart from the classes.

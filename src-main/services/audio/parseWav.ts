@@ -67,15 +67,14 @@ export function parseWav(bytes: Uint8Array): DecodedAudio {
     throw new AudioDecodeError('not a WAV file (no RIFF/WAVE header)');
   }
   const warnings: string[] = [];
-  const { fmt, data } = findChunks(bytes, view, riff !== 'RIFF', warnings);
-  const format = readFormat(view, fmt);
+  const { format, data } = findChunks(bytes, view, riff !== 'RIFF', warnings);
 
   const frameCount = Math.floor(data.size / format.blockAlign);
   const leftover = data.size - frameCount * format.blockAlign;
   if (leftover > 0) warnings.push(`ignored ${leftover} trailing bytes that do not make a whole frame`);
   if (frameCount === 0) throw new AudioDecodeError('contains no audio samples (0 frames)');
   const seconds = frameCount / format.sampleRate;
-  if (seconds > MAX_SECONDS) throw new AudioDecodeError(`declares ${(seconds / 3600).toFixed(1)} h of audio (more than 24 h); the header is probably corrupt`);
+  checkDuration(seconds);
   const expectedByteRate = format.blockAlign * format.sampleRate;
   if (format.byteRate !== expectedByteRate) {
     warnings.push(`byte-rate field says ${format.byteRate}, the format implies ${expectedByteRate}; ignored`);
@@ -96,8 +95,8 @@ export function parseWav(bytes: Uint8Array): DecodedAudio {
   };
 }
 
-function findChunks(bytes: Uint8Array, view: DataView, sixtyFour: boolean, warnings: string[]): { fmt: Region; data: Region } {
-  let fmt: Region | null = null;
+function findChunks(bytes: Uint8Array, view: DataView, sixtyFour: boolean, warnings: string[]): { format: WavFormat; data: Region } {
+  let format: WavFormat | null = null;
   let data: Region | null = null;
   let ds64DataSize: number | null = null;
   let position = 12;
@@ -118,6 +117,7 @@ function findChunks(bytes: Uint8Array, view: DataView, sixtyFour: boolean, warni
         warnings.push(`the data chunk's size field is ${declared === 0 ? '0' : '0xFFFFFFFF'} (as left by a streaming recorder); used the rest of the file, ${available} bytes`);
       }
       if (size > MAX_DATA_BYTES) throw new AudioDecodeError(`declares ${formatBytes(size)} of audio data (over 2 GiB); the header is probably corrupt`);
+      if (format) checkDuration(Math.floor(size / format.blockAlign) / format.sampleRate);
       if (size > available) throw new AudioDecodeError(`truncated: the data chunk promises ${size} bytes, the file holds ${available}`);
       data = { offset: body, size };
       if (toEnd) break;
@@ -127,24 +127,28 @@ function findChunks(bytes: Uint8Array, view: DataView, sixtyFour: boolean, warni
 
     if (declared > available) {
       // A damaged chunk after everything we need is a tail to ignore; before that it is fatal.
-      if (fmt && data) {
+      if (format && data) {
         warnings.push(`ignored a damaged '${printable(id)}' chunk at byte ${position} (claims ${declared} bytes, ${available} remain)`);
         break;
       }
       throw new AudioDecodeError(`damaged: chunk '${printable(id)}' at byte ${position} claims ${declared} bytes, only ${available} remain`);
     }
     if (id === 'fmt ') {
-      if (fmt) throw new AudioDecodeError('has two fmt chunks; cannot tell which describes the audio');
+      if (format) throw new AudioDecodeError('has two fmt chunks; cannot tell which describes the audio');
       if (declared < 16) throw new AudioDecodeError(`fmt chunk is too short (${declared} bytes, needs at least 16)`);
-      fmt = { offset: body, size: declared };
+      format = readFormat(view, { offset: body, size: declared });
     } else if (id === 'ds64' && sixtyFour && declared >= 24) {
       ds64DataSize = readUint64(view, body + 8);
     }
     position = nextChunk(bytes, view, body, declared, id, warnings);
   }
-  if (!fmt) throw new AudioDecodeError('no fmt chunk (the format description is missing)');
+  if (!format) throw new AudioDecodeError('no fmt chunk (the format description is missing)');
   if (!data) throw new AudioDecodeError('no data chunk (the file holds no audio samples)');
-  return { fmt, data };
+  return { format, data };
+}
+
+function checkDuration(seconds: number): void {
+  if (seconds > MAX_SECONDS) throw new AudioDecodeError(`declares ${(seconds / 3600).toFixed(1)} h of audio (more than 24 h); the header is probably corrupt`);
 }
 
 /** Position of the next chunk header: chunks are padded to an even size, though some writers forget. */

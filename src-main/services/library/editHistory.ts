@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import { StudioError } from '../../../src-shared/contract/StudioError.ts';
+import type { ClipKind, SplitName } from '../../../src-shared/model/Clip.ts';
+import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
+import { computeSplit, type SplitPercentages } from './splitHash.ts';
+
+/** Anything holding the project database; an `OpenProject` is one. */
+export interface ProjectDb {
+  db: ProjectDatabase;
+}
+
+export type EditKind =
+  | 'relabel'
+  | 'create_label'
+  | 'rename_label'
+  | 'merge_labels'
+  | 'delete_label'
+  | 'restyle_label'
+  | 'trash'
+  | 'restore'
+  | 'split_override';
+
+export interface EditResult {
+  /** The history batch the edit was recorded as; null when nothing needed to change. */
+  batchId: string | null;
+  /** What happened, in the words undo and the history list use. */
+  description: string;
+  /** How many clips (or, for label-only edits, labels) changed. */
+  changed: number;
+}
+
+export interface LabelRow {
+  id: number;
+  name: string;
+  hotkey: string | null;
+  color: string | null;
+  created_at: string;
+}
+
+export interface LabelLook {
+  name: string;
+  hotkey: string | null;
+  color: string | null;
+}
+
+export type ClipField = 'deleted_at' | 'split_override';
+
+export interface ClipState {
+  id: number;
+  kind: ClipKind;
+  label_id: number | null;
+  deleted_at: string | null;
+  split_override: SplitName | null;
+  speaker: string | null;
+  original_name: string;
+}
+
+/** Upper bound on one edit: a whole 100k-clip library fits, a runaway request does not. */
+const MAX_CLIPS_PER_EDIT = 1_000_000;
+
+/**
+ * One user action as one history batch. It must be used inside a transaction: it opens the batch
+ * row first (the event tables reference it), abandons the redo stack, and every change goes
+ * through it, so a change and its history row cannot exist without each other.
+ */
+export class EditBatch {
+  readonly id = `edit-${randomUUID()}`;
+  readonly at = new Date().toISOString();
+  private readonly statements;
+
+  constructor(
+    private readonly db: ProjectDatabase,
+    kind: EditKind,
+    private readonly actor: string,
+  ) {
+    if (!db.inTransaction) throw new StudioError('internal', 'An edit batch must be written inside a transaction.');
+    abandonRedoStack(db, this.at);
+    db.prepare('INSERT INTO history_batches (batch_id, kind, description, actor, at) VALUES (?, ?, ?, ?, ?)').run(
+      this.id,
+      kind,
+      '',
+      actor,
+      this.at,
+    );
+    this.statements = {
+      setClipLabel: db.prepare('UPDATE clips SET label_id = ? WHERE id = ?'),
+      labelHistory: db.prepare(
+        'INSERT INTO label_history (clip_id, old_label_id, new_label_id, batch_id, actor, at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      clipHistory: db.prepare(
+        'INSERT INTO clip_history (batch_id, clip_id, field, old_value, new_value, at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      labelEvent: db.prepare(`INSERT INTO label_events
+        (batch_id, label_id, action, old_name, new_name, old_hotkey, new_hotkey, old_color, new_color, created_at, at)
+        VALUES (@batch, @labelId, @action, @oldName, @newName, @oldHotkey, @newHotkey, @oldColor, @newColor, @createdAt, @at)`),
+    };
+  }
+
+  relabelClip(clipId: number, oldLabelId: number | null, newLabelId: number | null): void {
+    this.statements.setClipLabel.run(newLabelId, clipId);
+    this.statements.labelHistory.run(clipId, oldLabelId, newLabelId, this.id, this.actor, this.at);
+  }
+
+  setClipField(clipId: number, field: ClipField, oldValue: string | null, newValue: string | null): void {
+    applyClipField(this.db, clipId, field, newValue);
+    this.statements.clipHistory.run(this.id, clipId, field, oldValue, newValue, this.at);
+  }
+
+  createLabel(look: LabelLook): LabelRow {
+    const { lastInsertRowid } = this.db
+      .prepare('INSERT INTO labels (name, created_at, hotkey, color) VALUES (?, ?, ?, ?)')
+      .run(look.name, this.at, look.hotkey, look.color);
+    const row: LabelRow = { id: Number(lastInsertRowid), created_at: this.at, ...look };
+    this.labelEvent('create', row.id, row.created_at, null, look);
+    return row;
+  }
+
+  updateLabel(before: LabelRow, after: LabelLook, action: 'rename' | 'restyle'): void {
+    this.db.prepare('UPDATE labels SET name = ?, hotkey = ?, color = ? WHERE id = ?').run(after.name, after.hotkey, after.color, before.id);
+    this.labelEvent(action, before.id, before.created_at, before, after);
+  }
+
+  /** Callers move the label's clips away first; the foreign key refuses otherwise. */
+  deleteLabel(row: LabelRow): void {
+    this.db.prepare('DELETE FROM labels WHERE id = ?').run(row.id);
+    this.labelEvent('delete', row.id, row.created_at, row, null);
+  }
+
+  finish(description: string, changed: number): EditResult {
+    this.db.prepare('UPDATE history_batches SET description = ? WHERE batch_id = ?').run(description, this.id);
+    return { batchId: this.id, description, changed };
+  }
+
+  private labelEvent(action: string, labelId: number, createdAt: string, before: LabelLook | null, after: LabelLook | null): void {
+    this.statements.labelEvent.run({
+      batch: this.id,
+      labelId,
+      action,
+      oldName: before?.name ?? null,
+      newName: after?.name ?? null,
+      oldHotkey: before?.hotkey ?? null,
+      newHotkey: after?.hotkey ?? null,
+      oldColor: before?.color ?? null,
+      newColor: after?.color ?? null,
+      createdAt,
+      at: this.at,
+    });
+  }
+}
+
+/** Any new action makes the undone batches unreachable; they are marked, never deleted. */
+export function abandonRedoStack(db: ProjectDatabase, at = new Date().toISOString()): void {
+  db.prepare('UPDATE history_batches SET abandoned_at = ? WHERE undone_at IS NOT NULL AND abandoned_at IS NULL').run(at);
+}
+
+/** Writes a clip column; a split override also sets the effective split (the override, else the hash). */
+export function applyClipField(db: ProjectDatabase, clipId: number, field: ClipField, value: string | null): void {
+  if (field === 'deleted_at') {
+    db.prepare('UPDATE clips SET deleted_at = ? WHERE id = ?').run(value, clipId);
+    return;
+  }
+  const clip = db.prepare('SELECT speaker, original_name FROM clips WHERE id = ?').get(clipId) as
+    | { speaker: string | null; original_name: string }
+    | undefined;
+  if (!clip) throw new StudioError('not_found', `Clip ${clipId} does not exist in this project.`);
+  const percentages = readSplitPercentages(db);
+  const split = value ?? (percentages ? computeSplit({ speaker: clip.speaker, originalName: clip.original_name }, percentages) : null);
+  db.prepare('UPDATE clips SET split_override = ?, split = ? WHERE id = ?').run(value, split, clipId);
+}
+
+/** The percentages the splits were last assigned with, or null when they never were. */
+export function readSplitPercentages(db: ProjectDatabase): SplitPercentages | null {
+  const row = db.prepare('SELECT split_validation_percent AS v, split_test_percent AS t FROM project WHERE id = 1').get() as
+    | { v: number | null; t: number | null }
+    | undefined;
+  if (!row || row.v === null || row.t === null) return null;
+  return { validationPercent: row.v, testPercent: row.t };
+}
+
+export function validateActor(raw: unknown): string {
+  if (typeof raw !== 'string' || raw.trim().length === 0 || raw.length > 100) {
+    throw new StudioError('invalid_input', `Actor ${JSON.stringify(raw)} must name who made the change (e.g. "user" or "cli"), at most 100 characters.`);
+  }
+  return raw.trim();
+}
+
+/** Checks a list of clip ids and loads those clips; unknown ids are reported together. */
+export function requireClips(db: ProjectDatabase, raw: unknown): ClipState[] {
+  if (!Array.isArray(raw) || raw.length === 0) throw new StudioError('invalid_input', 'Select at least one clip.');
+  if (raw.length > MAX_CLIPS_PER_EDIT) {
+    throw new StudioError('invalid_input', `${raw.length} clips in one edit is more than the ${MAX_CLIPS_PER_EDIT} allowed; edit them in parts.`);
+  }
+  const bad = raw.find((id) => !Number.isSafeInteger(id) || (id as number) <= 0);
+  if (bad !== undefined) throw new StudioError('invalid_input', `${JSON.stringify(bad)} is not a clip id (ids are positive integers).`);
+  const ids = [...new Set(raw as number[])];
+  const rows = db
+    .prepare(
+      `SELECT id, kind, label_id, deleted_at, split_override, speaker, original_name
+       FROM clips WHERE id IN (SELECT value FROM json_each(?))`,
+    )
+    .all(JSON.stringify(ids)) as ClipState[];
+  if (rows.length !== ids.length) {
+    const found = new Set(rows.map((row) => row.id));
+    const missing = ids.filter((id) => !found.has(id));
+    throw new StudioError('not_found', `${listOf(missing.map(String), 'Clip', 'Clips')} ${missing.length === 1 ? 'does' : 'do'} not exist in this project; reload the library and select again.`);
+  }
+  const order = new Map(ids.map((id, index) => [id, index]));
+  return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+}
+
+export function labelByName(db: ProjectDatabase, name: string): LabelRow | undefined {
+  return db.prepare('SELECT id, name, hotkey, color, created_at FROM labels WHERE name = ?').get(name) as LabelRow | undefined;
+}
+
+export function labelById(db: ProjectDatabase, id: number): LabelRow | undefined {
+  return db.prepare('SELECT id, name, hotkey, color, created_at FROM labels WHERE id = ?').get(id) as LabelRow | undefined;
+}
+
+/** "Clip 3", "Clips 3, 4 and 5", "Clips 3, 4, 5 … (12 in all)". */
+export function listOf(items: readonly string[], one: string, many: string, shown = 5): string {
+  if (items.length === 1) return `${one} ${items[0]}`;
+  if (items.length <= shown) return `${many} ${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+  return `${many} ${items.slice(0, shown).join(', ')} … (${items.length} in all)`;
+}
+
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
