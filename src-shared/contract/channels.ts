@@ -5,7 +5,7 @@ import type { EventName, MethodName, ServiceName, ServiceTable } from './Service
  * preload can bundle it. The mapped types make a missing or extra name a compile error.
  */
 export const serviceMethods = {
-  project: ['create', 'open', 'close', 'current', 'recent', 'createDemo', 'importFolder'],
+  project: ['create', 'open', 'close', 'current', 'recent', 'createDemo', 'previewImport', 'importFolder', 'cancelTask'],
   library: ['listClips', 'clipIds', 'labelCounts', 'clipAudio'],
   system: ['diagnostics', 'version'],
 } as const satisfies { [S in ServiceName]: readonly MethodName<ServiceTable[S]>[] };

@@ -13,6 +13,10 @@ const fsPath = z
   .refine((value) => !value.includes('\0'), 'the path contains a NUL character');
 
 const name = z.string().max(200);
+const importInput = z
+  .object({ path: fsPath, pattern: z.string().trim().min(1).max(500).optional(), manifest: fsPath.optional() })
+  .strict()
+  .refine((input) => !(input.pattern && input.manifest), 'give a file-name pattern or a manifest, not both');
 const clipFilter = z
   .object({
     kind: z.enum(['sample', 'noise']).optional(),
@@ -46,7 +50,9 @@ export const inputSchemas = {
         clipsPerWord: z.number().int().min(1).max(1000).optional(),
       })
       .strict(),
-    importFolder: z.object({ path: fsPath, pattern: z.string().trim().min(1).max(500).optional() }).strict(),
+    previewImport: importInput,
+    importFolder: importInput,
+    cancelTask: z.object({ taskId: z.string().min(1).max(100) }).strict(),
   },
   library: {
     listClips: z

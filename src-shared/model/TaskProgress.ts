@@ -8,4 +8,6 @@ export interface TaskProgress {
   done: number;
   total: number;
   message: string;
+  /** Whether cancelTask can stop it. */
+  cancellable?: boolean;
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { migrations } from '../../src-main/store/migrations/index.ts';
 import { tempDir } from '../support/tempDir.ts';
 import { writeTestWav } from '../support/writeTestWav.ts';
 
@@ -48,7 +49,7 @@ describe('kws-studio CLI', () => {
     const project = path.join(dir, 'p');
     const created = run('project', 'create', project, '--name', 'My words', '--json');
     expect(created.code).toBe(0);
-    expect(JSON.parse(created.stdout)).toMatchObject({ name: 'My words', clipCount: 0, schemaVersion: 1 });
+    expect(JSON.parse(created.stdout)).toMatchObject({ name: 'My words', clipCount: 0, schemaVersion: migrations.at(-1)!.version });
     expect(run('project', 'create', project).code).toBe(2);
 
     const source = path.join(dir, 'flat');
@@ -60,7 +61,7 @@ describe('kws-studio CLI', () => {
     expect(imported.code).toBe(0);
     const report = JSON.parse(imported.stdout);
     expect(report).toMatchObject({ imported: 2, duplicates: 0, labels: ['go', 'stop'] });
-    expect(report.rejected).toEqual([{ path: 'broken_anna_2.wav', reason: expect.stringMatching(/WAV/) }]);
+    expect(report.rejected).toEqual([{ path: 'broken_anna_2.wav', reason: expect.stringMatching(/no fmt chunk/) }]);
 
     const info = JSON.parse(run('project', 'info', project, '--json').stdout);
     expect(info).toMatchObject({ clipCount: 2, labelCount: 2 });

@@ -25,7 +25,9 @@ export function writeTestWav(file: string, { sampleRate = 16000, seconds = 1, fr
   buffer.write('data', 36);
   buffer.writeUInt32LE(frames * 2, 40);
   for (let i = 0; i < frames; i++) {
-    buffer.writeInt16LE(Math.round(amplitude * 32767 * Math.sin((2 * Math.PI * frequency * i) / sampleRate)), 44 + i * 2);
+    // An amplitude above 1 clips hard, as an overdriven recorder does.
+    const value = Math.round(amplitude * 32767 * Math.sin((2 * Math.PI * frequency * i) / sampleRate));
+    buffer.writeInt16LE(Math.max(-32768, Math.min(32767, value)), 44 + i * 2);
   }
   fs.writeFileSync(file, buffer);
   return buffer;

@@ -31,10 +31,10 @@ function setup() {
   const reject = () => Promise.reject(new Error('unused'));
   const services = {
     project: {
-      create: reject, open: reject, close: reject, current: async () => null, recent: async () => [], createDemo: reject, importFolder: reject,
+      create: reject, open: reject, close: reject, current: async () => null, recent: async () => [], createDemo: reject, previewImport: reject, importFolder: reject, cancelTask: reject,
       onDidChangeProject: new Emitter<null>().event, onDidProgress: progress.event,
     },
-    library: { listClips: reject, labelCounts: async () => [{ label: 'yes', count: 2 }], clipAudio: reject },
+    library: { listClips: reject, clipIds: reject, labelCounts: async () => [{ label: 'yes', count: 2 }], clipAudio: reject },
     system: { diagnostics: reject, version: async () => ({ app: '1' }) },
   } as unknown as ServiceTable;
   const ipc = new FakeIpcMain();

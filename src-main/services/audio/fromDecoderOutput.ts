@@ -38,7 +38,7 @@ export function fromDecoderOutput(output: DecoderOutput, facts: DecoderOutputFac
   if (channels < 1 || channels > AUDIO_LIMITS.maxChannels) throw new AudioDecodeError(`${facts.channels} channels is not supported (1 to ${AUDIO_LIMITS.maxChannels})`);
   const { sampleRate } = output;
   if (!(sampleRate >= AUDIO_LIMITS.minSampleRate && sampleRate <= AUDIO_LIMITS.maxSampleRate)) {
-    throw new AudioDecodeError(`sample rate ${sampleRate} Hz is out of range (${AUDIO_LIMITS.minSampleRate} to ${AUDIO_LIMITS.maxSampleRate} Hz)`);
+    throw new AudioDecodeError(`implausible sample rate ${sampleRate} Hz (supported: ${AUDIO_LIMITS.minSampleRate} to ${AUDIO_LIMITS.maxSampleRate} Hz)`);
   }
   if (numFrames / sampleRate > AUDIO_LIMITS.maxSeconds) throw new AudioDecodeError('holds more than 24 h of audio');
 

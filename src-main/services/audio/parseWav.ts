@@ -199,7 +199,7 @@ function readFormat(view: DataView, fmt: Region): WavFormat {
   }
   if (channels < 1 || channels > MAX_CHANNELS) throw new AudioDecodeError(`${channels} channels is not supported (1 to ${MAX_CHANNELS})`);
   if (sampleRate < MIN_RATE || sampleRate > MAX_RATE) {
-    throw new AudioDecodeError(`sample rate ${sampleRate} Hz is out of range (${MIN_RATE} to ${MAX_RATE} Hz)`);
+    throw new AudioDecodeError(`implausible sample rate ${sampleRate} Hz (supported: ${MIN_RATE} to ${MAX_RATE} Hz)`);
   }
   if (tag === FORMAT_FLOAT && containerBits !== 32 && containerBits !== 64) {
     throw new AudioDecodeError(`${containerBits}-bit float WAV is not supported (32 or 64)`);

@@ -1,7 +1,7 @@
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import type { SplitName } from '../../../src-shared/model/Clip.ts';
 import { EditBatch, listOf, plural, readSplitPercentages, requireClips, validateActor, type EditResult, type ProjectDb } from './editHistory.ts';
-import { findNearDuplicates } from './findNearDuplicates.ts';
+import { DEFAULT_NEAR_DUPLICATE_THRESHOLD, findNearDuplicates } from './findNearDuplicates.ts';
 import { percentageHash, splitForPercentage, splitGroupOf, type SplitPercentages } from './splitHash.ts';
 
 /**
@@ -14,7 +14,7 @@ import { percentageHash, splitForPercentage, splitGroupOf, type SplitPercentages
 const SPLITS: readonly SplitName[] = ['train', 'validation', 'test'];
 
 /** Default for "near-duplicate" in the leakage report; see findNearDuplicates.ts. */
-export const DEFAULT_NEAR_DUPLICATE_THRESHOLD = 0.15;
+export { DEFAULT_NEAR_DUPLICATE_THRESHOLD } from './findNearDuplicates.ts';
 
 export interface SplitTotals {
   train: number;

@@ -7,13 +7,21 @@ import { resample } from '../../../src-shared/dsp/resample.ts';
  * 1. resample to 16 kHz and normalise the peak, so rate and gain do not matter;
  * 2. anchor the analysis on the clip's energy centroid, so a shifted copy is analysed at the same
  *    place in the word (a fixed grid from the start of the file would not survive a 20 ms shift);
- * 3. 33 frames, 20 ms apart, 64 ms Hann windows; 33 mel-spaced band energies from 150 Hz to 4 kHz
- *    per frame (speech lives there, and an 8 kHz copy of a clip fingerprints like the original);
- * 4. bit (n, m) = 1 when E(n,m) − E(n,m+1) − (E(n−1,m) − E(n−1,m+1)) > 0: 32 bits per frame pair,
- *    32 sub-fingerprints, 1024 bits = 128 bytes a clip.
+ * 3. 33 frames, 25 ms apart (about 0.9 s around the centroid, a keyword), 64 ms Hann windows;
+ *    33 mel-spaced band energies from 150 Hz to 4 kHz per frame (speech lives there, and an 8 kHz
+ *    copy of a clip fingerprints like the original);
+ * 4. bit (n, m) = 1 when E(n,m) − E(n,m+1) − 0.9·(E(n−1,m) − E(n−1,m+1)) > floor: 32 bits per
+ *    frame pair, 32 sub-fingerprints, 1024 bits = 128 bytes a clip. Haitsma–Kalker use 1 instead
+ *    of 0.9; keeping a tenth of the spectral slope gives steady sounds (a tone, hum) bits of
+ *    their own instead of an empty fingerprint, and measured no worse on speech.
  *
  * Frames more than 30 dB below the loudest and bands more than 40 dB below the loudest band are
- * floored, so silence and empty bands give stable zeros instead of bits drawn from noise.
+ * floored, and changes smaller than that floor count as none, so silence, empty bands and steady
+ * tones give stable zeros instead of bits drawn from noise or rounding.
+ *
+ * Measured on 50 FSDD clips (8 kHz speech), distance to the same clip with noise at 30 dB SNR,
+ * gain ±10%, a 20 ms delay, or all three: median 0.05, 90th percentile 0.10, max 0.15. To another
+ * take of the same digit by the same speaker: min 0.20, median 0.32; unrelated pairs: median 0.40.
  */
 
 export const FINGERPRINT_RATE = 16000;
@@ -23,11 +31,12 @@ export const FINGERPRINT_BYTES = FINGERPRINT_WORDS * 4;
 const FRAMES = FINGERPRINT_WORDS + 1;
 const BANDS = 33;
 const FFT_SIZE = 1024;
-const HOP = 320;
+const HOP = 400;
 const LOW_HZ = 150;
 const HIGH_HZ = 4000;
 const FRAME_GATE_DB = 30;
 const BAND_FLOOR_DB = 40;
+const TIME_WEIGHT = 0.9;
 /** Peaks below this (−90 dBFS) are digital silence: the fingerprint is all zeros. */
 const SILENCE = 10 ** (-90 / 20);
 
@@ -83,20 +92,29 @@ export function computeFingerprint(mono: Float32Array, sampleRate: number): Uint
     const before = energies[frame - 1]!;
     let word = 0;
     for (let band = 0; band < BANDS - 1; band++) {
-      const difference = now[band]! - now[band + 1]! - (before[band]! - before[band + 1]!);
-      if (difference > 0) word |= 1 << band;
+      const difference = now[band]! - now[band + 1]! - TIME_WEIGHT * (before[band]! - before[band + 1]!);
+      if (difference > floor) word |= 1 << band;
     }
     words[frame - 1] = word >>> 0;
   }
   return words;
 }
 
-/** Normalised Hamming distance: 0 for identical fingerprints, about 0.5 for unrelated audio. */
+/**
+ * Hamming distance normalised by the bits set in either fingerprint (the Jaccard distance of the
+ * set bits): 0 for identical, 1 for nothing in common. Normalising by all 1024 bits instead lets
+ * shared silence (zero bits in both) pull unrelated short words together, and makes a near-empty
+ * fingerprint (a steady tone) look close to any sparse one.
+ */
 export function fingerprintDistance(a: Uint32Array, b: Uint32Array): number {
   if (a.length !== b.length || a.length === 0) throw new RangeError(`fingerprints differ in length (${a.length} and ${b.length} words)`);
-  let bits = 0;
-  for (let i = 0; i < a.length; i++) bits += popcount(a[i]! ^ b[i]!);
-  return bits / (a.length * 32);
+  let differing = 0;
+  let union = 0;
+  for (let i = 0; i < a.length; i++) {
+    differing += popcount(a[i]! ^ b[i]!);
+    union += popcount(a[i]! | b[i]!);
+  }
+  return union === 0 ? 0 : differing / union;
 }
 
 export function popcount(value: number): number {

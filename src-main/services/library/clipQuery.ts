@@ -61,9 +61,9 @@ export function clipWhere(filter: ClipFilter = {}): SqlFragment {
   return { from: `FROM clips c LEFT JOIN labels l ON l.id = c.label_id WHERE ${where.join(' AND ')}`, params };
 }
 
-/** Placeholder replaced when the quality-flag schema lands. */
+/** clip_flags is keyed (flag, clip_id): the subquery is a range scan per flag. */
 function flagClause(placeholders: string): string {
-  return `EXISTS (SELECT 1 FROM json_each(c.flags) f WHERE f.value IN (${placeholders}))`;
+  return `c.id IN (SELECT clip_id FROM clip_flags WHERE flag IN (${placeholders}))`;
 }
 
 /** A stable order: the chosen column, then the file name, then the id, so pages never overlap. */

@@ -11,6 +11,7 @@ import { RecentProjects } from '../../store/recentProjects.ts';
 import { appVersion } from '../appVersion.ts';
 import { defaultDemoProjectPath } from '../appPaths.ts';
 import { importFolder } from './importFolder.ts';
+import { importLayout, previewImport } from './previewImport.ts';
 import { readProjectInfo, type OpenProject, type ProjectSession } from './OpenProject.ts';
 import { projectLayout } from './projectLayout.ts';
 
@@ -35,11 +36,16 @@ export function createProjectService({ session, home }: ProjectServiceOptions): 
     return info;
   };
 
-  const task = (title: string) => {
+  const running = new Map<string, AbortController>();
+  const task = (title: string, cancellable = false) => {
     const taskId = `task-${++taskCounter}`;
-    const report = (state: TaskProgress['state'], done: number, total: number, message: string) =>
-      progress.fire({ taskId, title, state, done, total, message });
-    return { report };
+    const controller = new AbortController();
+    if (cancellable) running.set(taskId, controller);
+    const report = (state: TaskProgress['state'], done: number, total: number, message: string) => {
+      progress.fire({ taskId, title, state, done, total, message, cancellable });
+      if (state !== 'running') running.delete(taskId);
+    };
+    return { report, signal: controller.signal };
   };
 
   const service: ProjectService = {
@@ -106,21 +112,34 @@ export function createProjectService({ session, home }: ProjectServiceOptions): 
       }
     },
 
-    async importFolder({ path: source, pattern }) {
+    async previewImport(input) {
+      return previewImport(input.path, importLayout(input));
+    },
+
+    async importFolder(input) {
       const project = session.require();
-      const { report } = task(`Importing ${path.basename(source)}`);
+      const { report, signal } = task(`Importing ${path.basename(input.path)}`, true);
       try {
-        const result = await importFolder(project, source, {
-          pattern,
+        const result = await importFolder(project, input.path, {
+          layout: importLayout(input),
+          signal,
           onProgress: (done, total, file) => report('running', done, total, file),
         });
         report('done', 1, 1, `${result.imported} imported, ${result.duplicates} duplicates, ${result.rejected.length} rejected`);
         changed.fire(readProjectInfo(project));
         return result;
       } catch (error) {
-        report('failed', 0, 1, error instanceof Error ? error.message : String(error));
+        const cancelled = error instanceof StudioError && error.code === 'cancelled';
+        report(cancelled ? 'cancelled' : 'failed', 0, 1, error instanceof Error ? error.message : String(error));
+        if (session.current === project) changed.fire(readProjectInfo(project));
         throw error;
       }
+    },
+
+    async cancelTask({ taskId }) {
+      const controller = running.get(taskId);
+      if (!controller) throw new StudioError('not_found', `There is no running task ${taskId} to cancel (it may have finished).`);
+      controller.abort();
     },
 
     onDidChangeProject: changed.event,

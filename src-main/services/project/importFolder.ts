@@ -1,122 +1,96 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ImportReport, RejectedFile } from '../../../src-shared/model/ImportReport.ts';
-import { compileFileNamePattern, speakerFromNohash, type PatternMatch } from '../../../src-shared/model/fileNamePattern.ts';
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
-import { AudioDecodeError, decodeWav, type DecodedAudio } from '../audio/decodeWav.ts';
+import type { ImportCandidate, ImportLayout } from '../../../src-shared/model/ImportPlan.ts';
+import type { ImportReport } from '../../../src-shared/model/ImportReport.ts';
+import { AudioDecodeError, decodeAudio, type DecodedAudio } from '../audio/decodeAudio.ts';
+import { computeFingerprint, fingerprintToBlob } from '../library/audioFingerprint.ts';
+import { abandonRedoStack, readSplitPercentages } from '../library/editHistory.ts';
+import { computeQualityFlags, type QualityFlag } from '../library/qualityFlags.ts';
+import { computeSplit } from '../library/splitHash.ts';
 import type { OpenProject } from './OpenProject.ts';
+import { planImport } from './planImport.ts';
 import { audioPath } from './projectLayout.ts';
 
 export interface ImportFolderOptions {
-  /** File-name pattern; without one, the parent folder is the label (Speech Commands layout). */
-  pattern?: string | undefined;
+  /** How labels are found; one folder per label (Speech Commands) when absent. */
+  layout?: ImportLayout | undefined;
   onProgress?: (done: number, total: number, file: string) => void;
   signal?: AbortSignal | undefined;
 }
 
-interface Candidate {
-  path: string;
-  kind: 'sample' | 'noise';
-  label?: string | undefined;
-  speaker?: string | undefined;
-  take?: string | undefined;
-}
-
-interface PreparedClip extends Candidate {
+interface PreparedClip extends ImportCandidate {
   hash: string;
   audio: DecodedAudio;
+  flags: QualityFlag[];
+  fingerprint: Buffer;
 }
 
 const BATCH = 200;
 const MAX_FILE_BYTES = 512 * 1024 * 1024;
-const AUDIO_EXTENSIONS = new Set(['.wav', '.wave']);
 
 /**
- * Imports a folder of WAV files into the project's content-addressed store. Originals are only
- * read; each copy is written to a temporary name and renamed, and rows go in per batch inside a
- * transaction, so a crash leaves neither half-written files nor partial rows. Files whose content
- * is already in the project are reported as duplicates and add nothing.
+ * Imports audio into the project's content-addressed store. Originals are only read; each copy is
+ * written to a temporary name and renamed, and rows go in per batch inside a transaction, so a
+ * crash or a cancel leaves neither half-written files nor partial rows (whole batches already
+ * written are kept and reported). Files whose content is already in the project are duplicates
+ * and add nothing. Quality flags, the near-duplicate fingerprint and — once the project has split
+ * percentages — the split are computed on the way in.
  */
-export async function importFolder(project: OpenProject, sourceDir: string, options: ImportFolderOptions = {}): Promise<ImportReport> {
+export async function importFolder(project: OpenProject, source: string, options: ImportFolderOptions = {}): Promise<ImportReport> {
   const started = performance.now();
-  const root = path.resolve(sourceDir);
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(root);
-  } catch {
-    throw new StudioError('not_found', `${root} does not exist.`);
-  }
-  if (!stat.isDirectory()) throw new StudioError('invalid_input', `${root} is not a folder.`);
-
-  let matcher: ((name: string) => PatternMatch | null) | undefined;
-  if (options.pattern) {
-    try {
-      matcher = compileFileNamePattern(options.pattern);
-    } catch (error) {
-      throw new StudioError('invalid_input', `Pattern "${options.pattern}": ${(error as Error).message}.`);
-    }
-  }
-
-  const rejected: RejectedFile[] = [];
-  const candidates: Candidate[] = [];
-  for (const file of listFiles(root)) {
-    const relative = path.relative(root, file);
-    if (!AUDIO_EXTENSIONS.has(path.extname(file).toLowerCase())) {
-      rejected.push({ path: relative, reason: `not a WAV file (${path.extname(file) || 'no extension'})` });
-      continue;
-    }
-    const parent = path.basename(path.dirname(file));
-    if (parent === '_background_noise_') {
-      candidates.push({ path: file, kind: 'noise' });
-      continue;
-    }
-    if (matcher) {
-      const match = matcher(path.basename(file));
-      if (!match) {
-        rejected.push({ path: relative, reason: `name does not match the pattern ${options.pattern}` });
-        continue;
-      }
-      candidates.push({ path: file, kind: 'sample', ...match });
-    } else {
-      if (path.dirname(file) === root) {
-        rejected.push({ path: relative, reason: 'not inside a label folder (use a file-name pattern for flat folders)' });
-        continue;
-      }
-      candidates.push({ path: file, kind: 'sample', label: parent, ...speakerFromNohash(path.basename(file)) });
-    }
-  }
-
+  const plan = planImport(source, options.layout ?? { kind: 'folders' });
+  const rejected = [...plan.rejected];
   const { db, layout } = project;
+  const settings = db.prepare('SELECT clip_duration_ms FROM project WHERE id = 1').get() as { clip_duration_ms: number };
+  const percentages = readSplitPercentages(db);
   const knownHash = db.prepare('SELECT 1 FROM clips WHERE hash = ?').pluck();
   const labels = new LabelIds(project);
   const insert = db.prepare(`INSERT INTO clips
-    (hash, kind, ext, source_path, original_name, label_id, speaker, take, duration_ms, sample_rate, channels,
-     bits_per_sample, num_frames, added_at)
-    VALUES (@hash, @kind, 'wav', @source, @name, @labelId, @speaker, @take, @durationMs, @sampleRate, @channels,
-     @bits, @frames, @addedAt)`);
+    (hash, kind, ext, source_path, original_name, label_id, speaker, take, split, split_override, duration_ms, sample_rate,
+     channels, bits_per_sample, num_frames, fingerprint, analyzed_at, added_at)
+    VALUES (@hash, @kind, @ext, @source, @name, @labelId, @speaker, @take, @split, @splitOverride, @durationMs, @sampleRate,
+     @channels, @bits, @frames, @fingerprint, @addedAt, @addedAt)`);
+  const insertFlag = db.prepare('INSERT INTO clip_flags (flag, clip_id, value) VALUES (?, ?, ?)');
   const history = db.prepare(`INSERT INTO label_history (clip_id, old_label_id, new_label_id, batch_id, actor, at)
     VALUES (?, NULL, ?, ?, 'import', ?)`);
-  const batchId = `import-${Date.now()}`;
+  const batchId = `import-${Date.now()}-${process.pid}`;
+  db.transaction(() => {
+    // An import is history too (not undoable: trash undoes it); a new action ends the redo stack.
+    abandonRedoStack(db);
+    db.prepare("INSERT INTO history_batches (batch_id, kind, description, actor, at, undoable) VALUES (?, 'import', ?, 'import', ?, 0)").run(
+      batchId,
+      `Import from ${plan.root}`,
+      new Date().toISOString(),
+    );
+  })();
+
   const writeBatch = db.transaction((batch: PreparedClip[]) => {
     const addedAt = new Date().toISOString();
     for (const clip of batch) {
       const labelId = clip.label ? labels.idFor(clip.label) : null;
+      const split = clip.split ?? (percentages && clip.kind === 'sample' ? computeSplit({ speaker: clip.speaker ?? null, originalName: path.basename(clip.path) }, percentages) : null);
       const { lastInsertRowid } = insert.run({
         hash: clip.hash,
         kind: clip.kind,
+        ext: clip.audio.format,
         source: clip.path,
         name: path.basename(clip.path),
         labelId,
         speaker: clip.speaker ?? null,
         take: clip.take ?? null,
+        split,
+        splitOverride: clip.split ?? null,
         durationMs: clip.audio.durationMs,
         sampleRate: clip.audio.sampleRate,
         channels: clip.audio.channels,
         bits: clip.audio.bitsPerSample,
         frames: clip.audio.numFrames,
+        fingerprint: clip.fingerprint,
         addedAt,
       });
+      for (const flag of clip.flags) insertFlag.run(flag.flag, lastInsertRowid, flag.value);
       if (labelId !== null) history.run(lastInsertRowid, labelId, batchId, addedAt);
     }
   });
@@ -131,22 +105,29 @@ export async function importFolder(project: OpenProject, sourceDir: string, opti
     writeBatch(batch);
     imported += batch.filter((clip) => clip.kind === 'sample').length;
     noise += batch.filter((clip) => clip.kind === 'noise').length;
+    for (const clip of batch) if (clip.label) importedLabels.add(clip.label);
     batch = [];
   };
+  const finish = () =>
+    db.prepare('UPDATE history_batches SET description = ? WHERE batch_id = ?').run(
+      `Import of ${imported} clip${imported === 1 ? '' : 's'}${noise ? ` and ${noise} noise file${noise === 1 ? '' : 's'}` : ''} from ${plan.root}`,
+      batchId,
+    );
 
-  for (const [index, candidate] of candidates.entries()) {
+  for (const [index, candidate] of plan.candidates.entries()) {
     if (options.signal?.aborted) {
       flush();
-      throw new StudioError('cancelled', `Import cancelled after ${imported + noise} files; those are kept.`);
+      finish();
+      throw new StudioError('cancelled', `Import cancelled after ${imported + noise} files; those are kept, the rest were not imported.`);
     }
-    const relative = path.relative(root, candidate.path);
-    options.onProgress?.(index, candidates.length, relative);
+    options.onProgress?.(index, plan.candidates.length, candidate.relative);
     let bytes: Buffer;
     try {
-      if (fs.statSync(candidate.path).size > MAX_FILE_BYTES) throw new Error(`larger than ${MAX_FILE_BYTES / 2 ** 20} MiB`);
+      const size = fs.statSync(candidate.path).size;
+      if (size > MAX_FILE_BYTES) throw new Error(`${(size / 2 ** 20).toFixed(0)} MiB is larger than the ${MAX_FILE_BYTES / 2 ** 20} MiB limit`);
       bytes = fs.readFileSync(candidate.path);
     } catch (error) {
-      rejected.push({ path: relative, reason: `unreadable: ${(error as Error).message}` });
+      rejected.push({ path: candidate.relative, reason: `unreadable: ${(error as Error).message}` });
       continue;
     }
     const hash = createHash('sha256').update(bytes).digest('hex');
@@ -156,13 +137,13 @@ export async function importFolder(project: OpenProject, sourceDir: string, opti
     }
     let audio: DecodedAudio;
     try {
-      audio = decodeWav(bytes);
+      audio = await decodeAudio(bytes, candidate.path);
     } catch (error) {
       const reason = error instanceof AudioDecodeError ? error.message : `could not decode: ${(error as Error).message}`;
-      rejected.push({ path: relative, reason });
+      rejected.push({ path: candidate.relative, reason });
       continue;
     }
-    const target = audioPath(layout, hash, 'wav');
+    const target = audioPath(layout, hash, audio.format);
     if (!fs.existsSync(target)) {
       fs.mkdirSync(path.dirname(target), { recursive: true });
       const temporary = `${target}.${process.pid}.tmp`;
@@ -170,8 +151,13 @@ export async function importFolder(project: OpenProject, sourceDir: string, opti
       fs.renameSync(temporary, target);
     }
     seenInThisImport.add(hash);
-    batch.push({ ...candidate, hash, audio });
-    if (candidate.label) importedLabels.add(candidate.label);
+    batch.push({
+      ...candidate,
+      hash,
+      audio,
+      flags: candidate.kind === 'sample' ? computeQualityFlags(audio.mono, audio.sampleRate, { clipDurationMs: settings.clip_duration_ms }) : [],
+      fingerprint: fingerprintToBlob(computeFingerprint(audio.mono, audio.sampleRate)),
+    });
     if (batch.length >= BATCH) {
       flush();
       // Let events (progress, cancel) through between batches.
@@ -179,7 +165,8 @@ export async function importFolder(project: OpenProject, sourceDir: string, opti
     }
   }
   flush();
-  options.onProgress?.(candidates.length, candidates.length, '');
+  finish();
+  options.onProgress?.(plan.candidates.length, plan.candidates.length, '');
   return {
     imported,
     duplicates,
@@ -190,6 +177,7 @@ export async function importFolder(project: OpenProject, sourceDir: string, opti
   };
 }
 
+/** Label ids by name, creating labels the import brings in. */
 class LabelIds {
   private readonly cache = new Map<string, number>();
   private readonly select;
@@ -209,18 +197,4 @@ class LabelIds {
     this.cache.set(key, id);
     return id;
   }
-}
-
-function listFiles(root: string): string[] {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (entry.name.startsWith('.')) continue;
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) files.push(full);
-    }
-  };
-  walk(root);
-  return files;
 }
