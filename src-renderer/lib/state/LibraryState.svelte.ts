@@ -1,4 +1,4 @@
-import { SvelteSet } from 'svelte/reactivity';
+import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import type { ServiceTable } from '../../../src-shared/contract/ServiceTable.ts';
 import type { ClipRow, LabelCount } from '../../../src-shared/model/Clip.ts';
 import { defaultClipSort, type ClipFilter, type ClipSort, type ClipSortKey } from '../../../src-shared/model/ClipQuery.ts';
@@ -21,9 +21,10 @@ export class LibraryState {
   cursor = $state(0);
   readonly selection = new SvelteSet<number>();
   private anchor = 0;
-  private pages = new Map<number, ClipRow[]>();
+  private pages = new SvelteMap<number, ClipRow[]>();
+  // Bookkeeping of requests in flight; nothing renders from it.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private pending = new Set<number>();
-  private pagesVersion = $state(0);
   private generation = 0;
 
   kind = $derived(this.filter.kind ?? 'sample');
@@ -36,14 +37,12 @@ export class LibraryState {
 
   /** The row at an index of the filtered list, when its page is loaded (reactive). */
   rowAt(index: number): ClipRow | undefined {
-    void this.pagesVersion;
     return this.pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
   }
 
   /** Starts over: counts, the first page, cursor on top. Stale answers of earlier queries are dropped. */
   async reload(): Promise<void> {
     const generation = ++this.generation;
-    this.pages = new Map();
     this.pending.clear();
     try {
       const [labels, page] = await Promise.all([
@@ -53,8 +52,9 @@ export class LibraryState {
       if (generation !== this.generation) return;
       this.labels = labels;
       this.total = page.total;
+      // Swap in one step, so the table never flashes empty while the new first page loads.
+      this.pages.clear();
       this.pages.set(0, page.rows);
-      this.pagesVersion++;
       this.loaded = true;
       this.cursor = Math.min(this.cursor, Math.max(0, page.total - 1));
     } catch (error) {
@@ -74,7 +74,6 @@ export class LibraryState {
           if (generation !== this.generation) return;
           this.pages.set(page, result.rows);
           this.total = result.total;
-          this.pagesVersion++;
         })
         .catch((error: unknown) => this.toasts.error(error))
         .finally(() => this.pending.delete(page));
