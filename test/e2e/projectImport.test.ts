@@ -45,7 +45,12 @@ describe('projects from the UI', () => {
   it.skipIf(!hasFsdd)(`imports the FSDD sample with the file-name pattern (${hasFsdd ? 'present' : fsddMissing})`, async () => {
     await page.getByLabel('Folder', { exact: true }).fill(fsddDir);
     await page.getByLabel('Labels in file names:').check();
-    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    // The live preview shows the pattern applied to real names before anything is read.
+    const preview = page.getByTestId('import-preview');
+    await expect.poll(() => preview.textContent()).toContain('2,000 files to import');
+    expect(await preview.textContent()).toContain('0_george_0.wav');
+    await page.screenshot({ path: screenshotPath('07a-import-preview') });
+    await page.getByRole('button', { name: 'Import 2,000 files' }).click();
     await page.getByRole('heading', { name: 'Library' }).waitFor();
     await expect.poll(() => page.getByTestId('clip-count').textContent(), { timeout: 60_000 }).toBe('2,000 clips');
     await page.locator('button.chip[data-label="7"]').click();
@@ -58,7 +63,7 @@ describe('projects from the UI', () => {
     await page.getByRole('button', { name: 'Import…' }).click();
     await page.getByLabel('Folder', { exact: true }).fill(fsddDir);
     await page.getByLabel('Labels in file names:').check();
-    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('button', { name: 'Import 2,000 files' }).click();
     await page.getByRole('status').filter({ hasText: '2000 duplicates skipped' }).waitFor();
     await page.screenshot({ path: screenshotPath('08-fsdd-reimport') });
   });
