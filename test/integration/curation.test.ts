@@ -4,10 +4,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../src-shared/contract/StudioError.ts';
 import { createRandom } from '../../src-shared/dsp/random.ts';
+import { decodeAudio } from '../../src-main/services/audio/decodeAudio.ts';
 import { analyzeClips } from '../../src-main/services/library/analyzeClips.ts';
 import { assignSplits, setSplitOverride, splitReport } from '../../src-main/services/library/assignSplits.ts';
 import { restoreClips, trashClips } from '../../src-main/services/library/clipTrash.ts';
 import { findNearDuplicates } from '../../src-main/services/library/findNearDuplicates.ts';
+import { recordImportBatch } from '../../src-main/services/library/editHistory.ts';
 import { createLabel, deleteLabel, mergeLabels, renameLabel, setLabel, setLabelStyle } from '../../src-main/services/library/labelEdits.ts';
 import { historySummary, redo, undo } from '../../src-main/services/library/undoRedo.ts';
 import type { OpenProject } from '../../src-main/services/project/OpenProject.ts';
@@ -15,6 +17,7 @@ import { createProject, openProject } from '../../src-main/services/project/crea
 import { audioPath } from '../../src-main/services/project/projectLayout.ts';
 import { migrations } from '../../src-main/store/migrations/index.ts';
 import { openProjectDatabase, type ProjectDatabase } from '../../src-main/store/openProjectDatabase.ts';
+import { fsddDir, fsddMissing, hasFsdd } from '../support/sharedData.ts';
 import { synthWord } from '../support/synthWord.ts';
 import { tempDir } from '../support/tempDir.ts';
 
@@ -27,6 +30,7 @@ interface SeedClip {
   speaker?: string | null;
   kind?: 'sample' | 'noise';
   audio?: Float32Array;
+  sampleRate?: number;
 }
 
 /** Rows as importFolder writes them (clip, label, one 'import' history row per labeled clip). */
@@ -38,7 +42,8 @@ function seed(db: ProjectDatabase, clips: readonly SeedClip[], root?: OpenProjec
   const batch = `import-${Date.now()}-${Math.random()}`;
   return db.transaction(() =>
     clips.map((clip) => {
-      const bytes = clip.audio ? wavBytes(clip.audio) : Buffer.from(clip.name);
+      const rate = clip.sampleRate ?? 16000;
+      const bytes = clip.audio ? wavBytes(clip.audio, rate) : Buffer.from(clip.name);
       const hash = createHash('sha256').update(bytes).digest('hex');
       if (clip.audio && root) {
         const file = audioPath(root, hash, 'wav');
@@ -51,9 +56,10 @@ function seed(db: ProjectDatabase, clips: readonly SeedClip[], root?: OpenProjec
           .prepare(
             `INSERT INTO clips (hash, kind, ext, source_path, original_name, label_id, speaker, duration_ms, sample_rate, channels,
                bits_per_sample, num_frames, added_at)
-             VALUES (?, ?, 'wav', ?, ?, ?, ?, ?, 16000, 1, 16, ?, '2026-01-01T00:00:00.000Z')`,
+             VALUES (?, ?, 'wav', ?, ?, ?, ?, ?, ?, 1, 16, ?, '2026-01-01T00:00:00.000Z')`,
           )
-          .run(hash, clip.kind ?? 'sample', `/data/${clip.name}`, clip.name, label, clip.speaker ?? null, clip.audio ? (clip.audio.length / 16) : 1000, clip.audio?.length ?? 16000).lastInsertRowid,
+          .run(hash, clip.kind ?? 'sample', `/data/${clip.name}`, clip.name, label, clip.speaker ?? null, clip.audio ? (clip.audio.length / rate) * 1000 : 1000, rate, clip.audio?.length ?? rate)
+          .lastInsertRowid,
       );
       if (label !== null) {
         db.prepare("INSERT INTO label_history (clip_id, old_label_id, new_label_id, batch_id, actor, at) VALUES (?, NULL, ?, ?, 'import', '2026-01-01T00:00:00.000Z')").run(id, label, batch);
@@ -255,7 +261,7 @@ describe('label edits with undo and redo', () => {
     expect(snapshot(db)).toEqual(start);
     expect(db.prepare("SELECT hotkey FROM labels WHERE name = 'go'").pluck().get()).toBe('g');
 
-    expect(mergeLabels(project, ['yes', 'no'], 'answer').description).toBe("Merge 'yes' and 'no' into 'answer' (new label) (5 clips)");
+    expect(mergeLabels(project, ['yes', 'no'], 'answer').description).toBe("Merge 'yes' and 'no' into 'answer' (new label) (4 clips)");
     undo(project);
     expect(snapshot(db)).toEqual(start);
     expect(studioError(() => mergeLabels(project, ['yes', 'ghost'], 'no'))).toMatchObject({ code: 'not_found', message: expect.stringMatching(/'ghost'/) });
@@ -295,17 +301,39 @@ describe('label edits with undo and redo', () => {
     // An import (not part of the undo history) brings a new 'no' label.
     seed(db, [{ name: 'c1_nohash_0.wav', label: 'no' }]);
     const before = snapshot(db);
-    expect(studioError(() => undo(project))).toMatchObject({
-      code: 'invalid_input',
-      message: "Cannot undo \"Delete label 'no' (2 clips now unlabeled)\": another label is now named 'no'; rename it first. Nothing was changed.",
-    });
+    const clash = "Cannot undo \"Delete label 'no' (2 clips now unlabeled)\": a label named 'no' was added since, outside the undo history (by an import), and two labels cannot share a name. Nothing was changed.";
+    expect(studioError(() => undo(project))).toMatchObject({ code: 'invalid_input', message: clash });
     expect(snapshot(db)).toEqual(before);
-    renameLabel(project, 'no', 'no (imported)');
-    // Undo takes the rename back first, then the delete clashes again; rename outside the history instead.
-    undo(project);
+    // Newer steps are still undone as usual; the clash stays where it is.
+    setLabel(project, [db.prepare("SELECT id FROM clips WHERE original_name = 'u1_nohash_0.wav'").pluck().get() as number], 'yes');
+    expect(undo(project)).toBe("Relabel 1 clip to 'yes'");
+    expect(studioError(() => undo(project)).message).toBe(clash);
+    expect(snapshot(db)).toEqual(before);
+    // Once the name is free again (here changed outside the history), the delete can be undone.
     db.prepare("UPDATE labels SET name = 'no (2)' WHERE name = 'no'").run();
     expect(undo(project)).toBe("Delete label 'no' (2 clips now unlabeled)");
     expect(labelsByName(db)).toMatchObject({ 'b1_nohash_0.wav': 'no', 'c1_nohash_0.wav': 'no (2)' });
+    project.db.close();
+  });
+
+  it('lists an import recorded with recordImportBatch, which ends the redo stack and is not undoable', () => {
+    const project = newProject();
+    const { db } = project;
+    const [a1] = seed(db, speechClips);
+    setLabel(project, [a1!], 'no');
+    undo(project);
+    db.transaction(() => {
+      const [c1] = seed(db, [{ name: 'c1_nohash_0.wav', label: 'yes' }]);
+      const batch = db.prepare('SELECT batch_id FROM label_history WHERE clip_id = ?').pluck().get(c1) as string;
+      recordImportBatch(db, batch, 'Import 1 file from /data');
+    })();
+    expect(redo(project)).toBeNull();
+    expect(undo(project)).toBeNull();
+    expect(historySummary(project).entries.map(({ kind, description, state, undoable }) => ({ kind, description, state, undoable }))).toEqual([
+      { kind: 'import', description: 'Import 1 file from /data', state: 'done', undoable: false },
+      { kind: 'relabel', description: "Relabel 1 clip to 'no'", state: 'abandoned', undoable: true },
+    ]);
+    expect(studioError(() => historySummary(project, 0))).toMatchObject({ code: 'invalid_input' });
     project.db.close();
   });
 });
@@ -369,7 +397,7 @@ describe('splits', () => {
     expect(report.percentages).toEqual({ validationPercent: 15, testPercent: 10 });
     expect(report.overrides).toBe(1);
     expect(report.totals).toEqual({ train: 10, validation: 17, test: 0, unassigned: 0 });
-    expect(report.byLabel.find((row) => row.label === '1')).toEqual({ label: '1', train: 3, validation: 6, test: 0, unassigned: 0 });
+    expect(report.byLabel.find((row) => row.label === '1')).toEqual({ label: '1', train: 4, validation: 5, test: 0, unassigned: 0 });
     expect(report.leakage.groups).toEqual([{ group: 'spk10', source: 'speaker', counts: { train: 1, validation: 5, test: 0 }, clipIds: expect.any(Array) }]);
     expect(report.leakage.groups[0]!.clipIds).toContain(pinned);
 
@@ -405,7 +433,8 @@ describe('quality flags and near-duplicates', () => {
     const word = synthWord(11);
     const random = createRandom(5);
     const rms = Math.sqrt(word.reduce((sum, value) => sum + value * value, 0) / word.length);
-    const noisyCopy = word.map((value, i) => 0.9 * (word[i - 320] ?? 0) + rms * 10 ** (-30 / 20) * random.gaussian() + 0 * value);
+    // 10% quieter, 20 ms later, with white noise 30 dB below the word.
+    const noisyCopy = word.map((_, i) => 0.9 * (word[i - 320] ?? 0) + rms * 10 ** (-30 / 20) * random.gaussian());
     const [original, copy, other, quiet, silent] = seed(
       db,
       [
@@ -458,6 +487,33 @@ describe('quality flags and near-duplicates', () => {
   });
 });
 
+describe('near-duplicates in real speech', () => {
+  it.skipIf(!hasFsdd)(`finds altered copies among FSDD recordings and nothing else (${hasFsdd ? 'present' : fsddMissing})`, async () => {
+    const project = newProject();
+    const random = createRandom(8);
+    const names = ['0', '3', '7'].flatMap((digit) => ['george', 'jackson', 'lucas', 'nicolas'].flatMap((speaker) => [0, 1, 2].map((take) => `${digit}_${speaker}_${take}.wav`)));
+    const clips: SeedClip[] = [];
+    for (const name of names) {
+      const audio = await decodeAudio(fs.readFileSync(path.join(fsddDir, name)), name);
+      const [label, speaker] = name.split('_');
+      clips.push({ name, label: label!, speaker: speaker!, audio: audio.mono, sampleRate: audio.sampleRate });
+    }
+    // Three altered copies: quieter, 20 ms later, and with noise 30 dB below the speech.
+    const copies = [0, 13, 29].map((index) => {
+      const { audio, sampleRate, name, label } = clips[index]!;
+      const rms = Math.sqrt(audio!.reduce((sum, value) => sum + value * value, 0) / audio!.length);
+      const delay = Math.round(0.02 * sampleRate!);
+      const altered = Float32Array.from({ length: audio!.length + delay }, (_, i) => 0.9 * (audio![i - delay] ?? 0) + rms * 10 ** (-30 / 20) * random.gaussian());
+      return { name: `copy-of-${name}`, label, speaker: 'someone', audio: altered, sampleRate };
+    });
+    const ids = seed(project.db, [...clips, ...copies], project.layout);
+    expect(await analyzeClips(project)).toMatchObject({ analyzed: 39, failed: [] });
+    const pairs = findNearDuplicates(project).map(({ a, b }) => [a, b]);
+    expect(pairs.sort()).toEqual([[ids[0], ids[36]], [ids[13], ids[37]], [ids[29], ids[38]]].sort());
+    project.db.close();
+  });
+});
+
 describe('migration 1 → 2', () => {
   it('upgrades a database with data and keeps every row', () => {
     const file = path.join(dir, 'm001.sqlite');
@@ -470,9 +526,6 @@ describe('migration 1 → 2', () => {
       speakers.flatMap((speaker) => [...Array(5).keys()].map((take) => ({ name: `${digit}_${speaker}_${take}.wav`, label: String(digit), speaker }))),
     );
     seed(old, clips);
-    // One label deleted by hand long ago leaves a gap in the ids.
-    old.prepare("INSERT INTO labels (name, created_at) VALUES ('gap', 'then')").run();
-    old.prepare("DELETE FROM labels WHERE name = 'gap'").run();
     old.prepare('UPDATE clips SET flags = \'["clipped","quiet"]\' WHERE id = 3').run();
     old.prepare("UPDATE clips SET flags = 'not json' WHERE id = 4").run();
     old.prepare("UPDATE clips SET deleted_at = '2026-02-01' WHERE id = 5").run();
@@ -500,7 +553,7 @@ describe('migration 1 → 2', () => {
     const project = { db };
     const clipIds = db.prepare("SELECT id FROM clips WHERE original_name LIKE '3_lucas_%' ORDER BY id").pluck().all() as number[];
     expect(setLabel(project, clipIds, 'three').description).toBe("Relabel 5 clips to 'three' (new label)");
-    expect(db.prepare("SELECT id FROM labels WHERE name = 'three'").pluck().get()).toBe(12);
+    expect(db.prepare("SELECT id FROM labels WHERE name = 'three'").pluck().get()).toBe(11);
     expect(assignSplits(project, { validationPercent: 10, testPercent: 10 }).changed).toBe(200);
     // lucas hashes to validation (9.195…), the others to train.
     expect(db.prepare("SELECT DISTINCT split FROM clips WHERE speaker = 'lucas'").pluck().all()).toEqual(['validation']);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import type { ClipKind, SplitName } from '../../../src-shared/model/Clip.ts';
+import type Database from 'better-sqlite3';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
 import { computeSplit, type SplitPercentages } from './splitHash.ts';
 
@@ -148,6 +149,22 @@ export class EditBatch {
   }
 }
 
+/**
+ * Lists a change made outside the undo history (an import) in the history, inside the caller's
+ * transaction. It is not undoable, and like any new action it ends the redo stack, so a redo can
+ * never clash with what the import added.
+ */
+export function recordImportBatch(db: ProjectDatabase, batchId: string, description: string, actor = 'import'): void {
+  const at = new Date().toISOString();
+  abandonRedoStack(db, at);
+  db.prepare("INSERT INTO history_batches (batch_id, kind, description, actor, at, undoable) VALUES (?, 'import', ?, ?, ?, 0)").run(
+    batchId,
+    description,
+    actor,
+    at,
+  );
+}
+
 /** Any new action makes the undone batches unreachable; they are marked, never deleted. */
 export function abandonRedoStack(db: ProjectDatabase, at = new Date().toISOString()): void {
   db.prepare('UPDATE history_batches SET abandoned_at = ? WHERE undone_at IS NOT NULL AND abandoned_at IS NULL').run(at);
@@ -156,21 +173,32 @@ export function abandonRedoStack(db: ProjectDatabase, at = new Date().toISOStrin
 /** Writes a clip column; a split override also sets the effective split (the override, else the hash). */
 export function applyClipField(db: ProjectDatabase, clipId: number, field: ClipField, value: string | null): void {
   if (field === 'deleted_at') {
-    db.prepare('UPDATE clips SET deleted_at = ? WHERE id = ?').run(value, clipId);
+    cached(db, 'UPDATE clips SET deleted_at = ? WHERE id = ?').run(value, clipId);
     return;
   }
-  const clip = db.prepare('SELECT speaker, original_name FROM clips WHERE id = ?').get(clipId) as
+  const clip = cached(db, 'SELECT speaker, original_name FROM clips WHERE id = ?').get(clipId) as
     | { speaker: string | null; original_name: string }
     | undefined;
   if (!clip) throw new StudioError('not_found', `Clip ${clipId} does not exist in this project.`);
-  const percentages = readSplitPercentages(db);
+  const percentages = value === null ? readSplitPercentages(db) : null;
   const split = value ?? (percentages ? computeSplit({ speaker: clip.speaker, originalName: clip.original_name }, percentages) : null);
-  db.prepare('UPDATE clips SET split_override = ?, split = ? WHERE id = ?').run(value, split, clipId);
+  cached(db, 'UPDATE clips SET split_override = ?, split = ? WHERE id = ?').run(value, split, clipId);
+}
+
+const statementCache = new WeakMap<ProjectDatabase, Map<string, Database.Statement>>();
+
+/** A prepared statement reused per connection: edits and undo run these once per clip. */
+export function cached(db: ProjectDatabase, sql: string): Database.Statement {
+  let statements = statementCache.get(db);
+  if (!statements) statementCache.set(db, (statements = new Map()));
+  let statement = statements.get(sql);
+  if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+  return statement;
 }
 
 /** The percentages the splits were last assigned with, or null when they never were. */
 export function readSplitPercentages(db: ProjectDatabase): SplitPercentages | null {
-  const row = db.prepare('SELECT split_validation_percent AS v, split_test_percent AS t FROM project WHERE id = 1').get() as
+  const row = cached(db, 'SELECT split_validation_percent AS v, split_test_percent AS t FROM project WHERE id = 1').get() as
     | { v: number | null; t: number | null }
     | undefined;
   if (!row || row.v === null || row.t === null) return null;

@@ -1,6 +1,6 @@
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
-import { applyClipField, labelById, labelByName, type ClipField, type EditKind, type LabelLook, type ProjectDb } from './editHistory.ts';
+import { applyClipField, cached, labelById, labelByName, type ClipField, type EditKind, type LabelLook, type ProjectDb } from './editHistory.ts';
 
 /**
  * Undo and redo over the persistent change sets in `history_batches`, so they survive a restart.
@@ -8,6 +8,8 @@ import { applyClipField, labelById, labelByName, type ClipField, type EditKind, 
  * batch undone last (the oldest one still on the redo stack). Reverting is conservative: a clip is
  * only changed back when it still holds the value the batch gave it, and a label only when it is
  * still as the batch left it; anything else is explained as an error and nothing is written.
+ * Such clashes can only come from changes made outside the history (an import that brings back a
+ * deleted label's name); the batch then stays undone-able in principle and blocks undo at that point.
  */
 
 export interface HistoryEntry {
@@ -146,10 +148,12 @@ function revert(db: ProjectDatabase, batch: BatchRow, direction: Direction): voi
       continue;
     }
     const namesake = labelByName(db, to.name);
-    if (namesake && namesake.id !== event.label_id) throw conflict(`another label is now named '${namesake.name}'; rename it first`);
+    if (namesake && namesake.id !== event.label_id) {
+      throw conflict(`a label named '${namesake.name}' was added since, outside the undo history (by an import), and two labels cannot share a name`);
+    }
     if (to.hotkey !== null) {
       const holder = db.prepare('SELECT name FROM labels WHERE hotkey = ? AND id <> ?').pluck().get(to.hotkey, event.label_id) as string | undefined;
-      if (holder) throw conflict(`the hotkey "${to.hotkey}" now belongs to '${holder}'; clear it there first`);
+      if (holder) throw conflict(`the hotkey "${to.hotkey}" now belongs to '${holder}'`);
     }
     if (current) {
       db.prepare('UPDATE labels SET name = ?, hotkey = ?, color = ? WHERE id = ?').run(to.name, to.hotkey, to.color, event.label_id);
@@ -181,13 +185,13 @@ function revert(db: ProjectDatabase, batch: BatchRow, direction: Direction): voi
   for (const row of fieldChanges) {
     const [from, to] = direction === 'undo' ? [row.new_value, row.old_value] : [row.old_value, row.new_value];
     // The column name comes from the CHECK-constrained field, never from input.
-    const current = db.prepare(`SELECT ${row.field} FROM clips WHERE id = ?`).pluck().get(row.clip_id) as string | null;
-    if (current === from) applyClipField(db, row.clip_id, row.field, to);
+    const current = cached(db, `SELECT ${row.field} AS value FROM clips WHERE id = ?`).get(row.clip_id) as { value: string | null } | undefined;
+    if (current?.value === from) applyClipField(db, row.clip_id, row.field, to);
   }
 
   for (const [labelId, name] of removedLabels) {
     const users = db.prepare('SELECT COUNT(*) FROM clips WHERE label_id = ?').pluck().get(labelId) as number;
-    if (users > 0) throw conflict(`${users} clip(s) added or relabeled since still use label '${name}'`);
+    if (users > 0) throw conflict(`${users === 1 ? '1 clip' : `${users} clips`} added since, outside the undo history (by an import), use label '${name}'`);
   }
   for (const labelId of targetLabels) {
     if (!labelById(db, labelId)) throw conflict(`a label it would restore clips to (id ${labelId}) no longer exists`);
