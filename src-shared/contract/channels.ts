@@ -6,13 +6,17 @@ import type { EventName, MethodName, ServiceName, ServiceTable } from './Service
  */
 export const serviceMethods = {
   project: ['create', 'open', 'close', 'current', 'recent', 'createDemo', 'previewImport', 'importFolder', 'cancelTask'],
-  library: ['listClips', 'clipIds', 'labelCounts', 'clipAudio'],
+  library: [
+    'listClips', 'clipIds', 'labelCounts', 'clipAudio', 'statistics',
+    'setLabel', 'createLabel', 'renameLabel', 'mergeLabels', 'deleteLabel', 'setLabelStyle', 'trashClips', 'restoreClips',
+    'undo', 'redo', 'history', 'assignSplits', 'setSplitOverride', 'splitReport',
+  ],
   system: ['diagnostics', 'version'],
 } as const satisfies { [S in ServiceName]: readonly MethodName<ServiceTable[S]>[] };
 
 export const serviceEvents = {
   project: ['onDidChangeProject', 'onDidProgress'],
-  library: [],
+  library: ['onDidChangeLibrary'],
   system: [],
 } as const satisfies { [S in ServiceName]: readonly EventName<ServiceTable[S]>[] };
 

@@ -13,6 +13,12 @@ const fsPath = z
   .refine((value) => !value.includes('\0'), 'the path contains a NUL character');
 
 const name = z.string().max(200);
+// Services check label names fully (reserved names, control characters); this bounds the size.
+const labelName = z.string().max(200);
+const clipIds = z.union([z.array(z.number().int().positive()).max(2_000_000), z.instanceof(Int32Array)]);
+const labelInput = z
+  .object({ name: labelName, hotkey: z.string().max(8).nullable().optional(), color: z.string().max(16).nullable().optional() })
+  .strict();
 const importInput = z
   .object({ path: fsPath, pattern: z.string().trim().min(1).max(500).optional(), manifest: fsPath.optional() })
   .strict()
@@ -66,6 +72,21 @@ export const inputSchemas = {
     clipIds: z.object({ filter: clipFilter.optional(), sort: clipSort.optional() }).strict(),
     labelCounts: noInput,
     clipAudio: z.object({ clipId: z.number().int().positive() }).strict(),
+    statistics: noInput,
+    setLabel: z.object({ clipIds, label: labelName.nullable() }).strict(),
+    createLabel: labelInput,
+    renameLabel: z.object({ from: labelName, to: labelName }).strict(),
+    mergeLabels: z.object({ sources: z.array(labelName).min(1).max(1000), target: labelName }).strict(),
+    deleteLabel: z.object({ name: labelName }).strict(),
+    setLabelStyle: labelInput,
+    trashClips: z.object({ clipIds }).strict(),
+    restoreClips: z.object({ clipIds }).strict(),
+    undo: noInput,
+    redo: noInput,
+    history: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
+    assignSplits: z.object({ validationPercent: z.number().min(0).max(100), testPercent: z.number().min(0).max(100) }).strict(),
+    setSplitOverride: z.object({ clipIds, split: z.enum(['train', 'validation', 'test']).nullable() }).strict(),
+    splitReport: noInput,
   },
   system: {
     diagnostics: noInput,

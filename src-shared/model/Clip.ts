@@ -20,6 +20,9 @@ export interface ClipRow {
 export interface LabelCount {
   label: string;
   count: number;
+  /** The key that applies this label in the library, if any. */
+  hotkey?: string | null;
+  color?: string | null;
 }
 
 export interface ClipPage {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { serviceMethods } from '../../src-shared/contract/channels.ts';
 import { createClient } from '../../src-shared/contract/createClient.ts';
+import type { LibraryChange, LibraryService } from '../../src-shared/contract/LibraryService.ts';
 import { createDispatcher } from '../../src-shared/contract/dispatch.ts';
 import { Emitter } from '../../src-shared/contract/events.ts';
 import type { ServiceTable } from '../../src-shared/contract/ServiceTable.ts';
@@ -30,13 +32,12 @@ function fakeServices() {
       onDidProgress: progress.event,
     },
     library: {
+      ...(Object.fromEntries(serviceMethods.library.map((name) => [name, reject])) as unknown as LibraryService),
       listClips: async (input) => {
         calls.push(input);
         return { total: 0, offset: input.offset ?? 0, rows: [] };
       },
-      clipIds: async () => new Int32Array(),
-      labelCounts: async () => [],
-      clipAudio: reject,
+      onDidChangeLibrary: new Emitter<LibraryChange>().event,
     },
     system: { diagnostics: async () => ({ facts: [] }), version: async () => ({ app: 'test' }) },
   };

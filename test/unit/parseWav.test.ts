@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AudioDecodeError } from '../../src-main/services/audio/decodedAudio.ts';
 import { parseWav } from '../../src-main/services/audio/parseWav.ts';
-import { decodeWav } from '../../src-main/services/audio/decodeWav.ts';
 import { buildWav, chunk, encodeSamples, fmtChunk, riffFile, KSDATAFORMAT_GUID_TAIL } from '../support/buildWav.ts';
 
 const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
@@ -60,9 +59,6 @@ describe('parseWav: encodings', () => {
     expectSamples(audio.mono, [0.5, -0.25]);
   });
 
-  it('the old decodeWav entry point decodes through the same parser', () => {
-    expectSamples(decodeWav(buildWav({ channels: [[0.5]], bitsPerSample: 16 })).mono, [0.5]);
-  });
 });
 
 describe('parseWav: downmix is the mean of all channels', () => {

@@ -12,7 +12,7 @@ import {
   type IpcResult,
   type IpcSenderEvent,
 } from '../../src-main/host/registerIpcHost.ts';
-import { methodChannels } from '../../src-shared/contract/channels.ts';
+import { methodChannels, serviceMethods } from '../../src-shared/contract/channels.ts';
 
 /** Electron's ipcMain, reduced to what the host uses, so the transport is tested without Electron. */
 class FakeIpcMain implements IpcMainLike {
@@ -34,7 +34,11 @@ function setup() {
       create: reject, open: reject, close: reject, current: async () => null, recent: async () => [], createDemo: reject, previewImport: reject, importFolder: reject, cancelTask: reject,
       onDidChangeProject: new Emitter<null>().event, onDidProgress: progress.event,
     },
-    library: { listClips: reject, clipIds: reject, labelCounts: async () => [{ label: 'yes', count: 2 }], clipAudio: reject },
+    library: {
+      ...Object.fromEntries(serviceMethods.library.map((name) => [name, reject])),
+      labelCounts: async () => [{ label: 'yes', count: 2 }],
+      onDidChangeLibrary: new Emitter<unknown>().event,
+    },
     system: { diagnostics: reject, version: async () => ({ app: '1' }) },
   } as unknown as ServiceTable;
   const ipc = new FakeIpcMain();

@@ -15,62 +15,8 @@ const SPLITS: readonly SplitName[] = ['train', 'validation', 'test'];
 
 /** Default for "near-duplicate" in the leakage report; see findNearDuplicates.ts. */
 export { DEFAULT_NEAR_DUPLICATE_THRESHOLD } from './findNearDuplicates.ts';
-
-export interface SplitTotals {
-  train: number;
-  validation: number;
-  test: number;
-  /** Clips with no split yet (added since splits were assigned, or never assigned). */
-  unassigned: number;
-}
-
-export interface AssignSplitsResult extends SplitTotals {
-  /** Clips whose split changed. */
-  changed: number;
-}
-
-export interface LabelSplitCounts extends SplitTotals {
-  /** null for unlabeled clips. */
-  label: string | null;
-}
-
-export interface LeakingGroup {
-  /** The speaker, or the file name with everything from `_nohash_` removed. */
-  group: string;
-  source: 'speaker' | 'file name';
-  counts: Record<SplitName, number>;
-  clipIds: number[];
-}
-
-export interface SplitReportClip {
-  clipId: number;
-  split: SplitName;
-  label: string | null;
-}
-
-export interface CrossSplitDuplicate {
-  a: SplitReportClip;
-  b: SplitReportClip;
-  distance: number;
-}
-
-export interface SplitReport {
-  percentages: SplitPercentages | null;
-  totals: SplitTotals;
-  byLabel: LabelSplitCounts[];
-  overrides: number;
-  leakage: {
-    /** Groups in more than one split: only overrides (or edits outside the studio) can cause these. */
-    groups: LeakingGroup[];
-    /**
-     * Near-identical audio in different splits. Exact duplicates cannot occur: clips are
-     * content-addressed, so identical bytes are one clip.
-     */
-    nearDuplicates: CrossSplitDuplicate[];
-    /** How many clips have a fingerprint; clips without one are not checked for near-duplicates. */
-    fingerprinted: number;
-  };
-}
+import type { SplitTotals, AssignSplitsResult, LabelSplitCounts, LeakingGroup, SplitReportClip, CrossSplitDuplicate, SplitReport } from '../../../src-shared/model/Curation.ts';
+export type { SplitTotals, AssignSplitsResult, LabelSplitCounts, LeakingGroup, SplitReportClip, CrossSplitDuplicate, SplitReport } from '../../../src-shared/model/Curation.ts';
 
 export function validatePercentages(raw: unknown): SplitPercentages {
   const value = raw as Partial<SplitPercentages> | null;

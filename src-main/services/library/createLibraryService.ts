@@ -2,10 +2,19 @@ import fs from 'node:fs';
 import type { LibraryService } from '../../../src-shared/contract/LibraryService.ts';
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import type { ClipRow, LabelCount } from '../../../src-shared/model/Clip.ts';
-import { decodeWav } from '../audio/decodeWav.ts';
+import { decodeAudio } from '../audio/decodeAudio.ts';
 import type { ProjectSession } from '../project/OpenProject.ts';
 import { audioPath } from '../project/projectLayout.ts';
+import { Emitter } from '../../../src-shared/contract/events.ts';
+import type { LibraryChange } from '../../../src-shared/contract/LibraryService.ts';
+import type { EditResult } from '../../../src-shared/model/Curation.ts';
+import type { OpenProject } from '../project/OpenProject.ts';
+import { assignSplits, setSplitOverride, splitReport } from './assignSplits.ts';
+import { restoreClips, trashClips } from './clipTrash.ts';
 import { clipOrder, clipWhere } from './clipQuery.ts';
+import { createLabel, deleteLabel, mergeLabels, renameLabel, setLabel, setLabelStyle } from './labelEdits.ts';
+import { libraryStatistics } from './libraryStatistics.ts';
+import { historySummary, redo, undo } from './undoRedo.ts';
 
 interface ClipRecord {
   id: number;
@@ -25,6 +34,13 @@ interface ClipRecord {
 
 /** Browsing the open project's clips. */
 export function createLibraryService(session: ProjectSession): LibraryService {
+  const changed = new Emitter<LibraryChange>();
+  /** Every edit is one recorded, undoable batch; listeners hear about it once it is committed. */
+  const edit = async (change: (project: OpenProject) => EditResult): Promise<EditResult> => {
+    const result = change(session.require());
+    if (result.batchId) changed.fire({ description: result.description });
+    return result;
+  };
   return {
     async listClips({ filter, sort, offset = 0, limit = 200 }) {
       const { db } = session.require();
@@ -51,7 +67,7 @@ export function createLibraryService(session: ProjectSession): LibraryService {
       const { db } = session.require();
       return db
         .prepare(
-          `SELECT l.name AS label, COUNT(c.id) AS count FROM labels l
+          `SELECT l.name AS label, COUNT(c.id) AS count, l.hotkey, l.color FROM labels l
            LEFT JOIN clips c ON c.label_id = l.id AND c.deleted_at IS NULL AND c.kind = 'sample'
            GROUP BY l.id ORDER BY l.name`,
         )
@@ -71,9 +87,51 @@ export function createLibraryService(session: ProjectSession): LibraryService {
       } catch {
         throw new StudioError('not_found', `The audio of clip ${clipId} is missing from the project store (${file}).`);
       }
-      const audio = decodeWav(bytes);
+      const audio = await decodeAudio(bytes, file);
       return { clipId, sampleRate: audio.sampleRate, samples: audio.mono };
     },
+
+    async statistics() {
+      return libraryStatistics(session.require().db);
+    },
+
+    setLabel: ({ clipIds, label }) => edit((project) => setLabel(project, Array.from(clipIds), label)),
+    createLabel: ({ name, ...style }) => edit((project) => createLabel(project, name, style)),
+    renameLabel: ({ from, to }) => edit((project) => renameLabel(project, from, to)),
+    mergeLabels: ({ sources, target }) => edit((project) => mergeLabels(project, sources, target)),
+    deleteLabel: ({ name }) => edit((project) => deleteLabel(project, name)),
+    setLabelStyle: ({ name, ...style }) => edit((project) => setLabelStyle(project, name, style)),
+    trashClips: ({ clipIds }) => edit((project) => trashClips(project, Array.from(clipIds))),
+    restoreClips: ({ clipIds }) => edit((project) => restoreClips(project, Array.from(clipIds))),
+    setSplitOverride: ({ clipIds, split }) => edit((project) => setSplitOverride(project, Array.from(clipIds), split)),
+
+    async undo() {
+      const description = undo(session.require());
+      if (description) changed.fire({ description: `Undo: ${description}` });
+      return description;
+    },
+
+    async redo() {
+      const description = redo(session.require());
+      if (description) changed.fire({ description: `Redo: ${description}` });
+      return description;
+    },
+
+    async history({ limit }) {
+      return historySummary(session.require(), limit);
+    },
+
+    async assignSplits(percentages) {
+      const result = assignSplits(session.require(), percentages);
+      changed.fire({ description: `Splits assigned (${percentages.validationPercent}% validation, ${percentages.testPercent}% test)` });
+      return result;
+    },
+
+    async splitReport() {
+      return splitReport(session.require());
+    },
+
+    onDidChangeLibrary: changed.event,
   };
 }
 

@@ -4,30 +4,12 @@ import type { ClipKind, SplitName } from '../../../src-shared/model/Clip.ts';
 import type Database from 'better-sqlite3';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
 import { computeSplit, type SplitPercentages } from './splitHash.ts';
+import type { EditKind, EditResult } from '../../../src-shared/model/Curation.ts';
+export type { EditKind, EditResult } from '../../../src-shared/model/Curation.ts';
 
 /** Anything holding the project database; an `OpenProject` is one. */
 export interface ProjectDb {
   db: ProjectDatabase;
-}
-
-export type EditKind =
-  | 'relabel'
-  | 'create_label'
-  | 'rename_label'
-  | 'merge_labels'
-  | 'delete_label'
-  | 'restyle_label'
-  | 'trash'
-  | 'restore'
-  | 'split_override';
-
-export interface EditResult {
-  /** The history batch the edit was recorded as; null when nothing needed to change. */
-  batchId: string | null;
-  /** What happened, in the words undo and the history list use. */
-  description: string;
-  /** How many clips (or, for label-only edits, labels) changed. */
-  changed: number;
 }
 
 export interface LabelRow {

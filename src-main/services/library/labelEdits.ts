@@ -13,18 +13,13 @@ import {
   type ProjectDb,
 } from './editHistory.ts';
 import { validateColor, validateHotkey, validateLabelName } from './labelName.ts';
+import type { LabelStyle } from '../../../src-shared/model/Curation.ts';
+export type { LabelStyle } from '../../../src-shared/model/Curation.ts';
 
 /**
  * Label edits. Each is one transaction and one history batch (see editHistory.ts), validates its
  * input before touching anything, and is undone as a whole by `undo`.
  */
-
-export interface LabelStyle {
-  /** A single key; null clears it, absent keeps it. */
-  hotkey?: string | null | undefined;
-  /** #rrggbb; null clears it, absent keeps it. */
-  color?: string | null | undefined;
-}
 
 /** Labels the clips (null removes their label), creating the label when it is new. */
 export function setLabel(project: ProjectDb, clipIds: readonly number[], labelName: string | null, actor = 'user'): EditResult {

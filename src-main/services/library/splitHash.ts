@@ -1,14 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { SplitName } from '../../../src-shared/model/Clip.ts';
+import type { SplitPercentages } from '../../../src-shared/model/Curation.ts';
+export type { SplitPercentages } from '../../../src-shared/model/Curation.ts';
 
 /** TensorFlow speech_commands' constant: ~134M files per class before the hash buckets repeat. */
 export const MAX_NUM_WAVS_PER_CLASS = 2 ** 27 - 1;
 const BUCKETS = BigInt(MAX_NUM_WAVS_PER_CLASS + 1);
-
-export interface SplitPercentages {
-  validationPercent: number;
-  testPercent: number;
-}
 
 export interface SplitGroup {
   /** The string that is hashed: every clip with the same key lands in the same split. */

@@ -1,6 +1,8 @@
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
 import { applyClipField, cached, labelById, labelByName, type ClipField, type EditKind, type LabelLook, type ProjectDb } from './editHistory.ts';
+import type { HistoryEntry, HistorySummary } from '../../../src-shared/model/Curation.ts';
+export type { HistoryEntry, HistorySummary } from '../../../src-shared/model/Curation.ts';
 
 /**
  * Undo and redo over the persistent change sets in `history_batches`, so they survive a restart.
@@ -11,26 +13,6 @@ import { applyClipField, cached, labelById, labelByName, type ClipField, type Ed
  * Such clashes can only come from changes made outside the history (an import that brings back a
  * deleted label's name); the batch then stays undone-able in principle and blocks undo at that point.
  */
-
-export interface HistoryEntry {
-  batchId: string;
-  kind: EditKind | 'import';
-  description: string;
-  actor: string;
-  at: string;
-  undoable: boolean;
-  /** done: in effect; undone: on the redo stack; abandoned: undone, then a new action replaced it. */
-  state: 'done' | 'undone' | 'abandoned';
-  undoneAt: string | null;
-}
-
-export interface HistorySummary {
-  entries: HistoryEntry[];
-  /** What undo would revert now, or null. */
-  nextUndo: string | null;
-  /** What redo would re-apply now, or null. */
-  nextRedo: string | null;
-}
 
 interface BatchRow {
   seq: number;

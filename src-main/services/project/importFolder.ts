@@ -6,7 +6,7 @@ import type { ImportCandidate, ImportLayout } from '../../../src-shared/model/Im
 import type { ImportReport } from '../../../src-shared/model/ImportReport.ts';
 import { AudioDecodeError, decodeAudio, type DecodedAudio } from '../audio/decodeAudio.ts';
 import { computeFingerprint, fingerprintToBlob } from '../library/audioFingerprint.ts';
-import { abandonRedoStack, readSplitPercentages } from '../library/editHistory.ts';
+import { readSplitPercentages, recordImportBatch } from '../library/editHistory.ts';
 import { computeQualityFlags, type QualityFlag } from '../library/qualityFlags.ts';
 import { computeSplit } from '../library/splitHash.ts';
 import type { OpenProject } from './OpenProject.ts';
@@ -56,15 +56,8 @@ export async function importFolder(project: OpenProject, source: string, options
   const history = db.prepare(`INSERT INTO label_history (clip_id, old_label_id, new_label_id, batch_id, actor, at)
     VALUES (?, NULL, ?, ?, 'import', ?)`);
   const batchId = `import-${Date.now()}-${process.pid}`;
-  db.transaction(() => {
-    // An import is history too (not undoable: trash undoes it); a new action ends the redo stack.
-    abandonRedoStack(db);
-    db.prepare("INSERT INTO history_batches (batch_id, kind, description, actor, at, undoable) VALUES (?, 'import', ?, 'import', ?, 0)").run(
-      batchId,
-      `Import from ${plan.root}`,
-      new Date().toISOString(),
-    );
-  })();
+  // An import is history too (not undoable: trash undoes it); a new action ends the redo stack.
+  db.transaction(() => recordImportBatch(db, batchId, `Import from ${plan.root}`))();
 
   const writeBatch = db.transaction((batch: PreparedClip[]) => {
     const addedAt = new Date().toISOString();
