@@ -1,6 +1,6 @@
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
-import { applyClipField, cached, labelById, labelByName, type ClipField, type EditKind, type LabelLook, type ProjectDb } from './editHistory.ts';
+import { applyClipField, cached, labelById, labelByName, type ClipField, type LabelLook, type ProjectDb } from './editHistory.ts';
 import type { HistoryEntry, HistorySummary } from '../../../src-shared/model/Curation.ts';
 export type { HistoryEntry, HistorySummary } from '../../../src-shared/model/Curation.ts';
 
