@@ -59,6 +59,24 @@ describe('projects from the UI', () => {
     await page.locator('[data-testid="spectrogram"][data-ready="true"]').waitFor();
     await page.screenshot({ path: screenshotPath('07-fsdd-imported') });
 
+    // Relabel the open clip from the keyboard: digits label as themselves, shown on the chips.
+    const chipCount = async (label: string) => Number(await page.locator(`button.chip[data-label="${label}"] .n`).textContent());
+    const opened = await page.locator('.row.cursor').getAttribute('data-clip-id');
+    expect(await page.locator('button.chip[data-label="3"]').getAttribute('title')).toMatch(/Press 3 to label/);
+    await page.locator('body').press('3');
+    await expect.poll(() => chipCount('3')).toBe(201);
+    expect(await chipCount('7')).toBe(199);
+    await expect.poll(() => page.getByTestId('clip-count').textContent()).toBe('199 clips');
+    expect(await page.locator(`.row[data-clip-id="${opened}"]`).count()).toBe(0);
+    await page.screenshot({ path: screenshotPath('07b-relabelled') });
+
+    // Undo puts it back, and every count follows.
+    await page.locator('body').press('Control+z');
+    await expect.poll(() => chipCount('7')).toBe(200);
+    expect(await chipCount('3')).toBe(200);
+    await expect.poll(() => page.getByTestId('clip-count').textContent()).toBe('200 clips');
+    await page.locator(`.row[data-clip-id="${opened}"]`).waitFor();
+
     // The same folder again adds nothing.
     await page.getByRole('button', { name: 'Import…' }).click();
     await page.getByLabel('Folder', { exact: true }).fill(fsddDir);

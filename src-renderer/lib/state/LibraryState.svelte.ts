@@ -12,6 +12,10 @@ const PAGE_SIZE = 200;
  */
 export class LibraryState {
   labels = $state<LabelCount[]>([]);
+  /** Counts for the special views: the unlabeled queue, the trash, each quality flag. */
+  unlabeled = $state(0);
+  trashed = $state(0);
+  flags = $state<{ flag: string; count: number }[]>([]);
   filter = $state<ClipFilter>({});
   sort = $state<ClipSort>(defaultClipSort);
   total = $state(0);
@@ -29,11 +33,46 @@ export class LibraryState {
 
   kind = $derived(this.filter.kind ?? 'sample');
   current = $derived(this.rowAt(this.cursor) ?? null);
+  /** Move to the next clip after a label is applied from the keyboard: a labeling session's rhythm. */
+  advanceAfterLabel = $state(true);
+  /**
+   * The key for each label: its own hotkey; else its name when that is one free character (digits
+   * label as themselves); else 1–9 and 0 in label order — shown on the chips, so it is discoverable.
+   */
+  hotkeys = $derived.by(() => {
+    const keys: Record<string, string> = {};
+    const pending: string[] = [];
+    for (const label of this.labels) {
+      if (label.hotkey) keys[label.hotkey.toLowerCase()] = label.label;
+    }
+    for (const label of this.labels) {
+      if (label.hotkey) continue;
+      const own = label.label.toLowerCase();
+      if ([...own].length === 1 && own !== ' ' && !(own in keys)) keys[own] = label.label;
+      else pending.push(label.label);
+    }
+    const free = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'].filter((key) => !(key in keys));
+    for (const label of pending) {
+      const key = free.shift();
+      if (key) keys[key] = label;
+    }
+    return keys;
+  });
+  hotkeyOf = (label: string): string | undefined => Object.entries(this.hotkeys).find(([, name]) => name === label)?.[0];
 
   constructor(
-    private readonly services: ServiceTable,
+    readonly services: ServiceTable,
     private readonly toasts: ToastState,
   ) {}
+
+  /** Follows library changes from any source; call once. */
+  start(): () => void {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    return this.services.library.onDidChangeLibrary(() => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void this.refresh(), 30);
+    });
+  }
 
   /** The row at an index of the filtered list, when its page is loaded (reactive). */
   rowAt(index: number): ClipRow | undefined {
@@ -45,12 +84,18 @@ export class LibraryState {
     const generation = ++this.generation;
     this.pending.clear();
     try {
-      const [labels, page] = await Promise.all([
+      const [labels, page, unlabeled, trashed, statistics] = await Promise.all([
         this.services.library.labelCounts(),
         this.services.library.listClips({ filter: $state.snapshot(this.filter), sort: $state.snapshot(this.sort), offset: 0, limit: PAGE_SIZE }),
+        this.services.library.listClips({ filter: { labels: [''] }, limit: 1 }),
+        this.services.library.listClips({ filter: { trashed: true }, limit: 1 }),
+        this.services.library.statistics(),
       ]);
       if (generation !== this.generation) return;
       this.labels = labels;
+      this.unlabeled = unlabeled.total;
+      this.trashed = trashed.total;
+      this.flags = statistics.flags;
       this.total = page.total;
       // Swap in one step, so the table never flashes empty while the new first page loads.
       this.pages.clear();
@@ -148,6 +193,73 @@ export class LibraryState {
 
   clearSelection(): void {
     this.selection.clear();
+  }
+
+  /** The clips an action applies to: the selection, or the clip under the cursor. */
+  targetIds(): number[] {
+    if (this.selection.size > 0) return [...this.selection];
+    return this.current ? [this.current.id] : [];
+  }
+
+  /** Labels the selection (or the cursor clip); one undoable step. */
+  async applyLabel(label: string | null): Promise<void> {
+    const ids = this.targetIds();
+    if (ids.length === 0) return;
+    const single = ids.length === 1 && this.selection.size <= 1;
+    await this.edit(() => this.services.library.setLabel({ clipIds: ids, label }));
+    // In a filtered list (the unlabeled queue) the labelled clip leaves and the next one moves up by itself.
+    if (single && this.advanceAfterLabel && !this.filter.labels?.length) this.move(1);
+  }
+
+  async trashTargets(): Promise<void> {
+    const ids = this.targetIds();
+    if (ids.length) await this.edit(() => this.services.library.trashClips({ clipIds: ids }));
+  }
+
+  async restoreTargets(): Promise<void> {
+    const ids = this.targetIds();
+    if (ids.length) await this.edit(() => this.services.library.restoreClips({ clipIds: ids }));
+  }
+
+  async setSplit(split: 'train' | 'validation' | 'test' | null): Promise<void> {
+    const ids = this.targetIds();
+    if (ids.length) await this.edit(() => this.services.library.setSplitOverride({ clipIds: ids, split }));
+  }
+
+  async undo(): Promise<void> {
+    await this.step(() => this.services.library.undo(), 'Nothing to undo');
+  }
+
+  async redo(): Promise<void> {
+    await this.step(() => this.services.library.redo(), 'Nothing to redo');
+  }
+
+  /** Runs an edit and says what it did; the reload comes from the library-change event. */
+  async edit(action: () => Promise<{ description: string; batchId: string | null }>): Promise<boolean> {
+    try {
+      const result = await action();
+      this.toasts.show(result.batchId ? 'success' : 'info', result.batchId ? `${result.description} · Ctrl+Z undoes` : result.description);
+      return true;
+    } catch (error) {
+      this.toasts.error(error);
+      return false;
+    }
+  }
+
+  private async step(action: () => Promise<string | null>, nothing: string): Promise<void> {
+    try {
+      const description = await action();
+      this.toasts.show('info', description ?? nothing);
+    } catch (error) {
+      this.toasts.error(error);
+    }
+  }
+
+  /** Another window, a client or an edit here changed the library: refresh what is on screen. */
+  async refresh(): Promise<void> {
+    const keep = this.cursor;
+    await this.reload();
+    this.cursor = Math.min(keep, Math.max(0, this.total - 1));
   }
 
   private selectRange(from: number, to: number, keep: boolean): void {
