@@ -77,6 +77,19 @@ describe('projects from the UI', () => {
     await expect.poll(() => page.getByTestId('clip-count').textContent()).toBe('200 clips');
     await page.locator(`.row[data-clip-id="${opened}"]`).waitFor();
 
+    // Speaker-aware splits, with the leakage report and the class-balance charts.
+    await page.getByRole('tab', { name: 'Statistics & splits' }).click();
+    await page.getByRole('button', { name: 'Assign splits' }).click();
+    await expect.poll(() => page.getByTestId('split-totals').textContent()).toMatch(/unassigned 0/);
+    const totals = (await page.getByTestId('split-totals').textContent())!;
+    const counts = [...totals.matchAll(/(train|validation|test) (\d+)/g)].map((match) => Number(match[2]));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(2000);
+    // Four speakers: every split holds whole speakers, so each count is a multiple of 500.
+    expect(counts.every((count) => count % 500 === 0)).toBe(true);
+    expect(await page.getByTestId('leakage').textContent()).toMatch(/No leakage/);
+    await page.screenshot({ path: screenshotPath('07c-statistics'), fullPage: true });
+    await page.getByRole('tab', { name: 'Clips' }).click();
+
     // The same folder again adds nothing.
     await page.getByRole('button', { name: 'Import…' }).click();
     await page.getByLabel('Folder', { exact: true }).fill(fsddDir);

@@ -227,11 +227,11 @@ export class LibraryState {
   }
 
   async undo(): Promise<void> {
-    await this.step(() => this.services.library.undo(), 'Nothing to undo');
+    await this.step(() => this.services.library.undo(), 'Undid', 'Nothing to undo');
   }
 
   async redo(): Promise<void> {
-    await this.step(() => this.services.library.redo(), 'Nothing to redo');
+    await this.step(() => this.services.library.redo(), 'Redid', 'Nothing to redo');
   }
 
   /** Runs an edit and says what it did; the reload comes from the library-change event. */
@@ -246,10 +246,10 @@ export class LibraryState {
     }
   }
 
-  private async step(action: () => Promise<string | null>, nothing: string): Promise<void> {
+  private async step(action: () => Promise<string | null>, verb: string, nothing: string): Promise<void> {
     try {
       const description = await action();
-      this.toasts.show('info', description ?? nothing);
+      this.toasts.show('info', description ? `${verb}: ${description}` : nothing);
     } catch (error) {
       this.toasts.error(error);
     }

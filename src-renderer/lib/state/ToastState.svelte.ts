@@ -13,7 +13,10 @@ export class ToastState {
 
   show(kind: ToastKind, message: string): void {
     const id = this.nextId++;
-    this.toasts = [...this.toasts, { id, kind, message }];
+    // A labeling session fires many confirmations: keep the newest few, and every error.
+    const kept = this.toasts.filter((toast) => toast.kind === 'error').slice(-3);
+    const recent = this.toasts.filter((toast) => toast.kind !== 'error').slice(-2);
+    this.toasts = [...kept, ...recent, { id, kind, message }].sort((a, b) => a.id - b.id);
     if (kind !== 'error') setTimeout(() => this.dismiss(id), 5000);
   }
 
