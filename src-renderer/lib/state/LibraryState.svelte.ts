@@ -84,24 +84,36 @@ export class LibraryState {
     const generation = ++this.generation;
     this.pending.clear();
     try {
-      const [labels, page, unlabeled, trashed, statistics] = await Promise.all([
+      const [labels, page] = await Promise.all([
         this.services.library.labelCounts(),
         this.services.library.listClips({ filter: $state.snapshot(this.filter), sort: $state.snapshot(this.sort), offset: 0, limit: PAGE_SIZE }),
-        this.services.library.listClips({ filter: { labels: [''] }, limit: 1 }),
-        this.services.library.listClips({ filter: { trashed: true }, limit: 1 }),
-        this.services.library.statistics(),
       ]);
       if (generation !== this.generation) return;
       this.labels = labels;
-      this.unlabeled = unlabeled.total;
-      this.trashed = trashed.total;
-      this.flags = statistics.flags;
+      // The counts of the special views come after the rows, so they never delay the first paint.
+      void this.loadViewCounts(generation);
       this.total = page.total;
       // Swap in one step, so the table never flashes empty while the new first page loads.
       this.pages.clear();
       this.pages.set(0, page.rows);
       this.loaded = true;
       this.cursor = Math.min(this.cursor, Math.max(0, page.total - 1));
+    } catch (error) {
+      this.toasts.error(error);
+    }
+  }
+
+  private async loadViewCounts(generation: number): Promise<void> {
+    try {
+      const [unlabeled, trashed, statistics] = await Promise.all([
+        this.services.library.listClips({ filter: { labels: [''] }, limit: 1 }),
+        this.services.library.listClips({ filter: { trashed: true }, limit: 1 }),
+        this.services.library.statistics(),
+      ]);
+      if (generation !== this.generation) return;
+      this.unlabeled = unlabeled.total;
+      this.trashed = trashed.total;
+      this.flags = statistics.flags;
     } catch (error) {
       this.toasts.error(error);
     }
