@@ -20,6 +20,7 @@ import { openProjectDatabase, type ProjectDatabase } from '../../src-main/store/
 import { fsddDir, fsddMissing, hasFsdd } from '../support/sharedData.ts';
 import { synthWord } from '../support/synthWord.ts';
 import { tempDir } from '../support/tempDir.ts';
+import { encodeTestWav } from '../support/writeTestWav.ts';
 
 const dir = tempDir('kws-curation-');
 let projectCounter = 0;
@@ -69,23 +70,7 @@ function seed(db: ProjectDatabase, clips: readonly SeedClip[], root?: OpenProjec
   )();
 }
 
-function wavBytes(samples: Float32Array, sampleRate = 16000): Buffer {
-  const buffer = Buffer.alloc(44 + samples.length * 2);
-  buffer.write('RIFF', 0);
-  buffer.writeUInt32LE(36 + samples.length * 2, 4);
-  buffer.write('WAVEfmt ', 8);
-  buffer.writeUInt32LE(16, 16);
-  buffer.writeUInt16LE(1, 20);
-  buffer.writeUInt16LE(1, 22);
-  buffer.writeUInt32LE(sampleRate, 24);
-  buffer.writeUInt32LE(sampleRate * 2, 28);
-  buffer.writeUInt16LE(2, 32);
-  buffer.writeUInt16LE(16, 34);
-  buffer.write('data', 36);
-  buffer.writeUInt32LE(samples.length * 2, 40);
-  samples.forEach((value, i) => buffer.writeInt16LE(Math.round(Math.max(-1, Math.min(1, value)) * 32767), 44 + i * 2));
-  return buffer;
-}
+const wavBytes = (samples: Float32Array, sampleRate = 16000): Buffer => encodeTestWav(samples, sampleRate);
 
 function newProject(): OpenProject {
   return createProject(path.join(dir, `project-${++projectCounter}`));

@@ -7,12 +7,11 @@ export interface TestWavOptions {
   amplitude?: number;
 }
 
-/** A 16-bit mono sine WAV written by hand, so tests do not depend on the code they test. */
-export function writeTestWav(file: string, { sampleRate = 16000, seconds = 1, frequency = 440, amplitude = 0.5 }: TestWavOptions = {}): Buffer {
-  const frames = Math.round(sampleRate * seconds);
-  const buffer = Buffer.alloc(44 + frames * 2);
+/** 16-bit mono PCM WAV bytes written by hand, so tests do not depend on the code they test. Values beyond ±1 clip hard. */
+export function encodeTestWav(samples: ArrayLike<number>, sampleRate = 16000): Buffer {
+  const buffer = Buffer.alloc(44 + samples.length * 2);
   buffer.write('RIFF', 0);
-  buffer.writeUInt32LE(36 + frames * 2, 4);
+  buffer.writeUInt32LE(36 + samples.length * 2, 4);
   buffer.write('WAVE', 8);
   buffer.write('fmt ', 12);
   buffer.writeUInt32LE(16, 16);
@@ -23,12 +22,17 @@ export function writeTestWav(file: string, { sampleRate = 16000, seconds = 1, fr
   buffer.writeUInt16LE(2, 32);
   buffer.writeUInt16LE(16, 34);
   buffer.write('data', 36);
-  buffer.writeUInt32LE(frames * 2, 40);
-  for (let i = 0; i < frames; i++) {
-    // An amplitude above 1 clips hard, as an overdriven recorder does.
-    const value = Math.round(amplitude * 32767 * Math.sin((2 * Math.PI * frequency * i) / sampleRate));
-    buffer.writeInt16LE(Math.max(-32768, Math.min(32767, value)), 44 + i * 2);
+  buffer.writeUInt32LE(samples.length * 2, 40);
+  for (let i = 0; i < samples.length; i++) {
+    buffer.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(samples[i]! * 32767))), 44 + i * 2);
   }
+  return buffer;
+}
+
+/** A sine WAV file; an amplitude above 1 clips hard, as an overdriven recorder does. */
+export function writeTestWav(file: string, { sampleRate = 16000, seconds = 1, frequency = 440, amplitude = 0.5 }: TestWavOptions = {}): Buffer {
+  const samples = Float64Array.from({ length: Math.round(sampleRate * seconds) }, (_, i) => amplitude * Math.sin((2 * Math.PI * frequency * i) / sampleRate));
+  const buffer = encodeTestWav(samples, sampleRate);
   fs.writeFileSync(file, buffer);
   return buffer;
 }

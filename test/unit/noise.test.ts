@@ -1,44 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { generateNoise, NOISE_KINDS, type NoiseKind } from '../../src-shared/dsp/noise.ts';
 import { createRandom, hashSeed } from '../../src-shared/dsp/random.ts';
+import { createFft } from '../../src-shared/dsp/createFft.ts';
 
 const SAMPLE_RATE = 16000;
 
-/** In-place iterative radix-2 FFT. */
-function fft(re: Float64Array, im: Float64Array): void {
-  const n = re.length;
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      [re[i], re[j]] = [re[j]!, re[i]!];
-      [im[i], im[j]] = [im[j]!, im[i]!];
-    }
-  }
-  for (let size = 2; size <= n; size <<= 1) {
-    const angle = (-2 * Math.PI) / size;
-    for (let start = 0; start < n; start += size) {
-      for (let k = 0; k < size / 2; k++) {
-        const wr = Math.cos(angle * k);
-        const wi = Math.sin(angle * k);
-        const a = start + k;
-        const b = a + size / 2;
-        const tr = re[b]! * wr - im[b]! * wi;
-        const ti = re[b]! * wi + im[b]! * wr;
-        re[b] = re[a]! - tr;
-        im[b] = im[a]! - ti;
-        re[a] = re[a]! + tr;
-        im[a] = im[a]! + ti;
-      }
-    }
-  }
-}
 
 /** Welch power spectrum (Hann window, 50 % overlap); index k is frequency k · fs / size. */
 function powerSpectrum(samples: Float32Array, size = 1024): Float64Array {
   const power = new Float64Array(size / 2);
   const window = Float64Array.from({ length: size }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size));
+  const fft = createFft(size);
   for (let start = 0; start + size <= samples.length; start += size / 2) {
     const re = new Float64Array(size);
     const im = new Float64Array(size);

@@ -1,4 +1,5 @@
 import { resample } from '../../../src-shared/dsp/resample.ts';
+import { createFft } from '../../../src-shared/dsp/createFft.ts';
 
 /**
  * A compact audio fingerprint for finding near-duplicate clips (re-encodings, gain changes, a bit
@@ -42,8 +43,7 @@ const TIME_WEIGHT = 0.9;
 const SILENCE = 10 ** (-90 / 20);
 
 const bandOfBin = buildBandMap();
-const cosTable = Float64Array.from({ length: FFT_SIZE / 2 }, (_, k) => Math.cos((2 * Math.PI * k) / FFT_SIZE));
-const sinTable = Float64Array.from({ length: FFT_SIZE / 2 }, (_, k) => -Math.sin((2 * Math.PI * k) / FFT_SIZE));
+const fft = createFft(FFT_SIZE);
 const hann = Float64Array.from({ length: FFT_SIZE }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / FFT_SIZE));
 
 /** The fingerprint of a mono clip at any rate: FINGERPRINT_WORDS 32-bit words. */
@@ -166,36 +166,4 @@ function buildBandMap(): Int8Array {
     if (position >= 0 && position < BANDS) map[bin] = Math.floor(position);
   }
   return map;
-}
-
-/** In-place iterative radix-2 FFT of FFT_SIZE points (twiddles from the tables above). */
-function fft(re: Float64Array, im: Float64Array): void {
-  const n = re.length;
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      [re[i], re[j]] = [re[j]!, re[i]!];
-      [im[i], im[j]] = [im[j]!, im[i]!];
-    }
-  }
-  for (let size = 2; size <= n; size <<= 1) {
-    const half = size >> 1;
-    const step = n / size;
-    for (let start = 0; start < n; start += size) {
-      for (let k = 0; k < half; k++) {
-        const cos = cosTable[k * step]!;
-        const sin = sinTable[k * step]!;
-        const a = start + k;
-        const b = a + half;
-        const tr = re[b]! * cos - im[b]! * sin;
-        const ti = re[b]! * sin + im[b]! * cos;
-        re[b] = re[a]! - tr;
-        im[b] = im[a]! - ti;
-        re[a] = re[a]! + tr;
-        im[a] = im[a]! + ti;
-      }
-    }
-  }
 }
