@@ -56,7 +56,7 @@ describe('projects from the UI', () => {
     await page.locator('button.chip[data-label="7"]').click();
     await expect.poll(() => page.getByTestId('clip-count').textContent()).toBe('200 clips');
     await page.getByTestId('waveform').waitFor();
-    await page.locator('[data-testid="spectrogram"][data-ready="true"]').waitFor();
+    await page.locator('[data-testid="waveform"][data-spectrogram="ready"]').waitFor();
     await page.screenshot({ path: screenshotPath('07-fsdd-imported') });
 
     // Relabel the open clip from the keyboard: digits label as themselves, shown on the chips.

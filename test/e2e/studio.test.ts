@@ -42,7 +42,7 @@ describe('the studio in a browser (serve mode)', () => {
     const rendered = await page.locator('.spacer .row[data-clip-id]').count();
     expect(rendered).toBeGreaterThan(15);
     expect(rendered).toBeLessThan(100);
-    await page.locator('[data-testid="spectrogram"][data-ready="true"]').waitFor();
+    await page.locator('[data-testid="waveform"][data-spectrogram="ready"]').waitFor();
     await page.screenshot({ path: screenshotPath('02-library-demo') });
   });
 
@@ -59,7 +59,7 @@ describe('the studio in a browser (serve mode)', () => {
     await surface.waitFor();
     const box = await surface.boundingBox();
     expect(box!.height).toBeGreaterThan(100);
-    await page.locator('[data-testid="spectrogram"][data-ready="true"]').waitFor();
+    await page.locator('[data-testid="waveform"][data-spectrogram="ready"]').waitFor();
     await page.screenshot({ path: screenshotPath('03-library-filtered') });
 
     // Background noise is material for augmentation, listed apart from the classes.

@@ -35,13 +35,16 @@ export class LibraryState {
   current = $derived(this.rowAt(this.cursor) ?? null);
   /** Move to the next clip after a label is applied from the keyboard: a labeling session's rhythm. */
   advanceAfterLabel = $state(true);
+  /** Play each clip as the cursor reaches it, and replay it while looping. */
+  autoplay = $state(false);
+  loop = $state(false);
   /**
    * The key for each label: its own hotkey; else its name when that is one free character (digits
-   * label as themselves); else 1–9 and 0 in label order — shown on the chips, so it is discoverable.
+   * label as themselves); else 1–9 and 0 for the largest classes — shown on the chips, so it is discoverable.
    */
   hotkeys = $derived.by(() => {
     const keys: Record<string, string> = {};
-    const pending: string[] = [];
+    const pending: LabelCount[] = [];
     for (const label of this.labels) {
       if (label.hotkey) keys[label.hotkey.toLowerCase()] = label.label;
     }
@@ -49,12 +52,13 @@ export class LibraryState {
       if (label.hotkey) continue;
       const own = label.label.toLowerCase();
       if ([...own].length === 1 && own !== ' ' && !(own in keys)) keys[own] = label.label;
-      else pending.push(label.label);
+      else pending.push(label);
     }
+    pending.sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
     const free = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'].filter((key) => !(key in keys));
     for (const label of pending) {
       const key = free.shift();
-      if (key) keys[key] = label;
+      if (key) keys[key] = label.label;
     }
     return keys;
   });
