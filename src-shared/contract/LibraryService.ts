@@ -85,6 +85,8 @@ export interface LibraryService {
   assignSplits(input: SplitPercentages): Promise<AssignSplitsResult>;
   setSplitOverride(input: SplitOverrideInput): Promise<EditResult>;
   splitReport(): Promise<SplitReport>;
+  /** Flags every clip with a near-identical partner (by audio fingerprint) as `near_duplicate`. */
+  flagNearDuplicates(): Promise<{ pairs: number; clips: number }>;
 
   /** Fires after every change to clips or labels, from any window or client. */
   onDidChangeLibrary: Event<LibraryChange>;

@@ -9,7 +9,7 @@ export const serviceMethods = {
   library: [
     'listClips', 'clipIds', 'labelCounts', 'clipAudio', 'statistics',
     'setLabel', 'createLabel', 'renameLabel', 'mergeLabels', 'deleteLabel', 'setLabelStyle', 'trashClips', 'restoreClips',
-    'undo', 'redo', 'history', 'assignSplits', 'setSplitOverride', 'splitReport',
+    'undo', 'redo', 'history', 'assignSplits', 'setSplitOverride', 'splitReport', 'flagNearDuplicates',
   ],
   system: ['diagnostics', 'version'],
 } as const satisfies { [S in ServiceName]: readonly MethodName<ServiceTable[S]>[] };

@@ -87,6 +87,7 @@ export const inputSchemas = {
     assignSplits: z.object({ validationPercent: z.number().min(0).max(100), testPercent: z.number().min(0).max(100) }).strict(),
     setSplitOverride: z.object({ clipIds, split: z.enum(['train', 'validation', 'test']).nullable() }).strict(),
     splitReport: noInput,
+    flagNearDuplicates: noInput,
   },
   system: {
     diagnostics: noInput,

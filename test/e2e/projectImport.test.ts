@@ -87,6 +87,8 @@ describe('projects from the UI', () => {
     // Four speakers: every split holds whole speakers, so each count is a multiple of 500.
     expect(counts.every((count) => count % 500 === 0)).toBe(true);
     expect(await page.getByTestId('leakage').textContent()).toMatch(/No leakage/);
+    await page.getByTestId('find-duplicates').click();
+    await page.getByRole('status').filter({ hasText: /near-duplicate pairs/ }).waitFor();
     await page.screenshot({ path: screenshotPath('07c-statistics'), fullPage: true });
     await page.getByRole('tab', { name: 'Clips' }).click();
 

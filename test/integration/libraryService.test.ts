@@ -78,4 +78,19 @@ describe('library service', () => {
     expect(report.overrides).toBe(1);
     studio.dispose();
   });
+
+  it('flags near-duplicates so the library can filter on them', async () => {
+    const { studio, client } = await libraryWithClips();
+    const extra = path.join(dir, 'near-dup', 'yes');
+    fs.mkdirSync(extra, { recursive: true });
+    // The same tone as a clip already imported, re-levelled: other bytes, the same sound.
+    writeTestWav(path.join(extra, 'copy_nohash_0.wav'), { frequency: 200 + 3 * 300, amplitude: 0.42 });
+    await client.project.importFolder({ path: path.dirname(extra) });
+    const result = await client.library.flagNearDuplicates();
+    expect(result.pairs).toBeGreaterThanOrEqual(1);
+    const flagged = await client.library.listClips({ filter: { flags: ['near_duplicate'] } });
+    expect(flagged.rows.map((row) => row.originalName)).toEqual(expect.arrayContaining(['copy_nohash_0.wav', 'spk0_nohash_yes.wav']));
+    expect((await client.library.statistics()).flags).toContainEqual({ flag: 'near_duplicate', count: flagged.total });
+    studio.dispose();
+  });
 });

@@ -13,6 +13,7 @@ import { assignSplits, setSplitOverride, splitReport } from './assignSplits.ts';
 import { restoreClips, trashClips } from './clipTrash.ts';
 import { clipOrder, clipWhere } from './clipQuery.ts';
 import { createLabel, deleteLabel, mergeLabels, renameLabel, setLabel, setLabelStyle } from './labelEdits.ts';
+import { flagNearDuplicates } from './flagNearDuplicates.ts';
 import { libraryStatistics } from './libraryStatistics.ts';
 import { historySummary, redo, undo } from './undoRedo.ts';
 
@@ -129,6 +130,12 @@ export function createLibraryService(session: ProjectSession): LibraryService {
 
     async splitReport() {
       return splitReport(session.require());
+    },
+
+    async flagNearDuplicates() {
+      const result = flagNearDuplicates(session.require());
+      changed.fire({ description: `Near-duplicate search: ${result.pairs} pairs among ${result.clips} clips` });
+      return result;
     },
 
     onDidChangeLibrary: changed.event,
