@@ -15,6 +15,7 @@ export default defineConfig({
           index: resolve(root, 'src-main/index.ts'),
           tensorflowProbe: resolve(root, 'src-main/workers/tensorflowProbe.ts'),
           demoWorker: resolve(root, 'src-main/workers/demoWorker.ts'),
+          featureWorker: resolve(root, 'src-main/workers/featureWorker.ts'),
         },
       },
     },

@@ -9,6 +9,7 @@ import { createServices } from '../src-main/services/createServices.ts';
 import { createProject } from '../src-main/services/project/createProjectService.ts';
 import { launchChromium } from '../test/support/launchChromium.ts';
 import { recordBenchmark } from './recordBenchmark.ts';
+import { repoRoot } from './repoRoot.ts';
 
 const CLIPS = 100_000;
 const LABELS = ['yes', 'no', 'up', 'down', 'left', 'right', 'on', 'off', 'stop', 'go', 'zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'bed', 'bird', 'cat', 'dog', 'happy', 'house', 'marvin', 'sheila', 'tree', 'wow', 'backward', 'forward', 'follow', 'learn', 'visual'];
@@ -58,7 +59,7 @@ function createCatalog(dir: string): { projectDir: string; seconds: number } {
 }
 
 export async function runLibraryBench(): Promise<void> {
-  const rendererIndex = path.resolve(import.meta.dirname, '..', 'out', 'renderer', 'index.html');
+  const rendererIndex = path.join(repoRoot, 'out', 'renderer', 'index.html');
   if (!fs.existsSync(rendererIndex)) throw new Error('The renderer is not built: run `npm run build` first (npm run bench does).');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kws-bench-library-'));
   try {

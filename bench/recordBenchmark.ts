@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { repoRoot } from './repoRoot.ts';
 
-const file = path.resolve(import.meta.dirname, '..', 'docs', 'benchmarks.md');
+const file = path.join(repoRoot, 'docs', 'benchmarks.md');
 
 /**
  * Replaces this benchmark's section of docs/benchmarks.md (between its markers) with the latest

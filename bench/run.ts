@@ -4,6 +4,7 @@
  */
 const available: Record<string, () => Promise<void>> = {
   library: async () => (await import('./library.bench.ts')).runLibraryBench(),
+  features: async () => (await import('./features.bench.ts')).runFeaturesBench(),
 };
 
 const names = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

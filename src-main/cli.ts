@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { createDispatcher } from '../src-shared/contract/dispatch.ts';
 import { StudioError, type StudioErrorCode } from '../src-shared/contract/StudioError.ts';
+import { parseFeatureSpec } from '../src-shared/contract/featureSpecSchema.ts';
+import type { FeatureSpec } from '../src-shared/model/FeatureSpec.ts';
 import type { ImportReport } from '../src-shared/model/ImportReport.ts';
 import type { ProjectInfo } from '../src-shared/model/ProjectInfo.ts';
 import type { TaskProgress } from '../src-shared/model/TaskProgress.ts';
@@ -12,6 +14,9 @@ import { startServeHost } from './host/startServeHost.ts';
 import { appVersion } from './services/appVersion.ts';
 import { studioHome } from './services/appPaths.ts';
 import { createServices } from './services/createServices.ts';
+import { FeatureCache } from './services/features/FeatureCache.ts';
+import { extractProjectFeatures } from './services/features/extractProjectFeatures.ts';
+import { featureSpecHash } from './services/features/featureSpecHash.ts';
 
 /** Exit codes scripts can rely on. */
 const EXIT = { ok: 0, failure: 1, usage: 2, notFound: 3, incompatible: 4, cancelled: 130 } as const;
@@ -29,7 +34,7 @@ const exitCodeFor: Partial<Record<StudioErrorCode, number>> = {
 
 const outDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'out');
 const studio = createServices({ home: studioHome() });
-const { project, system } = studio.services;
+const { project, system, features } = studio.services;
 
 const program = new Command('kws-studio')
   .description('KWS Studio: curate, train, sweep, compare and export keyword-spotting models, offline.')
@@ -180,6 +185,102 @@ program
     printImportReport(report, options.json);
   });
 
+const featuresCommand = program.command('features').description('Compute and cache features (MFCC, log-mel, spectrogram) for a project.');
+featuresCommand
+  .command('extract')
+  .description('Compute the features of every clip under a preset or spec file, through the project\'s feature cache.')
+  .requiredOption('--project <dir>', 'the project')
+  .addOption(new Option('--preset <id>', 'a feature preset (see `kws-studio features presets`)').conflicts('spec'))
+  .addOption(new Option('--spec <file>', 'a FeatureSpec JSON file'))
+  .option('--threads <n>', 'worker threads (default: one per core)', parseInteger)
+  .option('--float16', 'store newly computed features as float16 (half the disk; ~3 significant digits)')
+  .option('--json', 'print the report as JSON')
+  .action(async (options: { project: string; preset?: string; spec?: string; threads?: number; float16?: boolean; json?: boolean }) => {
+    const open = await openProjectForFeatures(options.project);
+    const spec = await resolveFeatureSpec(options);
+    const cache = new FeatureCache(open.layout.featureCache, { valueType: options.float16 ? 'float16' : 'float32' });
+    const showProgress = progressLine(options.json, (progress) => `${progress.done}/${progress.total} clips`);
+    const controller = new AbortController();
+    const onSigint = () => controller.abort(new StudioError('cancelled', 'Feature extraction was cancelled.'));
+    process.once('SIGINT', onSigint);
+    const report = await extractProjectFeatures(open, {
+      spec,
+      cache,
+      ...(options.threads ? { threads: options.threads } : {}),
+      signal: controller.signal,
+      onProgress: (done, total) =>
+        showProgress({ taskId: 'features', title: 'features', state: done === total ? 'done' : 'running', done, total, message: '' }),
+    });
+    process.off('SIGINT', onSigint);
+    const status = cache.status();
+    if (options.json) {
+      console.log(JSON.stringify({ ...report, specHash: featureSpecHash(spec), cache: status }, null, 2));
+      return;
+    }
+    console.log(`clips=${report.clips}`);
+    console.log(`from_cache=${report.fromCache}`);
+    console.log(`computed=${report.computed}`);
+    console.log(`failed=${report.failed.length}`);
+    for (const item of report.failed.slice(0, 20)) console.log(`  failed: clip ${item.clipId}: ${item.reason}`);
+    console.log(`hit_rate=${status.hitRate === null ? 'n/a' : status.hitRate.toFixed(3)}`);
+    console.log(`cache_entries=${status.entries}`);
+    console.log(`cache_mb=${(status.bytes / 2 ** 20).toFixed(1)}`);
+    console.log(`seconds=${report.seconds.toFixed(1)}`);
+  });
+featuresCommand
+  .command('cache')
+  .description('Show (or clear) the project\'s feature cache.')
+  .requiredOption('--project <dir>', 'the project')
+  .option('--clear', 'delete every cached feature file')
+  .option('--json', 'print JSON')
+  .action(async (options: { project: string; clear?: boolean; json?: boolean }) => {
+    const open = await openProjectForFeatures(options.project);
+    const cache = new FeatureCache(open.layout.featureCache);
+    if (options.clear) cache.clear();
+    const status = cache.status();
+    if (options.json) console.log(JSON.stringify(status, null, 2));
+    else {
+      console.log(`cache_entries=${status.entries}`);
+      console.log(`cache_mb=${(status.bytes / 2 ** 20).toFixed(1)}`);
+      console.log(`cap_mb=${(status.capBytes / 2 ** 20).toFixed(0)}`);
+    }
+  });
+featuresCommand
+  .command('presets')
+  .description('List the feature presets.')
+  .option('--json', 'print the presets with their full specs as JSON')
+  .action(async (options: { json?: boolean }) => {
+    const presets = await features.presets();
+    if (options.json) console.log(JSON.stringify(presets, null, 2));
+    else for (const preset of presets) console.log(`${preset.id}\t${preset.description}`);
+  });
+
+async function openProjectForFeatures(dir: string) {
+  await project.open({ path: dir });
+  return studio.session.require();
+}
+
+async function resolveFeatureSpec(options: { preset?: string; spec?: string }): Promise<FeatureSpec> {
+  if (options.spec) {
+    let text: string;
+    try {
+      text = fs.readFileSync(options.spec, 'utf8');
+    } catch {
+      throw new StudioError('not_found', `Cannot read the spec file ${options.spec}.`);
+    }
+    try {
+      return parseFeatureSpec(JSON.parse(text), options.spec);
+    } catch (error) {
+      throw new StudioError('invalid_input', error instanceof Error ? error.message : String(error));
+    }
+  }
+  const presets = await features.presets();
+  const id = options.preset ?? 'log-mel-40';
+  const preset = presets.find((item) => item.id === id);
+  if (!preset) throw new StudioError('invalid_input', `There is no feature preset "${id}"; presets: ${presets.map((item) => item.id).join(', ')}.`);
+  return preset.spec;
+}
+
 function printProject(info: ProjectInfo, json?: boolean): void {
   if (json) {
     console.log(JSON.stringify(info, null, 2));
@@ -237,6 +338,12 @@ function parseInteger(value: string): number {
   if (!Number.isInteger(parsed)) throw new CommanderError(EXIT.usage, 'kws-studio.invalidNumber', `"${value}" is not a whole number`);
   return parsed;
 }
+
+// `kws-studio … | head` closes the pipe early; that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(EXIT.ok);
+  throw error;
+});
 
 program.exitOverride();
 try {

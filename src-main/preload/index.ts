@@ -1,9 +1,10 @@
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { eventChannels, methodChannels } from '../../src-shared/contract/channels.ts';
 
 /**
  * The only surface the renderer gets: invoke an allow-listed method channel, subscribe to an
- * allow-listed event channel. Anything else is refused here, before it reaches the main process.
+ * allow-listed event channel, and read the path of a file the user dropped (which the sandboxed
+ * page cannot see). Anything else is refused here, before it reaches the main process.
  */
 let nextSubscription = 1;
 const listeners = new Map<number, (value: unknown) => void>();
@@ -23,5 +24,8 @@ contextBridge.exposeInMainWorld('kwsBridge', {
       listeners.delete(id);
       ipcRenderer.send('kws:unsubscribe', id);
     };
+  },
+  pathForFile(file: File): string {
+    return webUtils.getPathForFile(file);
   },
 });

@@ -1,4 +1,5 @@
 import type { ServiceTable } from '../../src-shared/contract/ServiceTable.ts';
+import { createFeatureService } from './features/createFeatureService.ts';
 import { createLibraryService } from './library/createLibraryService.ts';
 import { ProjectSession } from './project/OpenProject.ts';
 import { createProjectService } from './project/createProjectService.ts';
@@ -16,6 +17,7 @@ export function createServices(options: { home: string }): StudioServices {
   const services: ServiceTable = {
     project: createProjectService({ session, home: options.home }),
     library: createLibraryService(session),
+    features: createFeatureService(session),
     system: createSystemService(options.home),
   };
   return {

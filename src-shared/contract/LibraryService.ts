@@ -2,7 +2,7 @@ import type { Event } from './events.ts';
 import type { ClipAudio, ClipPage, LabelCount, SplitName } from '../model/Clip.ts';
 import type { ClipFilter, ClipSort } from '../model/ClipQuery.ts';
 import type { AssignSplitsResult, EditResult, HistorySummary, LabelStyle, SplitPercentages, SplitReport } from '../model/Curation.ts';
-import type { LibraryStatistics } from '../model/LibraryStatistics.ts';
+import type { FlagCount, LibraryStatistics } from '../model/LibraryStatistics.ts';
 
 export interface ListClipsInput {
   filter?: ClipFilter | undefined;
@@ -27,6 +27,12 @@ export interface SetLabelInput {
   clipIds: ClipIdList;
   /** null makes the clips unlabeled. A new name creates the label. */
   label: string | null;
+}
+
+export interface SetSpeakerInput {
+  clipIds: ClipIdList;
+  /** null (or an empty name) clears the speaker, so the file name decides the split group again. */
+  speaker: string | null;
 }
 
 export interface ClipIdsOnlyInput {
@@ -66,10 +72,14 @@ export interface LibraryService {
   clipIds(input: ClipIdsInput): Promise<Int32Array>;
   /** Every label with its clip count, hotkey and colour. */
   labelCounts(): Promise<LabelCount[]>;
+  /** How many clips in the library (not the trash) carry each quality flag: one cheap aggregate, for the filter chips. */
+  flagCounts(): Promise<FlagCount[]>;
   clipAudio(input: ClipIdInput): Promise<ClipAudio>;
   statistics(): Promise<LibraryStatistics>;
 
   setLabel(input: SetLabelInput): Promise<EditResult>;
+  /** Sets the speaker; a clip without a pinned split moves to its new speaker group's split. */
+  setSpeaker(input: SetSpeakerInput): Promise<EditResult>;
   createLabel(input: LabelInput): Promise<EditResult>;
   renameLabel(input: RenameLabelInput): Promise<EditResult>;
   mergeLabels(input: MergeLabelsInput): Promise<EditResult>;

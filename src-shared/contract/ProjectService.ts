@@ -26,7 +26,40 @@ export interface ImportFolderInput {
   pattern?: string | undefined;
   /** A CSV or JSON manifest (path, label, optional speaker and split), relative to `path`. */
   manifest?: string | undefined;
+  /**
+   * Files staged with beginUpload / uploadChunk (a browser drop). `path` is then a folder inside the
+   * upload ("." for all of it), and the staged copy is deleted once the import ends, however it ends.
+   */
+  uploadId?: string | undefined;
   /** Neither pattern nor manifest: one folder per label (Speech Commands layout). */
+}
+
+export interface BeginUploadInput {
+  /** Every file the upload will carry: its path relative to the drop (forward slashes) and size. */
+  files: { path: string; size: number }[];
+}
+
+export interface UploadInfo {
+  uploadId: string;
+  files: number;
+  bytes: number;
+}
+
+export interface UploadChunkInput {
+  uploadId: string;
+  /** Pieces of one or more files; each file's pieces arrive in order (offset = bytes received so far). */
+  pieces: { path: string; offset: number; bytes: Uint8Array }[];
+}
+
+export interface UploadProgress {
+  receivedBytes: number;
+  totalBytes: number;
+  /** Files received in full. */
+  completeFiles: number;
+}
+
+export interface UploadIdInput {
+  uploadId: string;
 }
 
 export interface CancelTaskInput {
@@ -45,6 +78,17 @@ export interface ProjectService {
   previewImport(input: ImportFolderInput): Promise<ImportPreview>;
   /** Runs in the background; progress comes through onDidProgress, which names the task to cancel. */
   importFolder(input: ImportFolderInput): Promise<ImportReport>;
+  /**
+   * Opens a staging folder inside the project for the files of a browser drop; checks paths and
+   * sizes first. Uploads travel through this contract rather than a separate HTTP route: the
+   * WebSocket is already authenticated (token cookie, Host and Origin checks), every chunk is
+   * schema-checked like any other call, and Electron and the tests use the very same path. The
+   * price is base64 (a third more bytes), which loopback absorbs easily.
+   */
+  beginUpload(input: BeginUploadInput): Promise<UploadInfo>;
+  uploadChunk(input: UploadChunkInput): Promise<UploadProgress>;
+  /** Deletes a staged upload that will not be imported (the drop was cancelled or the panel closed). */
+  discardUpload(input: UploadIdInput): Promise<void>;
   /** Stops a running task (an import keeps the batches already written and reports them). */
   cancelTask(input: CancelTaskInput): Promise<void>;
   onDidChangeProject: Event<ProjectInfo | null>;

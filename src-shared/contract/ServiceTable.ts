@@ -1,3 +1,4 @@
+import type { FeatureService } from './FeatureService.ts';
 import type { LibraryService } from './LibraryService.ts';
 import type { ProjectService } from './ProjectService.ts';
 import type { SystemService } from './SystemService.ts';
@@ -7,6 +8,7 @@ import type { Event } from './events.ts';
 export interface ServiceTable {
   project: ProjectService;
   library: LibraryService;
+  features: FeatureService;
   system: SystemService;
 }
 

@@ -5,18 +5,23 @@ import type { EventName, MethodName, ServiceName, ServiceTable } from './Service
  * preload can bundle it. The mapped types make a missing or extra name a compile error.
  */
 export const serviceMethods = {
-  project: ['create', 'open', 'close', 'current', 'recent', 'createDemo', 'previewImport', 'importFolder', 'cancelTask'],
+  project: [
+    'create', 'open', 'close', 'current', 'recent', 'createDemo', 'previewImport', 'importFolder',
+    'beginUpload', 'uploadChunk', 'discardUpload', 'cancelTask',
+  ],
   library: [
-    'listClips', 'clipIds', 'labelCounts', 'clipAudio', 'statistics',
-    'setLabel', 'createLabel', 'renameLabel', 'mergeLabels', 'deleteLabel', 'setLabelStyle', 'trashClips', 'restoreClips',
+    'listClips', 'clipIds', 'labelCounts', 'flagCounts', 'clipAudio', 'statistics',
+    'setLabel', 'setSpeaker', 'createLabel', 'renameLabel', 'mergeLabels', 'deleteLabel', 'setLabelStyle', 'trashClips', 'restoreClips',
     'undo', 'redo', 'history', 'assignSplits', 'setSplitOverride', 'splitReport', 'flagNearDuplicates',
   ],
+  features: ['presets', 'clipFeatures', 'cacheStatus', 'clearCache'],
   system: ['diagnostics', 'version'],
 } as const satisfies { [S in ServiceName]: readonly MethodName<ServiceTable[S]>[] };
 
 export const serviceEvents = {
   project: ['onDidChangeProject', 'onDidProgress'],
   library: ['onDidChangeLibrary'],
+  features: [],
   system: [],
 } as const satisfies { [S in ServiceName]: readonly EventName<ServiceTable[S]>[] };
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { clipSortKeys } from '../model/ClipQuery.ts';
+import { featureSpecSchema } from './featureSpecSchema.ts';
+import { uploadLimits } from '../model/Upload.ts';
 import type { MethodName, ServiceName, ServiceTable } from './ServiceTable.ts';
 
 type FirstParameter<F> = F extends (...args: infer A) => unknown ? A[0] : never;
@@ -19,8 +21,10 @@ const clipIds = z.union([z.array(z.number().int().positive()).max(2_000_000), z.
 const labelInput = z
   .object({ name: labelName, hotkey: z.string().max(8).nullable().optional(), color: z.string().max(16).nullable().optional() })
   .strict();
+const uploadId = z.string().regex(/^upload-[0-9a-f-]{36}$/, 'not an upload id');
+const uploadPath = z.string().min(1).max(uploadLimits.maxPathLength);
 const importInput = z
-  .object({ path: fsPath, pattern: z.string().trim().min(1).max(500).optional(), manifest: fsPath.optional() })
+  .object({ path: fsPath, pattern: z.string().trim().min(1).max(500).optional(), manifest: fsPath.optional(), uploadId: uploadId.optional() })
   .strict()
   .refine((input) => !(input.pattern && input.manifest), 'give a file-name pattern or a manifest, not both');
 const clipFilter = z
@@ -58,6 +62,28 @@ export const inputSchemas = {
       .strict(),
     previewImport: importInput,
     importFolder: importInput,
+    beginUpload: z
+      .object({
+        files: z
+          .array(z.object({ path: uploadPath, size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).strict())
+          .min(1, 'the upload has no files')
+          .max(uploadLimits.maxFiles, `an upload holds at most ${uploadLimits.maxFiles} files`),
+      })
+      .strict(),
+    uploadChunk: z
+      .object({
+        uploadId,
+        pieces: z
+          .array(z.object({ path: uploadPath, offset: z.number().int().min(0), bytes: z.instanceof(Uint8Array) }).strict())
+          .min(1)
+          .max(100_000)
+          .refine(
+            (pieces) => pieces.reduce((sum, piece) => sum + piece.bytes.byteLength, 0) <= uploadLimits.maxChunkBytes,
+            `one call carries at most ${uploadLimits.maxChunkBytes / 2 ** 20} MiB`,
+          ),
+      })
+      .strict(),
+    discardUpload: z.object({ uploadId }).strict(),
     cancelTask: z.object({ taskId: z.string().min(1).max(100) }).strict(),
   },
   library: {
@@ -71,9 +97,12 @@ export const inputSchemas = {
       .strict(),
     clipIds: z.object({ filter: clipFilter.optional(), sort: clipSort.optional() }).strict(),
     labelCounts: noInput,
+    flagCounts: noInput,
     clipAudio: z.object({ clipId: z.number().int().positive() }).strict(),
     statistics: noInput,
     setLabel: z.object({ clipIds, label: labelName.nullable() }).strict(),
+    // The service checks the name itself (control characters, empty means none); this bounds the size.
+    setSpeaker: z.object({ clipIds, speaker: z.string().max(200).nullable() }).strict(),
     createLabel: labelInput,
     renameLabel: z.object({ from: labelName, to: labelName }).strict(),
     mergeLabels: z.object({ sources: z.array(labelName).min(1).max(1000), target: labelName }).strict(),
@@ -88,6 +117,12 @@ export const inputSchemas = {
     setSplitOverride: z.object({ clipIds, split: z.enum(['train', 'validation', 'test']).nullable() }).strict(),
     splitReport: noInput,
     flagNearDuplicates: noInput,
+  },
+  features: {
+    presets: noInput,
+    clipFeatures: z.object({ clipId: z.number().int().positive(), spec: featureSpecSchema, fresh: z.boolean().optional() }).strict(),
+    cacheStatus: noInput,
+    clearCache: noInput,
   },
   system: {
     diagnostics: noInput,

@@ -16,7 +16,8 @@ export type EditKind =
   | 'restyle_label'
   | 'trash'
   | 'restore'
-  | 'split_override';
+  | 'split_override'
+  | 'speaker';
 
 export interface EditResult {
   /** The history batch the edit was recorded as; null when nothing needed to change. */

@@ -15,6 +15,11 @@ export interface DurationHistogram {
   counts: number[];
 }
 
+export interface FlagCount {
+  flag: string;
+  count: number;
+}
+
 export interface LibraryStatistics {
   clips: number;
   noise: number;
@@ -24,5 +29,5 @@ export interface LibraryStatistics {
   byLabel: LabelSplitRow[];
   durations: DurationHistogram;
   /** How many clips carry each quality flag. */
-  flags: { flag: string; count: number }[];
+  flags: FlagCount[];
 }

@@ -70,22 +70,50 @@ describe('the studio in a browser (serve mode)', () => {
     await expect.poll(() => page.getByTestId('clip-count').textContent()).toBe('60 clips');
   });
 
+  it("draws the selected clip's features and compares two specs in the inspector", async () => {
+    const image = page.locator('[aria-label="Features of the selected clip"] [data-feature-image="ready"]');
+    await image.waitFor();
+    // The default Library preset is log-mel 40: 101 frames of 40 bins.
+    expect(await image.getAttribute('data-shape')).toBe('101x40');
+    await page.getByRole('button', { name: 'Compare specs…' }).click();
+    await page.getByRole('heading', { name: 'Feature inspector' }).waitFor();
+    const statsA = page.getByTestId('spec-A-stats');
+    const statsB = page.getByTestId('spec-B-stats');
+    await expect.poll(() => statsA.textContent(), { timeout: 20_000 }).toMatch(/101 × 40.*computed in [\d.]+ ms/s);
+    await expect.poll(() => statsB.textContent(), { timeout: 20_000 }).toMatch(/49 × 10.*computed in [\d.]+ ms/s);
+
+    const specB = page.getByTestId('spec-B');
+    await specB.getByLabel('Load a preset into B').selectOption('tf-speech-commands');
+    await expect.poll(() => statsB.textContent()).toMatch(/98 × 40/);
+    await specB.getByLabel('Deltas').selectOption('2');
+    await expect.poll(() => statsB.textContent()).toMatch(/98 × 120/);
+    await page.screenshot({ path: screenshotPath('04-feature-inspector'), fullPage: true });
+
+    // An impossible spec explains itself instead of computing.
+    const upper = specB.getByLabel('Upper frequency');
+    await upper.fill('9000');
+    await upper.press('Tab');
+    await specB.getByRole('alert').getByText('upper frequency 9000 Hz is above the Nyquist frequency (8000 Hz at 16000 Hz)').waitFor();
+    await expect.poll(() => page.getByTestId('cache-hit-rate').textContent()).toMatch(/hit rate/);
+    await page.getByRole('button', { name: 'Library' }).click();
+  });
+
   it('reports the native backend in Diagnostics and the status bar', async () => {
     await expect.poll(() => page.getByTestId('backend-status').textContent()).toMatch(/backend: tensorflow/);
     await page.getByRole('button', { name: 'Diagnostics' }).click();
     const backend = page.locator('tr[data-key="backend"] td').nth(1);
     await expect.poll(() => backend.textContent()).toBe('tensorflow');
-    await page.screenshot({ path: screenshotPath('04-diagnostics') });
+    await page.screenshot({ path: screenshotPath('05-diagnostics') });
   });
 
   it('switches to the dark theme and says what the later pages will do', async () => {
     await page.getByRole('button', { name: /Switch to dark theme/ }).click();
     await page.getByRole('button', { name: 'Train' }).click();
     await page.getByText('Not built yet.').waitFor();
-    await page.screenshot({ path: screenshotPath('05-train-dark') });
+    await page.screenshot({ path: screenshotPath('06-train-dark') });
     await page.getByRole('button', { name: 'Library' }).click();
     await page.getByRole('heading', { name: 'Library' }).waitFor();
-    await page.screenshot({ path: screenshotPath('06-library-dark') });
+    await page.screenshot({ path: screenshotPath('07-library-dark') });
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -69,6 +69,32 @@ describe('kws-studio CLI', () => {
     expect(recent[0]).toMatchObject({ path: project, exists: true });
   });
 
+  it('extracts features for every clip through the cache and reports the hit rate', () => {
+    const source = path.join(dir, 'feature-source', 'go');
+    fs.mkdirSync(source, { recursive: true });
+    for (let i = 0; i < 6; i++) writeTestWav(path.join(source, `clip${i}.wav`), { frequency: 300 + 90 * i, sampleRate: 8000 });
+    const project = path.join(dir, 'feature-project');
+    expect(run('project', 'create', project).code).toBe(0);
+    expect(run('import', path.dirname(source), '--project', project).code).toBe(0);
+
+    const first = run('features', 'extract', '--project', project, '--preset', 'edge-go-stop', '--threads', '2', '--json');
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ clips: 6, computed: 6, fromCache: 0, failed: [], cache: { entries: 6, hitRate: 0 } });
+    const second = run('features', 'extract', '--project', project, '--preset', 'edge-go-stop');
+    expect(second.stdout).toMatch(/^from_cache=6$/m);
+    expect(second.stdout).toMatch(/^hit_rate=1\.000$/m);
+
+    const badSpec = path.join(dir, 'bad-spec.json');
+    fs.writeFileSync(badSpec, JSON.stringify({ ...JSON.parse(run('features', 'presets', '--json').stdout)[0].spec, upperHz: 20000 }));
+    const bad = run('features', 'extract', '--project', project, '--spec', badSpec);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/upper frequency 20000 Hz is above the Nyquist frequency/);
+    expect(run('features', 'extract', '--project', project, '--preset', 'nope').stderr).toMatch(/no feature preset "nope"/);
+
+    const cleared = run('features', 'cache', '--project', project, '--clear', '--json');
+    expect(JSON.parse(cleared.stdout)).toMatchObject({ entries: 0, bytes: 0 });
+  });
+
   it('refuses a project written by a newer studio with exit code 4', () => {
     const project = path.join(dir, 'future');
     expect(run('project', 'create', project).code).toBe(0);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { serviceMethods } from '../../src-shared/contract/channels.ts';
 import { createClient } from '../../src-shared/contract/createClient.ts';
+import type { FeatureService } from '../../src-shared/contract/FeatureService.ts';
 import type { LibraryChange, LibraryService } from '../../src-shared/contract/LibraryService.ts';
 import { createDispatcher } from '../../src-shared/contract/dispatch.ts';
 import { Emitter } from '../../src-shared/contract/events.ts';
@@ -27,6 +28,15 @@ function fakeServices() {
       createDemo: reject,
       previewImport: reject,
       importFolder: reject,
+      beginUpload: async (input) => {
+        calls.push(input);
+        return { uploadId: 'upload-x', files: input.files.length, bytes: 0 };
+      },
+      uploadChunk: async (input) => {
+        calls.push(input);
+        return { receivedBytes: 0, totalBytes: 0, completeFiles: 0 };
+      },
+      discardUpload: reject,
       cancelTask: reject,
       onDidChangeProject: changed.event,
       onDidProgress: progress.event,
@@ -39,6 +49,7 @@ function fakeServices() {
       },
       onDidChangeLibrary: new Emitter<LibraryChange>().event,
     },
+    features: Object.fromEntries(serviceMethods.features.map((name) => [name, reject])) as unknown as FeatureService,
     system: { diagnostics: async () => ({ facts: [] }), version: async () => ({ app: 'test' }) },
   };
   return { services, calls, changed };
@@ -64,6 +75,24 @@ describe('dispatcher', () => {
     expect(calls).toEqual([]);
     await dispatcher.call('library.listClips', { offset: 5 });
     expect(calls).toEqual([{ offset: 5 }]);
+  });
+
+  it('bounds uploads before the service sees them: byte arrays only, 8 MiB per call, known id format', async () => {
+    const { services, calls } = fakeServices();
+    const dispatcher = createDispatcher(services);
+    const uploadId = 'upload-0b6f7c1e-8d0a-4a43-9f51-3c1e1f6a2b7d';
+    const piece = (bytes: unknown) => ({ uploadId, pieces: [{ path: 'yes/a.wav', offset: 0, bytes }] });
+    await expect(dispatcher.call('project.uploadChunk', piece([1, 2, 3]))).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(dispatcher.call('project.uploadChunk', piece(new Uint8Array(8 * 2 ** 20 + 1)))).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining('8 MiB'),
+    });
+    await expect(dispatcher.call('project.uploadChunk', { ...piece(new Uint8Array(1)), uploadId: '../../etc' })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(dispatcher.call('project.beginUpload', { files: [] })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(dispatcher.call('project.beginUpload', { files: [{ path: 'a.wav', size: -1 }] })).rejects.toMatchObject({ code: 'invalid_input' });
+    expect(calls).toEqual([]);
+    await dispatcher.call('project.uploadChunk', piece(new Uint8Array(3)));
+    expect(calls).toHaveLength(1);
   });
 
   it('gives a typed client that carries errors and events through', async () => {

@@ -14,7 +14,8 @@ import { restoreClips, trashClips } from './clipTrash.ts';
 import { clipOrder, clipWhere } from './clipQuery.ts';
 import { createLabel, deleteLabel, mergeLabels, renameLabel, setLabel, setLabelStyle } from './labelEdits.ts';
 import { flagNearDuplicates } from './flagNearDuplicates.ts';
-import { libraryStatistics } from './libraryStatistics.ts';
+import { flagCounts, libraryStatistics } from './libraryStatistics.ts';
+import { setSpeaker } from './speakerEdits.ts';
 import { historySummary, redo, undo } from './undoRedo.ts';
 
 interface ClipRecord {
@@ -75,6 +76,10 @@ export function createLibraryService(session: ProjectSession): LibraryService {
         .all() as LabelCount[];
     },
 
+    async flagCounts() {
+      return flagCounts(session.require().db);
+    },
+
     async clipAudio({ clipId }) {
       const project = session.require();
       const record = project.db.prepare('SELECT hash, ext FROM clips WHERE id = ?').get(clipId) as
@@ -97,6 +102,7 @@ export function createLibraryService(session: ProjectSession): LibraryService {
     },
 
     setLabel: ({ clipIds, label }) => edit((project) => setLabel(project, Array.from(clipIds), label)),
+    setSpeaker: ({ clipIds, speaker }) => edit((project) => setSpeaker(project, Array.from(clipIds), speaker)),
     createLabel: ({ name, ...style }) => edit((project) => createLabel(project, name, style)),
     renameLabel: ({ from, to }) => edit((project) => renameLabel(project, from, to)),
     mergeLabels: ({ sources, target }) => edit((project) => mergeLabels(project, sources, target)),

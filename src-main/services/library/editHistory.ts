@@ -26,7 +26,7 @@ export interface LabelLook {
   color: string | null;
 }
 
-export type ClipField = 'deleted_at' | 'split_override';
+export type ClipField = 'deleted_at' | 'split_override' | 'speaker';
 
 export interface ClipState {
   id: number;
@@ -152,18 +152,30 @@ export function abandonRedoStack(db: ProjectDatabase, at = new Date().toISOStrin
   db.prepare('UPDATE history_batches SET abandoned_at = ? WHERE undone_at IS NOT NULL AND abandoned_at IS NULL').run(at);
 }
 
-/** Writes a clip column; a split override also sets the effective split (the override, else the hash). */
+/**
+ * Writes a clip column. A split override also sets the effective split (the override, else the
+ * hash); a speaker is the split group, so an unpinned clip follows its new group's hashed split.
+ */
 export function applyClipField(db: ProjectDatabase, clipId: number, field: ClipField, value: string | null): void {
   if (field === 'deleted_at') {
     cached(db, 'UPDATE clips SET deleted_at = ? WHERE id = ?').run(value, clipId);
     return;
   }
-  const clip = cached(db, 'SELECT speaker, original_name FROM clips WHERE id = ?').get(clipId) as
-    | { speaker: string | null; original_name: string }
+  const clip = cached(db, 'SELECT kind, speaker, original_name, split, split_override FROM clips WHERE id = ?').get(clipId) as
+    | { kind: ClipKind; speaker: string | null; original_name: string; split: SplitName | null; split_override: SplitName | null }
     | undefined;
   if (!clip) throw new StudioError('not_found', `Clip ${clipId} does not exist in this project.`);
-  const percentages = value === null ? readSplitPercentages(db) : null;
-  const split = value ?? (percentages ? computeSplit({ speaker: clip.speaker, originalName: clip.original_name }, percentages) : null);
+  const hashed = (speaker: string | null): SplitName | null => {
+    const percentages = readSplitPercentages(db);
+    return percentages ? computeSplit({ speaker, originalName: clip.original_name }, percentages) : null;
+  };
+  if (field === 'speaker') {
+    // Noise has no split, and a clip added since the splits were assigned waits for the next assignment.
+    const split = clip.kind === 'sample' && clip.split_override === null && clip.split !== null ? hashed(value) : clip.split;
+    cached(db, 'UPDATE clips SET speaker = ?, split = ? WHERE id = ?').run(value, split, clipId);
+    return;
+  }
+  const split = value ?? hashed(clip.speaker);
   cached(db, 'UPDATE clips SET split_override = ?, split = ? WHERE id = ?').run(value, split, clipId);
 }
 

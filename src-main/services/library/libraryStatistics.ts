@@ -1,4 +1,4 @@
-import type { LibraryStatistics } from '../../../src-shared/model/LibraryStatistics.ts';
+import type { FlagCount, LibraryStatistics } from '../../../src-shared/model/LibraryStatistics.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
 
 const BIN_MS = 100;
@@ -29,9 +29,7 @@ export function libraryStatistics(db: ProjectDatabase): LibraryStatistics {
     .all() as { bin: number; n: number }[]) {
     counts[row.bin] = row.n;
   }
-  const flags = db
-    .prepare(`SELECT f.flag, COUNT(*) AS count FROM clip_flags f JOIN clips c ON c.id = f.clip_id WHERE ${live} GROUP BY f.flag ORDER BY count DESC`)
-    .all() as LibraryStatistics['flags'];
+  const flags = flagCounts(db);
   return {
     clips: totals.clips ?? 0,
     noise: totals.noise ?? 0,
@@ -42,4 +40,17 @@ export function libraryStatistics(db: ProjectDatabase): LibraryStatistics {
     durations: { binStartsMs: counts.map((_, index) => index * BIN_MS), counts },
     flags,
   };
+}
+
+/**
+ * Clips per quality flag, for the library's filter chips after every edit: one aggregate over the
+ * flag table (which holds only flagged clips), without the rest of the statistics.
+ */
+export function flagCounts(db: ProjectDatabase): FlagCount[] {
+  return db
+    .prepare(
+      `SELECT f.flag, COUNT(*) AS count FROM clip_flags f JOIN clips c ON c.id = f.clip_id
+       WHERE c.deleted_at IS NULL AND c.kind = 'sample' GROUP BY f.flag ORDER BY count DESC, f.flag`,
+    )
+    .all() as FlagCount[];
 }

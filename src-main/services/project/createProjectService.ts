@@ -14,6 +14,7 @@ import { importFolder } from './importFolder.ts';
 import { importLayout, previewImport } from './previewImport.ts';
 import { readProjectInfo, type OpenProject, type ProjectSession } from './OpenProject.ts';
 import { projectLayout } from './projectLayout.ts';
+import { UploadStaging } from './uploadStaging.ts';
 
 export interface ProjectServiceOptions {
   session: ProjectSession;
@@ -27,9 +28,16 @@ export function createProjectService({ session, home }: ProjectServiceOptions): 
   const progress = new Emitter<TaskProgress>();
   let taskCounter = 0;
 
+  const staging = new UploadStaging();
+  const release = (project: OpenProject | null) => {
+    if (project) staging.discardProject(project.layout);
+  };
+
   const activate = (project: OpenProject): ProjectInfo => {
+    release(session.current);
     session.current?.db.close();
     session.current = project;
+    staging.removeLeftovers(project.layout);
     const info = readProjectInfo(project);
     recents.remember(info.path, info.name);
     changed.fire(info);
@@ -58,6 +66,7 @@ export function createProjectService({ session, home }: ProjectServiceOptions): 
     },
 
     async close() {
+      release(session.current);
       session.current?.db.close();
       session.current = null;
       changed.fire(null);
@@ -113,16 +122,21 @@ export function createProjectService({ session, home }: ProjectServiceOptions): 
     },
 
     async previewImport(input) {
-      return previewImport(input.path, importLayout(input));
+      if (!input.uploadId) return previewImport(input.path, importLayout(input));
+      const { folder, name } = staging.source(input.uploadId, session.require().layout, input.path);
+      return { ...previewImport(folder, importLayout(input)), root: name };
     },
 
     async importFolder(input) {
       const project = session.require();
-      const { report, signal } = task(`Importing ${path.basename(input.path)}`, true);
+      // Claimed before anything else, so the staged copy is deleted however the import ends.
+      const staged = input.uploadId ? staging.claim(input.uploadId, project.layout, input.path) : undefined;
+      const { report, signal } = task(`Importing ${staged ? staged.name : path.basename(input.path)}`, true);
       try {
-        const result = await importFolder(project, input.path, {
+        const result = await importFolder(project, staged?.folder ?? input.path, {
           layout: importLayout(input),
           signal,
+          sourceName: staged?.name,
           onProgress: (done, total, file) => report('running', done, total, file),
         });
         report('done', 1, 1, `${result.imported} imported, ${result.duplicates} duplicates, ${result.rejected.length} rejected`);
@@ -133,7 +147,22 @@ export function createProjectService({ session, home }: ProjectServiceOptions): 
         report(cancelled ? 'cancelled' : 'failed', 0, 1, error instanceof Error ? error.message : String(error));
         if (session.current === project) changed.fire(readProjectInfo(project));
         throw error;
+      } finally {
+        staged?.release();
       }
+    },
+
+    async beginUpload(input) {
+      return staging.begin(session.require().layout, input);
+    },
+
+    async uploadChunk(input) {
+      session.require();
+      return staging.write(input);
+    },
+
+    async discardUpload({ uploadId }) {
+      staging.discard(uploadId);
     },
 
     async cancelTask({ taskId }) {

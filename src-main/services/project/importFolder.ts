@@ -18,6 +18,11 @@ export interface ImportFolderOptions {
   layout?: ImportLayout | undefined;
   onProgress?: (done: number, total: number, file: string) => void;
   signal?: AbortSignal | undefined;
+  /**
+   * What to call the source in the catalog and the history when its path means nothing to the user
+   * (files uploaded from a drop, staged in the project): clips then record `<sourceName>/<relative path>`.
+   */
+  sourceName?: string | undefined;
 }
 
 interface PreparedClip extends ImportCandidate {
@@ -56,8 +61,11 @@ export async function importFolder(project: OpenProject, source: string, options
   const history = db.prepare(`INSERT INTO label_history (clip_id, old_label_id, new_label_id, batch_id, actor, at)
     VALUES (?, NULL, ?, ?, 'import', ?)`);
   const batchId = `import-${Date.now()}-${process.pid}`;
+  const sourceName = options.sourceName ?? plan.root;
+  const sourcePath = (candidate: ImportCandidate) =>
+    options.sourceName === undefined ? candidate.path : path.posix.join(options.sourceName, candidate.relative.split(path.sep).join('/'));
   // An import is history too (not undoable: trash undoes it); a new action ends the redo stack.
-  db.transaction(() => recordImportBatch(db, batchId, `Import from ${plan.root}`))();
+  db.transaction(() => recordImportBatch(db, batchId, `Import from ${sourceName}`))();
 
   const writeBatch = db.transaction((batch: PreparedClip[]) => {
     const addedAt = new Date().toISOString();
@@ -68,7 +76,7 @@ export async function importFolder(project: OpenProject, source: string, options
         hash: clip.hash,
         kind: clip.kind,
         ext: clip.audio.format,
-        source: clip.path,
+        source: sourcePath(clip),
         name: path.basename(clip.path),
         labelId,
         speaker: clip.speaker ?? null,
@@ -103,7 +111,7 @@ export async function importFolder(project: OpenProject, source: string, options
   };
   const finish = () =>
     db.prepare('UPDATE history_batches SET description = ? WHERE batch_id = ?').run(
-      `Import of ${imported} clip${imported === 1 ? '' : 's'}${noise ? ` and ${noise} noise file${noise === 1 ? '' : 's'}` : ''} from ${plan.root}`,
+      `Import of ${imported} clip${imported === 1 ? '' : 's'}${noise ? ` and ${noise} noise file${noise === 1 ? '' : 's'}` : ''} from ${sourceName}`,
       batchId,
     );
 

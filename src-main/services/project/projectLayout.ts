@@ -9,6 +9,8 @@ export function projectLayout(root: string) {
     derived: path.join(root, 'derived'),
     featureCache: path.join(root, 'cache', 'features'),
     runs: path.join(root, 'runs'),
+    /** Files uploaded from a browser drop, kept only until their import ends. */
+    staging: path.join(root, 'staging'),
   };
 }
 

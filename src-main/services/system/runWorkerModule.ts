@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(import.meta.url);
 const fromSource = here.endsWith('.ts');
+/** True when running TypeScript sources under tsx or vitest rather than the built bundle. */
+export const workerFromSource = fromSource;
 
 /**
  * The file of a worker entry: `src-main/workers/<name>.ts` when running from source (under tsx),

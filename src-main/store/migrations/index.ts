@@ -1,5 +1,6 @@
 import m001 from './m001_initial.ts';
 import m002 from './m002_curation.ts';
+import m003 from './m003_speaker_edits.ts';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,5 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: m001 },
   { version: 2, name: 'curation', sql: m002 },
+  { version: 3, name: 'speaker_edits', sql: m003 },
 ];

@@ -6,11 +6,14 @@ import { createWebSocketTransport } from './webSocketTransport.ts';
 interface ElectronBridge {
   invoke(channel: string, input: unknown): Promise<{ ok: true; out: unknown } | { ok: false; err: WireError }>;
   subscribe(channel: string, listener: (value: unknown) => void): () => void;
+  pathForFile?(file: File): string;
 }
 
 export interface StudioApi {
   services: ServiceTable;
   transport: 'electron' | 'serve';
+  /** Electron only: where a dropped file or folder lives on disk ('' when it has no path). */
+  pathForFile?: ((file: File) => string) | undefined;
 }
 
 /** The typed services, over the Electron preload bridge when present, else over serve mode's WebSocket. */
@@ -25,7 +28,8 @@ export function connectApi(onConnectionChange: (connected: boolean) => void): St
       },
       subscribe: (channel, listener) => bridge.subscribe(channel, listener),
     };
-    return { services: createClient(transport), transport: 'electron' };
+    const pathForFile = bridge.pathForFile;
+    return { services: createClient(transport), transport: 'electron', pathForFile: pathForFile && ((file) => pathForFile(file)) };
   }
   const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const transport = createWebSocketTransport(`${protocol}//${location.host}/ws`, onConnectionChange);

@@ -109,15 +109,16 @@ export class LibraryState {
 
   private async loadViewCounts(generation: number): Promise<void> {
     try {
-      const [unlabeled, trashed, statistics] = await Promise.all([
+      // flagCounts, not statistics(): this runs after every edit, and the full statistics cost ~100 ms at 100,000 clips.
+      const [unlabeled, trashed, flags] = await Promise.all([
         this.services.library.listClips({ filter: { labels: [''] }, limit: 1 }),
         this.services.library.listClips({ filter: { trashed: true }, limit: 1 }),
-        this.services.library.statistics(),
+        this.services.library.flagCounts(),
       ]);
       if (generation !== this.generation) return;
       this.unlabeled = unlabeled.total;
       this.trashed = trashed.total;
-      this.flags = statistics.flags;
+      this.flags = flags;
     } catch (error) {
       this.toasts.error(error);
     }
@@ -225,6 +226,12 @@ export class LibraryState {
     await this.edit(() => this.services.library.setLabel({ clipIds: ids, label }));
     // In a filtered list (the unlabeled queue) the labelled clip leaves and the next one moves up by itself.
     if (single && this.advanceAfterLabel && !this.filter.labels?.length) this.move(1);
+  }
+
+  /** Sets the speaker of the given clips (the selection, or the cursor clip by default); one undoable step. */
+  async setSpeaker(speaker: string | null, ids = this.targetIds()): Promise<boolean> {
+    if (ids.length === 0) return false;
+    return this.edit(() => this.services.library.setSpeaker({ clipIds: ids, speaker }));
   }
 
   async trashTargets(): Promise<void> {

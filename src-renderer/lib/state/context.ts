@@ -1,4 +1,6 @@
 import { getContext, setContext } from 'svelte';
+import type { FeatureState } from './FeatureState.svelte.ts';
+import type { ImportState } from './ImportState.svelte.ts';
 import type { LibraryState } from './LibraryState.svelte.ts';
 import type { StudioState } from './StudioState.svelte.ts';
 import type { ThemeState } from './ThemeState.svelte.ts';
@@ -8,6 +10,8 @@ import type { ToastState } from './ToastState.svelte.ts';
 export interface AppContext {
   studio: StudioState;
   library: LibraryState;
+  imports: ImportState;
+  features: FeatureState;
   toasts: ToastState;
   theme: ThemeState;
 }
