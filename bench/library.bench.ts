@@ -78,6 +78,8 @@ export async function runLibraryBench(): Promise<void> {
     const search = await time(15, () => library.listClips({ filter: { search: 'spk01a' }, limit: 200 }));
     const selectAll = await time(5, () => library.clipIds({ sort: byLabel }));
     const labelCounts = await time(15, () => library.labelCounts());
+    const flagCounts = await time(15, () => library.flagCounts());
+    const statistics = await time(5, () => library.statistics());
 
     // Peer: what a script or a non-paged tool does — load the whole catalog, then filter and sort in memory.
     const naive = await time(5, () => {
@@ -143,6 +145,7 @@ export async function runLibraryBench(): Promise<void> {
       `free-text search: ${search.toFixed(1)} ms`,
       `select all (every id in order): ${selectAll.toFixed(1)} ms`,
       `label counts: ${labelCounts.toFixed(1)} ms`,
+      `flag counts (refreshed after every edit): ${flagCounts.toFixed(1)} ms; full statistics: ${statistics.toFixed(1)} ms`,
       `peer, load whole catalog and sort in memory: ${naive.toFixed(1)} ms`,
       `first render in Chromium (navigation to first rows): ${render.toFixed(0)} ms`,
       `jump to the last of ${CLIPS.toLocaleString('en-US')} rows (End key): ${scroll.toFixed(0)} ms`,

@@ -4,6 +4,7 @@ import { app, ipcMain } from 'electron';
 import { createDispatcher } from '../src-shared/contract/dispatch.ts';
 import { registerIpcHost, type IpcMainLike } from './host/registerIpcHost.ts';
 import { createMainWindow } from './platform/createMainWindow.ts';
+import { registerFolderDialog } from './platform/registerFolderDialog.ts';
 import { createServices } from './services/createServices.ts';
 
 /** Electron composition root: build the services, serve them over IPC, open the window. */
@@ -14,6 +15,7 @@ app.enableSandbox();
 void app.whenReady().then(async () => {
   const studio = createServices({ home });
   registerIpcHost(ipcMain as unknown as IpcMainLike, createDispatcher(studio.services));
+  registerFolderDialog();
   const startProject = process.env.KWS_STUDIO_PROJECT;
   if (startProject) await studio.services.project.open({ path: startProject }).catch(() => undefined);
   createMainWindow(outDir);

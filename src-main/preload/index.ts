@@ -3,8 +3,8 @@ import { eventChannels, methodChannels } from '../../src-shared/contract/channel
 
 /**
  * The only surface the renderer gets: invoke an allow-listed method channel, subscribe to an
- * allow-listed event channel, and read the path of a file the user dropped (which the sandboxed
- * page cannot see). Anything else is refused here, before it reaches the main process.
+ * allow-listed event channel, read the path of a file the user dropped (which the sandboxed page
+ * cannot see), and ask for a folder through the system's dialog. Anything else is refused here, before it reaches the main process.
  */
 let nextSubscription = 1;
 const listeners = new Map<number, (value: unknown) => void>();
@@ -27,5 +27,8 @@ contextBridge.exposeInMainWorld('kwsBridge', {
   },
   pathForFile(file: File): string {
     return webUtils.getPathForFile(file);
+  },
+  chooseFolder(): Promise<string | null> {
+    return ipcRenderer.invoke('kws:chooseFolder');
   },
 });

@@ -197,4 +197,20 @@ describe.skipIf(!hasFsdd)(`drag and drop import in a browser${hasFsdd ? '' : ` (
     expect(await page.getByTestId('dropped-source').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
+  it("imports a folder chosen with the browser's folder chooser, uploaded like a drop", async () => {
+    const picked = path.join(dir, 'picked');
+    fs.mkdirSync(picked, { recursive: true });
+    for (const name of ['9_jackson_1.wav', '9_nicolas_1.wav', '9_george_1.wav']) fs.copyFileSync(path.join(fsddDir, name), path.join(picked, name));
+    const before = Number(/^(\d+) clips$/.exec((await page.getByTestId('clip-count').textContent()) ?? '')?.[1]);
+    if (!(await page.getByTestId('import-preview').count())) await page.getByRole('button', { name: 'Import…' }).click();
+    await page.getByRole('button', { name: 'Choose folder…' }).waitFor();
+    await page.getByTestId('folder-picker').setInputFiles(picked);
+    await expect.poll(() => page.getByTestId('dropped-source').textContent()).toMatch(/picked\s*3 files/);
+    await expect.poll(() => page.getByLabel(/Labels in file names/).isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Import 3 files' }).click();
+    await expect.poll(() => page.getByTestId('clip-count').textContent()).toBe(`${before + 3} clips`);
+    await expect.poll(() => chipCount('9')).toBe(3);
+    await expect.poll(stagingEntries).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -7,6 +7,7 @@ interface ElectronBridge {
   invoke(channel: string, input: unknown): Promise<{ ok: true; out: unknown } | { ok: false; err: WireError }>;
   subscribe(channel: string, listener: (value: unknown) => void): () => void;
   pathForFile?(file: File): string;
+  chooseFolder?(): Promise<string | null>;
 }
 
 export interface StudioApi {
@@ -14,6 +15,8 @@ export interface StudioApi {
   transport: 'electron' | 'serve';
   /** Electron only: where a dropped file or folder lives on disk ('' when it has no path). */
   pathForFile?: ((file: File) => string) | undefined;
+  /** Electron only: the system's folder dialog (null when cancelled). */
+  chooseFolder?: (() => Promise<string | null>) | undefined;
 }
 
 /** The typed services, over the Electron preload bridge when present, else over serve mode's WebSocket. */
@@ -28,8 +31,13 @@ export function connectApi(onConnectionChange: (connected: boolean) => void): St
       },
       subscribe: (channel, listener) => bridge.subscribe(channel, listener),
     };
-    const pathForFile = bridge.pathForFile;
-    return { services: createClient(transport), transport: 'electron', pathForFile: pathForFile && ((file) => pathForFile(file)) };
+    const { pathForFile, chooseFolder } = bridge;
+    return {
+      services: createClient(transport),
+      transport: 'electron',
+      pathForFile: pathForFile && ((file) => pathForFile(file)),
+      chooseFolder: chooseFolder && (() => chooseFolder()),
+    };
   }
   const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const transport = createWebSocketTransport(`${protocol}//${location.host}/ws`, onConnectionChange);

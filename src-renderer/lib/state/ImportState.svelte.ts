@@ -1,7 +1,7 @@
 import type { ServiceTable } from '../../../src-shared/contract/ServiceTable.ts';
 import type { ImportReport, RejectedFile } from '../../../src-shared/model/ImportReport.ts';
 import { isUploadableFileName, manifestExtensions, uploadLimits, uploadPathProblem } from '../../../src-shared/model/Upload.ts';
-import { collectDroppedFiles, commonTopFolder, snapshotDrop, type DropItem, type DroppedFile } from '../drop/collectDroppedFiles.ts';
+import { collectDroppedFiles, commonTopFolder, relativePathOf, snapshotDrop, type DropItem, type DroppedFile } from '../drop/collectDroppedFiles.ts';
 import type { ToastState } from './ToastState.svelte.ts';
 
 /** Where an import starts from after a drop: a folder the host can read, or files uploaded into the project. */
@@ -54,7 +54,15 @@ export class ImportState {
     private readonly toasts: ToastState,
     /** Electron only: the real path of a dropped file or folder. */
     private readonly pathForFile?: (file: File) => string,
+    /** Electron only: the system's folder dialog. */
+    readonly chooseFolder?: () => Promise<string | null>,
   ) {}
+
+  /** Files picked with the browser's folder or file chooser: uploaded like a drop. */
+  pick(files: ArrayLike<File>): Promise<void> {
+    const picked = Array.from(files, (file) => ({ relativePath: relativePathOf(file), file }));
+    return this.upload(picked).catch((error: unknown) => this.toasts.error(error));
+  }
 
   /** Call from the drop event handler itself: the items can only be read while it runs. */
   drop(items: ArrayLike<DropItem<File>>): Promise<void> {
