@@ -1,10 +1,8 @@
-import fs from 'node:fs';
 import type { FeatureService } from '../../../src-shared/contract/FeatureService.ts';
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import { createFeatureExtractor, type FeatureExtractor } from '../../../src-shared/dsp/createFeatureExtractor.ts';
-import { decodeAudio } from '../audio/decodeAudio.ts';
 import type { OpenProject, ProjectSession } from '../project/OpenProject.ts';
-import { audioPath } from '../project/projectLayout.ts';
+import { clipAudioRecord, decodeClipAudio } from '../project/clipAudioStore.ts';
 import { FeatureCache } from './FeatureCache.ts';
 import { featureSpecHash } from './featureSpecHash.ts';
 import { loadFeaturePresets } from './loadFeaturePresets.ts';
@@ -26,21 +24,16 @@ export function createFeatureService(session: ProjectSession): FeatureService {
 
     async clipFeatures({ clipId, spec, fresh }) {
       const project = session.require();
-      const record = project.db.prepare('SELECT hash, ext FROM clips WHERE id = ?').get(clipId) as { hash: string; ext: string } | undefined;
-      if (!record) throw new StudioError('not_found', `Clip ${clipId} does not exist in this project.`);
+      if (spec.normalization === 'dataset') {
+        throw new StudioError('invalid_input', 'Dataset normalization needs statistics over a training split; one clip has none. Preview with normalization "none" or "clip".');
+      }
+      const record = clipAudioRecord(project, clipId);
       const specHash = featureSpecHash(spec);
       const cache = cacheOf(project);
       const cached = fresh ? null : cache.get(record.hash, specHash);
       if (cached) return { clipId, specHash, ...cached, computeMs: 0, cached: true };
 
-      const file = audioPath(project.layout, record.hash, record.ext);
-      let bytes: Buffer;
-      try {
-        bytes = fs.readFileSync(file);
-      } catch {
-        throw new StudioError('not_found', `The audio of clip ${clipId} is missing from the project store (${file}).`);
-      }
-      const audio = await decodeAudio(bytes, file);
+      const audio = await decodeClipAudio(clipId, record.file);
       let extract = extractors.get(specHash);
       if (!extract) {
         extract = createFeatureExtractor(spec);

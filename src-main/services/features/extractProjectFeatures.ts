@@ -26,11 +26,15 @@ export interface ExtractProjectFeaturesOptions {
 /**
  * Features for every clip of the project (trashed ones excluded): cache hits are read on this
  * thread while misses stream through the worker threads and into the cache. Clips are read from
- * SQLite a page at a time, so memory stays flat however large the dataset.
+ * SQLite a page at a time, so memory stays flat however large the dataset. A spec normalized with
+ * dataset statistics yields the features before that normalization.
  */
 export async function extractProjectFeatures(project: OpenProject, options: ExtractProjectFeaturesOptions): Promise<ProjectFeaturesReport> {
   const started = performance.now();
-  const specHash = featureSpecHash(options.spec);
+  // Dataset statistics come from a pass over these very features, so what is cached (and handed
+  // on) is the matrix before that normalization; training applies it with its split's statistics.
+  const spec: FeatureSpec = options.spec.normalization === 'dataset' ? { ...options.spec, normalization: 'none' } : options.spec;
+  const specHash = featureSpecHash(spec);
   const total = project.db.prepare('SELECT COUNT(*) FROM clips WHERE deleted_at IS NULL').pluck().get() as number;
   const report: ProjectFeaturesReport = { clips: total, fromCache: 0, computed: 0, failed: [], seconds: 0 };
   const hashOf = new Map<string, string>();
@@ -66,7 +70,7 @@ export async function extractProjectFeatures(project: OpenProject, options: Extr
   }
 
   await extractInWorkers({
-    spec: options.spec,
+    spec,
     jobs: misses(),
     ...(options.threads ? { threads: options.threads } : {}),
     ...(options.signal ? { signal: options.signal } : {}),

@@ -1,10 +1,7 @@
-import fs from 'node:fs';
 import type { LibraryService } from '../../../src-shared/contract/LibraryService.ts';
-import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import type { ClipRow, LabelCount } from '../../../src-shared/model/Clip.ts';
-import { decodeAudio } from '../audio/decodeAudio.ts';
+import { clipAudioRecord, decodeClipAudio } from '../project/clipAudioStore.ts';
 import type { ProjectSession } from '../project/OpenProject.ts';
-import { audioPath } from '../project/projectLayout.ts';
 import { Emitter } from '../../../src-shared/contract/events.ts';
 import type { LibraryChange } from '../../../src-shared/contract/LibraryService.ts';
 import type { EditResult } from '../../../src-shared/model/Curation.ts';
@@ -81,19 +78,8 @@ export function createLibraryService(session: ProjectSession): LibraryService {
     },
 
     async clipAudio({ clipId }) {
-      const project = session.require();
-      const record = project.db.prepare('SELECT hash, ext FROM clips WHERE id = ?').get(clipId) as
-        | { hash: string; ext: string }
-        | undefined;
-      if (!record) throw new StudioError('not_found', `Clip ${clipId} does not exist in this project.`);
-      const file = audioPath(project.layout, record.hash, record.ext);
-      let bytes: Buffer;
-      try {
-        bytes = fs.readFileSync(file);
-      } catch {
-        throw new StudioError('not_found', `The audio of clip ${clipId} is missing from the project store (${file}).`);
-      }
-      const audio = await decodeAudio(bytes, file);
+      const { file } = clipAudioRecord(session.require(), clipId);
+      const audio = await decodeClipAudio(clipId, file);
       return { clipId, sampleRate: audio.sampleRate, samples: audio.mono };
     },
 
