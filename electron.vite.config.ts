@@ -16,6 +16,7 @@ export default defineConfig({
           tensorflowProbe: resolve(root, 'src-main/workers/tensorflowProbe.ts'),
           demoWorker: resolve(root, 'src-main/workers/demoWorker.ts'),
           featureWorker: resolve(root, 'src-main/workers/featureWorker.ts'),
+          trainingWorker: resolve(root, 'src-main/workers/trainingWorker.ts'),
         },
       },
     },

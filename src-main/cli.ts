@@ -6,6 +6,9 @@ import { createDispatcher } from '../src-shared/contract/dispatch.ts';
 import { StudioError, type StudioErrorCode } from '../src-shared/contract/StudioError.ts';
 import { parseFeatureSpec } from '../src-shared/contract/featureSpecSchema.ts';
 import type { FeatureSpec } from '../src-shared/model/FeatureSpec.ts';
+import type { TrainingProgress } from '../src-shared/model/Run.ts';
+import type { TrainSpec } from '../src-shared/model/TrainSpec.ts';
+import { parseTrainSpec } from '../src-shared/contract/trainSpecSchema.ts';
 import type { ImportReport } from '../src-shared/model/ImportReport.ts';
 import type { ProjectInfo } from '../src-shared/model/ProjectInfo.ts';
 import type { TaskProgress } from '../src-shared/model/TaskProgress.ts';
@@ -34,7 +37,7 @@ const exitCodeFor: Partial<Record<StudioErrorCode, number>> = {
 
 const outDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'out');
 const studio = createServices({ home: studioHome() });
-const { project, system, features } = studio.services;
+const { project, system, features, training } = studio.services;
 
 const program = new Command('kws-studio')
   .description('KWS Studio: curate, train, sweep, compare and export keyword-spotting models, offline.')
@@ -254,6 +257,145 @@ featuresCommand
     if (options.json) console.log(JSON.stringify(presets, null, 2));
     else for (const preset of presets) console.log(`${preset.id}\t${preset.description}`);
   });
+
+program
+  .command('train')
+  .description('Train a model on the project\'s clips in a worker process and record the run (spec format: docs/train-spec.md).')
+  .requiredOption('--project <dir>', 'the project')
+  .addOption(new Option('--spec <file>', 'a TrainSpec JSON file').conflicts('preset'))
+  .addOption(new Option('--preset <id>', 'a train preset (see resources/presets/train)'))
+  .option('--epochs <n>', 'override the spec\'s epochs (and a piecewise schedule\'s length, scaled to fit)', parseInteger)
+  .option('--json', 'print the run summary as JSON')
+  .action(async (options: { project: string; spec?: string; preset?: string; epochs?: number; json?: boolean }) => {
+    await project.open({ path: options.project });
+    let spec = await resolveTrainSpec(options);
+    if (options.epochs) spec = { ...spec, epochs: options.epochs, schedule: spec.schedule.kind === 'piecewise' ? { kind: 'constant', rate: spec.schedule.rates[0]! } : spec.schedule };
+    const showProgress = progressLine(options.json, (progress) => progress.message);
+    let runId = '';
+    const finished = new Promise<TrainingProgress>((resolve) => {
+      training.onDidProgress((progress) => {
+        if (progress.runId !== runId) return;
+        if (progress.status === 'running') {
+          showProgress({ taskId: runId, title: 'train', state: 'running', done: Math.max(progress.step, 0), total: Math.max(progress.steps, 1), message: trainingLine(progress) });
+        } else resolve(progress);
+      });
+    });
+    runId = (await training.startRun({ spec })).id;
+    const onSigint = () => void training.cancelRun({ runId }).catch(() => undefined);
+    process.once('SIGINT', onSigint);
+    const end = await finished;
+    process.off('SIGINT', onSigint);
+    showProgress({ taskId: runId, title: 'train', state: 'done', done: 1, total: 1, message: end.message });
+    const run = await training.getRun({ runId });
+    if (end.status !== 'done' || !run.summary) {
+      throw new StudioError(end.status === 'cancelled' ? 'cancelled' : 'internal', `Run ${runId} ${end.status}: ${run.error ?? end.message}`);
+    }
+    const summary = run.summary;
+    const flat = {
+      run_id: runId,
+      test_accuracy: summary.testAccuracy,
+      validation_accuracy: summary.validationAccuracy,
+      params: summary.model.params,
+      macs: summary.model.macs,
+      size_bytes: summary.model.sizeBytes,
+      gzip_bytes: summary.model.gzipBytes,
+      sparsity: summary.model.sparsity,
+      latency_ms: summary.latencyMs,
+      train_seconds: summary.trainSeconds,
+      train_samples_per_s: summary.trainSamplesPerSecond,
+      epochs: summary.epochs,
+      steps: summary.steps,
+      stopped_early: summary.stoppedEarly,
+      classes: summary.classes,
+      per_class: summary.perClass,
+      confusion: summary.confusion,
+    };
+    if (options.json) {
+      console.log(JSON.stringify(flat, null, 2));
+      return;
+    }
+    const rows: [string, string][] = [
+      ['run', runId],
+      ['test accuracy', `${(summary.testAccuracy * 100).toFixed(2)} %`],
+      ['validation accuracy', `${(summary.validationAccuracy * 100).toFixed(2)} %`],
+      ['parameters', summary.model.params.toLocaleString('en-US')],
+      ['MACs', summary.model.macs.toLocaleString('en-US')],
+      ['size (float32)', `${(summary.model.sizeBytes / 1024).toFixed(1)} KiB (gzip ${(summary.model.gzipBytes / 1024).toFixed(1)} KiB)`],
+      ['sparsity', `${(summary.model.sparsity * 100).toFixed(1)} %`],
+      ['latency (features + model)', `${summary.latencyMs.toFixed(2)} ms`],
+      ['training', `${summary.trainSeconds.toFixed(1)} s, ${summary.trainSamplesPerSecond.toFixed(0)} samples/s, ${summary.epochs} epochs${summary.stoppedEarly ? ' (stopped early)' : ''}`],
+    ];
+    for (const [key, value] of rows) console.log(`${key.padEnd(28)} ${value}`);
+    console.log('\nclass'.padEnd(17) + 'precision  recall     f1  support');
+    for (const item of summary.perClass) {
+      console.log(`${item.label.padEnd(16)}${item.precision.toFixed(3).padStart(9)}${item.recall.toFixed(3).padStart(8)}${item.f1.toFixed(3).padStart(7)}${String(item.support).padStart(9)}`);
+    }
+  });
+
+const runsCommand = program.command('runs').description('List and resume training runs.');
+runsCommand
+  .command('list')
+  .description('Every run of the project, newest first.')
+  .requiredOption('--project <dir>', 'the project')
+  .option('--json', 'print JSON')
+  .action(async (options: { project: string; json?: boolean }) => {
+    await project.open({ path: options.project });
+    const runs = await training.listRuns();
+    if (options.json) {
+      console.log(JSON.stringify(runs, null, 2));
+      return;
+    }
+    for (const run of runs) {
+      const accuracy = run.summary ? `${(run.summary.testAccuracy * 100).toFixed(1)} %` : run.latest.val_accuracy !== undefined ? `val ${(run.latest.val_accuracy * 100).toFixed(1)} %` : '—';
+      console.log(`${run.id}  ${run.status.padEnd(9)}  ${accuracy.padEnd(10)}  ${run.name}`);
+    }
+  });
+runsCommand
+  .command('resume <runId>')
+  .description('Continue a cancelled or failed run from its last checkpoint.')
+  .requiredOption('--project <dir>', 'the project')
+  .action(async (runId: string, options: { project: string }) => {
+    await project.open({ path: options.project });
+    const finished = new Promise<TrainingProgress>((resolve) => {
+      training.onDidProgress((progress) => {
+        if (progress.runId === runId && progress.status !== 'running') resolve(progress);
+      });
+    });
+    await training.resumeRun({ runId });
+    const end = await finished;
+    console.log(`status=${end.status}`);
+    console.log(`message=${end.message}`);
+    if (end.status !== 'done') process.exitCode = EXIT.failure;
+  });
+
+function trainingLine(progress: TrainingProgress): string {
+  const parts = [progress.message];
+  if (progress.loss !== null) parts.push(`loss ${progress.loss.toFixed(3)}`);
+  if (progress.accuracy !== null) parts.push(`acc ${(progress.accuracy * 100).toFixed(1)}%`);
+  if (progress.etaSeconds !== null) parts.push(`eta ${Math.round(progress.etaSeconds)}s`);
+  return parts.join(' · ');
+}
+
+async function resolveTrainSpec(options: { spec?: string; preset?: string }): Promise<TrainSpec> {
+  if (options.spec) {
+    let text: string;
+    try {
+      text = fs.readFileSync(options.spec, 'utf8');
+    } catch {
+      throw new StudioError('not_found', `Cannot read the spec file ${options.spec}.`);
+    }
+    try {
+      return parseTrainSpec(JSON.parse(text), options.spec);
+    } catch (error) {
+      throw new StudioError('invalid_input', error instanceof Error ? error.message : String(error));
+    }
+  }
+  const presets = await training.presets();
+  const id = options.preset ?? 'ds-cnn';
+  const preset = presets.find((item) => item.id === id);
+  if (!preset) throw new StudioError('invalid_input', `There is no train preset "${id}"; presets: ${presets.map((item) => item.id).join(', ')}.`);
+  return preset.spec;
+}
 
 async function openProjectForFeatures(dir: string) {
   await project.open({ path: dir });

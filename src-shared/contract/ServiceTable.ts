@@ -2,6 +2,7 @@ import type { FeatureService } from './FeatureService.ts';
 import type { LibraryService } from './LibraryService.ts';
 import type { ProjectService } from './ProjectService.ts';
 import type { SystemService } from './SystemService.ts';
+import type { TrainingService } from './TrainingService.ts';
 import type { Event } from './events.ts';
 
 /** Every service the studio exposes, by name. Both transports serve this table. */
@@ -9,6 +10,7 @@ export interface ServiceTable {
   project: ProjectService;
   library: LibraryService;
   features: FeatureService;
+  training: TrainingService;
   system: SystemService;
 }
 

@@ -15,6 +15,7 @@ export const serviceMethods = {
     'undo', 'redo', 'history', 'assignSplits', 'setSplitOverride', 'splitReport', 'flagNearDuplicates',
   ],
   features: ['presets', 'clipFeatures', 'cacheStatus', 'clearCache'],
+  training: ['presets', 'modelStats', 'startRun', 'resumeRun', 'cancelRun', 'listRuns', 'getRun', 'predictions'],
   system: ['diagnostics', 'version'],
 } as const satisfies { [S in ServiceName]: readonly MethodName<ServiceTable[S]>[] };
 
@@ -22,6 +23,7 @@ export const serviceEvents = {
   project: ['onDidChangeProject', 'onDidProgress'],
   library: ['onDidChangeLibrary'],
   features: [],
+  training: ['onDidProgress'],
   system: [],
 } as const satisfies { [S in ServiceName]: readonly EventName<ServiceTable[S]>[] };
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { clipSortKeys } from '../model/ClipQuery.ts';
 import { featureSpecSchema } from './featureSpecSchema.ts';
+import { trainSpecSchema } from './trainSpecSchema.ts';
 import { uploadLimits } from '../model/Upload.ts';
 import type { MethodName, ServiceName, ServiceTable } from './ServiceTable.ts';
 
@@ -15,6 +16,7 @@ const fsPath = z
   .refine((value) => !value.includes('\0'), 'the path contains a NUL character');
 
 const name = z.string().max(200);
+const runId = z.string().regex(/^run-[0-9A-Za-z-]{1,64}$/, 'not a run id');
 // Services check label names fully (reserved names, control characters); this bounds the size.
 const labelName = z.string().max(200);
 const clipIds = z.union([z.array(z.number().int().positive()).max(2_000_000), z.instanceof(Int32Array)]);
@@ -123,6 +125,24 @@ export const inputSchemas = {
     clipFeatures: z.object({ clipId: z.number().int().positive(), spec: featureSpecSchema, fresh: z.boolean().optional() }).strict(),
     cacheStatus: noInput,
     clearCache: noInput,
+  },
+  training: {
+    presets: noInput,
+    modelStats: z.object({ model: trainSpecSchema.shape.model, features: featureSpecSchema, classes: z.number().int().min(2).max(10_000) }).strict(),
+    startRun: z.object({ spec: trainSpecSchema }).strict(),
+    resumeRun: z.object({ runId }).strict(),
+    cancelRun: z.object({ runId }).strict(),
+    listRuns: noInput,
+    getRun: z.object({ runId }).strict(),
+    predictions: z
+      .object({
+        runId,
+        actual: z.string().max(200).optional(),
+        predicted: z.string().max(200).optional(),
+        split: z.enum(['train', 'validation', 'test']).optional(),
+        limit: z.number().int().min(1).max(100_000).optional(),
+      })
+      .strict(),
   },
   system: {
     diagnostics: noInput,

@@ -152,7 +152,7 @@ describe('migration 2 → 3', () => {
     old.close();
 
     const db = openProjectDatabase(file);
-    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect(db.prepare('SELECT * FROM clip_history').all()).toEqual(before);
     db.prepare("INSERT INTO clip_history (batch_id, clip_id, field, old_value, new_value, at) VALUES ('b1', 1, 'speaker', NULL, 'anna', 'now')").run();
     expect(db.pragma('foreign_key_check')).toEqual([]);

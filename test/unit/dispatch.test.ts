@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { serviceMethods } from '../../src-shared/contract/channels.ts';
 import { createClient } from '../../src-shared/contract/createClient.ts';
+import type { TrainingService } from '../../src-shared/contract/TrainingService.ts';
+import type { TrainingProgress } from '../../src-shared/model/Run.ts';
 import type { FeatureService } from '../../src-shared/contract/FeatureService.ts';
 import type { LibraryChange, LibraryService } from '../../src-shared/contract/LibraryService.ts';
 import { createDispatcher } from '../../src-shared/contract/dispatch.ts';
@@ -50,6 +52,10 @@ function fakeServices() {
       onDidChangeLibrary: new Emitter<LibraryChange>().event,
     },
     features: Object.fromEntries(serviceMethods.features.map((name) => [name, reject])) as unknown as FeatureService,
+    training: {
+      ...(Object.fromEntries(serviceMethods.training.map((name) => [name, reject])) as unknown as TrainingService),
+      onDidProgress: new Emitter<TrainingProgress>().event,
+    },
     system: { diagnostics: async () => ({ facts: [] }), version: async () => ({ app: 'test' }) },
   };
   return { services, calls, changed };

@@ -1,0 +1,409 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { createRandom, hashSeed, type Random } from '../../../src-shared/dsp/random.ts';
+import { resample } from '../../../src-shared/dsp/resample.ts';
+import { FeatureStatsAccumulator } from '../../../src-shared/dsp/normalizeFeatures.ts';
+import type { RunSummary, TrainingProgress } from '../../../src-shared/model/Run.ts';
+import type { TrainSpec } from '../../../src-shared/model/TrainSpec.ts';
+import { clipAudioRecord, decodeClipAudio } from '../project/clipAudioStore.ts';
+import type { OpenProject } from '../project/OpenProject.ts';
+import { loadTensorflow, type TensorflowModule } from '../tensorflow/loadTensorflow.ts';
+import { loadCheckpoint, saveCheckpoint } from './checkpointStore.ts';
+import { createOptimizer } from './createOptimizer.ts';
+import { evaluateClassifier } from './evaluateClassifier.ts';
+import { ExampleMaker } from './ExampleMaker.ts';
+import { learningRateAt, totalStepsOf } from './learningRateAt.ts';
+import { buildModel, reparameterize, type KwsModel } from './models/buildModel.ts';
+import { planDataset, SPLITS, type DatasetItem, type Split } from './planDataset.ts';
+import { createPruner, type Pruner } from './pruning/createPruner.ts';
+import { addArtifact, getRun, recordMetrics, savePredictions, setRunStatus, snapshotClips, truncateMetrics, type MetricPoint } from './runStore.ts';
+
+type Tf = TensorflowModule;
+type Tensor = ReturnType<Tf['tensor']>;
+
+export interface TrainRunOptions {
+  project: OpenProject;
+  runId: string;
+  /** Continue after the last checkpoint instead of starting over. */
+  resume: boolean;
+  onProgress(progress: TrainingProgress): void;
+  signal: AbortSignal;
+}
+
+/** What a checkpoint's meta.json holds: enough to continue exactly where the epoch ended. */
+interface CheckpointMeta {
+  epoch: number;
+  step: number;
+  best: number | null;
+  bestEpoch: number;
+  sinceBest: number;
+  trainSeconds: number;
+  samplesSeen: number;
+}
+
+export class TrainingCancelled extends Error {
+  constructor() {
+    super('Training was cancelled; it can be resumed from its last checkpoint.');
+  }
+}
+
+/**
+ * Trains one run to the end: data from its snapshot, the model, the optimizer loop with schedule,
+ * accumulation, pruning, per-epoch validation, checkpoints and early stopping; then test metrics,
+ * per-clip predictions, the exported TF.js model, model statistics and latency. Runs inside the
+ * run's worker process; everything it learns goes to the project database as it goes.
+ */
+export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
+  const { project, runId, signal } = options;
+  const { tf, tensorflowVersion } = await loadTensorflow();
+  const run = getRun(project.db, runId);
+  if (!run) throw new Error(`run ${runId} does not exist`);
+  const spec = run.spec;
+  const runDir = path.join(project.layout.runs, runId);
+  const checkpointDir = path.join(runDir, 'checkpoint');
+  fs.mkdirSync(runDir, { recursive: true });
+  const progress = (fields: Partial<TrainingProgress> & { message: string }) =>
+    options.onProgress({ runId, status: 'running', epoch: 0, epochs: 0, step: 0, steps: 0, loss: null, accuracy: null, samplesPerSecond: null, etaSeconds: null, ...fields });
+
+  setRunStatus(project.db, runId, 'running', { tensorflowVersion });
+  const clips = snapshotClips(project.db, run.snapshotId);
+  const plan = planDataset(clips, spec.data, spec.seed);
+  const audio = await loadAudio(project, spec, plan.items, (done, total) => progress({ message: `Loading audio ${done}/${total}` }), signal);
+  const noise = await Promise.all(plan.noise.map(async (clip) => toRate(await decodeClipAudio(clip.clipId, clipAudioRecord(project, clip.clipId).file), spec.features.sampleRate)));
+  const maker = new ExampleMaker(spec.features, spec.data, audio, noise);
+  const shape = [maker.frames, maker.bins, 1] as [number, number, 1];
+  const featureSize = maker.frames * maker.bins;
+
+  // Validation and test examples never change; training ones only with augmentation.
+  progress({ message: 'Computing features' });
+  const staticRandom = (split: Split, index: number) => createRandom(hashSeed(spec.seed, 'static', split, index));
+  const raw: Record<Split, Float32Array[]> = { train: [], validation: [], test: [] };
+  for (const split of SPLITS) raw[split] = plan.items[split].map((item, index) => maker.rawFeatures(item, false, staticRandom(split, index)));
+  if (spec.features.normalization === 'dataset') {
+    const accumulator = new FeatureStatsAccumulator(maker.bins);
+    for (const features of raw.train) accumulator.add(features, maker.frames);
+    maker.stats = accumulator.result();
+  }
+  const ready = (split: Split) => raw[split].map((features) => maker.finish(features.slice(), false, createRandom(0)));
+  const validation = ready('validation');
+  const test = ready('test');
+  const trainStatic = maker.augmentsAudio ? null : raw.train;
+
+  const model = buildModel(tf, spec.model, shape, plan.classes.length, spec.seed);
+  const optimizer = createOptimizer(tf, spec.optimizer);
+  const resumed = options.resume ? loadCheckpoint<CheckpointMeta>(tf, checkpointDir) : null;
+  const kernels = model.prunable.map((variable) => ({ name: variable.name, variable }));
+  const pruner: Pruner | null = spec.pruning ? createPruner(tf, spec.pruning, kernels, resumed ? { masks: savedMasks(resumed.tensors) } : {}) : null;
+  const batchesPerEpoch = Math.ceil(plan.items.train.length / spec.batchSize);
+  const stepsPerEpoch = Math.ceil(batchesPerEpoch / spec.gradientAccumulation);
+  const totalSteps = totalStepsOf(spec.schedule, spec.epochs, stepsPerEpoch);
+  const epochs = Math.ceil(totalSteps / stepsPerEpoch);
+
+  let state: CheckpointMeta = { epoch: -1, step: 0, best: null, bestEpoch: -1, sinceBest: 0, trainSeconds: 0, samplesSeen: 0 };
+  if (resumed) {
+    restore(model, optimizer, resumed.tensors);
+    state = resumed.meta;
+    truncateMetrics(project.db, runId, state.step);
+  }
+  // A resumed run keeps the best weights of its earlier epochs.
+  let best = options.resume ? (loadCheckpoint<CheckpointMeta>(tf, path.join(runDir, 'best'))?.tensors ?? null) : null;
+  let stoppedEarly = false;
+
+  for (let epoch = state.epoch + 1; epoch < epochs && state.step < totalSteps; epoch++) {
+    const random = createRandom(hashSeed(spec.seed, 'epoch', epoch));
+    const order = epochOrder(plan.items.train, spec.data.balance, plan.classes.length, random);
+    const started = performance.now();
+    let lossSum = 0;
+    let correct = 0;
+    let seen = 0;
+    let accumulated: Tensor[] | null = null;
+    let accumulatedBatches = 0;
+    let lastReport = 0;
+    for (let batch = 0; batch < batchesPerEpoch && state.step < totalSteps; batch++) {
+      if (signal.aborted) throw new TrainingCancelled();
+      const indices = order.slice(batch * spec.batchSize, (batch + 1) * spec.batchSize);
+      const xs = new Float32Array(indices.length * featureSize);
+      indices.forEach((index, row) => {
+        const item = plan.items.train[index]!;
+        const features = trainStatic ? trainStatic[index]!.slice() : maker.rawFeatures(item, true, random);
+        xs.set(maker.finish(features, true, random), row * featureSize);
+      });
+      const labels = indices.map((index) => plan.items.train[index]!.classIndex);
+      // tfmot counts optimizer updates from 1.
+      if (accumulatedBatches === 0) pruner?.beforeStep(state.step + 1);
+      const { loss, hits, gradients } = trainStep(tf, model, spec, xs, labels, shape, hashSeed(spec.seed, 'dropout', state.step, batch));
+      lossSum += loss * indices.length;
+      correct += hits;
+      seen += indices.length;
+      const sums: Tensor[] = accumulated ? addInto(accumulated, gradients) : gradients;
+      accumulated = sums;
+      accumulatedBatches++;
+      if (accumulatedBatches === spec.gradientAccumulation || batch === batchesPerEpoch - 1) {
+        const count = accumulatedBatches;
+        const averaged = count === 1 ? sums : sums.map((sum) => { const mean = sum.div(count); sum.dispose(); return mean; });
+        optimizer.apply(model.trainable, averaged, learningRateAt(spec.schedule, state.step, totalSteps));
+        averaged.forEach((gradient) => gradient.dispose());
+        pruner?.afterUpdate(state.step + 1);
+        accumulated = null;
+        accumulatedBatches = 0;
+        state.step++;
+      }
+      const now = performance.now();
+      if (now - lastReport > 400) {
+        lastReport = now;
+        const samplesPerSecond = seen / ((now - started) / 1000);
+        progress({
+          epoch, epochs, step: state.step, steps: totalSteps, loss: lossSum / seen, accuracy: correct / seen, samplesPerSecond,
+          etaSeconds: ((totalSteps - state.step) * spec.batchSize * spec.gradientAccumulation) / samplesPerSecond,
+          message: `Epoch ${epoch + 1}/${epochs}`,
+        });
+      }
+    }
+    const seconds = (performance.now() - started) / 1000;
+    state.trainSeconds += seconds;
+    state.samplesSeen += seen;
+    const evaluation = validation.length ? evaluate(tf, model, validation, plan.items.validation, shape) : null;
+    const points: MetricPoint[] = [
+      { key: 'train_loss', step: state.step, value: lossSum / seen },
+      { key: 'train_accuracy', step: state.step, value: correct / seen },
+      { key: 'learning_rate', step: state.step, value: learningRateAt(spec.schedule, Math.max(0, state.step - 1), totalSteps) },
+      { key: 'samples_per_s', step: state.step, value: seen / seconds },
+      { key: 'epoch', step: state.step, value: epoch + 1 },
+    ];
+    if (evaluation) points.push({ key: 'val_loss', step: state.step, value: evaluation.loss }, { key: 'val_accuracy', step: state.step, value: evaluation.accuracy });
+    if (pruner) points.push({ key: 'sparsity', step: state.step, value: pruner.report().sparsity });
+    recordMetrics(project.db, runId, points);
+
+    // Early stopping and the best weights follow the validation metric (training loss without one).
+    const metric = spec.earlyStopping?.metric ?? 'val_accuracy';
+    const value = evaluation ? (metric === 'val_loss' ? evaluation.loss : evaluation.accuracy) : lossSum / seen;
+    const higherIsBetter = evaluation ? metric === 'val_accuracy' : false;
+    const minDelta = spec.earlyStopping?.minDelta ?? 0;
+    const improved = state.best === null || (higherIsBetter ? value > state.best + minDelta : value < state.best - minDelta);
+    if (improved) {
+      state.best = value;
+      state.bestEpoch = epoch;
+      state.sinceBest = 0;
+      best = snapshotWeights(model);
+      saveCheckpoint(path.join(runDir, 'best'), best, state);
+    } else state.sinceBest++;
+    state.epoch = epoch;
+    const masks = (pruner?.exportMasks() ?? []).map(({ name, mask }): [string, Tensor] => [`pruning/${name}`, tf.tensor1d(Float32Array.from(mask))]);
+    const optimizerState = optimizer.state();
+    saveCheckpoint(checkpointDir, new Map([...model.getWeights(), ...prefixed('optimizer/', optimizerState), ...masks]), state);
+    optimizerState.get('step')?.dispose();
+    masks.forEach(([, tensor]) => tensor.dispose());
+    setRunStatus(project.db, runId, 'running', { checkpointEpoch: epoch });
+    progress({
+      epoch, epochs, step: state.step, steps: totalSteps, loss: lossSum / seen, accuracy: correct / seen, samplesPerSecond: seen / seconds, etaSeconds: null,
+      message: `Epoch ${epoch + 1}/${epochs}: ${evaluation ? `validation accuracy ${(evaluation.accuracy * 100).toFixed(1)} %` : `loss ${(lossSum / seen).toFixed(3)}`}`,
+    });
+    if (spec.earlyStopping && state.sinceBest > spec.earlyStopping.patience) {
+      stoppedEarly = true;
+      break;
+    }
+  }
+
+  progress({ message: 'Testing and exporting the model' });
+  if (best) model.setWeights(best);
+  const pruning = pruner ? pruner.report().layers.map((layer) => ({ name: layer.name, sparsity: layer.sparsity })) : [];
+  pruner?.strip();
+  const final = spec.model.kind === 'rep_inception' ? reparameterize(tf, model) : model;
+  const testResult = evaluate(tf, final, test, plan.items.test, shape);
+  const validationResult = validation.length ? evaluate(tf, final, validation, plan.items.validation, shape) : null;
+  const scored = evaluateClassifier(plan.classes, plan.items.test.map((item) => item.classIndex), testResult.predicted);
+  savePredictions(project.db, runId, predictionRows(tf, final, plan, { train: trainStatic ?? raw.train.map((f) => maker.finish(f.slice(), false, createRandom(0))), validation, test }, shape));
+
+  const modelDir = path.join(runDir, 'model');
+  fs.rmSync(modelDir, { recursive: true, force: true });
+  const layers = final.toLayersModel();
+  await layers.save(`file://${modelDir}`);
+  layers.dispose();
+  for (const file of fs.readdirSync(modelDir)) addArtifact(project.db, runId, file.endsWith('.json') ? 'tfjs-model' : 'tfjs-weights', path.join('model', file), fs.statSync(path.join(modelDir, file)).size);
+  const weightsBytes = Buffer.concat(fs.readdirSync(modelDir).filter((file) => file.endsWith('.bin')).map((file) => fs.readFileSync(path.join(modelDir, file))));
+  const stats = final.stats();
+  const sparsity = kernelSparsity(final);
+  const latencyMs = measureLatency(tf, final, maker, plan.items.test[0] ?? plan.items.train[0]!, shape);
+
+  const summary: RunSummary = {
+    runId,
+    classes: plan.classes,
+    testAccuracy: scored.accuracy,
+    validationAccuracy: validationResult?.accuracy ?? 0,
+    perClass: scored.perClass,
+    confusion: scored.confusion,
+    model: { ...stats, gzipBytes: gzipSync(weightsBytes).length, sparsity },
+    latencyMs,
+    trainSeconds: state.trainSeconds,
+    trainSamplesPerSecond: state.samplesSeen / Math.max(1e-9, state.trainSeconds),
+    epochs: state.epoch + 1,
+    steps: state.step,
+    stoppedEarly,
+    pruning,
+  };
+  recordMetrics(project.db, runId, [
+    { key: 'test_accuracy', step: state.step, value: summary.testAccuracy },
+    { key: 'latency_ms', step: state.step, value: latencyMs },
+  ]);
+  setRunStatus(project.db, runId, 'done', { summary });
+  if (final !== model) final.dispose();
+  model.dispose();
+  optimizer.dispose();
+  pruner?.dispose();
+  return summary;
+}
+
+/** One forward and backward pass: mean loss, correct predictions and the gradients of `trainable`. */
+function trainStep(tf: Tf, model: KwsModel, spec: TrainSpec, xs: Float32Array, labels: number[], shape: [number, number, 1], seed: number) {
+  return tf.tidy(() => {
+    const x = tf.tensor4d(xs, [labels.length, ...shape]);
+    const y = smoothedOneHot(tf, labels, model.classes, spec.labelSmoothing);
+    let predicted: Tensor | null = null;
+    const { value, grads } = tf.variableGrads(() => {
+      const logits = model.apply(x, true, seed);
+      predicted = tf.keep(logits.argMax(-1));
+      let loss = tf.losses.softmaxCrossEntropy(y, logits) as ReturnType<Tf['scalar']>;
+      if (spec.l2 > 0) loss = loss.add(tf.addN(model.prunable.map((kernel) => kernel.square().sum())).mul(spec.l2));
+      return loss;
+    }, model.trainable);
+    const hitCount = tf.equal(predicted!, tf.tensor1d(labels, 'int32')).sum().dataSync()[0]!;
+    (predicted as Tensor | null)?.dispose();
+    const gradients = model.trainable.map((variable) => tf.keep(grads[variable.name]!));
+    return { loss: value.dataSync()[0]!, hits: hitCount, gradients };
+  });
+}
+
+/** Adds `gradients` to `sums`, disposing both inputs. */
+function addInto(sums: Tensor[], gradients: Tensor[]): Tensor[] {
+  return sums.map((sum, i) => {
+    const next = sum.add(gradients[i]!);
+    sum.dispose();
+    gradients[i]!.dispose();
+    return next;
+  });
+}
+
+function smoothedOneHot(tf: Tf, labels: number[], classes: number, smoothing: number): Tensor {
+  const values = new Float32Array(labels.length * classes).fill(smoothing / classes);
+  labels.forEach((label, row) => (values[row * classes + label] = 1 - smoothing + smoothing / classes));
+  return tf.tensor2d(values, [labels.length, classes]);
+}
+
+/** Batched inference: mean loss, accuracy and the predicted class and probabilities of each example. */
+function evaluate(tf: Tf, model: KwsModel, features: Float32Array[], items: DatasetItem[], shape: [number, number, 1]) {
+  const batch = 256;
+  const size = shape[0] * shape[1];
+  const predicted = new Int32Array(items.length);
+  const probabilities: Float32Array[] = [];
+  let lossSum = 0;
+  for (let start = 0; start < items.length; start += batch) {
+    const end = Math.min(items.length, start + batch);
+    const xs = new Float32Array((end - start) * size);
+    for (let i = start; i < end; i++) xs.set(features[i]!, (i - start) * size);
+    const [probs, loss] = tf.tidy(() => {
+      const logits = model.apply(tf.tensor4d(xs, [end - start, ...shape]), false);
+      const y = tf.oneHot(tf.tensor1d(items.slice(start, end).map((item) => item.classIndex), 'int32'), model.classes);
+      return [tf.softmax(logits).dataSync() as Float32Array, tf.losses.softmaxCrossEntropy(y, logits).dataSync()[0]!] as const;
+    });
+    lossSum += loss * (end - start);
+    for (let i = start; i < end; i++) {
+      const row = probs.slice((i - start) * model.classes, (i - start + 1) * model.classes);
+      probabilities.push(row);
+      predicted[i] = row.indexOf(Math.max(...row));
+    }
+  }
+  const correct = items.reduce((sum, item, i) => sum + (item.classIndex === predicted[i] ? 1 : 0), 0);
+  return { loss: items.length ? lossSum / items.length : 0, accuracy: items.length ? correct / items.length : 0, predicted, probabilities };
+}
+
+function predictionRows(tf: Tf, model: KwsModel, plan: ReturnType<typeof planDataset>, features: Record<Split, Float32Array[]>, shape: [number, number, 1]) {
+  return SPLITS.flatMap((split) => {
+    const items = plan.items[split];
+    const { predicted, probabilities } = evaluate(tf, model, features[split], items, shape);
+    return items.flatMap((item, i) =>
+      item.clipId === null
+        ? []
+        : [{ clipId: item.clipId, split, label: item.label, predicted: plan.classes[predicted[i]!]!, confidence: probabilities[i]![predicted[i]!]!, probabilities: probabilities[i]! }],
+    );
+  });
+}
+
+/** Indices of the training items in this epoch's order; 'oversample' draws each class equally often. */
+function epochOrder(items: DatasetItem[], balance: 'none' | 'oversample', classes: number, random: Random): number[] {
+  if (balance === 'none') return random.shuffle(items.map((_, index) => index));
+  const byClass: number[][] = Array.from({ length: classes }, () => []);
+  items.forEach((item, index) => byClass[item.classIndex]!.push(index));
+  const present = byClass.filter((indices) => indices.length > 0);
+  const perClass = Math.ceil(items.length / present.length);
+  return random.shuffle(present.flatMap((indices) => Array.from({ length: perClass }, (_, i) => (i < indices.length ? indices[i]! : random.pick(indices)))));
+}
+
+async function loadAudio(
+  project: OpenProject,
+  spec: TrainSpec,
+  items: Record<Split, DatasetItem[]>,
+  onProgress: (done: number, total: number) => void,
+  signal: AbortSignal,
+): Promise<Map<number, Float32Array>> {
+  const ids = [...new Set(SPLITS.flatMap((split) => items[split].map((item) => item.clipId)).filter((id): id is number => id !== null))];
+  const audio = new Map<number, Float32Array>();
+  for (const [index, clipId] of ids.entries()) {
+    if (signal.aborted) throw new TrainingCancelled();
+    audio.set(clipId, toRate(await decodeClipAudio(clipId, clipAudioRecord(project, clipId).file), spec.features.sampleRate));
+    if (index % 200 === 0) onProgress(index, ids.length);
+  }
+  return audio;
+}
+
+function toRate(decoded: { mono: Float32Array; sampleRate: number }, rate: number): Float32Array {
+  return decoded.sampleRate === rate ? decoded.mono : resample(decoded.mono, decoded.sampleRate, rate);
+}
+
+function snapshotWeights(model: KwsModel): Map<string, Tensor> {
+  return new Map([...model.getWeights()].map(([name, tensor]) => [name, tensor.clone()]));
+}
+
+function prefixed(prefix: string, tensors: ReadonlyMap<string, Tensor>): [string, Tensor][] {
+  return [...tensors].map(([name, tensor]) => [`${prefix}${name}`, tensor]);
+}
+
+function checkpointPart(tensors: ReadonlyMap<string, Tensor>, prefix: string): Map<string, Tensor> {
+  return new Map([...tensors].filter(([name]) => name.startsWith(prefix)).map(([name, tensor]) => [name.slice(prefix.length), tensor]));
+}
+
+function restore(model: KwsModel, optimizer: ReturnType<typeof createOptimizer>, tensors: ReadonlyMap<string, Tensor>): void {
+  model.setWeights(new Map([...tensors].filter(([name]) => !name.startsWith('optimizer/') && !name.startsWith('pruning/'))));
+  optimizer.setState(checkpointPart(tensors, 'optimizer/'));
+}
+
+function savedMasks(tensors: ReadonlyMap<string, Tensor>) {
+  return [...checkpointPart(tensors, 'pruning/')].map(([name, tensor]) => ({ name, mask: Uint8Array.from(tensor.dataSync()) }));
+}
+
+/** Share of exactly-zero weights over the prunable kernels. */
+function kernelSparsity(model: KwsModel): number {
+  let zeros = 0;
+  let total = 0;
+  for (const kernel of model.prunable) {
+    const values = kernel.dataSync();
+    total += values.length;
+    for (const value of values) if (value === 0) zeros++;
+  }
+  return total ? zeros / total : 0;
+}
+
+/** Features + model for one clip at batch 1: the median of 100 runs after 10 warm-ups. */
+function measureLatency(tf: Tf, model: KwsModel, maker: ExampleMaker, item: DatasetItem, shape: [number, number, 1]): number {
+  const random = createRandom(1);
+  const audio = maker.audioOf(item, false, random);
+  const times: number[] = [];
+  for (let run = 0; run < 110; run++) {
+    const started = performance.now();
+    const features = maker.finish(maker.rawFeaturesOfAudio(audio), false, random);
+    tf.tidy(() => model.apply(tf.tensor4d(features, [1, ...shape]), false).dataSync());
+    if (run >= 10) times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}

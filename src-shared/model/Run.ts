@@ -1,0 +1,74 @@
+import type { ModelStats } from './ModelSpec.ts';
+import type { TrainSpec } from './TrainSpec.ts';
+
+export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface ClassMetrics {
+  label: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Test examples of this class. */
+  support: number;
+}
+
+/** What a finished run reports; the CLI's `--json` prints it with snake_case keys. */
+export interface RunSummary {
+  runId: string;
+  classes: string[];
+  testAccuracy: number;
+  validationAccuracy: number;
+  perClass: ClassMetrics[];
+  /** confusion[actual][predicted] counts on the test split, in `classes` order. */
+  confusion: number[][];
+  model: ModelStats & { gzipBytes: number; sparsity: number };
+  /** Features + model for one clip, batch 1, median of the measured runs, on this machine. */
+  latencyMs: number;
+  trainSeconds: number;
+  trainSamplesPerSecond: number;
+  epochs: number;
+  steps: number;
+  stoppedEarly: boolean;
+  /** Per pruned layer, the sparsity reached; empty without pruning. */
+  pruning: { name: string; sparsity: number }[];
+}
+
+export interface RunInfo {
+  id: string;
+  name: string;
+  status: RunStatus;
+  error: string | null;
+  specHash: string;
+  snapshotId: string;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  appVersion: string;
+  tensorflowVersion: string | null;
+  /** The last completed epoch with a checkpoint; a cancelled or failed run resumes after it. */
+  checkpointEpoch: number | null;
+  /** Latest value of every metric key, e.g. val_accuracy. */
+  latest: Record<string, number>;
+  summary: RunSummary | null;
+}
+
+export interface RunDetail extends RunInfo {
+  spec: TrainSpec;
+  /** Every metric series: key → points in step order. */
+  metrics: Record<string, { step: number; value: number }[]>;
+}
+
+/** One training progress event, streamed from the run's worker. */
+export interface TrainingProgress {
+  runId: string;
+  status: RunStatus;
+  epoch: number;
+  epochs: number;
+  step: number;
+  steps: number;
+  loss: number | null;
+  accuracy: number | null;
+  samplesPerSecond: number | null;
+  etaSeconds: number | null;
+  message: string;
+}

@@ -1,0 +1,149 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createClient } from '../../src-shared/contract/createClient.ts';
+import { createDispatcher } from '../../src-shared/contract/dispatch.ts';
+import { createRandom } from '../../src-shared/dsp/random.ts';
+import type { TrainingProgress } from '../../src-shared/model/Run.ts';
+import type { TrainSpec } from '../../src-shared/model/TrainSpec.ts';
+import { appVersion } from '../../src-main/services/appVersion.ts';
+import { createServices } from '../../src-main/services/createServices.ts';
+import { loadFeaturePresets } from '../../src-main/services/features/loadFeaturePresets.ts';
+import { openProject } from '../../src-main/services/project/createProjectService.ts';
+import { createRun, createSnapshot, getRun, setRunStatus } from '../../src-main/services/training/runStore.ts';
+import { TrainingRunner } from '../../src-main/services/training/TrainingRunner.ts';
+import { synthWord } from '../support/synthWord.ts';
+import { tempDir } from '../support/tempDir.ts';
+import { encodeTestWav } from '../support/writeTestWav.ts';
+
+const dir = tempDir('kws-training-');
+
+/** Three "words" (fixed synthetic shapes, varied per speaker), one other word, and noise. */
+function writeSource(): string {
+  const source = path.join(dir, 'source');
+  const random = createRandom(5);
+  const words = { yes: 11, no: 22, up: 33, other: 44 } as const;
+  for (const [word, seed] of Object.entries(words)) {
+    fs.mkdirSync(path.join(source, word), { recursive: true });
+    const count = word === 'other' ? 12 : 24;
+    for (let i = 0; i < count; i++) {
+      const base = synthWord(seed, { leadInMs: random.int(100, 350) });
+      const gain = random.uniform(0.4, 1);
+      const samples = base.map((value) => value * gain + random.gaussian() * 0.01);
+      fs.writeFileSync(path.join(source, word, `spk${i % 8}_nohash_${i}.wav`), encodeTestWav(samples));
+    }
+  }
+  fs.mkdirSync(path.join(source, '_background_noise_'), { recursive: true });
+  fs.writeFileSync(path.join(source, '_background_noise_', 'hiss.wav'), encodeTestWav(Float32Array.from({ length: 48000 }, () => random.gaussian() * 0.2)));
+  return source;
+}
+
+function smallSpec(epochs: number): TrainSpec {
+  const features = loadFeaturePresets().find((preset) => preset.id === 'hello-edge-ds-cnn')!.spec;
+  return {
+    name: 'small DS-CNN',
+    seed: 7,
+    features,
+    model: { kind: 'ds_cnn', firstConv: { filters: 16, kernel: [10, 4], stride: [2, 2] }, blocks: [16, 16], blockKernel: [3, 3], widthMultiplier: 1, dropout: 0.1 },
+    data: {
+      wantedWords: ['yes', 'no', 'up'],
+      silencePercentage: 10,
+      unknownPercentage: 10,
+      backgroundVolume: 0.1,
+      backgroundFrequency: 0.5,
+      timeShiftMs: 50,
+      specAugment: { timeMasks: 1, timeMaskFrames: 3, frequencyMasks: 1, frequencyMaskBins: 2 },
+      speedPerturbation: null,
+      balance: 'none',
+    },
+    optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+    schedule: { kind: 'constant', rate: 0.005 },
+    batchSize: 16,
+    epochs,
+    gradientAccumulation: 1,
+    l2: 0,
+    labelSmoothing: 0,
+    earlyStopping: null,
+    pruning: null,
+  };
+}
+
+async function preparedProject(name: string) {
+  const studio = createServices({ home: path.join(dir, 'home') });
+  const dispatcher = createDispatcher(studio.services);
+  const client = createClient({ invoke: (channel, input) => dispatcher.call(channel, input), subscribe: dispatcher.subscribe });
+  const projectDir = path.join(dir, name);
+  await client.project.create({ path: projectDir });
+  await client.project.importFolder({ path: source });
+  await client.library.assignSplits({ validationPercent: 25, testPercent: 25 });
+  return { studio, client, projectDir };
+}
+
+const source = writeSource();
+
+describe('training with real tfjs-node', () => {
+  it('trains a short run in a worker process, records metrics, predictions and the TF.js model', async () => {
+    const { studio, client, projectDir } = await preparedProject('project-a');
+    const events: TrainingProgress[] = [];
+    const finished = new Promise<TrainingProgress>((resolve) =>
+      client.training.onDidProgress((event) => {
+        events.push(event);
+        if (event.status !== 'running') resolve(event);
+      }),
+    );
+    const run = await client.training.startRun({ spec: smallSpec(4) });
+    expect(run.status).toMatch(/queued|running/);
+    const end = await finished;
+    expect(end.status, end.message).toBe('done');
+
+    const detail = await client.training.getRun({ runId: run.id });
+    expect(detail.status).toBe('done');
+    const summary = detail.summary!;
+    expect(summary.classes).toEqual(['_silence_', '_unknown_', 'yes', 'no', 'up']);
+    expect(summary.testAccuracy).toBeGreaterThan(0.5);
+    expect(summary.model.params).toBeGreaterThan(1000);
+    expect(summary.model.macs).toBeGreaterThan(summary.model.params);
+    expect(summary.model.gzipBytes).toBeLessThan(summary.model.sizeBytes * 1.1);
+    expect(summary.latencyMs).toBeGreaterThan(0);
+    expect(summary.confusion.flat().reduce((a, b) => a + b, 0)).toBe(summary.perClass.reduce((sum, item) => sum + item.support, 0));
+    expect(detail.metrics.val_accuracy!.map((point) => point.step)).toHaveLength(4);
+    expect(detail.latest.test_accuracy).toBeCloseTo(summary.testAccuracy, 6);
+    expect(events.some((event) => event.status === 'running' && event.loss !== null)).toBe(true);
+    expect(fs.existsSync(path.join(projectDir, 'runs', run.id, 'model', 'model.json'))).toBe(true);
+
+    const errors = await client.training.predictions({ runId: run.id, split: 'test' });
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors[0]).toMatchObject({ clipId: expect.any(Number), originalName: expect.stringMatching(/\.wav$/), confidence: expect.any(Number) });
+    expect((await client.training.listRuns()).map((item) => item.id)).toEqual([run.id]);
+    studio.dispose();
+  }, 180_000);
+
+  it('marks a run whose worker is killed as failed, and resumes it from its last checkpoint', async () => {
+    const { studio, projectDir } = await preparedProject('project-b');
+    studio.dispose();
+    const project = openProject(projectDir);
+    const snapshot = createSnapshot(project.db);
+    const runId = createRun(project.db, smallSpec(5), snapshot, appVersion);
+    const runner = new TrainingRunner((id, message) => setRunStatus(project.db, id, 'failed', { error: message }));
+    runner.onDidProgress((event) => {
+      // Killed right after the second epoch's checkpoint.
+      if (/^Epoch 2\/5: validation/.test(event.message)) process.kill(runner.pid(runId)!, 'SIGKILL');
+    });
+    const killed = await runner.start(projectDir, runId, false);
+    expect(killed.status).toBe('failed');
+    expect(killed.message).toMatch(/exited unexpectedly \(SIGKILL\)/);
+    const failed = getRun(project.db, runId)!;
+    expect(failed.status).toBe('failed');
+    expect(failed.checkpointEpoch).toBeGreaterThanOrEqual(1);
+
+    const resumed = await runner.start(projectDir, runId, true);
+    expect(resumed.status, resumed.message).toBe('done');
+    const done = getRun(project.db, runId)!;
+    expect(done.status).toBe('done');
+    expect(done.error).toBeNull();
+    // Each epoch recorded once, in order, across the crash.
+    expect(done.metrics.epoch!.map((point) => point.value)).toEqual([1, 2, 3, 4, 5]);
+    expect(done.summary!.epochs).toBe(5);
+    project.db.close();
+  }, 240_000);
+});

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { keptWeightCount } from '../../src-main/services/training/pruning/keptWeightCount.ts';
+import { constantSparsity, polynomialDecay, pruningSchedule, shouldPruneInStep } from '../../src-main/services/training/pruning/pruningSchedule.ts';
+import { PruningSpecError } from '../../src-main/services/training/pruning/PruningSpecError.ts';
+
+// Reference values, three sources:
+// - "tfmot test": asserted in tensorflow/model-optimization's own pruning_schedule_test.py
+//   (testPrunesOnlyInBeginEndStepRange, testOnlyPrunesAtValidFrequencySteps, testPolynomialDecay_PrunesCorrectly).
+// - "TF 2.21": tfmot's PolynomialDecay.__call__, _should_prune_in_step and _update_mask copied
+//   op for op and run with tensorflow-cpu 2.21 (the repo's .venv-ref). tfmot itself cannot be
+//   installed here (no PyPI access), so these are TensorFlow's float32 results of tfmot's formulas;
+//   our float32 emulation must match them bit for bit.
+// - "by hand": worked out in the comment beside it.
+const decisions = (spec: Parameters<typeof pruningSchedule>[0], steps: number[]) => {
+  const at = pruningSchedule(spec);
+  return steps.map((step) => [step, at(step).shouldPrune, at(step).sparsity]);
+};
+
+describe('ConstantSparsity', () => {
+  it('prunes inside [begin, end] every frequency steps (tfmot test, TF 2.21)', () => {
+    expect(decisions(constantSparsity(0.5, 100, 200, 10), [0, 99, 100, 105, 109, 110, 111, 200, 201, 210])).toEqual([
+      [0, false, 0.5],
+      [99, false, 0.5], // before begin
+      [100, true, 0.5], // exactly at begin
+      [105, false, 0.5], // between updates
+      [109, false, 0.5],
+      [110, true, 0.5],
+      [111, false, 0.5],
+      [200, true, 0.5], // exactly at end
+      [201, false, 0.5], // after end
+      [210, false, 0.5],
+    ]);
+  });
+
+  it('prunes forever when end is −1, with tfmot defaults end −1 and frequency 100 (TF 2.21)', () => {
+    expect(constantSparsity(0.75, 0)).toEqual({ kind: 'constant', sparsity: 0.75, beginStep: 0, endStep: -1, frequency: 100 });
+    expect(decisions(constantSparsity(0.75, 0), [1, 99, 100, 150, 200, 100_000])).toEqual([
+      [1, false, 0.75],
+      [99, false, 0.75],
+      [100, true, 0.75],
+      [150, false, 0.75],
+      [200, true, 0.75],
+      [100_000, true, 0.75],
+    ]);
+  });
+
+  it('returns the target as float32, as tf.constant(target, float32) does', () => {
+    expect(pruningSchedule(constantSparsity(0.1, 0))(0).sparsity).toBe(Math.fround(0.1));
+  });
+});
+
+describe('PolynomialDecay', () => {
+  it('matches tfmot’s own test values and TensorFlow’s float32 results', () => {
+    // tfmot test: 0.2 at 100, 0.4928 at 102, 0.725 at 105, 0.8 at 110; exact float32 values from TF 2.21.
+    expect(decisions(polynomialDecay(0.2, 0.8, 100, 110, 3, 2), [90, 100, 101, 102, 105, 108, 110, 111, 112])).toEqual([
+      [90, false, 0.19999998807907104], // before begin: initial sparsity (float32 of 0.8 + (0.2 − 0.8))
+      [100, true, 0.19999998807907104], // exactly at begin
+      [101, false, 0.36260005831718445], // between updates: the value moves, masks do not
+      [102, true, 0.4927999973297119],
+      [105, false, 0.7250000238418579],
+      [108, true, 0.795199990272522],
+      [110, true, 0.800000011920929], // exactly at end: final sparsity
+      [111, false, 0.800000011920929], // after end: stays final, no more updates
+      [112, false, 0.800000011920929],
+    ]);
+  });
+
+  it('follows final + (initial − final)·(1 − p)³ over a long run (TF 2.21, and by hand)', () => {
+    // By hand at 3000: p = 0.5, 0.9 − 0.9·0.125 = 0.7875 (float32: 0.7874999642372131).
+    expect(decisions(polynomialDecay(0, 0.9, 1000, 5000), [0, 999, 1000, 1050, 1100, 2000, 3000, 4000, 4900, 5000, 5100])).toEqual([
+      [0, false, 0],
+      [999, false, 0],
+      [1000, true, 0],
+      [1050, false, 0.03332984447479248],
+      [1100, true, 0.06582647562026978],
+      [2000, true, 0.520312488079071],
+      [3000, true, 0.7874999642372131],
+      [4000, true, 0.8859374523162842],
+      [4900, true, 0.8999859094619751],
+      [5000, true, 0.8999999761581421],
+      [5100, false, 0.8999999761581421],
+    ]);
+  });
+
+  it('has tfmot’s defaults power 3 and frequency 100', () => {
+    expect(polynomialDecay(0.1, 0.8, 0, 1000)).toEqual({ kind: 'polynomial', initialSparsity: 0.1, finalSparsity: 0.8, beginStep: 0, endStep: 1000, power: 3, frequency: 100 });
+  });
+
+  it('jumps to the final sparsity when begin equals end, where tfmot would divide 0 by 0', () => {
+    expect(decisions(polynomialDecay(0.2, 0.8, 100, 100, 3, 1), [99, 100, 101])).toEqual([
+      [99, false, 0.19999998807907104], // TF 2.21 agrees before begin
+      [100, true, 0.800000011920929], // TF 2.21: NaN here
+      [101, false, 0.800000011920929], // TF 2.21 agrees after end
+    ]);
+  });
+});
+
+describe('shouldPruneInStep', () => {
+  it('uses floormod like TensorFlow', () => {
+    expect(shouldPruneInStep(0, 10, -1, 5)).toBe(false);
+    expect(shouldPruneInStep(15, 10, -1, 5)).toBe(true);
+    expect(shouldPruneInStep(16, 10, -1, 5)).toBe(false);
+  });
+});
+
+describe('keptWeightCount', () => {
+  it('keeps max(round-half-to-even(n·(1 − s)), 1) weights, as tfmot’s _update_mask (TF 2.21)', () => {
+    const zeros = (size: number, sparsity: number) => size - keptWeightCount(size, Math.fround(sparsity));
+    expect(zeros(6, 0.5)).toBe(3);
+    expect(zeros(10, 0.2)).toBe(2);
+    expect(zeros(10, 0.75)).toBe(8); // 2.5 weights kept rounds to 2
+    expect(zeros(6, 0.25)).toBe(2); // 4.5 → 4
+    expect(zeros(2, 0.25)).toBe(0); // 1.5 → 2
+    expect(zeros(3, 0.5)).toBe(1); // 1.5 → 2
+    expect(zeros(6, 0.75)).toBe(4); // 1.5 → 2
+    expect(zeros(5, 0.9)).toBe(4);
+    expect(zeros(6, 0.99)).toBe(5); // never every weight
+    expect(zeros(100, 0)).toBe(0);
+  });
+});
+
+describe('validation', () => {
+  it('rejects what tfmot rejects, with the field to fix', () => {
+    const bad = [
+      constantSparsity(0.5, -1, 1000),
+      constantSparsity(0.5, 10, -5),
+      constantSparsity(0.5, 10, 5),
+      constantSparsity(0.5, 10, 1000, 0),
+      constantSparsity(1, 0),
+      constantSparsity(-0.001, 0),
+      polynomialDecay(0.4, 0.8, 10, -1),
+      polynomialDecay(0.2, 1, 0, 10),
+      polynomialDecay(1, 0.8, 0, 10),
+      constantSparsity(0.5, 1.5, 10),
+    ];
+    for (const spec of bad) expect(() => pruningSchedule(spec), JSON.stringify(spec)).toThrow(PruningSpecError);
+    expect(() => pruningSchedule(constantSparsity(0.5, 10, 10))).not.toThrow();
+    expect(() => pruningSchedule(constantSparsity(0.99, 0, 0, 1))).not.toThrow();
+  });
+});
