@@ -5,6 +5,8 @@
 const available: Record<string, () => Promise<void>> = {
   library: async () => (await import('./library.bench.ts')).runLibraryBench(),
   features: async () => (await import('./features.bench.ts')).runFeaturesBench(),
+  training: async () => (await import('./training.bench.ts')).runTrainingBench(),
+  accuracy: async () => (await import('./training.bench.ts')).runAccuracyBench(),
 };
 
 const names = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

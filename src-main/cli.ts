@@ -151,7 +151,7 @@ program
   )
   .requiredOption('--project <dir>', 'the project to import into')
   .addOption(new Option('--pattern <pattern>', `file-name pattern, e.g. "${fsddPattern}" (fields: {label} {speaker} {take}, * for anything)`).conflicts('manifest'))
-  .addOption(new Option('--manifest <file>', 'CSV (header row) or JSON manifest with path, label and optional speaker, split; paths relative to PATH'))
+  .addOption(new Option('--manifest <file>', 'CSV (header row) or JSON manifest with path, label and optional speaker, split; relative paths are read from the manifest\'s folder'))
   .option('--dry-run', 'show what would be imported, and how it would be labelled, without importing')
   .option('--json', 'print the import report as JSON')
   .action(async (source: string, options: { project: string; pattern?: string; manifest?: string; dryRun?: boolean; json?: boolean }) => {

@@ -30,7 +30,7 @@ describe('import sources', () => {
     expect(preview.candidates).toBe(2);
     expect(preview.labels).toEqual([{ label: 'no', count: 1 }, { label: 'yes', count: 1 }]);
     expect(preview.rejectedSample).toEqual([
-      { path: 'missing.wav', reason: 'listed in the manifest (manifest row 4) but not found' },
+      { path: 'missing.wav', reason: expect.stringMatching(/^listed in the manifest \(manifest row 4\) but not found at .*missing\.wav \(relative paths are read from the manifest's folder\)$/) },
       { path: 'manifest row 5', reason: expect.stringMatching(/^split: /) },
     ]);
 

@@ -129,7 +129,7 @@ function planFromManifest(root: string, manifest: string): ImportPlan {
     const file = path.resolve(base, row.data.path);
     const relative = path.relative(root, file).startsWith('..') ? row.data.path : path.relative(root, file);
     if (!isSupportedAudioName(file)) rejected.push({ path: relative, reason: `not an audio file (${path.extname(file) || 'no extension'})` });
-    else if (!fs.existsSync(file)) rejected.push({ path: relative, reason: `listed in the manifest (${where}) but not found` });
+    else if (!fs.existsSync(file)) rejected.push({ path: relative, reason: `listed in the manifest (${where}) but not found at ${file} (relative paths are read from the manifest's folder)` });
     else {
       const noise = row.data.label === NOISE_FOLDER;
       candidates.push({

@@ -81,7 +81,7 @@ function nativeBatchNormTraining(tf: Tf, backend: NativeBackend, x: tfjs.Tensor4
 }
 
 /** The same function from differentiable ops, for backends without raw TensorFlow ops. */
-function compositeBatchNormTraining(tf: Tf, x: tfjs.Tensor4D, bn: BatchNormVariables): tfjs.Tensor4D {
+export function compositeBatchNormTraining(tf: Tf, x: tfjs.Tensor4D, bn: BatchNormVariables): tfjs.Tensor4D {
   const { mean, variance } = tf.moments(x, [0, 1, 2]);
   const count = x.size / x.shape[3];
   const unbiased = tf.tidy(() => variance.mul(count / Math.max(count - 1, 1)));
