@@ -332,6 +332,20 @@ program
     }
   });
 
+program
+  .command('splits')
+  .description('Assign train/validation/test splits by hashing (speaker, or the name up to _nohash_, stays in one split); pinned clips keep theirs.')
+  .requiredOption('--project <dir>', 'the project')
+  .option('--validation <percent>', 'validation share', parseInteger, 10)
+  .option('--test <percent>', 'test share', parseInteger, 10)
+  .option('--json', 'print JSON')
+  .action(async (options: { project: string; validation: number; test: number; json?: boolean }) => {
+    await project.open({ path: options.project });
+    const result = await studio.services.library.assignSplits({ validationPercent: options.validation, testPercent: options.test });
+    if (options.json) console.log(JSON.stringify(result, null, 2));
+    else for (const [key, value] of Object.entries(result)) console.log(`${key}=${value}`);
+  });
+
 const runsCommand = program.command('runs').description('List and resume training runs.');
 runsCommand
   .command('list')

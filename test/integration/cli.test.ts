@@ -95,6 +95,42 @@ describe('kws-studio CLI', () => {
     expect(JSON.parse(cleared.stdout)).toMatchObject({ entries: 0, bytes: 0 });
   });
 
+  it('assigns splits, trains a run with a progress line and a JSON summary, and lists it', () => {
+    const source = path.join(dir, 'train-source');
+    for (const [word, frequency] of [['low', 300], ['high', 1800]] as const) {
+      fs.mkdirSync(path.join(source, word), { recursive: true });
+      for (let i = 0; i < 16; i++) writeTestWav(path.join(source, word, `spk${i}_nohash_${word}.wav`), { frequency: frequency + 15 * i, seconds: 0.6 });
+    }
+    const project = path.join(dir, 'train-project');
+    expect(run('project', 'create', project).code).toBe(0);
+    expect(run('import', source, '--project', project).code).toBe(0);
+    const splits = run('splits', '--project', project, '--validation', '25', '--test', '25', '--json');
+    expect(JSON.parse(splits.stdout)).toMatchObject({ unassigned: 0, changed: 32 });
+
+    const spec = JSON.parse(run('features', 'presets', '--json').stdout).find((preset: { id: string }) => preset.id === 'edge-go-stop').spec;
+    const trainSpec = path.join(dir, 'train-spec.json');
+    fs.writeFileSync(trainSpec, JSON.stringify({
+      seed: 3, features: spec,
+      model: { kind: 'tiny_conv', dropout: 0.1 },
+      data: { wantedWords: null, silencePercentage: 0, unknownPercentage: 0, backgroundVolume: 0, backgroundFrequency: 0, timeShiftMs: 0,
+        specAugment: { timeMasks: 0, timeMaskFrames: 0, frequencyMasks: 0, frequencyMaskBins: 0 }, speedPerturbation: null, balance: 'none' },
+      optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }, schedule: { kind: 'constant', rate: 0.01 },
+      batchSize: 8, epochs: 3, gradientAccumulation: 1, l2: 0, labelSmoothing: 0, earlyStopping: null, pruning: null,
+    }));
+    const trained = run('train', '--project', project, '--spec', trainSpec, '--json');
+    expect(trained.code, trained.stderr).toBe(0);
+    const summary = JSON.parse(trained.stdout);
+    expect(summary).toMatchObject({ run_id: expect.stringMatching(/^run-/), params: expect.any(Number), macs: expect.any(Number), size_bytes: expect.any(Number), gzip_bytes: expect.any(Number), latency_ms: expect.any(Number), train_samples_per_s: expect.any(Number) });
+    expect(summary.test_accuracy).toBeGreaterThanOrEqual(0.75);
+    const runs = JSON.parse(run('runs', 'list', '--project', project, '--json').stdout);
+    expect(runs).toMatchObject([{ id: summary.run_id, status: 'done' }]);
+
+    fs.writeFileSync(trainSpec, JSON.stringify({ seed: 3 }));
+    const invalid = run('train', '--project', project, '--spec', trainSpec);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toMatch(/is invalid: features: /);
+  });
+
   it('refuses a project written by a newer studio with exit code 4', () => {
     const project = path.join(dir, 'future');
     expect(run('project', 'create', project).code).toBe(0);
