@@ -39,7 +39,7 @@ function writeSource(): string {
 }
 
 function smallSpec(epochs: number): TrainSpec {
-  const features = loadFeaturePresets().find((preset) => preset.id === 'hello-edge-ds-cnn')!.spec;
+  const features = { ...loadFeaturePresets().find((preset) => preset.id === 'hello-edge-ds-cnn')!.spec, normalization: 'dataset' as const };
   return {
     name: 'small DS-CNN',
     seed: 7,
@@ -91,7 +91,7 @@ describe('training with real tfjs-node', () => {
         if (event.status !== 'running') resolve(event);
       }),
     );
-    const run = await client.training.startRun({ spec: smallSpec(4) });
+    const run = await client.training.startRun({ spec: smallSpec(8) });
     expect(run.status).toMatch(/queued|running/);
     const end = await finished;
     expect(end.status, end.message).toBe('done');
@@ -106,7 +106,7 @@ describe('training with real tfjs-node', () => {
     expect(summary.model.gzipBytes).toBeLessThan(summary.model.sizeBytes * 1.1);
     expect(summary.latencyMs).toBeGreaterThan(0);
     expect(summary.confusion.flat().reduce((a, b) => a + b, 0)).toBe(summary.perClass.reduce((sum, item) => sum + item.support, 0));
-    expect(detail.metrics.val_accuracy!.map((point) => point.step)).toHaveLength(4);
+    expect(detail.metrics.val_accuracy!.map((point) => point.step)).toHaveLength(8);
     expect(detail.latest.test_accuracy).toBeCloseTo(summary.testAccuracy, 6);
     expect(events.some((event) => event.status === 'running' && event.loss !== null)).toBe(true);
     expect(fs.existsSync(path.join(projectDir, 'runs', run.id, 'model', 'model.json'))).toBe(true);
@@ -145,5 +145,37 @@ describe('training with real tfjs-node', () => {
     expect(done.metrics.epoch!.map((point) => point.value)).toEqual([1, 2, 3, 4, 5]);
     expect(done.summary!.epochs).toBe(5);
     project.db.close();
+  }, 240_000);
+  it('cancels a run from the service, then resumes it to the end', async () => {
+    const { studio, client } = await preparedProject('project-c');
+    const events: TrainingProgress[] = [];
+    let cancelled = false;
+    const ended = (status: string) =>
+      new Promise<TrainingProgress>((resolve) =>
+        client.training.onDidProgress((event) => {
+          events.push(event);
+          if (!cancelled && /^Epoch 1\/6: validation/.test(event.message)) {
+            cancelled = true;
+            void client.training.cancelRun({ runId: event.runId });
+          }
+          if (event.status === status) resolve(event);
+        }),
+      );
+    const cancelledEvent = ended('cancelled');
+    const run = await client.training.startRun({ spec: smallSpec(6) });
+    await cancelledEvent;
+    const stopped = await client.training.getRun({ runId: run.id });
+    expect(stopped.status).toBe('cancelled');
+    expect(stopped.checkpointEpoch).toBeGreaterThanOrEqual(0);
+    await expect(client.training.cancelRun({ runId: run.id })).rejects.toMatchObject({ code: 'not_found' });
+
+    const done = ended('done');
+    await client.training.resumeRun({ runId: run.id });
+    await done;
+    const finished = await client.training.getRun({ runId: run.id });
+    expect(finished.status).toBe('done');
+    expect(finished.metrics.epoch!.map((point) => point.value)).toEqual([1, 2, 3, 4, 5, 6]);
+    await expect(client.training.resumeRun({ runId: run.id })).rejects.toMatchObject({ code: 'invalid_input' });
+    studio.dispose();
   }, 240_000);
 });

@@ -6,6 +6,8 @@ import { resample } from '../../../src-shared/dsp/resample.ts';
 import { FeatureStatsAccumulator } from '../../../src-shared/dsp/normalizeFeatures.ts';
 import type { RunSummary, TrainingProgress } from '../../../src-shared/model/Run.ts';
 import type { TrainSpec } from '../../../src-shared/model/TrainSpec.ts';
+import { FeatureCache } from '../features/FeatureCache.ts';
+import { featureSpecHash } from '../features/featureSpecHash.ts';
 import { clipAudioRecord, decodeClipAudio } from '../project/clipAudioStore.ts';
 import type { OpenProject } from '../project/OpenProject.ts';
 import { loadTensorflow, type TensorflowModule } from '../tensorflow/loadTensorflow.ts';
@@ -69,17 +71,54 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
   setRunStatus(project.db, runId, 'running', { tensorflowVersion });
   const clips = snapshotClips(project.db, run.snapshotId);
   const plan = planDataset(clips, spec.data, spec.seed);
-  const audio = await loadAudio(project, spec, plan.items, (done, total) => progress({ message: `Loading audio ${done}/${total}` }), signal);
   const noise = await Promise.all(plan.noise.map(async (clip) => toRate(await decodeClipAudio(clip.clipId, clipAudioRecord(project, clip.clipId).file), spec.features.sampleRate)));
+  const audio = new Map<number, Float32Array>();
   const maker = new ExampleMaker(spec.features, spec.data, audio, noise);
   const shape = [maker.frames, maker.bins, 1] as [number, number, 1];
   const featureSize = maker.frames * maker.bins;
+
+  // A clip's plain features come from the project's feature cache (what the Library and earlier runs
+  // computed); only misses, and clips training augments, need their audio decoded.
+  const cache = new FeatureCache(project.layout.featureCache);
+  const cacheSpecHash = featureSpecHash({ ...spec.features, normalization: 'none' });
+  const hashOf = new Map(clips.map((clip) => [clip.clipId, clip.hash]));
+  const cached = new Map<number, Float32Array>();
+  for (const split of SPLITS) {
+    for (const item of plan.items[split]) {
+      if (item.clipId === null || cached.has(item.clipId)) continue;
+      const hit = cache.get(hashOf.get(item.clipId)!, cacheSpecHash);
+      if (hit && hit.frames === maker.frames && hit.bins === maker.bins) cached.set(item.clipId, hit.data);
+    }
+  }
+  const needAudio = new Set<number>();
+  for (const split of SPLITS) {
+    for (const item of plan.items[split]) {
+      if (item.clipId !== null && (!cached.has(item.clipId) || (split === 'train' && maker.augmentsAudio))) needAudio.add(item.clipId);
+    }
+  }
+  // The latency measurement runs the whole path, audio included, on one clip.
+  const latencyItem = plan.items.test.find((item) => item.clipId !== null) ?? plan.items.train.find((item) => item.clipId !== null)!;
+  needAudio.add(latencyItem.clipId!);
+  await loadAudio(project, spec, [...needAudio], audio, (done, total) => progress({ message: `Loading audio ${done}/${total}` }), signal);
 
   // Validation and test examples never change; training ones only with augmentation.
   progress({ message: 'Computing features' });
   const staticRandom = (split: Split, index: number) => createRandom(hashSeed(spec.seed, 'static', split, index));
   const raw: Record<Split, Float32Array[]> = { train: [], validation: [], test: [] };
-  for (const split of SPLITS) raw[split] = plan.items[split].map((item, index) => maker.rawFeatures(item, false, staticRandom(split, index)));
+  for (const split of SPLITS) {
+    raw[split] = plan.items[split].map((item, index) => {
+      if (item.clipId === null) return maker.rawFeatures(item, false, staticRandom(split, index));
+      let features = cached.get(item.clipId);
+      if (!features) {
+        features = maker.rawFeatures(item, false, staticRandom(split, index));
+        cache.put(hashOf.get(item.clipId)!, cacheSpecHash, { frames: maker.frames, bins: maker.bins, data: features });
+        cached.set(item.clipId, features);
+      }
+      return features;
+    });
+  }
+  const cacheStatus = cache.status();
+  progress({ message: `Features ready (${cacheStatus.hits} from the cache, ${cacheStatus.misses} computed)` });
   if (spec.features.normalization === 'dataset') {
     const accumulator = new FeatureStatsAccumulator(maker.bins);
     for (const features of raw.train) accumulator.add(features, maker.frames);
@@ -121,6 +160,8 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
     let accumulatedBatches = 0;
     let lastReport = 0;
     for (let batch = 0; batch < batchesPerEpoch && state.step < totalSteps; batch++) {
+      // Yield so the cancel message (and queued progress) get through: the step itself is synchronous.
+      await new Promise((resolve) => setImmediate(resolve));
       if (signal.aborted) throw new TrainingCancelled();
       const indices = order.slice(batch * spec.batchSize, (batch + 1) * spec.batchSize);
       const xs = new Float32Array(indices.length * featureSize);
@@ -224,7 +265,7 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
   const weightsBytes = Buffer.concat(fs.readdirSync(modelDir).filter((file) => file.endsWith('.bin')).map((file) => fs.readFileSync(path.join(modelDir, file))));
   const stats = final.stats();
   const sparsity = kernelSparsity(final);
-  const latencyMs = measureLatency(tf, final, maker, plan.items.test[0] ?? plan.items.train[0]!, shape);
+  const latencyMs = measureLatency(tf, final, maker, latencyItem, shape);
 
   const summary: RunSummary = {
     runId,
@@ -342,18 +383,16 @@ function epochOrder(items: DatasetItem[], balance: 'none' | 'oversample', classe
 async function loadAudio(
   project: OpenProject,
   spec: TrainSpec,
-  items: Record<Split, DatasetItem[]>,
+  ids: number[],
+  into: Map<number, Float32Array>,
   onProgress: (done: number, total: number) => void,
   signal: AbortSignal,
-): Promise<Map<number, Float32Array>> {
-  const ids = [...new Set(SPLITS.flatMap((split) => items[split].map((item) => item.clipId)).filter((id): id is number => id !== null))];
-  const audio = new Map<number, Float32Array>();
+): Promise<void> {
   for (const [index, clipId] of ids.entries()) {
     if (signal.aborted) throw new TrainingCancelled();
-    audio.set(clipId, toRate(await decodeClipAudio(clipId, clipAudioRecord(project, clipId).file), spec.features.sampleRate));
+    into.set(clipId, toRate(await decodeClipAudio(clipId, clipAudioRecord(project, clipId).file), spec.features.sampleRate));
     if (index % 200 === 0) onProgress(index, ids.length);
   }
-  return audio;
 }
 
 function toRate(decoded: { mono: Float32Array; sampleRate: number }, rate: number): Float32Array {

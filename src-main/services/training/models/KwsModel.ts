@@ -26,7 +26,7 @@ export interface KwsModel {
   nameOf(variable: tfjs.Variable): string;
   /**
    * Logits [batch, classes]. training=true: dropout on, batch norm normalizes with batch statistics
-   * and moves its averages (momentum 0.99, epsilon 1e-3). Works inside tf.variableGrads. `seed`
+   * and moves its averages (momentum 0.9, epsilon 1e-3). Works inside tf.variableGrads. `seed`
    * makes dropout deterministic.
    */
   apply(x: tfjs.Tensor4D, training: boolean, seed?: number): tfjs.Tensor2D;

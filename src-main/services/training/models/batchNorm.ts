@@ -1,10 +1,14 @@
 import type * as tfjs from '@tensorflow/tfjs-node';
 import type { Tf } from './ModelLayer.ts';
-import { nativeBackend, type NativeBackend, type OpAttr } from './nativeBackend.ts';
-import { floatTypeAttr } from './nativeRelu.ts';
+import { floatTypeAttr, nativeBackend, type NativeBackend, type OpAttr } from './nativeBackend.ts';
 
-/** Keras BatchNormalization defaults. */
-export const BATCH_NORM_MOMENTUM = 0.99;
+/**
+ * Keras's epsilon, but momentum 0.9 rather than its 0.99: keyword datasets are small, and with 0.99
+ * the moving averages trail the weights for hundreds of steps — FSDD's validation accuracy stayed at
+ * chance for 12 epochs with 0.99 and passed 90 % after 3 with 0.9 (the same recipe, same final
+ * accuracy). The Keras reference uses the same value.
+ */
+export const BATCH_NORM_MOMENTUM = 0.9;
 export const BATCH_NORM_EPSILON = 1e-3;
 
 export interface BatchNormVariables {

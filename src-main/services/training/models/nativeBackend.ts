@@ -28,3 +28,8 @@ export function nativeBackend(tf: Tf): NativeBackend | null {
   const backend = tf.backend() as unknown as Partial<NativeBackend>;
   return typeof backend.executeMultipleOutputs === 'function' && backend.binding ? (backend as NativeBackend) : null;
 }
+
+/** The `T: float32` attribute most ops take. */
+export function floatTypeAttr(backend: NativeBackend): OpAttr {
+  return { name: 'T', type: backend.binding.TF_ATTR_TYPE, value: backend.binding.TF_FLOAT };
+}

@@ -1,15 +1,11 @@
 import type * as tfjs from '@tensorflow/tfjs-node';
 import type { Tf } from './ModelLayer.ts';
-import { nativeBackend, type NativeBackend, type OpAttr } from './nativeBackend.ts';
-
-export function floatTypeAttr(backend: NativeBackend): OpAttr {
-  return { name: 'T', type: backend.binding.TF_ATTR_TYPE, value: backend.binding.TF_FLOAT };
-}
+import { floatTypeAttr, nativeBackend } from './nativeBackend.ts';
 
 /**
  * ReLU whose gradient is TensorFlow's ReluGrad. tfjs differentiates relu as dy·step(x), and
  * tfjs-node builds `step` from five ops (IsNan, Greater, Fill, Select twice) over the whole
- * activation: about a third of a DS-CNN training step went there.
+ * activation: over a third of a DS-CNN training step's kernel time went there.
  */
 export function nativeRelu<T extends tfjs.Tensor>(tf: Tf, x: T): T {
   const backend = nativeBackend(tf);

@@ -2,7 +2,8 @@ import type * as tfjs from '@tensorflow/tfjs-node';
 import { BATCH_NORM_EPSILON } from './batchNorm.ts';
 import { buildLayeredModel } from './buildLayeredModel.ts';
 import { branchName, type BranchDirection } from './buildRepInception.ts';
-import { ConvLayer } from './ConvLayer.ts';
+import { BranchSumLayer } from './BranchSumLayer.ts';
+import type { ConvLayer } from './ConvLayer.ts';
 import type { KwsModel } from './KwsModel.ts';
 import { LayeredKwsModel } from './LayeredKwsModel.ts';
 import type { Tf } from './ModelLayer.ts';
@@ -24,7 +25,7 @@ export function reparameterize(tf: Tf, model: KwsModel): KwsModel {
   const source = model.store.byName;
   const convs = new Map<string, ConvLayer>();
   for (const layer of model.layers) {
-    for (const conv of layer instanceof ConvLayer ? [layer] : 'branches' in layer ? (layer.branches as ConvLayer[]) : []) convs.set(conv.options.name, conv);
+    if (layer instanceof BranchSumLayer) for (const branch of layer.branches) convs.set(branch.options.name, branch);
   }
   const largest = Math.max(...spec.branchKernels);
   const weights = new Map<string, tfjs.Tensor>();

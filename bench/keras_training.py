@@ -1,0 +1,333 @@
+#!/usr/bin/env python3
+"""
+The Keras peer in the training benchmarks: trains the Keras twin of a TrainSpec's model on a folder
+of precomputed feature matrices, and reports training throughput and accuracy.
+
+    bash scripts/reference/setup-venv.sh
+    .venv-ref/bin/python bench/keras_training.py --data DIR --spec SPEC.json [--epochs N] [--threads T]
+
+DIR (written by our side; features already computed, so no audio augmentation is possible here):
+    meta.json        {"classes": [...], "frames": F, "bins": B, "splits": {"train": N1, "validation": N2, "test": N3}}
+    <split>_x.f32    little-endian float32, N × F × B (row-major, time-major per example)
+    <split>_y.i32    little-endian int32 class indices
+A split with 0 examples may omit its files.
+
+SPEC.json is a TrainSpec (src-shared/model/TrainSpec.ts; camelCase keys), or any JSON object with one
+under "spec". Used: model (all kinds; see scripts/reference/kerasModels.py), optimizer, schedule,
+batchSize, epochs, gradientAccumulation, l2, labelSmoothing, earlyStopping, seed. Not applicable to
+precomputed features, and warned about on stderr when set: data augmentation (time shift, background
+noise, speed perturbation, SpecAugment), class balancing, pruning.
+
+Training follows src-main/services/training/trainRun.ts:
+  - model.fit on the arrays, batch size spec.batchSize (the last batch of an epoch is partial),
+    reshuffled every epoch, seeds from spec.seed (keras.utils.set_random_seed);
+  - loss: softmax cross-entropy on logits (sparse; categorical on smoothed one-hot labels when
+    labelSmoothing > 0), plus l2 · Σ kernel² when l2 > 0;
+  - the learning rate of every optimizer update is learningRateAt(schedule, step, total) with
+    total = epochs · ceil(ceil(N1 / batchSize) / gradientAccumulation), or a piecewise schedule's own
+    step total (training then stops mid-epoch at that step, as ours does);
+  - after every epoch the validation split is evaluated; the weights of the best epoch by
+    earlyStopping.metric (val_accuracy when there is no early stopping; "better" means by more than
+    minDelta) are kept and restored before testing; with early stopping, training stops once
+    `patience` + 1 epochs in a row brought no improvement (ours counts `sinceBest > patience`; Keras's
+    EarlyStopping would stop one epoch earlier, so it is not used). Without a validation split the
+    training loss decides.
+  - --epochs N overrides spec.epochs (a piecewise schedule keeps its own length).
+
+Timing: each epoch is timed from its start to the end of its last training step (validation is not
+included, as in ours). samplesPerSecond is the training samples of epochs 2..N divided by their
+total time (epoch 1 includes tracing the train step and warming up); with a single epoch, epoch 1.
+epochSeconds lists every epoch. XLA stays off (Keras's default on CPU-only machines; --xla turns it on).
+
+Threads: by default TensorFlow picks its thread pools (all cores). --threads T sets the intra-op pool
+to T threads and the inter-op pool to --inter-op (default 1: ops of the train step run one at a time,
+each on up to T threads, so at most T threads compute; tf.data's own small pool is not limited).
+
+Prints one line of JSON on stdout (progress and everything else go to stderr):
+    {"framework": "keras", "tensorflow": ver, "keras": ver, "params": n, "samplesPerSecond": x,
+     "epochSeconds": [...], "testAccuracy": a, "validationAccuracy": v, "bestEpoch": e (1-based), ...}
+"""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads: no C++ info/warning logs
+os.environ.setdefault("ABSL_MIN_LOG_LEVEL", "3")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import math  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+sys.dont_write_bytecode = True  # no __pycache__ beside the sources
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts" / "reference"))
+
+SPLITS = ("train", "validation", "test")
+
+
+def log(message: str) -> None:
+    print(f"[keras] {message}", file=sys.stderr, flush=True)
+
+
+def import_tensorflow():
+    """Imports TensorFlow with its import-time C++ notices (oneDNN, absl: printed whatever
+    TF_CPP_MIN_LOG_LEVEL says) held back; they are replayed on stderr only if the import fails."""
+    import tempfile
+
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            import tensorflow as tf
+        except BaseException:
+            os.dup2(saved, 2)
+            captured.seek(0)
+            sys.stderr.buffer.write(captured.read())
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+    return tf
+
+
+def read_dataset(folder: Path) -> dict:
+    meta = json.loads((folder / "meta.json").read_text())
+    frames, bins = int(meta["frames"]), int(meta["bins"])
+    classes = len(meta["classes"])
+    data = {"meta": meta, "frames": frames, "bins": bins, "classes": classes}
+    for split in SPLITS:
+        n = int(meta["splits"].get(split, 0))
+        if n == 0:
+            data[split] = (np.zeros((0, frames, bins, 1), np.float32), np.zeros((0,), np.int32))
+            continue
+        x = np.fromfile(folder / f"{split}_x.f32", dtype="<f4")
+        y = np.fromfile(folder / f"{split}_y.i32", dtype="<i4")
+        if x.size != n * frames * bins:
+            sys.exit(f"{split}_x.f32 holds {x.size} floats, meta.json says {n} × {frames} × {bins}")
+        if y.size != n:
+            sys.exit(f"{split}_y.i32 holds {y.size} labels, meta.json says {n}")
+        if y.size and (y.min() < 0 or y.max() >= classes):
+            sys.exit(f"{split}_y.i32 has labels outside 0..{classes - 1}")
+        data[split] = (x.astype(np.float32).reshape(n, frames, bins, 1), y.astype(np.int32))
+    if data["train"][1].size == 0:
+        sys.exit("the train split is empty")
+    return data
+
+
+def warn_unsupported(spec: dict) -> None:
+    data = spec.get("data") or {}
+    notes = []
+    if data.get("timeShiftMs"):
+        notes.append("time shift")
+    if data.get("backgroundVolume") and data.get("backgroundFrequency"):
+        notes.append("background noise")
+    if data.get("speedPerturbation"):
+        notes.append("speed perturbation")
+    sa = data.get("specAugment") or {}
+    if sa.get("timeMasks") or sa.get("frequencyMasks"):
+        notes.append("SpecAugment")
+    if data.get("balance", "none") != "none":
+        notes.append(f"balance={data['balance']}")
+    if spec.get("pruning"):
+        notes.append("pruning")
+    if notes:
+        log(f"warning: ignored (not applicable to precomputed features / not mirrored): {', '.join(notes)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, required=True, help="dataset folder (meta.json, <split>_x.f32, <split>_y.i32)")
+    parser.add_argument("--spec", type=Path, required=True, help="TrainSpec JSON")
+    parser.add_argument("--epochs", type=int, help="override spec.epochs")
+    parser.add_argument("--threads", type=int, help="TensorFlow intra-op threads (default: TensorFlow's choice, all cores)")
+    parser.add_argument("--inter-op", type=int, default=1, help="inter-op threads when --threads is given (default 1)")
+    parser.add_argument("--xla", action="store_true", help="compile the train step with XLA (Keras's default on CPU is off)")
+    parser.add_argument("--quiet", action="store_true", help="no per-epoch progress on stderr")
+    args = parser.parse_args()
+
+    # Everything written to fd 1 (TensorFlow, Keras, stray prints) goes to stderr; only the result
+    # line reaches the real stdout.
+    stdout = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+
+    spec = json.loads(args.spec.read_text())
+    spec = spec.get("spec", spec) if "model" not in spec else spec
+    epochs = args.epochs if args.epochs is not None else int(spec["epochs"])
+    batch_size = int(spec["batchSize"])
+    accumulation = max(1, int(spec.get("gradientAccumulation", 1) or 1))
+    l2 = float(spec.get("l2", 0) or 0)
+    smoothing = float(spec.get("labelSmoothing", 0) or 0)
+    seed = int(spec.get("seed", 0))
+    early = spec.get("earlyStopping")
+    warn_unsupported(spec)
+
+    data = read_dataset(args.data)
+    x_train, y_train = data["train"]
+    x_val, y_val = data["validation"]
+    x_test, y_test = data["test"]
+    classes = data["classes"]
+    n_train = len(y_train)
+
+    tf = import_tensorflow()
+    tf.get_logger().setLevel("ERROR")
+    if args.threads:
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.inter_op)
+    import keras
+
+    from kerasModels import SpecSchedule, build_model, build_optimizer, total_steps
+
+    keras.utils.set_random_seed(seed)
+
+    batches_per_epoch = math.ceil(n_train / batch_size)
+    steps_per_epoch = math.ceil(batches_per_epoch / accumulation)
+    schedule = spec["schedule"]
+    total = total_steps(schedule, epochs, steps_per_epoch)
+    fit_epochs = math.ceil(total / steps_per_epoch)
+    # Batches after which a piecewise schedule's total ends training (None: whole epochs).
+    batch_limit = total * accumulation if total < fit_epochs * steps_per_epoch else None
+    if accumulation > 1 and batches_per_epoch % accumulation:
+        log("warning: gradientAccumulation does not divide the batches of an epoch; Keras carries the partial "
+            "accumulation into the next epoch where ours applies it at the epoch's end")
+
+    model = build_model(spec["model"], data["frames"], data["bins"], classes, l2=l2, seed=seed)
+    optimizer = build_optimizer(spec["optimizer"], SpecSchedule(schedule, total, accumulation), accumulation)
+    if smoothing > 0:
+        loss = keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=smoothing)
+        to_targets = lambda y: keras.utils.to_categorical(y, classes).astype(np.float32)  # noqa: E731
+    else:
+        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        to_targets = lambda y: y  # noqa: E731
+    model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"], jit_compile=bool(args.xla))
+    params = int(model.count_params())
+    log(f"{spec['model']['kind']}: {params} params; {n_train} train / {len(y_val)} validation / {len(y_test)} test "
+        f"examples of {data['frames']}×{data['bins']}, {classes} classes; {fit_epochs} epochs × {batches_per_epoch} batches "
+        f"of {batch_size}; TensorFlow {tf.__version__}, Keras {keras.__version__}"
+        + (f"; {args.threads} intra-op / {args.inter_op} inter-op threads" if args.threads else ""))
+
+    has_validation = len(y_val) > 0
+    metric = (early or {}).get("metric", "val_accuracy") if has_validation else "loss"
+    higher_is_better = metric == "val_accuracy"
+    min_delta = float((early or {}).get("minDelta", 0) or 0)
+
+    class Trainer(keras.callbacks.Callback):
+        """Times epochs, keeps the best weights, stops early and at a piecewise schedule's end."""
+
+        def __init__(self):
+            super().__init__()
+            self.epoch_seconds: list[float] = []
+            self.epoch_samples: list[int] = []
+            self.best = None
+            self.best_epoch = -1
+            self.best_weights = None
+            self.since_best = 0
+            self.stopped_early = False
+            self.batches = 0
+            self.started = None
+            self.ended = None
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.ended = None
+            self.epoch_batches = 0
+            self.started = time.perf_counter()
+
+        if batch_limit is not None:
+            def on_train_batch_end(self, batch, logs=None):
+                self.batches += 1
+                self.epoch_batches += 1
+                if self.batches >= batch_limit:
+                    self.model.stop_training = True
+
+        def on_test_begin(self, logs=None):
+            # fit's validation pass starts right after the epoch's last training step.
+            if self.started is not None and self.ended is None:
+                self.ended = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            if self.ended is None:
+                self.ended = time.perf_counter()
+            seconds = self.ended - self.started
+            self.started = None
+            samples = n_train if batch_limit is None else min(n_train, self.epoch_batches * batch_size)
+            self.epoch_seconds.append(seconds)
+            self.epoch_samples.append(samples)
+            logs = logs or {}
+            value = float(logs[metric])
+            improved = self.best is None or (value > self.best + min_delta if higher_is_better else value < self.best - min_delta)
+            if improved:
+                self.best, self.best_epoch, self.since_best = value, epoch, 0
+                self.best_weights = self.model.get_weights()
+            else:
+                self.since_best += 1
+            if not args.quiet:
+                val = f", val_loss {logs['val_loss']:.4f}, val_acc {logs['val_accuracy']:.4f}" if has_validation else ""
+                log(f"epoch {epoch + 1}/{fit_epochs}: {seconds:.2f} s, {samples / seconds:.0f} samples/s, "
+                    f"loss {logs['loss']:.4f}, acc {logs['accuracy']:.4f}{val}{' *' if improved else ''}")
+            if early and self.since_best > int(early["patience"]):
+                self.stopped_early = True
+                self.model.stop_training = True
+
+    trainer = Trainer()
+    wall = time.perf_counter()
+    model.fit(
+        x_train,
+        to_targets(y_train),
+        batch_size=batch_size,
+        epochs=fit_epochs,
+        shuffle=True,
+        validation_data=(x_val, to_targets(y_val)) if has_validation else None,
+        validation_batch_size=256,
+        callbacks=[trainer],
+        verbose=0,
+    )
+    train_wall = time.perf_counter() - wall
+
+    if trainer.best_weights is not None:
+        model.set_weights(trainer.best_weights)
+
+    def accuracy(x, y):
+        if len(y) == 0:
+            return None
+        logits = model.predict(x, batch_size=256, verbose=0)
+        return float(np.mean(np.argmax(logits, axis=-1) == y))
+
+    test_accuracy = accuracy(x_test, y_test)
+    validation_accuracy = accuracy(x_val, y_val)
+
+    seconds, samples = trainer.epoch_seconds, trainer.epoch_samples
+    timed = slice(1, None) if len(seconds) > 1 else slice(0, None)
+    samples_per_second = sum(samples[timed]) / max(1e-9, sum(seconds[timed]))
+    result = {
+        "framework": "keras",
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "model": spec["model"]["kind"],
+        "params": params,
+        "trainableParams": int(sum(int(np.prod(w.shape)) for w in model.trainable_weights)),
+        "samplesPerSecond": round(samples_per_second, 1),
+        "epochSeconds": [round(s, 4) for s in seconds],
+        "testAccuracy": test_accuracy,
+        "validationAccuracy": validation_accuracy,
+        "bestEpoch": trainer.best_epoch + 1,
+        "epochs": len(seconds),
+        "stoppedEarly": trainer.stopped_early,
+        "steps": int(optimizer.iterations.numpy()),
+        "batchSize": batch_size,
+        "trainSamples": n_train,
+        "threads": args.threads,
+        "interOpThreads": args.inter_op if args.threads else None,
+        "xla": bool(args.xla),
+        "trainWallSeconds": round(train_wall, 3),
+    }
+    log(f"test accuracy {test_accuracy}, validation accuracy {validation_accuracy} (best epoch {trainer.best_epoch + 1}); "
+        f"{samples_per_second:.0f} samples/s over epochs {2 if len(seconds) > 1 else 1}..{len(seconds)}; fit {train_wall:.1f} s")
+    stdout.write(json.dumps(result) + "\n")
+    stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
