@@ -7,6 +7,7 @@ const available: Record<string, () => Promise<void>> = {
   features: async () => (await import('./features.bench.ts')).runFeaturesBench(),
   training: async () => (await import('./training.bench.ts')).runTrainingBench(),
   accuracy: async () => (await import('./training.bench.ts')).runAccuracyBench(),
+  'model-step': async () => (await import('./modelStep.bench.ts')).runModelStepBench(),
 };
 
 const names = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

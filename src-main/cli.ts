@@ -5,9 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { createDispatcher } from '../src-shared/contract/dispatch.ts';
 import { StudioError, type StudioErrorCode } from '../src-shared/contract/StudioError.ts';
 import { parseFeatureSpec } from '../src-shared/contract/featureSpecSchema.ts';
-import type { FeatureSpec } from '../src-shared/model/FeatureSpec.ts';
 import type { TrainingProgress } from '../src-shared/model/Run.ts';
-import type { TrainSpec } from '../src-shared/model/TrainSpec.ts';
 import { parseTrainSpec } from '../src-shared/contract/trainSpecSchema.ts';
 import type { ImportReport } from '../src-shared/model/ImportReport.ts';
 import type { ProjectInfo } from '../src-shared/model/ProjectInfo.ts';
@@ -390,33 +388,19 @@ function trainingLine(progress: TrainingProgress): string {
   return parts.join(' · ');
 }
 
-async function resolveTrainSpec(options: { spec?: string; preset?: string }): Promise<TrainSpec> {
-  if (options.spec) {
-    let text: string;
-    try {
-      text = fs.readFileSync(options.spec, 'utf8');
-    } catch {
-      throw new StudioError('not_found', `Cannot read the spec file ${options.spec}.`);
-    }
-    try {
-      return parseTrainSpec(JSON.parse(text), options.spec);
-    } catch (error) {
-      throw new StudioError('invalid_input', error instanceof Error ? error.message : String(error));
-    }
-  }
-  const presets = await training.presets();
-  const id = options.preset ?? 'ds-cnn';
-  const preset = presets.find((item) => item.id === id);
-  if (!preset) throw new StudioError('invalid_input', `There is no train preset "${id}"; presets: ${presets.map((item) => item.id).join(', ')}.`);
-  return preset.spec;
-}
-
 async function openProjectForFeatures(dir: string) {
   await project.open({ path: dir });
   return studio.session.require();
 }
 
-async function resolveFeatureSpec(options: { preset?: string; spec?: string }): Promise<FeatureSpec> {
+/** A spec from `--spec FILE` (parsed and validated) or `--preset ID`, with errors that say which. */
+async function resolveSpec<Spec>(
+  options: { spec?: string; preset?: string },
+  kind: 'feature' | 'train',
+  parse: (value: unknown, source: string) => Spec,
+  presets: () => Promise<{ id: string; spec: Spec }[]>,
+  defaultPreset: string,
+): Promise<Spec> {
   if (options.spec) {
     let text: string;
     try {
@@ -425,17 +409,20 @@ async function resolveFeatureSpec(options: { preset?: string; spec?: string }): 
       throw new StudioError('not_found', `Cannot read the spec file ${options.spec}.`);
     }
     try {
-      return parseFeatureSpec(JSON.parse(text), options.spec);
+      return parse(JSON.parse(text), options.spec);
     } catch (error) {
       throw new StudioError('invalid_input', error instanceof Error ? error.message : String(error));
     }
   }
-  const presets = await features.presets();
-  const id = options.preset ?? 'log-mel-40';
-  const preset = presets.find((item) => item.id === id);
-  if (!preset) throw new StudioError('invalid_input', `There is no feature preset "${id}"; presets: ${presets.map((item) => item.id).join(', ')}.`);
+  const available = await presets();
+  const id = options.preset ?? defaultPreset;
+  const preset = available.find((item) => item.id === id);
+  if (!preset) throw new StudioError('invalid_input', `There is no ${kind} preset "${id}"; presets: ${available.map((item) => item.id).join(', ')}.`);
   return preset.spec;
 }
+
+const resolveFeatureSpec = (options: { spec?: string; preset?: string }) => resolveSpec(options, 'feature', parseFeatureSpec, () => features.presets(), 'log-mel-40');
+const resolveTrainSpec = (options: { spec?: string; preset?: string }) => resolveSpec(options, 'train', parseTrainSpec, () => training.presets(), 'ds-cnn');
 
 function printProject(info: ProjectInfo, json?: boolean): void {
   if (json) {

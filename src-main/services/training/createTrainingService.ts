@@ -1,13 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { Emitter } from '../../../src-shared/contract/events.ts';
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import { parseTrainSpec } from '../../../src-shared/contract/trainSpecSchema.ts';
-import type { ClipPrediction, TrainingService, TrainPreset } from '../../../src-shared/contract/TrainingService.ts';
+import type { ClipPrediction, TrainingService } from '../../../src-shared/contract/TrainingService.ts';
 import { featureGeometry } from '../../../src-shared/dsp/featureGeometry.ts';
 import type { TrainingProgress } from '../../../src-shared/model/Run.ts';
 import { appVersion } from '../appVersion.ts';
-import { resourcesDir } from '../features/loadFeaturePresets.ts';
+import { loadPresets } from '../features/loadFeaturePresets.ts';
 import type { ProjectSession } from '../project/OpenProject.ts';
 import { loadTensorflow } from '../tensorflow/loadTensorflow.ts';
 import { buildModel } from './models/buildModel.ts';
@@ -32,15 +30,7 @@ export function createTrainingService(session: ProjectSession): TrainingService 
 
   return {
     async presets() {
-      const dir = path.join(resourcesDir(), 'presets', 'train');
-      return fs
-        .readdirSync(dir)
-        .filter((file) => file.endsWith('.json'))
-        .sort()
-        .map((file) => {
-          const raw = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Omit<TrainPreset, 'spec'> & { spec: unknown };
-          return { id: raw.id, name: raw.name, description: raw.description, spec: parseTrainSpec(raw.spec, `train preset ${file}`) };
-        });
+      return loadPresets('train', parseTrainSpec);
     },
 
     async modelStats({ model, features, classes }) {
