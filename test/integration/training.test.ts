@@ -178,4 +178,25 @@ describe('training with real tfjs-node', () => {
     await expect(client.training.resumeRun({ runId: run.id })).rejects.toMatchObject({ code: 'invalid_input' });
     studio.dispose();
   }, 240_000);
+  it('trains a Rep-InceptionNeXt model with pruning: exported merged, kernels at the scheduled sparsity', async () => {
+    const { studio, client, projectDir } = await preparedProject('project-d');
+    const finished = new Promise<TrainingProgress>((resolve) => client.training.onDidProgress((event) => event.status !== 'running' && resolve(event)));
+    const spec: TrainSpec = {
+      ...smallSpec(6),
+      model: { kind: 'rep_inception', firstConv: { filters: 16, kernel: [10, 4], stride: [2, 2] }, blocks: [16, 16], branchKernels: [3, 5], widthMultiplier: 1, dropout: 0.1 },
+      pruning: { kind: 'polynomial', initialSparsity: 0, finalSparsity: 0.5, beginStep: 0, endStep: 12, power: 3, frequency: 2 },
+    };
+    const run = await client.training.startRun({ spec });
+    const end = await finished;
+    expect(end.status, end.message).toBe('done');
+    const summary = (await client.training.getRun({ runId: run.id })).summary!;
+    expect(summary.pruning.length).toBeGreaterThan(3);
+    for (const layer of summary.pruning) expect(layer.sparsity).toBeCloseTo(0.5, 1);
+    // The merged model's depthwise kernels are new sums, so overall sparsity counts the pruned pointwise and dense kernels.
+    expect(summary.model.sparsity).toBeGreaterThan(0.3);
+    expect(summary.model.gzipBytes).toBeLessThan(summary.model.sizeBytes);
+    const modelJson = JSON.parse(fs.readFileSync(path.join(projectDir, 'runs', run.id, 'model', 'model.json'), 'utf8'));
+    expect(JSON.stringify(modelJson.modelTopology)).not.toMatch(/branch/i);
+    studio.dispose();
+  }, 240_000);
 });
