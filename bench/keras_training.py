@@ -18,7 +18,9 @@ batchSize, epochs, gradientAccumulation, l2, labelSmoothing, earlyStopping, seed
 precomputed features, and warned about on stderr when set: data augmentation (time shift, background
 noise, speed perturbation, SpecAugment), class balancing, pruning.
 
-Training follows src-main/services/training/trainRun.ts:
+The model is scripts/reference/kerasModels.py's twin of ours, batch-norm momentum included (0.9, as
+src-main/services/training/models/batchNorm.ts; --bn-momentum to change). Training follows
+src-main/services/training/trainRun.ts:
   - model.fit on the arrays, batch size spec.batchSize (the last batch of an epoch is partial),
     reshuffled every epoch, seeds from spec.seed (keras.utils.set_random_seed);
   - loss: softmax cross-entropy on logits (sparse; categorical on smoothed one-hot labels when
@@ -26,7 +28,8 @@ Training follows src-main/services/training/trainRun.ts:
   - the learning rate of every optimizer update is learningRateAt(schedule, step, total) with
     total = epochs · ceil(ceil(N1 / batchSize) / gradientAccumulation), or a piecewise schedule's own
     step total (training then stops mid-epoch at that step, as ours does);
-  - after every epoch the validation split is evaluated; the weights of the best epoch by
+  - after every epoch the validation split is evaluated as ours does (inference mode; loss is plain
+    cross-entropy on the hard labels, without label smoothing or L2); the weights of the best epoch by
     earlyStopping.metric (val_accuracy when there is no early stopping; "better" means by more than
     minDelta) are kept and restored before testing; with early stopping, training stops once
     `patience` + 1 epochs in a row brought no improvement (ours counts `sinceBest > patience`; Keras's
@@ -34,14 +37,21 @@ Training follows src-main/services/training/trainRun.ts:
     training loss decides.
   - --epochs N overrides spec.epochs (a piecewise schedule keeps its own length).
 
-Timing: each epoch is timed from its start to the end of its last training step (validation is not
-included, as in ours). samplesPerSecond is the training samples of epochs 2..N divided by their
-total time (epoch 1 includes tracing the train step and warming up); with a single epoch, epoch 1.
-epochSeconds lists every epoch. XLA stays off (Keras's default on CPU-only machines; --xla turns it on).
+Timing: each epoch is timed from its start to the end of its last training step (validation, run by
+this script's callback after the timer stops, is not included, as in ours). samplesPerSecond is the
+mean of the per-epoch rates (samples / seconds) of epochs 2..N, as bench/training.bench.ts averages
+ours; epoch 1 includes tracing the train step and warming up (a single epoch run reports epoch 1).
+samplesPerSecondMedian is the median of the same rates (robust to a busy machine's slow epochs).
+epochSeconds lists every epoch. XLA stays off (Keras's default on CPU-only machines; --xla turns it
+on; it makes this DS-CNN ~6× slower on CPU).
 
 Threads: by default TensorFlow picks its thread pools (all cores). --threads T sets the intra-op pool
 to T threads and the inter-op pool to --inter-op (default 1: ops of the train step run one at a time,
 each on up to T threads, so at most T threads compute; tf.data's own small pool is not limited).
+On a 2-vCPU machine the small KWS models train FASTER with --threads 1 than with TensorFlow's
+default pools (DS-CNN on FSDD: ~0.43 s vs ~0.58 s per epoch, at 18 vs 32 CPU-seconds a run), so a
+fair "ours vs Keras" comparison should try both. oneDNN stays as TensorFlow sets it (on for x86
+Linux); TF_ENABLE_ONEDNN_OPTS=0 makes this model ~1.7× slower.
 
 Prints one line of JSON on stdout (progress and everything else go to stderr):
     {"framework": "keras", "tensorflow": ver, "keras": ver, "params": n, "samplesPerSecond": x,
@@ -51,7 +61,6 @@ Prints one line of JSON on stdout (progress and everything else go to stderr):
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads: no C++ info/warning logs
-os.environ.setdefault("ABSL_MIN_LOG_LEVEL", "3")
 
 import argparse  # noqa: E402
 import json  # noqa: E402
@@ -94,6 +103,8 @@ def import_tensorflow():
 
 
 def read_dataset(folder: Path) -> dict:
+    if not (folder / "meta.json").is_file():
+        sys.exit(f"{folder} has no meta.json")
     meta = json.loads((folder / "meta.json").read_text())
     frames, bins = int(meta["frames"]), int(meta["bins"])
     classes = len(meta["classes"])
@@ -144,6 +155,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, help="override spec.epochs")
     parser.add_argument("--threads", type=int, help="TensorFlow intra-op threads (default: TensorFlow's choice, all cores)")
     parser.add_argument("--inter-op", type=int, default=1, help="inter-op threads when --threads is given (default 1)")
+    parser.add_argument("--bn-momentum", type=float, help="batch-norm momentum (default: ours, 0.9; Keras's own default is 0.99)")
     parser.add_argument("--xla", action="store_true", help="compile the train step with XLA (Keras's default on CPU is off)")
     parser.add_argument("--quiet", action="store_true", help="no per-epoch progress on stderr")
     args = parser.parse_args()
@@ -179,7 +191,9 @@ def main() -> None:
         tf.config.threading.set_inter_op_parallelism_threads(args.inter_op)
     import keras
 
-    from kerasModels import SpecSchedule, build_model, build_optimizer, total_steps
+    from kerasModels import BATCH_NORM_MOMENTUM, SpecSchedule, build_model, build_optimizer, total_steps
+
+    bn_momentum = BATCH_NORM_MOMENTUM if args.bn_momentum is None else args.bn_momentum
 
     keras.utils.set_random_seed(seed)
 
@@ -194,7 +208,7 @@ def main() -> None:
         log("warning: gradientAccumulation does not divide the batches of an epoch; Keras carries the partial "
             "accumulation into the next epoch where ours applies it at the epoch's end")
 
-    model = build_model(spec["model"], data["frames"], data["bins"], classes, l2=l2, seed=seed)
+    model = build_model(spec["model"], data["frames"], data["bins"], classes, l2=l2, seed=seed, bn_momentum=bn_momentum)
     optimizer = build_optimizer(spec["optimizer"], SpecSchedule(schedule, total, accumulation), accumulation)
     if smoothing > 0:
         loss = keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=smoothing)
@@ -214,6 +228,15 @@ def main() -> None:
     higher_is_better = metric == "val_accuracy"
     min_delta = float((early or {}).get("minDelta", 0) or 0)
 
+    def evaluate(x, y):
+        """Inference-mode loss and accuracy as ours evaluates (trainRun.ts evaluate): plain softmax
+        cross-entropy on the hard labels (no label smoothing, no L2), batches of 256."""
+        logits = model.predict(x, batch_size=256, verbose=0).astype(np.float64)
+        shifted = logits - logits.max(axis=-1, keepdims=True)
+        log_probs = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        loss = float(-log_probs[np.arange(len(y)), y].mean())
+        return loss, float(np.mean(np.argmax(logits, axis=-1) == y))
+
     class Trainer(keras.callbacks.Callback):
         """Times epochs, keeps the best weights, stops early and at a piecewise schedule's end."""
 
@@ -228,10 +251,8 @@ def main() -> None:
             self.stopped_early = False
             self.batches = 0
             self.started = None
-            self.ended = None
 
         def on_epoch_begin(self, epoch, logs=None):
-            self.ended = None
             self.epoch_batches = 0
             self.started = time.perf_counter()
 
@@ -242,20 +263,17 @@ def main() -> None:
                 if self.batches >= batch_limit:
                     self.model.stop_training = True
 
-        def on_test_begin(self, logs=None):
-            # fit's validation pass starts right after the epoch's last training step.
-            if self.started is not None and self.ended is None:
-                self.ended = time.perf_counter()
-
         def on_epoch_end(self, epoch, logs=None):
-            if self.ended is None:
-                self.ended = time.perf_counter()
-            seconds = self.ended - self.started
+            # fit runs no validation of its own, so this is right after the epoch's last step
+            # (whose metrics fit has already read back).
+            seconds = time.perf_counter() - self.started
             self.started = None
             samples = n_train if batch_limit is None else min(n_train, self.epoch_batches * batch_size)
             self.epoch_seconds.append(seconds)
             self.epoch_samples.append(samples)
-            logs = logs or {}
+            logs = dict(logs or {})
+            if has_validation:
+                logs["val_loss"], logs["val_accuracy"] = evaluate(x_val, y_val)
             value = float(logs[metric])
             improved = self.best is None or (value > self.best + min_delta if higher_is_better else value < self.best - min_delta)
             if improved:
@@ -279,8 +297,6 @@ def main() -> None:
         batch_size=batch_size,
         epochs=fit_epochs,
         shuffle=True,
-        validation_data=(x_val, to_targets(y_val)) if has_validation else None,
-        validation_batch_size=256,
         callbacks=[trainer],
         verbose=0,
     )
@@ -289,18 +305,13 @@ def main() -> None:
     if trainer.best_weights is not None:
         model.set_weights(trainer.best_weights)
 
-    def accuracy(x, y):
-        if len(y) == 0:
-            return None
-        logits = model.predict(x, batch_size=256, verbose=0)
-        return float(np.mean(np.argmax(logits, axis=-1) == y))
-
-    test_accuracy = accuracy(x_test, y_test)
-    validation_accuracy = accuracy(x_val, y_val)
+    test_accuracy = evaluate(x_test, y_test)[1] if len(y_test) else None
+    validation_accuracy = evaluate(x_val, y_val)[1] if has_validation else None
 
     seconds, samples = trainer.epoch_seconds, trainer.epoch_samples
     timed = slice(1, None) if len(seconds) > 1 else slice(0, None)
-    samples_per_second = sum(samples[timed]) / max(1e-9, sum(seconds[timed]))
+    rates = [n / max(1e-9, s) for n, s in zip(samples[timed], seconds[timed])]
+    samples_per_second = float(np.mean(rates))
     result = {
         "framework": "keras",
         "tensorflow": tf.__version__,
@@ -309,6 +320,7 @@ def main() -> None:
         "params": params,
         "trainableParams": int(sum(int(np.prod(w.shape)) for w in model.trainable_weights)),
         "samplesPerSecond": round(samples_per_second, 1),
+        "samplesPerSecondMedian": round(float(np.median(rates)), 1),
         "epochSeconds": [round(s, 4) for s in seconds],
         "testAccuracy": test_accuracy,
         "validationAccuracy": validation_accuracy,
@@ -321,6 +333,7 @@ def main() -> None:
         "threads": args.threads,
         "interOpThreads": args.inter_op if args.threads else None,
         "xla": bool(args.xla),
+        "batchNormMomentum": bn_momentum,
         "trainWallSeconds": round(train_wall, 3),
     }
     log(f"test accuracy {test_accuracy}, validation accuracy {validation_accuracy} (best epoch {trainer.best_epoch + 1}); "
