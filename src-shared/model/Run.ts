@@ -36,6 +36,7 @@ export interface RunSummary {
 export interface RunInfo {
   id: string;
   name: string;
+  spec: TrainSpec;
   status: RunStatus;
   error: string | null;
   specHash: string;
@@ -53,7 +54,6 @@ export interface RunInfo {
 }
 
 export interface RunDetail extends RunInfo {
-  spec: TrainSpec;
   /** Every metric series: key → points in step order. */
   metrics: Record<string, { step: number; value: number }[]>;
 }

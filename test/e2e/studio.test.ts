@@ -108,9 +108,9 @@ describe('the studio in a browser (serve mode)', () => {
 
   it('switches to the dark theme and says what the later pages will do', async () => {
     await page.getByRole('button', { name: /Switch to dark theme/ }).click();
-    await page.getByRole('button', { name: 'Train' }).click();
+    await page.getByRole('button', { name: 'Sweeps' }).click();
     await page.getByText('Not built yet.').waitFor();
-    await page.screenshot({ path: screenshotPath('06-train-dark') });
+    await page.screenshot({ path: screenshotPath('06-sweeps-dark') });
     await page.getByRole('button', { name: 'Library' }).click();
     await page.getByRole('heading', { name: 'Library' }).waitFor();
     await page.screenshot({ path: screenshotPath('07-library-dark') });

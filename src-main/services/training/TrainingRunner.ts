@@ -47,7 +47,9 @@ export class TrainingRunner {
       child.on('exit', (code, signal) => {
         this.workers.delete(runId);
         if (!outcome) {
-          const last = stderr.trim().split('\n').slice(-3).join(' | ');
+          // TensorFlow's start-up notices are not the reason a run died.
+          const noise = /oneDNN custom operations|absl::InitializeLog|^[IW]\d{4} /;
+          const last = stderr.trim().split('\n').filter((line) => line.trim() && !noise.test(line)).slice(-3).join(' | ');
           outcome = { status: 'failed', message: `the training process exited unexpectedly (${signal ?? `code ${code}`})${last ? `: ${last}` : ''}` };
           this.onCrash(runId, outcome.message);
         }

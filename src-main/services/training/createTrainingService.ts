@@ -84,8 +84,8 @@ export function createTrainingService(session: ProjectSession): TrainingService 
       const rows = session
         .require()
         .db.prepare(
-          `SELECT p.clip_id AS clipId, c.original_name AS originalName, p.split, p.label, p.predicted, p.confidence
-           FROM predictions p JOIN clips c ON c.id = p.clip_id
+          `SELECT p.clip_id AS clipId, c.original_name AS originalName, p.split, p.label, l.name AS currentLabel, p.predicted, p.confidence
+           FROM predictions p JOIN clips c ON c.id = p.clip_id LEFT JOIN labels l ON l.id = c.label_id
            WHERE p.run_id = ? AND (? IS NULL OR p.label = ?) AND (? IS NULL OR p.predicted = ?) AND (? IS NULL OR p.split = ?)
            ORDER BY p.confidence DESC LIMIT ?`,
         )

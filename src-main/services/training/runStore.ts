@@ -182,6 +182,7 @@ function toRunInfo(db: ProjectDatabase, record: RunRecord): RunInfo {
   return {
     id: record.id,
     name: record.name,
+    spec: JSON.parse(record.spec_json) as TrainSpec,
     status: record.status,
     error: record.error,
     specHash: record.spec_hash,
@@ -208,5 +209,5 @@ export function getRun(db: ProjectDatabase, runId: string): RunDetail | null {
   for (const row of db.prepare('SELECT key, step, value FROM metrics WHERE run_id = ? ORDER BY key, step').all(runId) as MetricPoint[]) {
     (metrics[row.key] ??= []).push({ step: row.step, value: row.value });
   }
-  return { ...toRunInfo(db, record), spec: JSON.parse(record.spec_json) as TrainSpec, metrics };
+  return { ...toRunInfo(db, record), metrics };
 }

@@ -5,6 +5,7 @@ import type { LibraryState } from './LibraryState.svelte.ts';
 import type { StudioState } from './StudioState.svelte.ts';
 import type { ThemeState } from './ThemeState.svelte.ts';
 import type { ToastState } from './ToastState.svelte.ts';
+import type { TrainingState } from './TrainingState.svelte.ts';
 
 /** The state objects App.svelte creates and every feature reads, passed by context. */
 export interface AppContext {
@@ -12,6 +13,7 @@ export interface AppContext {
   library: LibraryState;
   imports: ImportState;
   features: FeatureState;
+  training: TrainingState;
   toasts: ToastState;
   theme: ThemeState;
 }

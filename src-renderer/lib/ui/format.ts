@@ -62,3 +62,8 @@ const modelKindNames: Record<string, string> = {
 export function modelKindName(kind: string): string {
   return modelKindNames[kind] ?? kind;
 }
+
+/** A DS-CNN's block filters, short: [64, 64, 64, 64] → "64×4", [90, 45, 45] → "90-45-45". */
+export function formatBlocks(blocks: readonly number[]): string {
+  return blocks.length > 1 && blocks.every((filters) => filters === blocks[0]) ? `${blocks[0]}×${blocks.length}` : blocks.join('-');
+}

@@ -1,0 +1,189 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { createClient } from '../../src-shared/contract/createClient.ts';
+import { createDispatcher } from '../../src-shared/contract/dispatch.ts';
+import { createRandom } from '../../src-shared/dsp/random.ts';
+import { createServices } from '../../src-main/services/createServices.ts';
+import { launchChromium, screenshotPath } from '../support/launchChromium.ts';
+import { startServe, type RunningServe } from '../support/startServe.ts';
+import { synthWord } from '../support/synthWord.ts';
+import { tempDir } from '../support/tempDir.ts';
+import { encodeTestWav } from '../support/writeTestWav.ts';
+
+const dir = tempDir('kws-e2e-train-');
+const home = path.join(dir, 'home');
+const projectDir = path.join(dir, 'words');
+let serve: RunningServe;
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+
+/** Three synthetic "words" spoken by eight voices, one other word (for _unknown_) and noise. */
+function writeSource(): string {
+  const source = path.join(dir, 'source');
+  const random = createRandom(5);
+  const words = { yes: 11, no: 22, up: 33, other: 44 } as const;
+  for (const [word, seed] of Object.entries(words)) {
+    fs.mkdirSync(path.join(source, word), { recursive: true });
+    const count = word === 'other' ? 16 : 32;
+    for (let i = 0; i < count; i++) {
+      const base = synthWord(seed, { leadInMs: random.int(100, 350) });
+      const gain = random.uniform(0.4, 1);
+      const samples = base.map((value) => value * gain + random.gaussian() * 0.01);
+      fs.writeFileSync(path.join(source, word, `spk${i % 8}_nohash_${i}.wav`), encodeTestWav(samples));
+    }
+  }
+  fs.mkdirSync(path.join(source, '_background_noise_'), { recursive: true });
+  fs.writeFileSync(path.join(source, '_background_noise_', 'hiss.wav'), encodeTestWav(Float32Array.from({ length: 48000 }, () => random.gaussian() * 0.2)));
+  return source;
+}
+
+/** The project is made through the services, as a user's import would, before the studio serves it. */
+async function makeProject(): Promise<void> {
+  const studio = createServices({ home });
+  const dispatcher = createDispatcher(studio.services);
+  const client = createClient({ invoke: (channel, input) => dispatcher.call(channel, input), subscribe: dispatcher.subscribe });
+  await client.project.create({ path: projectDir });
+  await client.project.importFolder({ path: writeSource() });
+  await client.library.assignSplits({ validationPercent: 25, testPercent: 25 });
+  await client.project.close();
+  studio.dispose();
+}
+
+beforeAll(async () => {
+  await makeProject();
+  serve = await startServe(['--project', projectDir], { KWS_STUDIO_HOME: home });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+});
+
+/** The output classes the editor says the spec trains, in model order. */
+const classes = async () => (await page.getByTestId('train-classes').locator('.class').allTextContents()).join(' ');
+
+describe('training from the Train page', () => {
+  it('edits a DS-CNN spec with live validation and model stats', async () => {
+    await page.goto(serve.url);
+    await page.getByRole('button', { name: 'Train' }).click();
+    await page.getByRole('heading', { name: 'Train', exact: true }).waitFor();
+    await page.getByLabel('Start from a preset').selectOption('ds-cnn');
+    // Every label is wanted by default, with silence on top.
+    await expect.poll(() => classes()).toBe('_silence_ no other up yes');
+    await expect.poll(() => page.getByTestId('input-shape').textContent()).toBe('49 × 10 × 1');
+    // The Hello Edge DS-CNN-S has about 24 k parameters and 2.7 M MACs at 49 × 10.
+    await expect.poll(() => page.getByTestId('model-params').textContent(), { timeout: 20_000 }).toMatch(/^2\d\.\d k$/);
+    const macs = await page.getByTestId('model-macs').textContent();
+    expect(macs).toMatch(/ M$/);
+    await page.screenshot({ path: screenshotPath('train-01-editor') });
+
+    // "other" becomes _unknown_ when it is not wanted.
+    await page.locator('button.chip[data-word="other"]').click();
+    await expect.poll(() => classes()).toBe('_silence_ _unknown_ no up yes');
+
+    // A short run: a small model, a constant rate, six epochs of batch 16.
+    await page.getByLabel('First conv filters').fill('16');
+    await page.getByLabel('Block filters (one per block)').fill('16, 16');
+    await page.getByLabel('Schedule', { exact: true }).selectOption('constant');
+    await page.getByLabel('Learning rate', { exact: true }).fill('0.01');
+    await page.getByLabel('Batch size').fill('16');
+    await page.getByLabel('Epochs', { exact: true }).fill('6');
+    await page.getByLabel('Run name').fill('e2e DS-CNN');
+    await expect.poll(() => page.getByTestId('model-macs').textContent(), { timeout: 20_000 }).not.toBe(macs);
+
+    // Problems are named in words, next to the field and above the Start button, which waits for a fix.
+    await page.getByLabel('Dropout').fill('1.5');
+    await page.getByTestId('spec-problems').getByText('Dropout: must be at most 0.95').waitFor();
+    await page.getByLabel('Block filters (one per block)').fill('16, x');
+    await page.getByTestId('spec-problems').getByText('Block filters (value 2): must be a number').waitFor();
+    expect(await page.getByTestId('start-training').isDisabled()).toBe(true);
+    await page.screenshot({ path: screenshotPath('train-02-problems') });
+    await page.getByLabel('Dropout').fill('0.1');
+    await page.getByLabel('Block filters (one per block)').fill('16, 16');
+    await expect.poll(() => page.getByTestId('spec-problems').count()).toBe(0);
+    expect(await page.getByTestId('start-training').isEnabled()).toBe(true);
+  });
+
+  it('starts the run, follows its curves live and ends with the results', async () => {
+    await page.getByTestId('start-training').click();
+    const view = page.getByTestId('run-view');
+    await view.waitFor();
+    const curves = page.getByTestId('run-curves');
+    // Every value the epoch count takes on screen, recorded in the page, so no update is missed between polls.
+    await curves.evaluate((element) => {
+      const seen: string[] = [];
+      // This runs in the page; the test's own types have no DOM.
+      const page = globalThis as unknown as {
+        epochCounts: string[];
+        MutationObserver: new (callback: () => void) => { observe(target: unknown, options: { attributes: boolean; attributeFilter: string[] }): void };
+      };
+      page.epochCounts = seen;
+      new page.MutationObserver(() => seen.push(element.getAttribute('data-epochs') ?? '')).observe(element, { attributes: true, attributeFilter: ['data-epochs'] });
+    });
+    await expect.poll(async () => Number(await curves.getAttribute('data-epochs')), { timeout: 60_000, interval: 100 }).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: screenshotPath('train-03-live-curves') });
+
+    await expect.poll(() => view.getAttribute('data-status'), { timeout: 90_000 }).toBe('done');
+    await expect.poll(async () => Number(await curves.getAttribute('data-epochs'))).toBe(6);
+    const counts = await page.evaluate(() => (globalThis as unknown as { epochCounts: string[] }).epochCounts.map(Number));
+    // The curve grew epoch by epoch while the run trained, not all at once at the end.
+    expect(new Set(counts.filter((count) => count > 0 && count < 6)).size).toBeGreaterThanOrEqual(2);
+    expect(Number(await page.getByTestId('loss-chart').getAttribute('data-points'))).toBeGreaterThanOrEqual(12);
+    await expect.poll(() => page.getByTestId('test-accuracy').textContent()).toMatch(/\d+\.\d %/);
+    await page.getByTestId('per-class').waitFor();
+    await page.screenshot({ path: screenshotPath('train-04-done'), fullPage: true });
+  });
+
+  it('lists the clips of a confusion-matrix cell, plays and relabels them', async () => {
+    const matrix = page.getByTestId('confusion-matrix');
+    await matrix.scrollIntoViewIfNeeded();
+    // A mistake if the model made one, else a correct cell of a word.
+    const mistakes = matrix.locator('button.cell:not(.diagonal):not([disabled]):not([data-actual="_silence_"])');
+    const cell = (await mistakes.count()) > 0 ? mistakes.first() : matrix.locator('button.cell.diagonal[data-actual="yes"]');
+    const expected = Number(await cell.textContent());
+    await cell.click();
+    const clips = page.getByTestId('cell-clips');
+    const rows = clips.locator('.row[data-clip-id]');
+    await expect.poll(() => rows.count()).toBe(expected);
+    expect(await rows.first().locator('.name').textContent()).toMatch(/\.wav$/);
+    await page.keyboard.press('Space');
+    await rows.first().locator('.play.on').waitFor();
+    await page.screenshot({ path: screenshotPath('train-05-confusion-clips') });
+
+    // Relabeling goes to the Library as an undoable edit.
+    const target = (await cell.getAttribute('data-actual')) === 'yes' ? 'no' : 'yes';
+    await rows.first().getByRole('combobox').selectOption(target);
+    await rows.first().getByText(`→ ${target}`).waitFor();
+    await page.getByText(/Ctrl\+Z undoes/).first().waitFor();
+    await clips.getByRole('listbox').focus();
+    await page.keyboard.press('Control+z');
+    await page.getByText(/^Undid: /).first().waitFor();
+  });
+
+  it('shows the run in the dark theme and on the Runs page', async () => {
+    await page.getByRole('button', { name: /Switch to dark theme/ }).click();
+    await page.getByTestId('run-view').evaluate((element) => element.closest('.content')?.scrollTo(0, 0));
+    await page.screenshot({ path: screenshotPath('train-06-done-dark') });
+    await page.getByRole('button', { name: 'Runs' }).click();
+    const row = page.getByTestId('runs-table').locator('tbody tr');
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.first().textContent()).toMatch(/done.*e2e DS-CNN.*DS-CNN/s);
+    await page.screenshot({ path: screenshotPath('train-07-runs-dark') });
+    await row.first().click();
+    await page.getByTestId('run-view').waitFor();
+    await page.getByRole('button', { name: /New run/ }).first().click();
+    await page.getByTestId('start-training').waitFor();
+    await page.screenshot({ path: screenshotPath('train-08-editor-dark') });
+    await page.getByRole('button', { name: /Switch to light theme/ }).click();
+    expect(consoleErrors).toEqual([]);
+  });
+});
