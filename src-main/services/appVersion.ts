@@ -1,6 +1,18 @@
-import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const require = createRequire(import.meta.url);
-
-/** The studio's version, from package.json (recorded with every migration and, later, every run). */
-export const appVersion: string = (require('../../package.json') as { version: string }).version;
+/**
+ * The studio's version, from its package.json (recorded with every migration and every run). Found by
+ * walking up from this module, which sits at a different depth in the sources, the bundle and its chunks.
+ */
+export const appVersion: string = (() => {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) {
+      const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === 'kws-studio' && manifest.version) return manifest.version;
+    }
+    if (path.dirname(dir) === dir) return 'unknown';
+  }
+})();

@@ -21,7 +21,14 @@ process.on('message', (message: ToTrainingWorker) => {
 process.on('disconnect', () => controller.abort());
 
 async function run({ projectPath, runId, resume }: Extract<ToTrainingWorker, { type: 'start' }>): Promise<void> {
-  const project = openProject(projectPath);
+  let project: ReturnType<typeof openProject>;
+  try {
+    project = openProject(projectPath);
+  } catch (error) {
+    send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+    setImmediate(() => process.exit(0));
+    return;
+  }
   try {
     const summary = await trainRun({ project, runId, resume, signal: controller.signal, onProgress: (progress) => send({ type: 'progress', progress }) });
     send({ type: 'done', summary });
