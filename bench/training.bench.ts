@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { FeatureStatsAccumulator } from '../src-shared/dsp/normalizeFeatures.ts';
 import { createRandom } from '../src-shared/dsp/random.ts';
 import type { TrainSpec } from '../src-shared/model/TrainSpec.ts';
 import { parseTrainSpec } from '../src-shared/contract/trainSpecSchema.ts';
@@ -108,11 +109,18 @@ async function exportFeatures(project: OpenProject, spec: TrainSpec, dir: string
   const maker = new ExampleMaker(spec.features, spec.data, audio, []);
   if (maker.augmentsAudio || maker.augmentsFeatures) throw new Error('the bench recipe must not augment, so both sides see the same data');
   fs.mkdirSync(dir, { recursive: true });
+  const raw = (item: (typeof plan.items.train)[number]) => maker.rawFeatures(item, false, createRandom(0));
+  if (spec.features.normalization === 'dataset') {
+    // The same statistics the trainer computes: over the training split's features.
+    const accumulator = new FeatureStatsAccumulator(maker.bins);
+    for (const item of plan.items.train) accumulator.add(raw(item), maker.frames);
+    maker.stats = accumulator.result();
+  }
   const counts: Record<string, number> = {};
   for (const split of SPLITS) {
     const items = plan.items[split];
     const xs = new Float32Array(items.length * maker.frames * maker.bins);
-    items.forEach((item, i) => xs.set(maker.finish(maker.rawFeatures(item, false, createRandom(0)), false, createRandom(0)), i * maker.frames * maker.bins));
+    items.forEach((item, i) => xs.set(maker.finish(raw(item), false, createRandom(0)), i * maker.frames * maker.bins));
     fs.writeFileSync(path.join(dir, `${split}_x.f32`), Buffer.from(xs.buffer));
     fs.writeFileSync(path.join(dir, `${split}_y.i32`), Buffer.from(Int32Array.from(items, (item) => item.classIndex).buffer));
     counts[split] = items.length;
