@@ -199,4 +199,20 @@ describe('training with real tfjs-node', () => {
     expect(JSON.stringify(modelJson.modelTopology)).not.toMatch(/branch/i);
     studio.dispose();
   }, 240_000);
+  it('is deterministic for a seed: the same spec on the same snapshot gives the same losses', async () => {
+    const { studio, projectDir } = await preparedProject('project-e');
+    studio.dispose();
+    const project = openProject(projectDir);
+    const snapshot = createSnapshot(project.db);
+    const runner = new TrainingRunner(() => {});
+    const losses: number[][] = [];
+    for (let run = 0; run < 2; run++) {
+      const runId = createRun(project.db, smallSpec(2), snapshot, appVersion);
+      expect((await runner.start(projectDir, runId, false)).status).toBe('done');
+      losses.push(getRun(project.db, runId)!.metrics.train_loss!.map((point) => point.value));
+    }
+    expect(losses[0]).toHaveLength(2);
+    expect(losses[1]).toEqual(losses[0]);
+    project.db.close();
+  }, 240_000);
 });
