@@ -90,6 +90,7 @@ export const trainSpecSchema = z
     schedule: scheduleSpecSchema,
     batchSize: z.number().int().min(1).max(8192),
     epochs: z.number().int().min(1).max(10_000),
+    steps: z.number().int().min(1).max(10_000_000).optional(),
     gradientAccumulation: z.number().int().min(1).max(1024),
     l2: z.number().min(0).max(1),
     labelSmoothing: z.number().min(0).max(0.5),

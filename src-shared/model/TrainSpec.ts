@@ -51,8 +51,10 @@ export interface TrainSpec {
   optimizer: OptimizerSpec;
   schedule: ScheduleSpec;
   batchSize: number;
-  /** Training length: whole passes over the training set, or optimizer steps (piecewise sums its own). */
+  /** Training length in whole passes over the training set (a piecewise schedule sets its own length). */
   epochs: number;
+  /** Or in optimizer steps, when given: overrides `epochs` (the last epoch may end early). */
+  steps?: number | undefined;
   /** Gradients of this many batches are summed before one optimizer step. */
   gradientAccumulation: number;
   l2: number;

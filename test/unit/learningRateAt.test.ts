@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { learningRateAt, totalStepsOf } from '../../src-main/services/training/learningRateAt.ts';
+import type { ScheduleSpec } from '../../src-shared/model/TrainSpec.ts';
 
 describe('learning-rate schedules', () => {
   it("follow TF speech_commands' piecewise stages and set the run's length", () => {
-    const schedule = { kind: 'piecewise', steps: [15000, 3000], rates: [0.001, 0.0001] } as const;
+    const schedule: ScheduleSpec = { kind: 'piecewise', steps: [15000, 3000], rates: [0.001, 0.0001] };
     expect(learningRateAt(schedule, 0, 18000)).toBe(0.001);
     expect(learningRateAt(schedule, 14999, 18000)).toBe(0.001);
     expect(learningRateAt(schedule, 15000, 18000)).toBe(0.0001);
     expect(learningRateAt(schedule, 17999, 18000)).toBe(0.0001);
     expect(totalStepsOf(schedule, 99, 10)).toBe(18000);
     expect(totalStepsOf({ kind: 'constant', rate: 0.1 }, 7, 10)).toBe(70);
+    expect(totalStepsOf({ kind: 'constant', rate: 0.1 }, 7, 10, 25)).toBe(25);
   });
 
   it('decay from the initial to the final rate over the run', () => {

@@ -33,7 +33,8 @@ export function learningRateAt(schedule: ScheduleSpec, step: number, totalSteps:
   }
 }
 
-/** Steps a spec trains for: a piecewise schedule's own total, else epochs × steps per epoch. */
-export function totalStepsOf(schedule: ScheduleSpec, epochs: number, stepsPerEpoch: number): number {
-  return schedule.kind === 'piecewise' ? schedule.steps.reduce((sum, steps) => sum + steps, 0) : epochs * stepsPerEpoch;
+/** Steps a spec trains for: a piecewise schedule's own total, else `steps` when given, else epochs × steps per epoch. */
+export function totalStepsOf(schedule: ScheduleSpec, epochs: number, stepsPerEpoch: number, steps?: number): number {
+  if (schedule.kind === 'piecewise') return schedule.steps.reduce((sum, count) => sum + count, 0);
+  return steps ?? epochs * stepsPerEpoch;
 }

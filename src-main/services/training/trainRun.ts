@@ -136,7 +136,7 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
   const pruner: Pruner | null = spec.pruning ? createPruner(tf, spec.pruning, kernels, resumed ? { masks: savedMasks(resumed.tensors) } : {}) : null;
   const batchesPerEpoch = Math.ceil(plan.items.train.length / spec.batchSize);
   const stepsPerEpoch = Math.ceil(batchesPerEpoch / spec.gradientAccumulation);
-  const totalSteps = totalStepsOf(spec.schedule, spec.epochs, stepsPerEpoch);
+  const totalSteps = totalStepsOf(spec.schedule, spec.epochs, stepsPerEpoch, spec.steps);
   const epochs = Math.ceil(totalSteps / stepsPerEpoch);
 
   let state: CheckpointMeta = { epoch: -1, step: 0, best: null, bestEpoch: -1, sinceBest: 0, trainSeconds: 0, samplesSeen: 0 };

@@ -99,7 +99,7 @@ export class TrainingState {
     const test = count('test');
     const batches = spec.batchSize > 0 ? Math.ceil(train.examples / spec.batchSize) : NaN;
     const stepsPerEpoch = Math.ceil(batches / Math.max(1, spec.gradientAccumulation));
-    const totalSteps = spec.schedule.kind === 'piecewise' ? spec.schedule.steps.reduce((sum, steps) => sum + steps, 0) : spec.epochs * stepsPerEpoch;
+    const totalSteps = spec.schedule.kind === 'piecewise' ? spec.schedule.steps.reduce((sum, steps) => sum + steps, 0) : (spec.steps ?? spec.epochs * stepsPerEpoch);
     return { train, validation, test, stepsPerEpoch, totalSteps, epochs: stepsPerEpoch > 0 ? Math.ceil(totalSteps / stepsPerEpoch) : NaN };
   });
 
