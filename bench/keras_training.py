@@ -53,6 +53,10 @@ default pools (DS-CNN on FSDD: ~0.43 s vs ~0.58 s per epoch, at 18 vs 32 CPU-sec
 fair "ours vs Keras" comparison should try both. oneDNN stays as TensorFlow sets it (on for x86
 Linux); TF_ENABLE_ONEDNN_OPTS=0 makes this model ~1.7× slower.
 
+Importable (bench/keras_librosa_sweep.py trains this way in-process): train(spec, data) runs all of
+the above on arrays shaped as read_dataset returns them and returns the result object below;
+setup_tensorflow and redirect_stdout are main's TensorFlow and stdout set-up.
+
 Prints one line of JSON on stdout (progress and everything else go to stderr):
     {"framework": "keras", "tensorflow": ver, "keras": ver, "params": n, "samplesPerSecond": x,
      "epochSeconds": [...], "testAccuracy": a, "validationAccuracy": v, "bestEpoch": e (1-based), ...}
@@ -148,6 +152,26 @@ def warn_unsupported(spec: dict) -> None:
         log(f"warning: ignored (not applicable to precomputed features / not mirrored): {', '.join(notes)}")
 
 
+def redirect_stdout():
+    """Sends everything written to fd 1 (TensorFlow, Keras, stray prints) to stderr, so that only the
+    result line reaches the real stdout; returns the real stdout for that line."""
+    stdout = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return stdout
+
+
+def setup_tensorflow(threads: int | None = None, inter_op: int = 1):
+    """Imports TensorFlow quietly and sets its thread pools (threads None: TensorFlow's default).
+    Safe to call again with the same threads (TensorFlow ignores an unchanged setting)."""
+    tf = import_tensorflow()
+    tf.get_logger().setLevel("ERROR")
+    if threads:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(inter_op)
+    return tf
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, required=True, help="dataset folder (meta.json, <split>_x.f32, <split>_y.i32)")
@@ -160,15 +184,20 @@ def main() -> None:
     parser.add_argument("--quiet", action="store_true", help="no per-epoch progress on stderr")
     args = parser.parse_args()
 
-    # Everything written to fd 1 (TensorFlow, Keras, stray prints) goes to stderr; only the result
-    # line reaches the real stdout.
-    stdout = os.fdopen(os.dup(1), "w")
-    os.dup2(2, 1)
-    sys.stdout = sys.stderr
-
+    stdout = redirect_stdout()
     spec = json.loads(args.spec.read_text())
     spec = spec.get("spec", spec) if "model" not in spec else spec
-    epochs = args.epochs if args.epochs is not None else int(spec["epochs"])
+    result = train(spec, read_dataset(args.data), epochs=args.epochs, threads=args.threads, inter_op=args.inter_op,
+                   bn_momentum=args.bn_momentum, xla=args.xla, quiet=args.quiet)
+    stdout.write(json.dumps(result) + "\n")
+    stdout.flush()
+
+
+def train(spec: dict, data: dict, *, epochs: int | None = None, threads: int | None = None, inter_op: int = 1,
+          bn_momentum: float | None = None, xla: bool = False, quiet: bool = False) -> dict:
+    """Trains spec's model on data (as read_dataset returns it: frames, bins, classes and an (x, y) pair
+    per split) as described above, and returns the result object that main prints."""
+    epochs = epochs if epochs is not None else int(spec["epochs"])
     batch_size = int(spec["batchSize"])
     accumulation = max(1, int(spec.get("gradientAccumulation", 1) or 1))
     l2 = float(spec.get("l2", 0) or 0)
@@ -177,23 +206,18 @@ def main() -> None:
     early = spec.get("earlyStopping")
     warn_unsupported(spec)
 
-    data = read_dataset(args.data)
     x_train, y_train = data["train"]
     x_val, y_val = data["validation"]
     x_test, y_test = data["test"]
     classes = data["classes"]
     n_train = len(y_train)
 
-    tf = import_tensorflow()
-    tf.get_logger().setLevel("ERROR")
-    if args.threads:
-        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
-        tf.config.threading.set_inter_op_parallelism_threads(args.inter_op)
+    tf = setup_tensorflow(threads, inter_op)
     import keras
 
     from kerasModels import BATCH_NORM_MOMENTUM, SpecSchedule, build_model, build_optimizer, total_steps
 
-    bn_momentum = BATCH_NORM_MOMENTUM if args.bn_momentum is None else args.bn_momentum
+    bn_momentum = BATCH_NORM_MOMENTUM if bn_momentum is None else bn_momentum
 
     keras.utils.set_random_seed(seed)
 
@@ -216,12 +240,12 @@ def main() -> None:
     else:
         loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
         to_targets = lambda y: y  # noqa: E731
-    model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"], jit_compile=bool(args.xla))
+    model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"], jit_compile=bool(xla))
     params = int(model.count_params())
     log(f"{spec['model']['kind']}: {params} params; {n_train} train / {len(y_val)} validation / {len(y_test)} test "
         f"examples of {data['frames']}×{data['bins']}, {classes} classes; {fit_epochs} epochs × {batches_per_epoch} batches "
         f"of {batch_size}; TensorFlow {tf.__version__}, Keras {keras.__version__}"
-        + (f"; {args.threads} intra-op / {args.inter_op} inter-op threads" if args.threads else ""))
+        + (f"; {threads} intra-op / {inter_op} inter-op threads" if threads else ""))
 
     has_validation = len(y_val) > 0
     metric = (early or {}).get("metric", "val_accuracy") if has_validation else "loss"
@@ -281,7 +305,7 @@ def main() -> None:
                 self.best_weights = self.model.get_weights()
             else:
                 self.since_best += 1
-            if not args.quiet:
+            if not quiet:
                 val = f", val_loss {logs['val_loss']:.4f}, val_acc {logs['val_accuracy']:.4f}" if has_validation else ""
                 log(f"epoch {epoch + 1}/{fit_epochs}: {seconds:.2f} s, {samples / seconds:.0f} samples/s, "
                     f"loss {logs['loss']:.4f}, acc {logs['accuracy']:.4f}{val}{' *' if improved else ''}")
@@ -330,16 +354,15 @@ def main() -> None:
         "steps": int(optimizer.iterations.numpy()),
         "batchSize": batch_size,
         "trainSamples": n_train,
-        "threads": args.threads,
-        "interOpThreads": args.inter_op if args.threads else None,
-        "xla": bool(args.xla),
+        "threads": threads,
+        "interOpThreads": inter_op if threads else None,
+        "xla": bool(xla),
         "batchNormMomentum": bn_momentum,
         "trainWallSeconds": round(train_wall, 3),
     }
     log(f"test accuracy {test_accuracy}, validation accuracy {validation_accuracy} (best epoch {trainer.best_epoch + 1}); "
         f"{samples_per_second:.0f} samples/s over epochs {2 if len(seconds) > 1 else 1}..{len(seconds)}; fit {train_wall:.1f} s")
-    stdout.write(json.dumps(result) + "\n")
-    stdout.flush()
+    return result
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import { StudioError, type StudioErrorCode } from '../src-shared/contract/Studio
 import { parseFeatureSpec } from '../src-shared/contract/featureSpecSchema.ts';
 import type { TrainingProgress } from '../src-shared/model/Run.ts';
 import { parseTrainSpec } from '../src-shared/contract/trainSpecSchema.ts';
+import { parseSweepSpec } from '../src-shared/contract/sweepSpecSchema.ts';
 import type { ImportReport } from '../src-shared/model/ImportReport.ts';
 import type { ProjectInfo } from '../src-shared/model/ProjectInfo.ts';
 import type { TaskProgress } from '../src-shared/model/TaskProgress.ts';
@@ -18,6 +19,10 @@ import { createServices } from './services/createServices.ts';
 import { FeatureCache } from './services/features/FeatureCache.ts';
 import { extractProjectFeatures } from './services/features/extractProjectFeatures.ts';
 import { featureSpecHash } from './services/features/featureSpecHash.ts';
+import { startSweep } from './services/sweeps/startSweep.ts';
+import { SweepScheduler, type SweepProgress } from './services/sweeps/SweepScheduler.ts';
+import { getSweep, listTrials, unfinishedSweeps } from './services/sweeps/sweepStore.ts';
+import { paretoFront, trialScores } from './services/sweeps/trialScores.ts';
 
 /** Exit codes scripts can rely on. */
 const EXIT = { ok: 0, failure: 1, usage: 2, notFound: 3, incompatible: 4, cancelled: 130 } as const;
@@ -344,6 +349,70 @@ program
     else for (const [key, value] of Object.entries(result)) console.log(`${key}=${value}`);
   });
 
+program
+  .command('sweep [spec]')
+  .description('Run a sweep (grid, random or successive halving) over a base train spec, trials in parallel worker processes; --resume continues an interrupted one.')
+  .requiredOption('--project <dir>', 'the project')
+  .option('--resume [sweepId]', 'continue a sweep that was interrupted (default: the latest unfinished one)')
+  .option('--json', 'print the leaderboard and Pareto front as JSON')
+  .action(async (specFile: string | undefined, options: { project: string; resume?: string | boolean; json?: boolean }) => {
+    await project.open({ path: options.project });
+    const open = studio.session.require();
+    let sweepId: string;
+    if (options.resume) {
+      const unfinished = unfinishedSweeps(open.db);
+      sweepId = typeof options.resume === 'string' ? options.resume : (unfinished.at(-1) ?? '');
+      if (!sweepId || !getSweep(open.db, sweepId)) throw new StudioError('not_found', typeof options.resume === 'string' ? `There is no sweep ${options.resume} in this project.` : 'There is no unfinished sweep to resume.');
+    } else {
+      if (!specFile) throw new StudioError('invalid_input', 'Give a sweep spec file, or --resume.');
+      const spec = await resolveSpec({ spec: specFile }, 'sweep', parseSweepSpec, async () => [], '');
+      try {
+        sweepId = startSweep(open, spec);
+      } catch (error) {
+        throw new StudioError('invalid_input', error instanceof Error ? error.message : String(error));
+      }
+    }
+    const showProgress = progressLine(options.json, (progress) => progress.message);
+    const scheduler = new SweepScheduler(open, sweepId, (progress) =>
+      showProgress({ taskId: sweepId, title: 'sweep', state: progress.status === 'running' ? 'running' : 'done', done: progress.done + progress.failed, total: Math.max(1, progress.total), message: sweepLine(progress) }),
+    );
+    const onSigint = () => scheduler.stop('paused');
+    process.once('SIGINT', onSigint);
+    const status = await scheduler.run();
+    process.off('SIGINT', onSigint);
+    scheduler.dispose();
+    const sweep = getSweep(open.db, sweepId)!;
+    const trials = listTrials(open.db, sweepId);
+    const scores = trialScores(open.db, trials, sweep.spec.constraints).sort((a, b) => (b.valAccuracy ?? 0) - (a.valAccuracy ?? 0));
+    const front = new Set(paretoFront(scores, sweep.spec.objectives).map((score) => score.trialId));
+    if (options.json) {
+      console.log(JSON.stringify({ sweep_id: sweepId, status, trials: trials.length, done: trials.filter((t) => t.status === 'done').length, failed: trials.filter((t) => t.status === 'failed').length, leaderboard: scores.map((score) => ({ ...score, pareto: front.has(score.trialId) })) }, null, 2));
+    } else {
+      console.log(`sweep ${sweepId}: ${status}, ${trials.length} trials`);
+      console.log(`${'#'.padStart(3)}  ${'val acc'.padStart(8)}  ${'test acc'.padStart(8)}  ${'gzip KB'.padStart(8)}  ${'latency'.padStart(8)}  pareto  settings`);
+      for (const score of scores) {
+        const settings = Object.entries(score.overrides).map(([key, value]) => `${key.split('.').at(-1)}=${JSON.stringify(value)}`).join(' ');
+        console.log(
+          `${String(score.trialId + 1).padStart(3)}  ${pct(score.valAccuracy).padStart(8)}  ${pct(score.testAccuracy).padStart(8)}  ${(score.gzipKb ?? 0).toFixed(1).padStart(8)}  ${`${(score.latencyMs ?? 0).toFixed(2)} ms`.padStart(8)}  ${front.has(score.trialId) ? '  *   ' : '      '}  ${settings}${score.meetsConstraints ? '' : ' (fails constraints)'}`,
+        );
+      }
+    }
+    if (status === 'paused') process.exitCode = EXIT.cancelled;
+    else if (trials.some((trial) => trial.status === 'failed')) process.exitCode = EXIT.failure;
+  });
+
+function pct(value: number | null): string {
+  return value === null ? '—' : `${(value * 100).toFixed(1)} %`;
+}
+
+function sweepLine(progress: SweepProgress): string {
+  const parts = [`${progress.done}/${progress.total} done`, `${progress.running} running`];
+  if (progress.failed) parts.push(`${progress.failed} failed`);
+  if (progress.best?.valAccuracy != null) parts.push(`best ${(progress.best.valAccuracy * 100).toFixed(1)} %`);
+  if (progress.etaSeconds !== null) parts.push(`eta ${Math.round(progress.etaSeconds)}s`);
+  return parts.join(' · ');
+}
+
 const runsCommand = program.command('runs').description('List and resume training runs.');
 runsCommand
   .command('list')
@@ -396,7 +465,7 @@ async function openProjectForFeatures(dir: string) {
 /** A spec from `--spec FILE` (parsed and validated) or `--preset ID`, with errors that say which. */
 async function resolveSpec<Spec>(
   options: { spec?: string; preset?: string },
-  kind: 'feature' | 'train',
+  kind: 'feature' | 'train' | 'sweep',
   parse: (value: unknown, source: string) => Spec,
   presets: () => Promise<{ id: string; spec: Spec }[]>,
   defaultPreset: string,

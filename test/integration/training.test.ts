@@ -3,70 +3,17 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../src-shared/contract/createClient.ts';
 import { createDispatcher } from '../../src-shared/contract/dispatch.ts';
-import { createRandom } from '../../src-shared/dsp/random.ts';
 import type { TrainingProgress } from '../../src-shared/model/Run.ts';
 import type { TrainSpec } from '../../src-shared/model/TrainSpec.ts';
 import { appVersion } from '../../src-main/services/appVersion.ts';
 import { createServices } from '../../src-main/services/createServices.ts';
-import { loadFeaturePresets } from '../../src-main/services/features/loadFeaturePresets.ts';
 import { openProject } from '../../src-main/services/project/createProjectService.ts';
 import { createRun, createSnapshot, getRun, setRunStatus } from '../../src-main/services/training/runStore.ts';
 import { TrainingRunner } from '../../src-main/services/training/TrainingRunner.ts';
-import { synthWord } from '../support/synthWord.ts';
+import { smallSpec, writeSource } from '../support/trainingData.ts';
 import { tempDir } from '../support/tempDir.ts';
-import { encodeTestWav } from '../support/writeTestWav.ts';
 
 const dir = tempDir('kws-training-');
-
-/** Three "words" (fixed synthetic shapes, varied per speaker), one other word, and noise. */
-function writeSource(): string {
-  const source = path.join(dir, 'source');
-  const random = createRandom(5);
-  const words = { yes: 11, no: 22, up: 33, other: 44 } as const;
-  for (const [word, seed] of Object.entries(words)) {
-    fs.mkdirSync(path.join(source, word), { recursive: true });
-    const count = word === 'other' ? 12 : 24;
-    for (let i = 0; i < count; i++) {
-      const base = synthWord(seed, { leadInMs: random.int(100, 350) });
-      const gain = random.uniform(0.4, 1);
-      const samples = base.map((value) => value * gain + random.gaussian() * 0.01);
-      fs.writeFileSync(path.join(source, word, `spk${i % 8}_nohash_${i}.wav`), encodeTestWav(samples));
-    }
-  }
-  fs.mkdirSync(path.join(source, '_background_noise_'), { recursive: true });
-  fs.writeFileSync(path.join(source, '_background_noise_', 'hiss.wav'), encodeTestWav(Float32Array.from({ length: 48000 }, () => random.gaussian() * 0.2)));
-  return source;
-}
-
-function smallSpec(epochs: number): TrainSpec {
-  const features = { ...loadFeaturePresets().find((preset) => preset.id === 'hello-edge-ds-cnn')!.spec, normalization: 'dataset' as const };
-  return {
-    name: 'small DS-CNN',
-    seed: 7,
-    features,
-    model: { kind: 'ds_cnn', firstConv: { filters: 16, kernel: [10, 4], stride: [2, 2] }, blocks: [16, 16], blockKernel: [3, 3], widthMultiplier: 1, dropout: 0.1 },
-    data: {
-      wantedWords: ['yes', 'no', 'up'],
-      silencePercentage: 10,
-      unknownPercentage: 10,
-      backgroundVolume: 0.1,
-      backgroundFrequency: 0.5,
-      timeShiftMs: 50,
-      specAugment: { timeMasks: 1, timeMaskFrames: 3, frequencyMasks: 1, frequencyMaskBins: 2 },
-      speedPerturbation: null,
-      balance: 'none',
-    },
-    optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
-    schedule: { kind: 'constant', rate: 0.005 },
-    batchSize: 16,
-    epochs,
-    gradientAccumulation: 1,
-    l2: 0,
-    labelSmoothing: 0,
-    earlyStopping: null,
-    pruning: null,
-  };
-}
 
 async function preparedProject(name: string) {
   const studio = createServices({ home: path.join(dir, 'home') });
@@ -79,7 +26,7 @@ async function preparedProject(name: string) {
   return { studio, client, projectDir };
 }
 
-const source = writeSource();
+const source = writeSource(dir);
 
 describe('training with real tfjs-node', () => {
   it('trains a short run in a worker process, records metrics, predictions and the TF.js model', async () => {

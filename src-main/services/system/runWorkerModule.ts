@@ -19,13 +19,13 @@ export function workerEntryPath(name: string): string {
 }
 
 /** Starts a worker entry in its own Node process with an IPC channel that can carry typed arrays. */
-export function forkWorkerModule(name: string, options: { timeoutMs?: number; silent?: boolean } = {}): ChildProcess {
+export function forkWorkerModule(name: string, options: { timeoutMs?: number; silent?: boolean; env?: Record<string, string> } = {}): ChildProcess {
   return fork(workerEntryPath(name), [], {
     // An absolute URL, so the child finds tsx whatever its working directory.
     execArgv: fromSource ? ['--import', import.meta.resolve('tsx')] : [],
     stdio: options.silent ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '2' },
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '2', ...options.env },
     ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
   });
 }

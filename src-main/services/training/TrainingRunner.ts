@@ -26,9 +26,11 @@ export class TrainingRunner {
   }
 
   /** Resolves when the run's worker has exited, with how the run ended. */
-  start(projectPath: string, runId: string, resume: boolean): Promise<RunOutcome> {
+  start(projectPath: string, runId: string, resume: boolean, options: { threads?: number } = {}): Promise<RunOutcome> {
     if (this.workers.has(runId)) return Promise.reject(new Error(`run ${runId} is already running`));
-    const child = forkWorkerModule('trainingWorker', { silent: true });
+    // TensorFlow's own pools read these; a sweep gives each of its parallel trials its share of the cores.
+    const env: Record<string, string> = options.threads ? { TF_NUM_INTRAOP_THREADS: String(options.threads), TF_NUM_INTEROP_THREADS: '1' } : {};
+    const child = forkWorkerModule('trainingWorker', { silent: true, env });
     this.workers.set(runId, child);
     let stderr = '';
     child.stdout?.resume();

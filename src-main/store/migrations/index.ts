@@ -2,6 +2,7 @@ import m001 from './m001_initial.ts';
 import m002 from './m002_curation.ts';
 import m003 from './m003_speaker_edits.ts';
 import m004 from './m004_runs.ts';
+import m005 from './m005_sweeps.ts';
 
 export interface Migration {
   version: number;
@@ -15,4 +16,5 @@ export const migrations: readonly Migration[] = [
   { version: 2, name: 'curation', sql: m002 },
   { version: 3, name: 'speaker_edits', sql: m003 },
   { version: 4, name: 'runs', sql: m004 },
+  { version: 5, name: 'sweeps', sql: m005 },
 ];

@@ -1,0 +1,174 @@
+import os from 'node:os';
+import type { SweepSpec } from '../../../src-shared/model/SweepSpec.ts';
+import { withOverrides } from '../../../src-shared/sweep/expandSweep.ts';
+import { appVersion } from '../appVersion.ts';
+import type { OpenProject } from '../project/OpenProject.ts';
+import { createRun, getRun, setRunStatus } from '../training/runStore.ts';
+import { TrainingRunner } from '../training/TrainingRunner.ts';
+import { addTrial, getSweep, listTrials, setSweepStatus, updateTrial, type SweepStatus, type TrialRow } from './sweepStore.ts';
+import { trialScores, type TrialScore } from './trialScores.ts';
+
+export interface SweepProgress {
+  sweepId: string;
+  status: SweepStatus;
+  total: number;
+  done: number;
+  running: number;
+  failed: number;
+  queued: number;
+  best: TrialScore | null;
+  etaSeconds: number | null;
+  message: string;
+}
+
+/** How many trials train at once and with how many TensorFlow threads each: one core per trial. */
+export function sweepParallelism(cores = os.availableParallelism()): { slots: number; threadsPerTrial: number } {
+  return { slots: Math.max(1, cores), threadsPerTrial: 1 };
+}
+
+const MAX_ATTEMPTS = 2;
+
+/**
+ * Works through a sweep's queue of trials, a pool of worker processes wide. The queue is the trials
+ * table, so nothing lives only in memory: started again after the studio was killed, it finds trials
+ * marked running whose process is gone and resumes their runs from the last checkpoint (or restarts
+ * them), keeps every finished trial, and never runs a trial twice at once. Successive halving adds
+ * the next rung's trials when a rung completes.
+ */
+export class SweepScheduler {
+  private readonly runner: TrainingRunner;
+  private stopping: SweepStatus | null = null;
+  private readonly durations: number[] = [];
+
+  constructor(
+    private readonly project: OpenProject,
+    private readonly sweepId: string,
+    private readonly onProgress: (progress: SweepProgress) => void,
+    private readonly parallelism = sweepParallelism(),
+  ) {
+    this.runner = new TrainingRunner((runId, message) => setRunStatus(project.db, runId, 'failed', { error: message }));
+  }
+
+  /** Runs until the queue is empty (done), or pause/cancel; resolves with the sweep's status. */
+  async run(): Promise<SweepStatus> {
+    const db = this.project.db;
+    const sweep = getSweep(db, this.sweepId);
+    if (!sweep) throw new Error(`sweep ${this.sweepId} does not exist`);
+    setSweepStatus(db, this.sweepId, 'running');
+    this.recoverInterrupted();
+    const active = new Set<Promise<void>>();
+    for (;;) {
+      while (!this.stopping && active.size < this.parallelism.slots) {
+        const trial = listTrials(db, this.sweepId).find((row) => row.status === 'queued');
+        if (!trial) break;
+        const running: Promise<void> = this.runTrial(sweep.spec, sweep.snapshotId, trial).finally(() => active.delete(running));
+        active.add(running);
+      }
+      this.report();
+      if (active.size === 0) {
+        if (this.stopping) break;
+        if (!this.promoteRung(sweep.spec)) break;
+        continue;
+      }
+      await Promise.race(active);
+    }
+    const status: SweepStatus = this.stopping ?? 'done';
+    setSweepStatus(db, this.sweepId, status);
+    this.report(status);
+    return status;
+  }
+
+  /** Stops launching, and asks running trials to stop after their current step (they resume later). */
+  stop(status: 'paused' | 'cancelled'): void {
+    this.stopping = status;
+    for (const runId of this.runner.running) this.runner.cancel(runId);
+  }
+
+  dispose(): void {
+    this.runner.dispose();
+  }
+
+  /** Trials left 'running' by a studio that died: their runs resume from a checkpoint, or start over. */
+  private recoverInterrupted(): void {
+    const db = this.project.db;
+    for (const trial of listTrials(db, this.sweepId)) {
+      if (trial.status !== 'running' && trial.status !== 'cancelled') continue;
+      const run = trial.runId ? getRun(db, trial.runId) : null;
+      if (run?.status === 'done') {
+        updateTrial(db, this.sweepId, trial.id, { status: 'done' });
+        continue;
+      }
+      if (run && run.status === 'running') setRunStatus(db, run.id, 'cancelled', { error: 'interrupted: the studio stopped during this run' });
+      updateTrial(db, this.sweepId, trial.id, { status: 'queued' });
+    }
+  }
+
+  private async runTrial(spec: SweepSpec, snapshotId: string, trial: TrialRow): Promise<void> {
+    const db = this.project.db;
+    const previous = trial.runId ? getRun(db, trial.runId) : null;
+    const resume = previous !== null && previous.checkpointEpoch !== null;
+    let runId = resume ? previous.id : null;
+    if (!runId) {
+      const trialSpec = { ...withOverrides(spec.base, trial.overrides, trial.config), epochs: trial.epochs };
+      if (trial.rung > 0) trialSpec.name = `${trialSpec.name} (rung ${trial.rung + 1})`;
+      runId = createRun(db, trialSpec, snapshotId, appVersion);
+      db.prepare('UPDATE runs SET sweep_id = ? WHERE id = ?').run(this.sweepId, runId);
+    }
+    updateTrial(db, this.sweepId, trial.id, { status: 'running', runId, attempts: trial.attempts + 1 });
+    this.report();
+    const started = performance.now();
+    const outcome = await this.runner.start(this.project.layout.root, runId, resume, { threads: this.parallelism.threadsPerTrial });
+    if (outcome.status === 'done') {
+      this.durations.push((performance.now() - started) / 1000);
+      updateTrial(db, this.sweepId, trial.id, { status: 'done', error: null });
+    } else if (outcome.status === 'cancelled' || this.stopping) {
+      updateTrial(db, this.sweepId, trial.id, { status: 'queued', error: null });
+    } else if (trial.attempts + 1 < MAX_ATTEMPTS) {
+      updateTrial(db, this.sweepId, trial.id, { status: 'queued', error: outcome.message });
+    } else {
+      updateTrial(db, this.sweepId, trial.id, { status: 'failed', error: outcome.message });
+    }
+  }
+
+  /** Successive halving: when a rung is complete, its best 1/reduction go on with more epochs. */
+  private promoteRung(spec: SweepSpec): boolean {
+    const strategy = spec.strategy;
+    if (strategy.kind !== 'halving') return false;
+    const db = this.project.db;
+    const trials = listTrials(db, this.sweepId);
+    const rung = Math.max(...trials.map((trial) => trial.rung));
+    const current = trials.filter((trial) => trial.rung === rung);
+    const epochs = current[0]!.epochs;
+    if (epochs >= strategy.maxEpochs || current.length <= 1) return false;
+    const scores = trialScores(db, current, spec.constraints).filter((score) => score.valAccuracy !== null);
+    const keep = Math.max(1, Math.floor(current.length / strategy.reduction));
+    const survivors = scores.sort((a, b) => (b.valAccuracy ?? 0) - (a.valAccuracy ?? 0)).slice(0, keep);
+    if (!survivors.length) return false;
+    const nextEpochs = Math.min(strategy.maxEpochs, epochs * strategy.reduction);
+    for (const survivor of survivors) addTrial(db, this.sweepId, survivor.config, rung + 1, nextEpochs, survivor.overrides);
+    return true;
+  }
+
+  private report(status: SweepStatus = this.stopping ?? 'running'): void {
+    const trials = listTrials(this.project.db, this.sweepId);
+    const count = (state: TrialRow['status']) => trials.filter((trial) => trial.status === state).length;
+    const sweep = getSweep(this.project.db, this.sweepId)!;
+    const scores = trialScores(this.project.db, trials.filter((trial) => trial.status === 'done'), sweep.spec.constraints);
+    const best = scores.filter((score) => score.meetsConstraints).sort((a, b) => (b.valAccuracy ?? 0) - (a.valAccuracy ?? 0))[0] ?? null;
+    const remaining = count('queued') + count('running');
+    const mean = this.durations.length ? this.durations.reduce((sum, value) => sum + value, 0) / this.durations.length : null;
+    const done = count('done');
+    this.onProgress({
+      sweepId: this.sweepId,
+      status,
+      total: trials.length,
+      done,
+      running: count('running'),
+      failed: count('failed'),
+      queued: count('queued'),
+      best,
+      etaSeconds: mean === null ? null : (remaining * mean) / this.parallelism.slots,
+      message: `${done}/${trials.length} done${best?.valAccuracy != null ? `, best validation ${(best.valAccuracy * 100).toFixed(1)} %` : ''}`,
+    });
+  }
+}

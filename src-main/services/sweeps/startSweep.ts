@@ -1,0 +1,23 @@
+import type { SweepSpec } from '../../../src-shared/model/SweepSpec.ts';
+import { expandSweep } from '../../../src-shared/sweep/expandSweep.ts';
+import { appVersion } from '../appVersion.ts';
+import type { OpenProject } from '../project/OpenProject.ts';
+import { planDataset } from '../training/planDataset.ts';
+import { createSnapshot, snapshotClips } from '../training/runStore.ts';
+import { createSweep } from './sweepStore.ts';
+
+/** Freezes a snapshot and queues every trial of the sweep; the scheduler then works the queue. */
+export function startSweep(project: OpenProject, spec: SweepSpec): string {
+  const trials = expandSweep(spec);
+  const snapshotId = createSnapshot(project.db);
+  // A data plan that cannot work fails here, once, instead of in every trial.
+  planDataset(snapshotClips(project.db, snapshotId), spec.base.data, spec.base.seed);
+  const halving = spec.strategy.kind === 'halving' ? spec.strategy : null;
+  return createSweep(
+    project.db,
+    spec,
+    snapshotId,
+    appVersion,
+    trials.map((trial) => ({ overrides: trial.overrides, epochs: halving ? halving.minEpochs : trial.spec.epochs })),
+  );
+}

@@ -1,0 +1,61 @@
+import type { SweepConstraints, SweepObjective } from '../../../src-shared/model/SweepSpec.ts';
+import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
+import { getRun } from '../training/runStore.ts';
+import type { TrialRow } from './sweepStore.ts';
+
+/** A finished trial's numbers, and whether it meets the sweep's constraints. */
+export interface TrialScore {
+  trialId: number;
+  config: number;
+  rung: number;
+  runId: string;
+  overrides: Record<string, unknown>;
+  valAccuracy: number | null;
+  testAccuracy: number | null;
+  gzipKb: number | null;
+  latencyMs: number | null;
+  meetsConstraints: boolean;
+}
+
+export function trialScores(db: ProjectDatabase, trials: readonly TrialRow[], constraints: SweepConstraints): TrialScore[] {
+  return trials.flatMap((trial) => {
+    const run = trial.runId ? getRun(db, trial.runId) : null;
+    if (!run?.summary) return [];
+    const { summary } = run;
+    const score = {
+      trialId: trial.id,
+      config: trial.config,
+      rung: trial.rung,
+      runId: run.id,
+      overrides: trial.overrides,
+      valAccuracy: summary.validationAccuracy,
+      testAccuracy: summary.testAccuracy,
+      gzipKb: summary.model.gzipBytes / 1024,
+      latencyMs: summary.latencyMs,
+    };
+    const meetsConstraints =
+      (constraints.maxGzipKb === null || score.gzipKb <= constraints.maxGzipKb) &&
+      (constraints.maxLatencyMs === null || score.latencyMs <= constraints.maxLatencyMs) &&
+      (constraints.minValAccuracy === null || score.valAccuracy >= constraints.minValAccuracy);
+    return [{ ...score, meetsConstraints }];
+  });
+}
+
+/**
+ * The trials no other trial beats on every objective at once (accuracy up, size and latency down),
+ * among those meeting the constraints.
+ */
+export function paretoFront(scores: readonly TrialScore[], objectives: readonly SweepObjective[]): TrialScore[] {
+  const value = (score: TrialScore, objective: SweepObjective) =>
+    objective === 'val_accuracy' ? (score.valAccuracy ?? -Infinity) : -((objective === 'gzip_kb' ? score.gzipKb : score.latencyMs) ?? Infinity);
+  const eligible = scores.filter((score) => score.meetsConstraints);
+  return eligible.filter(
+    (candidate) =>
+      !eligible.some(
+        (other) =>
+          other !== candidate &&
+          objectives.every((objective) => value(other, objective) >= value(candidate, objective)) &&
+          objectives.some((objective) => value(other, objective) > value(candidate, objective)),
+      ),
+  );
+}

@@ -1,0 +1,103 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import type { SweepSpec } from '../../src-shared/model/SweepSpec.ts';
+import { parseSweepSpec } from '../../src-shared/contract/sweepSpecSchema.ts';
+import { expandSweep } from '../../src-shared/sweep/expandSweep.ts';
+import { paretoFront, type TrialScore } from '../../src-main/services/sweeps/trialScores.ts';
+import { createServices } from '../../src-main/services/createServices.ts';
+import { smallSpec, writeSource } from '../support/trainingData.ts';
+import { tempDir } from '../support/tempDir.ts';
+
+const dir = tempDir('kws-sweep-');
+const cli = path.resolve(import.meta.dirname, '..', '..', 'bin', 'kws-studio.js');
+const env = { ...process.env, KWS_STUDIO_HOME: path.join(dir, 'home') };
+
+function sweepSpec(): SweepSpec {
+  return {
+    name: 'kill test',
+    base: smallSpec(4),
+    axes: [
+      { path: 'model.firstConv.filters', values: [8, 16] },
+      { path: 'optimizer.beta1', values: [0.9, 0.8] },
+    ],
+    strategy: { kind: 'grid' },
+    constraints: { maxGzipKb: null, maxLatencyMs: null, minValAccuracy: null },
+    objectives: ['val_accuracy', 'gzip_kb', 'latency_ms'],
+  };
+}
+
+describe('sweep specs', () => {
+  it('expand a grid in axis order, draw random trials reproducibly, and explain bad axes', () => {
+    const grid = expandSweep(sweepSpec());
+    expect(grid.map((trial) => trial.overrides)).toEqual([
+      { 'model.firstConv.filters': 8, 'optimizer.beta1': 0.9 },
+      { 'model.firstConv.filters': 8, 'optimizer.beta1': 0.8 },
+      { 'model.firstConv.filters': 16, 'optimizer.beta1': 0.9 },
+      { 'model.firstConv.filters': 16, 'optimizer.beta1': 0.8 },
+    ]);
+    expect(grid[2]!.spec.model).toMatchObject({ firstConv: { filters: 16 } });
+    const random: SweepSpec = { ...sweepSpec(), axes: [{ path: 'schedule.rate', range: { min: 1e-4, max: 1e-1, scale: 'log', integer: false } }], strategy: { kind: 'random', trials: 5, seed: 3 } };
+    const rates = expandSweep(random).map((trial) => trial.overrides['schedule.rate'] as number);
+    expect(rates).toEqual(expandSweep(random).map((trial) => trial.overrides['schedule.rate']));
+    expect(rates.every((rate) => rate >= 1e-4 && rate <= 1e-1)).toBe(true);
+    expect(() => parseSweepSpec({ ...sweepSpec(), axes: [{ path: 'model.nope', values: [1] }] })).toThrow(/"model.nope" names no field of the base spec/);
+    expect(() => parseSweepSpec({ ...sweepSpec(), axes: [{ path: 'model.firstConv.filters', values: [0] }] })).toThrow(/trial 1 \(model.firstConv.filters=0\) is not a valid run: model.firstConv.filters/);
+  });
+
+  it('keep on the Pareto front exactly the trials nothing beats on every objective', () => {
+    const score = (trialId: number, valAccuracy: number, gzipKb: number, latencyMs: number): TrialScore => ({
+      trialId, config: trialId, rung: 0, runId: `run-${trialId}`, overrides: {}, valAccuracy, testAccuracy: valAccuracy, gzipKb, latencyMs, meetsConstraints: trialId !== 4,
+    });
+    const front = paretoFront([score(0, 0.9, 50, 1), score(1, 0.95, 80, 1), score(2, 0.85, 60, 1.2), score(3, 0.9, 40, 1), score(4, 0.99, 10, 0.1)], ['val_accuracy', 'gzip_kb', 'latency_ms']);
+    expect(front.map((item) => item.trialId).sort()).toEqual([1, 3]);
+  });
+});
+
+describe('a sweep killed mid-way', () => {
+  it('resumes after SIGKILL of the whole app: finished trials kept, interrupted ones resumed, none lost or duplicated', async () => {
+    const studio = createServices({ home: path.join(dir, 'home') });
+    const projectDir = path.join(dir, 'project');
+    await studio.services.project.create({ path: projectDir });
+    await studio.services.project.importFolder({ path: writeSource(dir) });
+    await studio.services.library.assignSplits({ validationPercent: 25, testPercent: 25 });
+    studio.dispose();
+    const specFile = path.join(dir, 'sweep.json');
+    fs.writeFileSync(specFile, JSON.stringify(sweepSpec()));
+
+    // Its own process group, so the kill takes the trial workers down with it, as a crash would.
+    const child = spawn(process.execPath, [cli, 'sweep', specFile, '--project', projectDir, '--json'], { env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const db = new Database(path.join(projectDir, 'project.sqlite'), { readonly: true });
+    const count = (status: string) => {
+      try {
+        return db.prepare('SELECT COUNT(*) FROM trials WHERE status = ?').pluck().get(status) as number;
+      } catch {
+        return 0;
+      }
+    };
+    const deadline = Date.now() + 120_000;
+    while (!(count('done') >= 1 && count('running') >= 1) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(count('done'), stderr).toBeGreaterThanOrEqual(1);
+    const doneBefore = db.prepare("SELECT id, run_id FROM trials WHERE status = 'done' ORDER BY id").all();
+    process.kill(-child.pid!, 'SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(count('running')).toBeGreaterThanOrEqual(1);
+
+    const resumed = spawnSync(process.execPath, [cli, 'sweep', '--resume', '--project', projectDir, '--json'], { env, encoding: 'utf8', timeout: 180_000 });
+    expect(resumed.status, resumed.stderr).toBe(0);
+    const result = JSON.parse(resumed.stdout);
+    expect(result).toMatchObject({ status: 'done', trials: 4, done: 4, failed: 0 });
+    expect(result.leaderboard).toHaveLength(4);
+    // Finished trials kept their runs; every trial has exactly one finished run.
+    const after = db.prepare("SELECT id, run_id FROM trials WHERE status = 'done' ORDER BY id").all() as { id: number; run_id: string }[];
+    for (const before of doneBefore as { id: number; run_id: string }[]) expect(after.find((trial) => trial.id === before.id)?.run_id).toBe(before.run_id);
+    const doneRuns = db.prepare("SELECT COUNT(*) FROM runs WHERE sweep_id IS NOT NULL AND status = 'done'").pluck().get();
+    expect(doneRuns).toBe(4);
+    expect(new Set(after.map((trial) => trial.run_id)).size).toBe(4);
+    db.close();
+  }, 300_000);
+});
