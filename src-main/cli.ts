@@ -19,6 +19,7 @@ import { createServices } from './services/createServices.ts';
 import { FeatureCache } from './services/features/FeatureCache.ts';
 import { extractProjectFeatures } from './services/features/extractProjectFeatures.ts';
 import { featureSpecHash } from './services/features/featureSpecHash.ts';
+import { loadPresets } from './services/features/loadFeaturePresets.ts';
 import { startSweep } from './services/sweeps/startSweep.ts';
 import { SweepScheduler, type SweepProgress } from './services/sweeps/SweepScheduler.ts';
 import { getSweep, listTrials, unfinishedSweeps } from './services/sweeps/sweepStore.ts';
@@ -353,9 +354,10 @@ program
   .command('sweep [spec]')
   .description('Run a sweep (grid, random or successive halving) over a base train spec, trials in parallel worker processes; --resume continues an interrupted one.')
   .requiredOption('--project <dir>', 'the project')
+  .option('--preset <id>', 'a sweep from resources/presets/sweeps (edge-go-stop-grid, mfcc-grid, pruning-grid)')
   .option('--resume [sweepId]', 'continue a sweep that was interrupted (default: the latest unfinished one)')
   .option('--json', 'print the leaderboard and Pareto front as JSON')
-  .action(async (specFile: string | undefined, options: { project: string; resume?: string | boolean; json?: boolean }) => {
+  .action(async (specFile: string | undefined, options: { project: string; preset?: string; resume?: string | boolean; json?: boolean }) => {
     await project.open({ path: options.project });
     const open = studio.session.require();
     let sweepId: string;
@@ -364,8 +366,8 @@ program
       sweepId = typeof options.resume === 'string' ? options.resume : (unfinished.at(-1) ?? '');
       if (!sweepId || !getSweep(open.db, sweepId)) throw new StudioError('not_found', typeof options.resume === 'string' ? `There is no sweep ${options.resume} in this project.` : 'There is no unfinished sweep to resume.');
     } else {
-      if (!specFile) throw new StudioError('invalid_input', 'Give a sweep spec file, or --resume.');
-      const spec = await resolveSpec({ spec: specFile }, 'sweep', parseSweepSpec, async () => [], '');
+      if (!specFile && !options.preset) throw new StudioError('invalid_input', 'Give a sweep spec file, --preset ID, or --resume.');
+      const spec = await resolveSpec({ spec: specFile, preset: options.preset }, 'sweep', parseSweepSpec, async () => loadPresets('sweeps', parseSweepSpec), '');
       try {
         sweepId = startSweep(open, spec);
       } catch (error) {

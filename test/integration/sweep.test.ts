@@ -101,3 +101,12 @@ describe('a sweep killed mid-way', () => {
     db.close();
   }, 300_000);
 });
+
+describe('sweep presets', () => {
+  it('ship the edge Go/Stop, MFCC and pruning grids, each valid down to every trial', async () => {
+    const { loadPresets } = await import('../../src-main/services/features/loadFeaturePresets.ts');
+    const presets = loadPresets('sweeps', parseSweepSpec);
+    expect(presets.map((preset) => preset.id)).toEqual(['edge-go-stop-grid', 'mfcc-grid', 'pruning-grid']);
+    expect(presets.map((preset) => expandSweep(preset.spec).length)).toEqual([12, 16, 12]);
+  });
+});
