@@ -7,6 +7,7 @@ const available: Record<string, () => Promise<void>> = {
   features: async () => (await import('./features.bench.ts')).runFeaturesBench(),
   training: async () => (await import('./training.bench.ts')).runTrainingBench(),
   accuracy: async () => (await import('./training.bench.ts')).runAccuracyBench(),
+  sweep: async () => (await import('./sweep.bench.ts')).runSweepBench(),
   'model-step': async () => (await import('./modelStep.bench.ts')).runModelStepBench(),
 };
 

@@ -80,7 +80,7 @@ async function compare(name: string, epochs: number | undefined, verdict: (ours:
 }
 
 /** FSDD in a fresh project with the dataset's own split, set through an import manifest. */
-async function fsddProject(target: string): Promise<OpenProject> {
+export async function fsddProject(target: string): Promise<OpenProject> {
   const project = createProject(target, 'FSDD bench');
   const files = fs.readdirSync(fsddDir).filter((file) => file.endsWith('.wav')).sort();
   const rows = files.map((file) => {

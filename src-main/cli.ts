@@ -93,6 +93,7 @@ program
     if (!fs.existsSync(path.join(staticDir, 'index.html'))) {
       throw new StudioError('not_found', `The user interface is not built (${staticDir}). Run: npm run build`);
     }
+    studio.resumeSweepsOnOpen();
     if (options.project) await project.open({ path: options.project });
     const host = await startServeHost({ dispatcher: createDispatcher(studio.services), staticDir, port: options.port });
     console.log(`KWS Studio is running. Open this URL in a browser (it carries this launch's secret token):\n\n  ${host.url}\n`);

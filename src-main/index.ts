@@ -14,6 +14,7 @@ const home = process.env.KWS_STUDIO_HOME ?? app.getPath('userData');
 app.enableSandbox();
 void app.whenReady().then(async () => {
   const studio = createServices({ home });
+  studio.resumeSweepsOnOpen();
   registerIpcHost(ipcMain as unknown as IpcMainLike, createDispatcher(studio.services));
   registerFolderDialog();
   const startProject = process.env.KWS_STUDIO_PROJECT;

@@ -4,11 +4,17 @@ import { createLibraryService } from './library/createLibraryService.ts';
 import { ProjectSession } from './project/OpenProject.ts';
 import { createProjectService } from './project/createProjectService.ts';
 import { createSystemService } from './system/createSystemService.ts';
+import { createSweepService } from './sweeps/createSweepService.ts';
 import { createTrainingService } from './training/createTrainingService.ts';
 
 export interface StudioServices {
   services: ServiceTable;
   session: ProjectSession;
+  /**
+   * For the app (Electron, serve mode): a sweep still marked running in a project carries on when the
+   * project opens, so killing the studio mid-sweep loses nothing. One-shot CLI commands leave it off.
+   */
+  resumeSweepsOnOpen(): void;
   dispose(): void;
 }
 
@@ -16,18 +22,27 @@ export interface StudioServices {
 export function createServices(options: { home: string }): StudioServices {
   const session = new ProjectSession();
   const training = createTrainingService(session);
+  const sweeps = createSweepService(session);
   const services: ServiceTable = {
     project: createProjectService({ session, home: options.home }),
     library: createLibraryService(session),
     features: createFeatureService(session),
     training,
+    sweeps,
     system: createSystemService(options.home),
   };
   return {
     services,
     session,
+    resumeSweepsOnOpen() {
+      if (session.current) sweeps.resumeUnfinished(session.current);
+      services.project.onDidChangeProject(() => {
+        if (session.current) sweeps.resumeUnfinished(session.current);
+      });
+    },
     dispose() {
       training.dispose();
+      sweeps.dispose();
       session.current?.db.close();
       session.current = null;
     },

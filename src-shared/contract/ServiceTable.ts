@@ -1,6 +1,7 @@
 import type { FeatureService } from './FeatureService.ts';
 import type { LibraryService } from './LibraryService.ts';
 import type { ProjectService } from './ProjectService.ts';
+import type { SweepService } from './SweepService.ts';
 import type { SystemService } from './SystemService.ts';
 import type { TrainingService } from './TrainingService.ts';
 import type { Event } from './events.ts';
@@ -11,6 +12,7 @@ export interface ServiceTable {
   library: LibraryService;
   features: FeatureService;
   training: TrainingService;
+  sweeps: SweepService;
   system: SystemService;
 }
 

@@ -16,6 +16,7 @@ export const serviceMethods = {
   ],
   features: ['presets', 'clipFeatures', 'cacheStatus', 'clearCache'],
   training: ['presets', 'modelStats', 'startRun', 'resumeRun', 'cancelRun', 'listRuns', 'getRun', 'predictions'],
+  sweeps: ['presets', 'check', 'startSweep', 'pauseSweep', 'resumeSweep', 'cancelSweep', 'listSweeps', 'getSweep'],
   system: ['diagnostics', 'version'],
 } as const satisfies { [S in ServiceName]: readonly MethodName<ServiceTable[S]>[] };
 
@@ -24,6 +25,7 @@ export const serviceEvents = {
   library: ['onDidChangeLibrary'],
   features: [],
   training: ['onDidProgress'],
+  sweeps: ['onDidProgress'],
   system: [],
 } as const satisfies { [S in ServiceName]: readonly EventName<ServiceTable[S]>[] };
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { clipSortKeys } from '../model/ClipQuery.ts';
 import { featureSpecSchema } from './featureSpecSchema.ts';
 import { trainSpecSchema } from './trainSpecSchema.ts';
+import { sweepSpecSchema } from './sweepSpecSchema.ts';
 import { uploadLimits } from '../model/Upload.ts';
 import type { MethodName, ServiceName, ServiceTable } from './ServiceTable.ts';
 
@@ -16,6 +17,7 @@ const fsPath = z
   .refine((value) => !value.includes('\0'), 'the path contains a NUL character');
 
 const name = z.string().max(200);
+const sweepId = z.string().regex(/^sweep-[0-9A-Za-z-]{1,64}$/, 'not a sweep id');
 const runId = z.string().regex(/^run-[0-9A-Za-z-]{1,64}$/, 'not a run id');
 // Services check label names fully (reserved names, control characters); this bounds the size.
 const labelName = z.string().max(200);
@@ -143,6 +145,16 @@ export const inputSchemas = {
         limit: z.number().int().min(1).max(100_000).optional(),
       })
       .strict(),
+  },
+  sweeps: {
+    presets: noInput,
+    check: z.object({ spec: z.unknown() }).strict(),
+    startSweep: z.object({ spec: sweepSpecSchema }).strict(),
+    pauseSweep: z.object({ sweepId }).strict(),
+    resumeSweep: z.object({ sweepId }).strict(),
+    cancelSweep: z.object({ sweepId }).strict(),
+    listSweeps: noInput,
+    getSweep: z.object({ sweepId }).strict(),
   },
   system: {
     diagnostics: noInput,

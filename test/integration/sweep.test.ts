@@ -110,3 +110,47 @@ describe('sweep presets', () => {
     expect(presets.map((preset) => expandSweep(preset.spec).length)).toEqual([12, 16, 12]);
   });
 });
+
+describe('the sweep service', () => {
+  it('checks a spec, runs a sweep with progress events, pauses and resumes it, and reports trials with the Pareto front', async () => {
+    const { createClient } = await import('../../src-shared/contract/createClient.ts');
+    const { createDispatcher } = await import('../../src-shared/contract/dispatch.ts');
+    const studio = createServices({ home: path.join(dir, 'home-service') });
+    const dispatcher = createDispatcher(studio.services);
+    const client = createClient({ invoke: (channel, input) => dispatcher.call(channel, input), subscribe: dispatcher.subscribe });
+    const projectDir = path.join(dir, 'project-service');
+    await client.project.create({ path: projectDir });
+    const source = path.join(dir, 'source');
+    await client.project.importFolder({ path: fs.existsSync(source) ? source : writeSource(dir) });
+    await client.library.assignSplits({ validationPercent: 25, testPercent: 25 });
+
+    expect(await client.sweeps.check({ spec: sweepSpec() })).toEqual({ trials: 4, problems: [] });
+    const bad = await client.sweeps.check({ spec: { ...sweepSpec(), axes: [{ path: 'model.firstConv.filters', values: [] }] } });
+    expect(bad.problems.join(' ')).toMatch(/at least one value/);
+
+    const spec: SweepSpec = { ...sweepSpec(), base: smallSpec(2) };
+    const events: string[] = [];
+    let paused = false;
+    const ended = new Promise<void>((resolve) =>
+      client.sweeps.onDidProgress((event) => {
+        events.push(event.status);
+        if (!paused && event.done >= 1) {
+          paused = true;
+          void client.sweeps.pauseSweep({ sweepId: event.sweepId }).catch(() => undefined);
+        }
+        if (event.status === 'done') resolve();
+        if (event.status === 'paused') void client.sweeps.resumeSweep({ sweepId: event.sweepId });
+        expect(events.filter((status) => status === 'paused').length).toBeLessThanOrEqual(1);
+      }),
+    );
+    const sweep = await client.sweeps.startSweep({ spec });
+    await ended;
+    expect(events).toContain('paused');
+    const detail = await client.sweeps.getSweep({ sweepId: sweep.id });
+    expect(detail).toMatchObject({ status: 'done', total: 4, done: 4, failed: 0 });
+    expect(detail.trials.every((trial) => trial.valAccuracy !== null && trial.runId)).toBe(true);
+    expect(detail.trials.some((trial) => trial.pareto)).toBe(true);
+    expect((await client.sweeps.listSweeps()).map((item) => item.id)).toEqual([sweep.id]);
+    studio.dispose();
+  }, 300_000);
+});

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { serviceMethods } from '../../src-shared/contract/channels.ts';
 import { createClient } from '../../src-shared/contract/createClient.ts';
 import type { TrainingService } from '../../src-shared/contract/TrainingService.ts';
+import type { SweepService } from '../../src-shared/contract/SweepService.ts';
+import type { SweepProgressEvent } from '../../src-shared/model/Sweep.ts';
 import type { TrainingProgress } from '../../src-shared/model/Run.ts';
 import type { FeatureService } from '../../src-shared/contract/FeatureService.ts';
 import type { LibraryChange, LibraryService } from '../../src-shared/contract/LibraryService.ts';
@@ -55,6 +57,10 @@ function fakeServices() {
     training: {
       ...(Object.fromEntries(serviceMethods.training.map((name) => [name, reject])) as unknown as TrainingService),
       onDidProgress: new Emitter<TrainingProgress>().event,
+    },
+    sweeps: {
+      ...(Object.fromEntries(serviceMethods.sweeps.map((name) => [name, reject])) as unknown as SweepService),
+      onDidProgress: new Emitter<SweepProgressEvent>().event,
     },
     system: { diagnostics: async () => ({ facts: [] }), version: async () => ({ app: 'test' }) },
   };

@@ -78,6 +78,11 @@ export class SweepScheduler {
     return status;
   }
 
+  /** True once pause or cancel was asked for. */
+  get isStopping(): boolean {
+    return this.stopping !== null;
+  }
+
   /** Stops launching, and asks running trials to stop after their current step (they resume later). */
   stop(status: 'paused' | 'cancelled'): void {
     this.stopping = status;
@@ -149,7 +154,8 @@ export class SweepScheduler {
     return true;
   }
 
-  private report(status: SweepStatus = this.stopping ?? 'running'): void {
+  /** The status is 'running' until the sweep has actually stopped, so each end is reported once. */
+  private report(status: SweepStatus = 'running'): void {
     const trials = listTrials(this.project.db, this.sweepId);
     const count = (state: TrialRow['status']) => trials.filter((trial) => trial.status === state).length;
     const sweep = getSweep(this.project.db, this.sweepId)!;
@@ -168,7 +174,7 @@ export class SweepScheduler {
       queued: count('queued'),
       best,
       etaSeconds: mean === null ? null : (remaining * mean) / this.parallelism.slots,
-      message: `${done}/${trials.length} done${best?.valAccuracy != null ? `, best validation ${(best.valAccuracy * 100).toFixed(1)} %` : ''}`,
+      message: `${this.stopping && status === 'running' ? `stopping (${this.stopping}) · ` : ''}${done}/${trials.length} done${best?.valAccuracy != null ? `, best validation ${(best.valAccuracy * 100).toFixed(1)} %` : ''}`,
     });
   }
 }

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { SweepSpec } from '../../../src-shared/model/SweepSpec.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
 
-export type SweepStatus = 'running' | 'paused' | 'done' | 'cancelled';
-export type TrialStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+import type { SweepStatus, TrialStatus } from '../../../src-shared/model/Sweep.ts';
+
+export type { SweepStatus, TrialStatus };
 
 export interface TrialRow {
   id: number;
@@ -73,6 +74,10 @@ export function getSweep(db: ProjectDatabase, sweepId: string): SweepRow | null 
     | undefined;
   if (!row) return null;
   return { id: row.id, name: row.name, spec: JSON.parse(row.spec_json) as SweepSpec, snapshotId: row.snapshot_id, status: row.status, createdAt: row.created_at, finishedAt: row.finished_at };
+}
+
+export function listSweeps(db: ProjectDatabase): SweepRow[] {
+  return (db.prepare('SELECT id FROM sweeps ORDER BY created_at DESC').pluck().all() as string[]).map((id) => getSweep(db, id)!);
 }
 
 export function unfinishedSweeps(db: ProjectDatabase): string[] {

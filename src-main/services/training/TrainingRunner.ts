@@ -44,7 +44,9 @@ export class TrainingRunner {
       else if (message.type === 'cancelled') outcome = { status: 'cancelled', message: 'cancelled; resume continues from the last checkpoint' };
       else outcome = { status: 'failed', message: message.message };
     });
-    child.send({ type: 'start', projectPath, runId, resume } satisfies ToTrainingWorker);
+    // A worker that fails to start reports through 'exit'; the error event needs a listener all the same.
+    child.on('error', (error) => (stderr += `\n${error.message}`));
+    child.send({ type: 'start', projectPath, runId, resume } satisfies ToTrainingWorker, () => undefined);
     return new Promise((resolve) => {
       child.on('exit', (code, signal) => {
         this.workers.delete(runId);
@@ -70,7 +72,8 @@ export class TrainingRunner {
   cancel(runId: string): boolean {
     const child = this.workers.get(runId);
     if (!child) return false;
-    child.send({ type: 'cancel' } satisfies ToTrainingWorker);
+    // The worker may be exiting already; a closed channel then just means it has stopped.
+    if (child.connected) child.send({ type: 'cancel' } satisfies ToTrainingWorker, () => undefined);
     return true;
   }
 

@@ -1,0 +1,154 @@
+import { Emitter } from '../../../src-shared/contract/events.ts';
+import { StudioError } from '../../../src-shared/contract/StudioError.ts';
+import { parseSweepSpec, sweepSpecSchema } from '../../../src-shared/contract/sweepSpecSchema.ts';
+import type { SweepService } from '../../../src-shared/contract/SweepService.ts';
+import type { SweepDetail, SweepInfo, SweepProgressEvent } from '../../../src-shared/model/Sweep.ts';
+import type { SweepSpec } from '../../../src-shared/model/SweepSpec.ts';
+import { sweepTrialCount } from '../../../src-shared/sweep/expandSweep.ts';
+import { loadPresets } from '../features/loadFeaturePresets.ts';
+import type { OpenProject, ProjectSession } from '../project/OpenProject.ts';
+import { startSweep } from './startSweep.ts';
+import { SweepScheduler } from './SweepScheduler.ts';
+import { getSweep, listSweeps, listTrials, setSweepStatus, type SweepRow } from './sweepStore.ts';
+import { paretoFront, trialScores } from './trialScores.ts';
+
+/**
+ * Sweeps for the open project. A sweep left running when the studio stopped (even killed) carries on
+ * when its project is opened again; each sweep has its own scheduler while it runs.
+ */
+export function createSweepService(session: ProjectSession): SweepService & { dispose(): void; resumeUnfinished(project: OpenProject): void } {
+  const progress = new Emitter<SweepProgressEvent>();
+  const schedulers = new Map<string, SweepScheduler>();
+  const finishing = new Map<string, Promise<void>>();
+
+  const launch = (project: OpenProject, sweepId: string): void => {
+    const previous = finishing.get(sweepId);
+    if (previous) {
+      // A scheduler that is pausing still holds the sweep; start the next when it has let go.
+      void previous.then(() => launch(project, sweepId));
+      return;
+    }
+    const scheduler = new SweepScheduler(project, sweepId, (event) =>
+      progress.fire({
+        sweepId: event.sweepId, status: event.status, total: event.total, done: event.done, running: event.running, failed: event.failed,
+        queued: event.queued, bestValAccuracy: event.best?.valAccuracy ?? null, etaSeconds: event.etaSeconds, message: event.message,
+      }),
+    );
+    schedulers.set(sweepId, scheduler);
+    const running = scheduler
+      .run()
+      .catch((error: unknown) => progress.fire({ sweepId, status: 'paused', total: 0, done: 0, running: 0, failed: 0, queued: 0, bestValAccuracy: null, etaSeconds: null, message: `stopped: ${error instanceof Error ? error.message : String(error)}` }))
+      .then(() => undefined)
+      .finally(() => {
+        scheduler.dispose();
+        schedulers.delete(sweepId);
+        finishing.delete(sweepId);
+      });
+    finishing.set(sweepId, running);
+  };
+
+  const info = (project: OpenProject, sweep: SweepRow): SweepInfo => {
+    const trials = listTrials(project.db, sweep.id);
+    const scores = trialScores(project.db, trials.filter((trial) => trial.status === 'done'), sweep.spec.constraints).filter((score) => score.meetsConstraints);
+    return {
+      id: sweep.id, name: sweep.name, status: sweep.status, createdAt: sweep.createdAt, finishedAt: sweep.finishedAt, total: trials.length,
+      done: trials.filter((trial) => trial.status === 'done').length, failed: trials.filter((trial) => trial.status === 'failed').length,
+      bestValAccuracy: scores.length ? Math.max(...scores.map((score) => score.valAccuracy ?? 0)) : null,
+    };
+  };
+  const requireSweep = (project: OpenProject, sweepId: string) => {
+    const sweep = getSweep(project.db, sweepId);
+    if (!sweep) throw new StudioError('not_found', `There is no sweep ${sweepId} in this project.`);
+    return sweep;
+  };
+
+  return {
+    async presets() {
+      return loadPresets('sweeps', parseSweepSpec);
+    },
+
+    async check({ spec }) {
+      const result = sweepSpecSchema.safeParse(spec);
+      if (result.success) return { trials: sweepTrialCount(result.data as SweepSpec), problems: [] };
+      const problems = result.error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
+      let trials = 0;
+      try {
+        trials = sweepTrialCount(spec as SweepSpec);
+      } catch {
+        // The count needs a spec shaped well enough to count.
+      }
+      return { trials, problems };
+    },
+
+    async startSweep({ spec }) {
+      const project = session.require();
+      let sweepId: string;
+      try {
+        sweepId = startSweep(project, spec);
+      } catch (error) {
+        throw new StudioError('invalid_input', error instanceof Error ? error.message : String(error));
+      }
+      launch(project, sweepId);
+      return info(project, requireSweep(project, sweepId));
+    },
+
+    async pauseSweep({ sweepId }) {
+      const scheduler = schedulers.get(sweepId);
+      if (!scheduler) throw new StudioError('not_found', `Sweep ${sweepId} is not running.`);
+      scheduler.stop('paused');
+    },
+
+    async resumeSweep({ sweepId }) {
+      const project = session.require();
+      const sweep = requireSweep(project, sweepId);
+      if (sweep.status === 'done' || sweep.status === 'cancelled') throw new StudioError('invalid_input', `Sweep ${sweepId} has ended (${sweep.status}).`);
+      if (schedulers.get(sweepId)?.isStopping === false) return;
+      launch(project, sweepId);
+    },
+
+    async cancelSweep({ sweepId }) {
+      const project = session.require();
+      requireSweep(project, sweepId);
+      const scheduler = schedulers.get(sweepId);
+      if (scheduler) scheduler.stop('cancelled');
+      else setSweepStatus(project.db, sweepId, 'cancelled');
+    },
+
+    async listSweeps() {
+      const project = session.require();
+      return listSweeps(project.db).map((sweep) => info(project, sweep));
+    },
+
+    async getSweep({ sweepId }) {
+      const project = session.require();
+      const sweep = requireSweep(project, sweepId);
+      const trials = listTrials(project.db, sweepId);
+      const scores = trialScores(project.db, trials, sweep.spec.constraints);
+      const front = new Set(paretoFront(scores, sweep.spec.objectives).map((score) => score.trialId));
+      const byTrial = new Map(scores.map((score) => [score.trialId, score]));
+      const detail: SweepDetail = {
+        ...info(project, sweep),
+        spec: sweep.spec,
+        trials: trials.map((trial) => {
+          const score = byTrial.get(trial.id);
+          return {
+            ...trial, valAccuracy: score?.valAccuracy ?? null, testAccuracy: score?.testAccuracy ?? null, gzipKb: score?.gzipKb ?? null,
+            latencyMs: score?.latencyMs ?? null, meetsConstraints: score?.meetsConstraints ?? true, pareto: front.has(trial.id),
+          };
+        }),
+      };
+      return detail;
+    },
+
+    onDidProgress: progress.event,
+
+    resumeUnfinished(project) {
+      for (const sweep of listSweeps(project.db)) if (sweep.status === 'running') launch(project, sweep.id);
+    },
+
+    dispose() {
+      for (const scheduler of schedulers.values()) scheduler.dispose();
+      schedulers.clear();
+    },
+  };
+}

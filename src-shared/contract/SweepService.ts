@@ -1,0 +1,25 @@
+import type { SweepDetail, SweepInfo, SweepProgressEvent } from '../model/Sweep.ts';
+import type { SweepSpec } from '../model/SweepSpec.ts';
+import type { Event } from './events.ts';
+
+export interface SweepPreset {
+  id: string;
+  name: string;
+  description: string;
+  spec: SweepSpec;
+}
+
+/** Sweeps over features × model × training × pruning: queued in the project, run by a pool of trial workers. */
+export interface SweepService {
+  presets(): Promise<SweepPreset[]>;
+  /** A spec being edited: its trial count, and every problem in words (empty when it can start). */
+  check(input: { spec: unknown }): Promise<{ trials: number; problems: string[] }>;
+  startSweep(input: { spec: SweepSpec }): Promise<SweepInfo>;
+  /** Stops launching trials; running ones stop after their step and resume later from their checkpoint. */
+  pauseSweep(input: { sweepId: string }): Promise<void>;
+  resumeSweep(input: { sweepId: string }): Promise<void>;
+  cancelSweep(input: { sweepId: string }): Promise<void>;
+  listSweeps(): Promise<SweepInfo[]>;
+  getSweep(input: { sweepId: string }): Promise<SweepDetail>;
+  onDidProgress: Event<SweepProgressEvent>;
+}
