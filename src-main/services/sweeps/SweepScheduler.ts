@@ -1,4 +1,5 @@
 import os from 'node:os';
+import type { SweepProgressEvent } from '../../../src-shared/model/Sweep.ts';
 import type { SweepSpec } from '../../../src-shared/model/SweepSpec.ts';
 import { withOverrides } from '../../../src-shared/sweep/expandSweep.ts';
 import { appVersion } from '../appVersion.ts';
@@ -8,18 +9,8 @@ import { TrainingRunner } from '../training/TrainingRunner.ts';
 import { addTrial, getSweep, listTrials, setSweepStatus, updateTrial, type SweepStatus, type TrialRow } from './sweepStore.ts';
 import { trialScores, type TrialScore } from './trialScores.ts';
 
-export interface SweepProgress {
-  sweepId: string;
-  status: SweepStatus;
-  total: number;
-  done: number;
-  running: number;
-  failed: number;
-  queued: number;
-  best: TrialScore | null;
-  etaSeconds: number | null;
-  message: string;
-}
+/** The progress event, with the best trial in full rather than its accuracy alone. */
+export type SweepProgress = Omit<SweepProgressEvent, 'bestValAccuracy'> & { best: TrialScore | null };
 
 /** How many trials train at once and with how many TensorFlow threads each: one core per trial. */
 export function sweepParallelism(cores = os.availableParallelism()): { slots: number; threadsPerTrial: number } {

@@ -2,21 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { SweepSpec } from '../../../src-shared/model/SweepSpec.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
 
-import type { SweepStatus, TrialStatus } from '../../../src-shared/model/Sweep.ts';
+import type { SweepStatus, SweepTrial, TrialStatus } from '../../../src-shared/model/Sweep.ts';
 
 export type { SweepStatus, TrialStatus };
 
-export interface TrialRow {
-  id: number;
-  config: number;
-  rung: number;
-  epochs: number;
-  overrides: Record<string, unknown>;
-  status: TrialStatus;
-  runId: string | null;
-  attempts: number;
-  error: string | null;
-}
+/** A trial as the queue holds it (its scores come from its run). */
+export type TrialRow = Pick<SweepTrial, 'id' | 'config' | 'rung' | 'epochs' | 'overrides' | 'status' | 'runId' | 'attempts' | 'error'>;
 
 export interface SweepRow {
   id: string;
