@@ -106,10 +106,10 @@ describe('the studio in a browser (serve mode)', () => {
     await page.screenshot({ path: screenshotPath('05-diagnostics') });
   });
 
-  it('switches to the dark theme and says what the later pages will do', async () => {
+  it('switches to the dark theme and shows the sweep builder', async () => {
     await page.getByRole('button', { name: /Switch to dark theme/ }).click();
     await page.getByRole('button', { name: 'Sweeps' }).click();
-    await page.getByText('Not built yet.').waitFor();
+    await page.getByTestId('sweep-builder').waitFor();
     await page.screenshot({ path: screenshotPath('06-sweeps-dark') });
     await page.getByRole('button', { name: 'Library' }).click();
     await page.getByRole('heading', { name: 'Library' }).waitFor();

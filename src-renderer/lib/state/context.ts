@@ -2,6 +2,7 @@ import { getContext, setContext } from 'svelte';
 import type { FeatureState } from './FeatureState.svelte.ts';
 import type { ImportState } from './ImportState.svelte.ts';
 import type { LibraryState } from './LibraryState.svelte.ts';
+import type { SweepState } from './SweepState.svelte.ts';
 import type { StudioState } from './StudioState.svelte.ts';
 import type { ThemeState } from './ThemeState.svelte.ts';
 import type { ToastState } from './ToastState.svelte.ts';
@@ -14,6 +15,7 @@ export interface AppContext {
   imports: ImportState;
   features: FeatureState;
   training: TrainingState;
+  sweeps: SweepState;
   toasts: ToastState;
   theme: ThemeState;
 }
