@@ -1,16 +1,13 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createClient } from '../../src-shared/contract/createClient.ts';
 import { createDispatcher } from '../../src-shared/contract/dispatch.ts';
-import { createRandom } from '../../src-shared/dsp/random.ts';
 import { createServices } from '../../src-main/services/createServices.ts';
 import { launchChromium, screenshotPath } from '../support/launchChromium.ts';
 import { startServe, type RunningServe } from '../support/startServe.ts';
-import { synthWord } from '../support/synthWord.ts';
+import { writeSource } from '../support/trainingData.ts';
 import { tempDir } from '../support/tempDir.ts';
-import { encodeTestWav } from '../support/writeTestWav.ts';
 
 const dir = tempDir('kws-e2e-sweeps-');
 const home = path.join(dir, 'home');
@@ -20,32 +17,13 @@ let browser: Browser;
 let page: Page;
 const consoleErrors: string[] = [];
 
-/** "go" and "stop" (the edge Go/Stop preset's words) spoken by eight voices, one other word, and noise. */
-function writeSource(): string {
-  const source = path.join(dir, 'source');
-  const random = createRandom(9);
-  const words = { go: 11, stop: 22, other: 44 } as const;
-  for (const [word, seed] of Object.entries(words)) {
-    fs.mkdirSync(path.join(source, word), { recursive: true });
-    const count = word === 'other' ? 16 : 32;
-    for (let i = 0; i < count; i++) {
-      const base = synthWord(seed, { leadInMs: random.int(100, 350) });
-      const gain = random.uniform(0.4, 1);
-      const samples = base.map((value) => value * gain + random.gaussian() * 0.01);
-      fs.writeFileSync(path.join(source, word, `spk${i % 8}_nohash_${i}.wav`), encodeTestWav(samples));
-    }
-  }
-  fs.mkdirSync(path.join(source, '_background_noise_'), { recursive: true });
-  fs.writeFileSync(path.join(source, '_background_noise_', 'hiss.wav'), encodeTestWav(Float32Array.from({ length: 48000 }, () => random.gaussian() * 0.2)));
-  return source;
-}
 
 async function makeProject(): Promise<void> {
   const studio = createServices({ home });
   const dispatcher = createDispatcher(studio.services);
   const client = createClient({ invoke: (channel, input) => dispatcher.call(channel, input), subscribe: dispatcher.subscribe });
   await client.project.create({ path: projectDir });
-  await client.project.importFolder({ path: writeSource() });
+  await client.project.importFolder({ path: writeSource(dir, { words: { go: 11, stop: 22, other: 44 }, perWord: 32, other: 16 }) });
   await client.library.assignSplits({ validationPercent: 25, testPercent: 25 });
   await client.project.close();
   studio.dispose();

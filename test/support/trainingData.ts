@@ -6,14 +6,24 @@ import { loadFeaturePresets } from '../../src-main/services/features/loadFeature
 import { synthWord } from './synthWord.ts';
 import { encodeTestWav } from './writeTestWav.ts';
 
-/** Three "words" (fixed synthetic shapes, varied per speaker), one other word, and noise. */
-export function writeSource(dir: string): string {
+export interface SourceOptions {
+  /** Word → synthesis seed; "other" is the usual extra word for `_unknown_`. */
+  words?: Record<string, number>;
+  /** Clips per word, and for "other". */
+  perWord?: number;
+  other?: number;
+}
+
+/**
+ * Synthetic "words" (fixed shapes from synthWord, varied per speaker by onset, gain and hiss) in a
+ * folder per word, eight speakers named the Speech Commands way, and a background-noise file.
+ */
+export function writeSource(dir: string, { words = { yes: 11, no: 22, up: 33, other: 44 }, perWord = 24, other = 12 }: SourceOptions = {}): string {
   const source = path.join(dir, 'source');
   const random = createRandom(5);
-  const words = { yes: 11, no: 22, up: 33, other: 44 } as const;
   for (const [word, seed] of Object.entries(words)) {
     fs.mkdirSync(path.join(source, word), { recursive: true });
-    const count = word === 'other' ? 12 : 24;
+    const count = word === 'other' ? other : perWord;
     for (let i = 0; i < count; i++) {
       const base = synthWord(seed, { leadInMs: random.int(100, 350) });
       const gain = random.uniform(0.4, 1);
