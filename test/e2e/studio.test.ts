@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, screenshotPath } from '../support/launchChromium.ts';
+import { launchChromium, screenshotPath, watchedPage } from '../support/launchChromium.ts';
 import { startServe, type RunningServe } from '../support/startServe.ts';
 import { tempDir } from '../support/tempDir.ts';
 
@@ -14,11 +14,7 @@ const consoleErrors: string[] = [];
 beforeAll(async () => {
   serve = await startServe([], { KWS_STUDIO_HOME: path.join(dir, 'home') });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  page = await watchedPage(browser, { width: 1440, height: 900 }, consoleErrors);
 });
 
 afterAll(async () => {

@@ -1,12 +1,9 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { createClient } from '../../src-shared/contract/createClient.ts';
-import { createDispatcher } from '../../src-shared/contract/dispatch.ts';
-import { createServices } from '../../src-main/services/createServices.ts';
-import { launchChromium, screenshotPath } from '../support/launchChromium.ts';
+import { launchChromium, screenshotPath, watchedPage } from '../support/launchChromium.ts';
 import { startServe, type RunningServe } from '../support/startServe.ts';
-import { writeSource } from '../support/trainingData.ts';
+import { createWordsProject } from '../support/trainingData.ts';
 import { tempDir } from '../support/tempDir.ts';
 
 const dir = tempDir('kws-e2e-sweeps-');
@@ -17,27 +14,12 @@ let browser: Browser;
 let page: Page;
 const consoleErrors: string[] = [];
 
-
-async function makeProject(): Promise<void> {
-  const studio = createServices({ home });
-  const dispatcher = createDispatcher(studio.services);
-  const client = createClient({ invoke: (channel, input) => dispatcher.call(channel, input), subscribe: dispatcher.subscribe });
-  await client.project.create({ path: projectDir });
-  await client.project.importFolder({ path: writeSource(dir, { words: { go: 11, stop: 22, other: 44 }, perWord: 32, other: 16 }) });
-  await client.library.assignSplits({ validationPercent: 25, testPercent: 25 });
-  await client.project.close();
-  studio.dispose();
-}
-
 beforeAll(async () => {
-  await makeProject();
+  // Made through the services, as a user's import would, before the studio serves it.
+  await createWordsProject(home, projectDir, { words: { go: 11, stop: 22, other: 44 }, perWord: 32, other: 16 });
   serve = await startServe(['--project', projectDir], { KWS_STUDIO_HOME: home });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  page = await watchedPage(browser, { width: 1440, height: 1000 }, consoleErrors);
 });
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const chromiumPath = process.env.KWS_CHROMIUM ?? '/usr/bin/chromium';
 export const screenshotDir = path.resolve(import.meta.dirname, '..', '..', 'test-results', 'e2e');
@@ -31,4 +31,14 @@ export async function launchChromium(): Promise<Browser> {
 
 export function screenshotPath(name: string): string {
   return path.join(screenshotDir, `${name}.png`);
+}
+
+/** A new page whose console errors and uncaught exceptions are collected into `errors`. */
+export async function watchedPage(browser: Browser, viewport: { width: number; height: number }, errors: string[]): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return page;
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRandom } from '../../src-shared/dsp/random.ts';
 import type { TrainSpec } from '../../src-shared/model/TrainSpec.ts';
+import { createServices } from '../../src-main/services/createServices.ts';
 import { loadFeaturePresets } from '../../src-main/services/features/loadFeaturePresets.ts';
 import { synthWord } from './synthWord.ts';
 import { encodeTestWav } from './writeTestWav.ts';
@@ -66,3 +67,16 @@ export function smallSpec(epochs: number): TrainSpec {
   };
 }
 
+
+/**
+ * A project of synthetic words made through the services, as a user's import would: imported from
+ * writeSource and split 50/25/25, closed again so a serve process can open it.
+ */
+export async function createWordsProject(home: string, projectDir: string, options: SourceOptions = {}): Promise<void> {
+  const studio = createServices({ home });
+  await studio.services.project.create({ path: projectDir });
+  await studio.services.project.importFolder({ path: writeSource(path.dirname(projectDir), options) });
+  await studio.services.library.assignSplits({ validationPercent: 25, testPercent: 25 });
+  await studio.services.project.close();
+  studio.dispose();
+}

@@ -12,6 +12,22 @@ export function scaledFilters(filters: number, widthMultiplier: number): number 
  * average pooling, dropout, dense. Convs followed by BN carry no bias.
  */
 export function buildDsCnn(stack: LayerStack, spec: DsCnnSpec, classes: number): void {
+  buildDepthwiseSeparable(stack, spec, classes, (block) =>
+    stack.conv({ name: `block${block}/depthwise`, kind: 'depthwise', kernel: spec.blockKernel, stride: [1, 1], padding: 'same', bias: false, batchNorm: true, activation: 'relu' }),
+  );
+}
+
+/**
+ * The frame DS-CNN and its reparameterizable variant share: first conv, then per block the
+ * `depthwise` stage the model supplies (block numbers from 1) and a pointwise 1×1 conv + BN + ReLU,
+ * then pooling, dropout and the dense head.
+ */
+export function buildDepthwiseSeparable(
+  stack: LayerStack,
+  spec: Pick<DsCnnSpec, 'firstConv' | 'blocks' | 'widthMultiplier' | 'dropout'>,
+  classes: number,
+  depthwise: (block: number) => void,
+): void {
   const { firstConv, widthMultiplier } = spec;
   stack.conv({
     name: 'conv1',
@@ -25,10 +41,9 @@ export function buildDsCnn(stack: LayerStack, spec: DsCnnSpec, classes: number):
     activation: 'relu',
   });
   spec.blocks.forEach((filters, index) => {
-    const block = `block${index + 1}`;
-    stack.conv({ name: `${block}/depthwise`, kind: 'depthwise', kernel: spec.blockKernel, stride: [1, 1], padding: 'same', bias: false, batchNorm: true, activation: 'relu' });
+    depthwise(index + 1);
     stack.conv({
-      name: `${block}/pointwise`,
+      name: `block${index + 1}/pointwise`,
       kind: 'conv',
       filters: scaledFilters(filters, widthMultiplier),
       kernel: [1, 1],

@@ -1,6 +1,6 @@
 import type { RepInceptionSpec } from '../../../../src-shared/model/ModelSpec.ts';
 import { BranchSumLayer } from './BranchSumLayer.ts';
-import { scaledFilters } from './buildDsCnn.ts';
+import { buildDepthwiseSeparable } from './buildDsCnn.ts';
 import { ConvLayer } from './ConvLayer.ts';
 import type { LayerStack } from './LayerStack.ts';
 
@@ -19,24 +19,11 @@ export function branchName(block: number, direction: BranchDirection, k: number,
  * `merged` builds that folded form: per direction one depthwise kernel of the largest k, with bias.
  */
 export function buildRepInception(stack: LayerStack, spec: RepInceptionSpec, classes: number, merged = false): void {
-  const { firstConv, widthMultiplier } = spec;
   if (spec.branchKernels.length === 0) throw new Error('rep_inception: at least one branch kernel is needed');
   for (const k of spec.branchKernels) {
     if (!Number.isInteger(k) || k < 1 || k % 2 === 0) throw new Error(`rep_inception: branch kernels must be odd positive integers, got ${k}`);
   }
-  stack.conv({
-    name: 'conv1',
-    kind: 'conv',
-    filters: scaledFilters(firstConv.filters, widthMultiplier),
-    kernel: firstConv.kernel,
-    stride: firstConv.stride,
-    padding: 'same',
-    bias: false,
-    batchNorm: true,
-    activation: 'relu',
-  });
-  spec.blocks.forEach((filters, index) => {
-    const block = index + 1;
+  buildDepthwiseSeparable(stack, spec, classes, (block) => {
     const branches: ConvLayer[] = [];
     const kernels = merged ? [Math.max(...spec.branchKernels)] : spec.branchKernels;
     for (const direction of ['frequency', 'time'] as const) {
@@ -56,19 +43,5 @@ export function buildRepInception(stack: LayerStack, spec: RepInceptionSpec, cla
       }
     }
     stack.push(new BranchSumLayer(stack.tf, branches, 'relu'));
-    stack.conv({
-      name: `block${block}/pointwise`,
-      kind: 'conv',
-      filters: scaledFilters(filters, widthMultiplier),
-      kernel: [1, 1],
-      stride: [1, 1],
-      padding: 'same',
-      bias: false,
-      batchNorm: true,
-      activation: 'relu',
-    });
   });
-  stack.globalAveragePool();
-  stack.dropout(spec.dropout);
-  stack.dense('fc', classes);
 }
