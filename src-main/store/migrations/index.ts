@@ -3,6 +3,7 @@ import m002 from './m002_curation.ts';
 import m003 from './m003_speaker_edits.ts';
 import m004 from './m004_runs.ts';
 import m005 from './m005_sweeps.ts';
+import m006 from './m006_sweep_queue.ts';
 
 export interface Migration {
   version: number;
@@ -17,4 +18,5 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: 'speaker_edits', sql: m003 },
   { version: 4, name: 'runs', sql: m004 },
   { version: 5, name: 'sweeps', sql: m005 },
+  { version: 6, name: 'sweep_queue', sql: m006 },
 ];
