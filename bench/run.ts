@@ -9,6 +9,7 @@ const available: Record<string, () => Promise<void>> = {
   accuracy: async () => (await import('./training.bench.ts')).runAccuracyBench(),
   sweep: async () => (await import('./sweep.bench.ts')).runSweepBench(),
   'model-step': async () => (await import('./modelStep.bench.ts')).runModelStepBench(),
+  'run-table': async () => (await import('./runTable.bench.ts')).runRunTableBench(),
 };
 
 const names = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

@@ -6,6 +6,8 @@ import { createDispatcher } from '../src-shared/contract/dispatch.ts';
 import { StudioError, type StudioErrorCode } from '../src-shared/contract/StudioError.ts';
 import { parseFeatureSpec } from '../src-shared/contract/featureSpecSchema.ts';
 import type { TrainingProgress } from '../src-shared/model/Run.ts';
+import type { RunCondition, RunScope, RunSort, RunValue } from '../src-shared/model/RunQuery.ts';
+import { parseRunFilter } from '../src-shared/compare/parseRunFilter.ts';
 import { parseTrainSpec } from '../src-shared/contract/trainSpecSchema.ts';
 import { parseSweepSpec } from '../src-shared/contract/sweepSpecSchema.ts';
 import type { ImportReport } from '../src-shared/model/ImportReport.ts';
@@ -20,6 +22,8 @@ import { FeatureCache } from './services/features/FeatureCache.ts';
 import { extractProjectFeatures } from './services/features/extractProjectFeatures.ts';
 import { featureSpecHash } from './services/features/featureSpecHash.ts';
 import { loadPresets } from './services/features/loadFeaturePresets.ts';
+import { checkRedis } from './services/sweeps/queue/trialQueue.ts';
+import { startTrialWorker } from './services/sweeps/queue/startTrialWorker.ts';
 import { startSweep } from './services/sweeps/startSweep.ts';
 import { SweepScheduler, type SweepProgress } from './services/sweeps/SweepScheduler.ts';
 import { getSweep, listTrials, unfinishedSweeps } from './services/sweeps/sweepStore.ts';
@@ -41,7 +45,7 @@ const exitCodeFor: Partial<Record<StudioErrorCode, number>> = {
 
 const outDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'out');
 const studio = createServices({ home: studioHome() });
-const { project, system, features, training } = studio.services;
+const { project, system, features, training, runs } = studio.services;
 
 const program = new Command('kws-studio')
   .description('KWS Studio: curate, train, sweep, compare and export keyword-spotting models, offline.')
@@ -357,8 +361,9 @@ program
   .requiredOption('--project <dir>', 'the project')
   .option('--preset <id>', 'a sweep from resources/presets/sweeps (edge-go-stop-grid, mfcc-grid, pruning-grid)')
   .option('--resume [sweepId]', 'continue a sweep that was interrupted (default: the latest unfinished one)')
+  .option('--redis <url>', 'queue the trials on Redis for `kws-studio worker` processes (this or other machines) instead of training them here')
   .option('--json', 'print the leaderboard and Pareto front as JSON')
-  .action(async (specFile: string | undefined, options: { project: string; preset?: string; resume?: string | boolean; json?: boolean }) => {
+  .action(async (specFile: string | undefined, options: { project: string; preset?: string; resume?: string | boolean; redis?: string; json?: boolean }) => {
     await project.open({ path: options.project });
     const open = studio.session.require();
     let sweepId: string;
@@ -369,8 +374,9 @@ program
     } else {
       if (!specFile && !options.preset) throw new StudioError('invalid_input', 'Give a sweep spec file, --preset ID, or --resume.');
       const spec = await resolveSpec({ spec: specFile, preset: options.preset }, 'sweep', parseSweepSpec, async () => loadPresets('sweeps', parseSweepSpec), '');
+      if (options.redis) await checkRedis(options.redis).catch((error: Error) => Promise.reject(new StudioError('invalid_input', error.message)));
       try {
-        sweepId = startSweep(open, spec);
+        sweepId = startSweep(open, spec, { queueUrl: options.redis ?? null });
       } catch (error) {
         throw new StudioError('invalid_input', error instanceof Error ? error.message : String(error));
       }
@@ -383,7 +389,7 @@ program
     process.once('SIGINT', onSigint);
     const status = await scheduler.run();
     process.off('SIGINT', onSigint);
-    scheduler.dispose();
+    await scheduler.dispose();
     const sweep = getSweep(open.db, sweepId)!;
     const trials = listTrials(open.db, sweepId);
     const scores = trialScores(open.db, trials, sweep.spec.constraints).sort((a, b) => (b.valAccuracy ?? 0) - (a.valAccuracy ?? 0));
@@ -404,6 +410,36 @@ program
     else if (trials.some((trial) => trial.status === 'failed')) process.exitCode = EXIT.failure;
   });
 
+program
+  .command('worker')
+  .description("Join a project's sweeps from this machine: take trials from its Redis queue and train them. The project folder must be reachable here (a shared path); only the coordinator writes its database.")
+  .requiredOption('--redis <url>', 'the Redis server the coordinator queues trials on, e.g. redis://10.0.0.5:6379')
+  .requiredOption('--project <dir>', 'the project, on a path shared with the coordinator')
+  .option('--threads <n>', 'TensorFlow threads for a trial (default: every core)')
+  .option('--stall-seconds <s>', 'how long a worker may go silent before another takes its trial over', '30')
+  .action(async (options: { redis: string; project: string; threads?: string; stallSeconds: string }) => {
+    if (options.threads) {
+      const threads = Number(options.threads);
+      if (!Number.isInteger(threads) || threads < 1) throw new StudioError('invalid_input', `--threads must be a whole number of at least 1, not "${options.threads}".`);
+      process.env.TF_NUM_INTRAOP_THREADS = String(threads);
+      process.env.TF_NUM_INTEROP_THREADS = '1';
+    }
+    const stallSeconds = Number(options.stallSeconds);
+    if (!(stallSeconds >= 1)) throw new StudioError('invalid_input', `--stall-seconds must be at least 1, not "${options.stallSeconds}".`);
+    let worker: Awaited<ReturnType<typeof startTrialWorker>>;
+    try {
+      worker = await startTrialWorker({ redisUrl: options.redis, projectPath: options.project, stallSeconds, log: (line) => console.log(`${new Date().toISOString()} ${line}`) });
+    } catch (error) {
+      throw new StudioError('invalid_input', error instanceof Error ? error.message : String(error));
+    }
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+    console.log(`${new Date().toISOString()} leaving: a trial in progress goes back to the queue`);
+    await worker.close();
+  });
+
 function pct(value: number | null): string {
   return value === null ? '—' : `${(value * 100).toFixed(1)} %`;
 }
@@ -416,23 +452,139 @@ function sweepLine(progress: SweepProgress): string {
   return parts.join(' · ');
 }
 
-const runsCommand = program.command('runs').description('List and resume training runs.');
+const runsCommand = program.command('runs').description('List, filter, annotate, compare and export training runs; resume one.');
+const scopeOption = () => new Option('--scope <scope>', 'which runs by lifecycle').choices(['active', 'archived', 'deleted']).default('active');
 runsCommand
   .command('list')
-  .description('Every run of the project, newest first.')
+  .description('Runs of the project as a table: filter and sort on any parameter, metric or model statistic (newest first by default).')
   .requiredOption('--project <dir>', 'the project')
-  .option('--json', 'print JSON')
-  .action(async (options: { project: string; json?: boolean }) => {
+  .option('--filter <conditions>', 'e.g. "val_accuracy > 0.9 and model.kind = ds_cnn" (operators = != > >= < <= ~, joined by and)')
+  .option('--sort <keys>', 'comma-separated keys, "-" before a key for descending, e.g. "-val_accuracy,stats.gzip_kb"')
+  .addOption(scopeOption())
+  .option('--starred', 'only starred runs')
+  .option('--sweep <sweepId>', 'only the runs of this sweep')
+  .option('--columns <keys>', 'comma-separated keys to show after id and status (default: val_accuracy,test_accuracy,stats.gzip_kb,stats.latency_ms,name)')
+  .option('--offset <n>', 'skip this many runs', parseInteger, 0)
+  .option('--limit <n>', 'at most this many runs', parseInteger, 10_000)
+  .option('--keys', 'list every key runs have (with its kind and type) instead of runs')
+  .option('--json', 'print the rows as JSON')
+  .action(async (options: { project: string; filter?: string; sort?: string; scope: RunScope; starred?: boolean; sweep?: string; columns?: string; offset: number; limit: number; keys?: boolean; json?: boolean }) => {
     await project.open({ path: options.project });
-    const runs = await training.listRuns();
-    if (options.json) {
-      console.log(JSON.stringify(runs, null, 2));
+    if (options.keys) {
+      const columns = await runs.columns();
+      if (options.json) console.log(JSON.stringify(columns, null, 2));
+      else for (const column of columns) console.log(`${column.key.padEnd(40)} ${column.kind.padEnd(7)} ${column.type.padEnd(7)} ${column.count} runs${column.values ? `  (${column.values.slice(0, 8).join(', ')}${column.values.length > 8 ? ', …' : ''})` : ''}`);
       return;
     }
-    for (const run of runs) {
-      const accuracy = run.summary ? `${(run.summary.testAccuracy * 100).toFixed(1)} %` : run.latest.val_accuracy !== undefined ? `val ${(run.latest.val_accuracy * 100).toFixed(1)} %` : '—';
-      console.log(`${run.id}  ${run.status.padEnd(9)}  ${accuracy.padEnd(10)}  ${run.name}`);
+    const page = await runs.queryRuns({
+      conditions: parseFilterOption(options.filter), sort: parseSortOption(options.sort), scope: options.scope, starredOnly: options.starred,
+      sweepId: options.sweep, offset: options.offset, limit: options.limit,
+    });
+    for (const key of page.unknownKeys) console.error(`note: no run has "${key}" (kws-studio runs list --keys lists every key)`);
+    if (options.json) {
+      console.log(JSON.stringify(page.rows, null, 2));
+      return;
     }
+    const keys = options.columns ? splitList(options.columns) : ['val_accuracy', 'test_accuracy', 'stats.gzip_kb', 'stats.latency_ms', 'name'];
+    const cell = (value: RunValue | undefined) => (value === null || value === undefined ? '—' : typeof value === 'number' ? String(Number(value.toPrecision(4))) : String(value));
+    const table = [['id', 'status', ...keys], ...page.rows.map((row) => [`${row.starred ? '*' : ' '}${row.id}`, row.status, ...keys.map((key) => cell(row.values[key]))])];
+    const widths = table[0]!.map((_, column) => Math.min(40, Math.max(...table.map((line) => line[column]!.length))));
+    for (const line of table) console.log(line.map((text, column) => (column === line.length - 1 ? text : text.slice(0, 40).padEnd(widths[column]!))).join('  '));
+    console.log(`${page.rows.length} of ${page.total} ${options.scope} runs`);
+  });
+runsCommand
+  .command('export [runIds...]')
+  .description('Export runs as CSV (one row per run) or JSON (full specs, summaries and metric series): the given runs, or every run the filter matches.')
+  .requiredOption('--project <dir>', 'the project')
+  .addOption(new Option('--format <format>', 'csv or json').choices(['csv', 'json']).default('csv'))
+  .option('--filter <conditions>', 'without run ids: the runs matching these conditions')
+  .addOption(scopeOption())
+  .option('--columns <keys>', 'CSV columns, comma-separated (default: every column the runs have)')
+  .option('--out <file>', 'write to this file instead of standard output')
+  .action(async (runIds: string[], options: { project: string; format: 'csv' | 'json'; filter?: string; scope: RunScope; columns?: string; out?: string }) => {
+    await project.open({ path: options.project });
+    const ids = runIds.length ? runIds : await runs.runIds({ conditions: parseFilterOption(options.filter), scope: options.scope });
+    if (ids.length === 0) throw new StudioError('not_found', 'No run matches; nothing to export.');
+    const result = await runs.exportRuns({ runIds: ids, format: options.format, columns: options.columns ? splitList(options.columns) : undefined });
+    if (options.out) {
+      fs.writeFileSync(options.out, result.text);
+      console.error(`wrote ${ids.length} runs to ${options.out}`);
+    } else process.stdout.write(result.text);
+  });
+runsCommand
+  .command('tag <runIds...>')
+  .description('Add, remove or set the tags of runs.')
+  .requiredOption('--project <dir>', 'the project')
+  .option('--add <tags>', 'comma-separated tags to add')
+  .option('--remove <tags>', 'comma-separated tags to remove')
+  .option('--set <tags>', 'replace the runs\' tags with these (empty: no tags)')
+  .action(async (runIds: string[], options: { project: string; add?: string; remove?: string; set?: string }) => {
+    await project.open({ path: options.project });
+    if (options.add === undefined && options.remove === undefined && options.set === undefined) throw new StudioError('invalid_input', 'Give --add, --remove or --set.');
+    let changed = 0;
+    if (options.set !== undefined) changed += (await runs.setTags({ runIds, tags: splitList(options.set) })).changed;
+    if (options.add !== undefined) changed += (await runs.addTags({ runIds, tags: splitList(options.add) })).changed;
+    if (options.remove !== undefined) changed += (await runs.removeTags({ runIds, tags: splitList(options.remove) })).changed;
+    console.log(`changed=${changed}`);
+  });
+runsCommand
+  .command('note <runId> [text...]')
+  .description('Set a run\'s note (no text clears it).')
+  .requiredOption('--project <dir>', 'the project')
+  .action(async (runId: string, words: string[], options: { project: string }) => {
+    await project.open({ path: options.project });
+    console.log(`changed=${(await runs.setNote({ runIds: [runId], note: words.join(' ') })).changed}`);
+  });
+const lifecycleCommands: [name: string, description: string, apply: (runIds: string[]) => Promise<{ changed: number }>][] = [
+  ['star', 'Star runs.', (runIds) => runs.setStarred({ runIds, starred: true })],
+  ['unstar', 'Remove the star of runs.', (runIds) => runs.setStarred({ runIds, starred: false })],
+  ['archive', 'Archive runs: hidden from the active list, kept as they are.', (runIds) => runs.archiveRuns({ runIds })],
+  ['unarchive', 'Bring archived runs back to the active list.', (runIds) => runs.unarchiveRuns({ runIds })],
+  ['delete', 'Delete runs (recoverable with `runs restore` until purged).', (runIds) => runs.deleteRuns({ runIds })],
+  ['restore', 'Restore deleted runs.', (runIds) => runs.restoreRuns({ runIds })],
+];
+for (const [name, description, apply] of lifecycleCommands) {
+  runsCommand
+    .command(`${name} <runIds...>`)
+    .description(description)
+    .requiredOption('--project <dir>', 'the project')
+    .action(async (runIds: string[], options: { project: string }) => {
+      await project.open({ path: options.project });
+      console.log(`changed=${(await apply(runIds)).changed}`);
+    });
+}
+runsCommand
+  .command('purge [runIds...]')
+  .description('Remove deleted runs for good, with their checkpoints and models: the given ones, or every deleted run.')
+  .requiredOption('--project <dir>', 'the project')
+  .option('--yes', 'confirm: this cannot be undone')
+  .action(async (runIds: string[], options: { project: string; yes?: boolean }) => {
+    await project.open({ path: options.project });
+    if (!options.yes) throw new StudioError('invalid_input', 'Purging cannot be undone; add --yes to confirm.');
+    const result = await runs.purgeDeletedRuns({ runIds: runIds.length ? runIds : undefined });
+    console.log(`purged=${result.purged}`);
+    console.log(`mb_freed=${(result.bytesFreed / 2 ** 20).toFixed(1)}`);
+  });
+runsCommand
+  .command('compare <runIds...>')
+  .description('Compare 2–8 runs: the settings that differ and their model statistics side by side.')
+  .requiredOption('--project <dir>', 'the project')
+  .option('--json', 'print the whole comparison (curves, confusion matrices, per-class metrics) as JSON')
+  .action(async (runIds: string[], options: { project: string; json?: boolean }) => {
+    await project.open({ path: options.project });
+    const comparison = await runs.compareRuns({ runIds });
+    if (options.json) {
+      console.log(JSON.stringify(comparison, null, 2));
+      return;
+    }
+    const show = (value: RunValue) => (value === null ? '—' : typeof value === 'number' ? String(Number(value.toPrecision(5))) : String(value));
+    const table = [
+      ['', ...comparison.runs.map((run) => run.id)],
+      ...comparison.configDiff.map((row) => [row.key, ...row.values.map(show)]),
+      ...comparison.stats.map((stat) => [`${stat.label}${stat.unit ? ` (${stat.unit})` : ''}`, ...stat.values.map((value, i) => `${show(value)}${stat.best.includes(i) ? ' *' : ''}`)]),
+    ];
+    const widths = table[0]!.map((_, column) => Math.max(...table.map((line) => line[column]!.length)));
+    for (const line of table) console.log(line.map((text, column) => text.padEnd(widths[column]!)).join('  ').trimEnd());
   });
 runsCommand
   .command('resume <runId>')
@@ -451,6 +603,23 @@ runsCommand
     console.log(`message=${end.message}`);
     if (end.status !== 'done') process.exitCode = EXIT.failure;
   });
+
+/** `--filter` text as typed conditions; a part that does not parse stops the command, saying why. */
+function parseFilterOption(text: string | undefined): RunCondition[] {
+  if (!text) return [];
+  const { conditions, problems } = parseRunFilter(text);
+  if (problems.length) throw new StudioError('invalid_input', `--filter: ${problems.join('; ')}`);
+  return conditions;
+}
+
+/** `--sort "-val_accuracy,stats.gzip_kb"`: keys in order, a leading "-" for descending. */
+function parseSortOption(text: string | undefined): RunSort[] {
+  return splitList(text ?? '').map((key) => (key.startsWith('-') ? { key: key.slice(1), direction: 'desc' } : { key, direction: 'asc' }));
+}
+
+function splitList(text: string): string[] {
+  return text.split(',').map((item) => item.trim()).filter(Boolean);
+}
 
 function trainingLine(progress: TrainingProgress): string {
   const parts = [progress.message];

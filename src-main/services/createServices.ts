@@ -3,6 +3,7 @@ import { createFeatureService } from './features/createFeatureService.ts';
 import { createLibraryService } from './library/createLibraryService.ts';
 import { ProjectSession } from './project/OpenProject.ts';
 import { createProjectService } from './project/createProjectService.ts';
+import { createRunService } from './runs/createRunService.ts';
 import { createSystemService } from './system/createSystemService.ts';
 import { createSweepService } from './sweeps/createSweepService.ts';
 import { createTrainingService } from './training/createTrainingService.ts';
@@ -23,12 +24,14 @@ export function createServices(options: { home: string }): StudioServices {
   const session = new ProjectSession();
   const training = createTrainingService(session);
   const sweeps = createSweepService(session);
+  const runs = createRunService(session);
   const services: ServiceTable = {
     project: createProjectService({ session, home: options.home }),
     library: createLibraryService(session),
     features: createFeatureService(session),
     training,
     sweeps,
+    runs,
     system: createSystemService(options.home),
   };
   return {
@@ -43,6 +46,7 @@ export function createServices(options: { home: string }): StudioServices {
     dispose() {
       training.dispose();
       sweeps.dispose();
+      runs.dispose();
       session.current?.db.close();
       session.current = null;
     },

@@ -1,6 +1,8 @@
 import { openProject } from '../services/project/createProjectService.ts';
 import type { FromTrainingWorker, ToTrainingWorker } from '../services/training/trainingWorkerMessages.ts';
 import { setRunStatus } from '../services/training/runStore.ts';
+import { databaseRecorder } from '../services/training/RunRecorder.ts';
+import { projectRunSource } from '../services/training/RunSource.ts';
 import { TrainingCancelled, trainRun } from '../services/training/trainRun.ts';
 
 /**
@@ -30,7 +32,7 @@ async function run({ projectPath, runId, resume }: Extract<ToTrainingWorker, { t
     return;
   }
   try {
-    const summary = await trainRun({ project, runId, resume, signal: controller.signal, onProgress: (progress) => send({ type: 'progress', progress }) });
+    const summary = await trainRun({ source: projectRunSource(project, runId), recorder: databaseRecorder(project.db, runId), resume, signal: controller.signal, onProgress: (progress) => send({ type: 'progress', progress }) });
     send({ type: 'done', summary });
   } catch (error) {
     if (error instanceof TrainingCancelled || controller.signal.aborted) {

@@ -1,6 +1,7 @@
 import type { FeatureService } from './FeatureService.ts';
 import type { LibraryService } from './LibraryService.ts';
 import type { ProjectService } from './ProjectService.ts';
+import type { RunService } from './RunService.ts';
 import type { SweepService } from './SweepService.ts';
 import type { SystemService } from './SystemService.ts';
 import type { TrainingService } from './TrainingService.ts';
@@ -13,6 +14,7 @@ export interface ServiceTable {
   features: FeatureService;
   training: TrainingService;
   sweeps: SweepService;
+  runs: RunService;
   system: SystemService;
 }
 

@@ -14,7 +14,13 @@ export interface SweepService {
   presets(): Promise<SweepPreset[]>;
   /** A spec being edited: its trial count, and every problem in words (empty when it can start). */
   check(input: { spec: unknown }): Promise<{ trials: number; problems: string[] }>;
-  startSweep(input: { spec: SweepSpec }): Promise<SweepInfo>;
+  /** With `queueUrl` (redis://…), trials go to `kws-studio worker` processes through that Redis server. */
+  startSweep(input: { spec: SweepSpec; queueUrl?: string | undefined }): Promise<SweepInfo>;
+  /**
+   * Queues the configurations of `spec` that the sweep has not run yet (more axis values, more random
+   * draws); the base spec and strategy must stay the same. A finished sweep starts again.
+   */
+  addTrials(input: { sweepId: string; spec: SweepSpec }): Promise<{ added: number; sweep: SweepInfo }>;
   /** Stops launching trials; running ones stop after their step and resume later from their checkpoint. */
   pauseSweep(input: { sweepId: string }): Promise<void>;
   resumeSweep(input: { sweepId: string }): Promise<void>;

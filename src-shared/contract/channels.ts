@@ -16,7 +16,11 @@ export const serviceMethods = {
   ],
   features: ['presets', 'clipFeatures', 'cacheStatus', 'clearCache'],
   training: ['presets', 'modelStats', 'startRun', 'resumeRun', 'cancelRun', 'listRuns', 'getRun', 'predictions'],
-  sweeps: ['presets', 'check', 'startSweep', 'pauseSweep', 'resumeSweep', 'cancelSweep', 'listSweeps', 'getSweep'],
+  sweeps: ['presets', 'check', 'startSweep', 'addTrials', 'pauseSweep', 'resumeSweep', 'cancelSweep', 'listSweeps', 'getSweep'],
+  runs: [
+    'queryRuns', 'columns', 'runIds', 'tags', 'setTags', 'addTags', 'removeTags', 'setNote', 'setStarred', 'archiveRuns', 'unarchiveRuns',
+    'deleteRuns', 'restoreRuns', 'purgeDeletedRuns', 'compareRuns', 'clipDifferences', 'likelyMislabeled', 'sweepAnalysis', 'exportRuns',
+  ],
   system: ['diagnostics', 'version'],
 } as const satisfies { [S in ServiceName]: readonly MethodName<ServiceTable[S]>[] };
 
@@ -26,6 +30,7 @@ export const serviceEvents = {
   features: [],
   training: ['onDidProgress'],
   sweeps: ['onDidProgress'],
+  runs: ['onDidChangeRuns'],
   system: [],
 } as const satisfies { [S in ServiceName]: readonly EventName<ServiceTable[S]>[] };
 

@@ -19,6 +19,18 @@ const fsPath = z
 const name = z.string().max(200);
 const sweepId = z.string().regex(/^sweep-[0-9A-Za-z-]{1,64}$/, 'not a sweep id');
 const runId = z.string().regex(/^run-[0-9A-Za-z-]{1,64}$/, 'not a run id');
+const runIdList = z.array(runId).min(1, 'select at least one run').max(100_000);
+const runKey = z.string().min(1).max(300);
+const runSelection = {
+  conditions: z
+    .array(z.object({ key: runKey, op: z.enum(['=', '!=', '>', '>=', '<', '<=', '~']), value: z.union([z.string().max(1000), z.number(), z.boolean()]) }).strict())
+    .max(100),
+  scope: z.enum(['active', 'archived', 'deleted']),
+  starredOnly: z.boolean().optional(),
+  sweepId: sweepId.nullable().optional(),
+};
+const runTags = z.object({ runIds: runIdList, tags: z.array(z.string().max(200)).max(100) }).strict();
+const predictionSplit = z.enum(['train', 'validation', 'test']);
 // Services check label names fully (reserved names, control characters); this bounds the size.
 const labelName = z.string().max(200);
 const clipIds = z.union([z.array(z.number().int().positive()).max(2_000_000), z.instanceof(Int32Array)]);
@@ -149,12 +161,45 @@ export const inputSchemas = {
   sweeps: {
     presets: noInput,
     check: z.object({ spec: z.unknown() }).strict(),
-    startSweep: z.object({ spec: sweepSpecSchema }).strict(),
+    startSweep: z.object({ spec: sweepSpecSchema, queueUrl: z.string().regex(/^rediss?:\/\/\S+$/, 'not a Redis URL (redis://host:port)').optional() }).strict(),
+    addTrials: z.object({ sweepId, spec: sweepSpecSchema }).strict(),
     pauseSweep: z.object({ sweepId }).strict(),
     resumeSweep: z.object({ sweepId }).strict(),
     cancelSweep: z.object({ sweepId }).strict(),
     listSweeps: noInput,
     getSweep: z.object({ sweepId }).strict(),
+  },
+  runs: {
+    queryRuns: z
+      .object({
+        ...runSelection,
+        sort: z.array(z.object({ key: runKey, direction: z.enum(['asc', 'desc']) }).strict()).max(10),
+        offset: z.number().int().min(0),
+        limit: z.number().int().min(1).max(10_000),
+      })
+      .strict(),
+    columns: noInput,
+    runIds: z.object(runSelection).strict(),
+    tags: noInput,
+    setTags: runTags,
+    addTags: runTags,
+    removeTags: runTags,
+    setNote: z.object({ runIds: runIdList, note: z.string().max(20_000) }).strict(),
+    setStarred: z.object({ runIds: runIdList, starred: z.boolean() }).strict(),
+    archiveRuns: z.object({ runIds: runIdList }).strict(),
+    unarchiveRuns: z.object({ runIds: runIdList }).strict(),
+    deleteRuns: z.object({ runIds: runIdList }).strict(),
+    restoreRuns: z.object({ runIds: runIdList }).strict(),
+    purgeDeletedRuns: z.object({ runIds: runIdList.optional() }).strict(),
+    compareRuns: z.object({ runIds: z.array(runId).min(2, 'compare at least 2 runs').max(8, 'compare at most 8 runs'), baselineRunId: runId.optional() }).strict(),
+    clipDifferences: z
+      .object({ baseRunId: runId, otherRunId: runId, split: predictionSplit.optional(), limit: z.number().int().min(1).max(100_000).optional() })
+      .strict(),
+    likelyMislabeled: z
+      .object({ runId, minConfidence: z.number().min(0).max(1).optional(), split: predictionSplit.optional(), limit: z.number().int().min(1).max(100_000).optional() })
+      .strict(),
+    sweepAnalysis: z.object({ sweepId, metric: runKey.optional() }).strict(),
+    exportRuns: z.object({ runIds: runIdList, format: z.enum(['csv', 'json']), columns: z.array(runKey).max(2000).optional() }).strict(),
   },
   system: {
     diagnostics: noInput,

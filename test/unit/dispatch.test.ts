@@ -3,6 +3,8 @@ import { serviceMethods } from '../../src-shared/contract/channels.ts';
 import { createClient } from '../../src-shared/contract/createClient.ts';
 import type { TrainingService } from '../../src-shared/contract/TrainingService.ts';
 import type { SweepService } from '../../src-shared/contract/SweepService.ts';
+import type { RunService } from '../../src-shared/contract/RunService.ts';
+import type { RunsChangedEvent } from '../../src-shared/model/RunTable.ts';
 import type { SweepProgressEvent } from '../../src-shared/model/Sweep.ts';
 import type { TrainingProgress } from '../../src-shared/model/Run.ts';
 import type { FeatureService } from '../../src-shared/contract/FeatureService.ts';
@@ -61,6 +63,10 @@ function fakeServices() {
     sweeps: {
       ...(Object.fromEntries(serviceMethods.sweeps.map((name) => [name, reject])) as unknown as SweepService),
       onDidProgress: new Emitter<SweepProgressEvent>().event,
+    },
+    runs: {
+      ...(Object.fromEntries(serviceMethods.runs.map((name) => [name, reject])) as unknown as RunService),
+      onDidChangeRuns: new Emitter<RunsChangedEvent>().event,
     },
     system: { diagnostics: async () => ({ facts: [] }), version: async () => ({ app: 'test' }) },
   };

@@ -1,43 +1,42 @@
-import os from 'node:os';
 import type { SweepProgressEvent } from '../../../src-shared/model/Sweep.ts';
 import type { SweepSpec } from '../../../src-shared/model/SweepSpec.ts';
 import { withOverrides } from '../../../src-shared/sweep/expandSweep.ts';
 import { appVersion } from '../appVersion.ts';
 import type { OpenProject } from '../project/OpenProject.ts';
 import { createRun, getRun, setRunStatus } from '../training/runStore.ts';
-import { TrainingRunner } from '../training/TrainingRunner.ts';
+import { createTrialExecutor } from './createTrialExecutor.ts';
 import { addTrial, getSweep, listTrials, setSweepStatus, updateTrial, type SweepStatus, type TrialRow } from './sweepStore.ts';
+import type { TrialExecutor } from './TrialExecutor.ts';
 import { trialScores, type TrialScore } from './trialScores.ts';
 
 /** The progress event, with the best trial in full rather than its accuracy alone. */
 export type SweepProgress = Omit<SweepProgressEvent, 'bestValAccuracy'> & { best: TrialScore | null };
 
-/** How many trials train at once and with how many TensorFlow threads each: one core per trial. */
-export function sweepParallelism(cores = os.availableParallelism()): { slots: number; threadsPerTrial: number } {
-  return { slots: Math.max(1, cores), threadsPerTrial: 1 };
-}
-
 const MAX_ATTEMPTS = 2;
 
 /**
- * Works through a sweep's queue of trials, a pool of worker processes wide. The queue is the trials
- * table, so nothing lives only in memory: started again after the studio was killed, it finds trials
- * marked running whose process is gone and resumes their runs from the last checkpoint (or restarts
- * them), keeps every finished trial, and never runs a trial twice at once. Successive halving adds
- * the next rung's trials when a rung completes.
+ * Works through a sweep's queue of trials, as many at once as its executor has slots (this
+ * machine's worker processes, or a Redis queue). The queue is the trials table, so nothing lives
+ * only in memory: started again after the studio was killed, it finds trials marked running whose
+ * process is gone and resumes their runs from the last checkpoint (or restarts them), or waits again
+ * for a queued job that outlived it; it keeps every finished trial and never runs a trial twice at
+ * once. Successive halving adds the next rung's trials when a rung completes.
  */
 export class SweepScheduler {
-  private readonly runner: TrainingRunner;
+  private readonly executor: TrialExecutor;
   private stopping: SweepStatus | null = null;
   private readonly durations: number[] = [];
+  /** Trials whose queued job outlived the studio: waited for again, under the same attempt. */
+  private readonly reattach = new Set<number>();
+  private wake: () => void = () => undefined;
 
   constructor(
     private readonly project: OpenProject,
     private readonly sweepId: string,
     private readonly onProgress: (progress: SweepProgress) => void,
-    private readonly parallelism = sweepParallelism(),
+    executor?: TrialExecutor,
   ) {
-    this.runner = new TrainingRunner((runId, message) => setRunStatus(project.db, runId, 'failed', { error: message }));
+    this.executor = executor ?? createTrialExecutor(project, sweepId);
   }
 
   /** Runs until the queue is empty (done), or pause/cancel; resolves with the sweep's status. */
@@ -49,9 +48,10 @@ export class SweepScheduler {
     this.recoverInterrupted();
     const active = new Set<Promise<void>>();
     for (;;) {
-      while (!this.stopping && active.size < this.parallelism.slots) {
-        const trial = listTrials(db, this.sweepId).find((row) => row.status === 'queued');
+      while (!this.stopping && active.size < this.executor.slots) {
+        const trial = listTrials(db, this.sweepId).find((row) => row.status === 'queued' || (row.status === 'running' && this.reattach.has(row.id)));
         if (!trial) break;
+        this.reattach.delete(trial.id);
         const running: Promise<void> = this.runTrial(sweep.spec, sweep.snapshotId, trial).finally(() => active.delete(running));
         active.add(running);
       }
@@ -61,12 +61,17 @@ export class SweepScheduler {
         if (!this.promoteRung(sweep.spec)) break;
         continue;
       }
-      await Promise.race(active);
+      await Promise.race([...active, new Promise<void>((resolve) => (this.wake = resolve))]);
     }
     const status: SweepStatus = this.stopping ?? 'done';
     setSweepStatus(db, this.sweepId, status);
     this.report(status);
     return status;
+  }
+
+  /** Trials were added to the queue: look at it now rather than when a running trial ends. */
+  notify(): void {
+    this.wake();
   }
 
   /** True once pause or cancel was asked for. */
@@ -77,11 +82,11 @@ export class SweepScheduler {
   /** Stops launching, and asks running trials to stop after their current step (they resume later). */
   stop(status: 'paused' | 'cancelled'): void {
     this.stopping = status;
-    for (const runId of this.runner.running) this.runner.cancel(runId);
+    for (const runId of this.executor.running) this.executor.cancel(runId);
   }
 
-  dispose(): void {
-    this.runner.dispose();
+  dispose(): Promise<void> {
+    return this.executor.dispose();
   }
 
   /** Trials left 'running' by a studio that died: their runs resume from a checkpoint, or start over. */
@@ -94,6 +99,10 @@ export class SweepScheduler {
         updateTrial(db, this.sweepId, trial.id, { status: 'done' });
         continue;
       }
+      if (trial.status === 'running' && run && this.executor.outlivesStudio) {
+        this.reattach.add(trial.id);
+        continue;
+      }
       if (run && run.status === 'running') setRunStatus(db, run.id, 'cancelled', { error: 'interrupted: the studio stopped during this run' });
       updateTrial(db, this.sweepId, trial.id, { status: 'queued' });
     }
@@ -101,6 +110,7 @@ export class SweepScheduler {
 
   private async runTrial(spec: SweepSpec, snapshotId: string, trial: TrialRow): Promise<void> {
     const db = this.project.db;
+    const reattaching = trial.status === 'running';
     const previous = trial.runId ? getRun(db, trial.runId) : null;
     const resume = previous !== null && previous.checkpointEpoch !== null;
     let runId = resume ? previous.id : null;
@@ -110,16 +120,17 @@ export class SweepScheduler {
       runId = createRun(db, trialSpec, snapshotId, appVersion);
       db.prepare('UPDATE runs SET sweep_id = ? WHERE id = ?').run(this.sweepId, runId);
     }
-    updateTrial(db, this.sweepId, trial.id, { status: 'running', runId, attempts: trial.attempts + 1 });
+    const attempts = reattaching ? trial.attempts : trial.attempts + 1;
+    updateTrial(db, this.sweepId, trial.id, { status: 'running', runId, attempts });
     this.report();
     const started = performance.now();
-    const outcome = await this.runner.start(this.project.layout.root, runId, resume, { threads: this.parallelism.threadsPerTrial });
+    const outcome = await this.executor.start({ runId, resume, jobKey: `${this.sweepId}.${trial.id}.${attempts}` });
     if (outcome.status === 'done') {
       this.durations.push((performance.now() - started) / 1000);
       updateTrial(db, this.sweepId, trial.id, { status: 'done', error: null });
     } else if (outcome.status === 'cancelled' || this.stopping) {
       updateTrial(db, this.sweepId, trial.id, { status: 'queued', error: null });
-    } else if (trial.attempts + 1 < MAX_ATTEMPTS) {
+    } else if (attempts < MAX_ATTEMPTS) {
       updateTrial(db, this.sweepId, trial.id, { status: 'queued', error: outcome.message });
     } else {
       updateTrial(db, this.sweepId, trial.id, { status: 'failed', error: outcome.message });
@@ -164,7 +175,7 @@ export class SweepScheduler {
       failed: count('failed'),
       queued: count('queued'),
       best,
-      etaSeconds: mean === null ? null : (remaining * mean) / this.parallelism.slots,
+      etaSeconds: mean === null ? null : (remaining * mean) / Math.min(this.executor.slots, Math.max(1, remaining)),
       message: `${this.stopping && status === 'running' ? `stopping (${this.stopping}) · ` : ''}${done}/${trials.length} done${best?.valAccuracy != null ? `, best validation ${(best.valAccuracy * 100).toFixed(1)} %` : ''}`,
     });
   }

@@ -7,6 +7,8 @@ import type { SweepSpec } from '../../../src-shared/model/SweepSpec.ts';
 import { sweepTrialCount } from '../../../src-shared/sweep/expandSweep.ts';
 import { loadPresets } from '../features/loadFeaturePresets.ts';
 import type { OpenProject, ProjectSession } from '../project/OpenProject.ts';
+import { extendSweep } from './extendSweep.ts';
+import { checkRedis } from './queue/trialQueue.ts';
 import { startSweep } from './startSweep.ts';
 import { SweepScheduler } from './SweepScheduler.ts';
 import { getSweep, listSweeps, listTrials, setSweepStatus, type SweepRow } from './sweepStore.ts';
@@ -40,7 +42,7 @@ export function createSweepService(session: ProjectSession): SweepService & { di
       .catch((error: unknown) => progress.fire({ sweepId, status: 'paused', total: 0, done: 0, running: 0, failed: 0, queued: 0, bestValAccuracy: null, etaSeconds: null, message: `stopped: ${error instanceof Error ? error.message : String(error)}` }))
       .then(() => undefined)
       .finally(() => {
-        scheduler.dispose();
+        void scheduler.dispose();
         schedulers.delete(sweepId);
         finishing.delete(sweepId);
       });
@@ -80,16 +82,34 @@ export function createSweepService(session: ProjectSession): SweepService & { di
       return { trials, problems };
     },
 
-    async startSweep({ spec }) {
+    async startSweep({ spec, queueUrl }) {
       const project = session.require();
       let sweepId: string;
       try {
-        sweepId = startSweep(project, spec);
+        if (queueUrl) await checkRedis(queueUrl);
+        sweepId = startSweep(project, spec, { queueUrl: queueUrl ?? null });
       } catch (error) {
         throw new StudioError('invalid_input', error instanceof Error ? error.message : String(error));
       }
       launch(project, sweepId);
       return info(project, requireSweep(project, sweepId));
+    },
+
+    async addTrials({ sweepId, spec }) {
+      const project = session.require();
+      let added: number;
+      try {
+        added = extendSweep(project, sweepId, spec);
+      } catch (error) {
+        throw new StudioError('invalid_input', error instanceof Error ? error.message : String(error));
+      }
+      const scheduler = schedulers.get(sweepId);
+      if (scheduler && !scheduler.isStopping) scheduler.notify();
+      else if (added > 0 && requireSweep(project, sweepId).status === 'done') {
+        setSweepStatus(project.db, sweepId, 'running');
+        launch(project, sweepId);
+      }
+      return { added, sweep: info(project, requireSweep(project, sweepId)) };
     },
 
     async pauseSweep({ sweepId }) {
@@ -147,7 +167,7 @@ export function createSweepService(session: ProjectSession): SweepService & { di
     },
 
     dispose() {
-      for (const scheduler of schedulers.values()) scheduler.dispose();
+      for (const scheduler of schedulers.values()) void scheduler.dispose();
       schedulers.clear();
     },
   };

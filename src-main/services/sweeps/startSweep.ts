@@ -6,8 +6,11 @@ import { planDataset } from '../training/planDataset.ts';
 import { createSnapshot, snapshotClips } from '../training/runStore.ts';
 import { createSweep } from './sweepStore.ts';
 
-/** Freezes a snapshot and queues every trial of the sweep; the scheduler then works the queue. */
-export function startSweep(project: OpenProject, spec: SweepSpec): string {
+/**
+ * Freezes a snapshot and queues every trial of the sweep; the scheduler then works the queue, on
+ * this machine or, with `queueUrl`, through Redis to `kws-studio worker` processes.
+ */
+export function startSweep(project: OpenProject, spec: SweepSpec, options: { queueUrl?: string | null } = {}): string {
   const trials = expandSweep(spec);
   const snapshotId = createSnapshot(project.db);
   // A data plan that cannot work fails here, once, instead of in every trial.
@@ -19,5 +22,6 @@ export function startSweep(project: OpenProject, spec: SweepSpec): string {
     snapshotId,
     appVersion,
     trials.map((trial) => ({ overrides: trial.overrides, epochs: halving ? halving.minEpochs : trial.spec.epochs })),
+    options.queueUrl ?? null,
   );
 }

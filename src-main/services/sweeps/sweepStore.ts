@@ -17,14 +17,23 @@ export interface SweepRow {
   status: SweepStatus;
   createdAt: string;
   finishedAt: string | null;
+  /** The Redis URL whose queue its trials go to; null on this machine's worker pool. */
+  queueUrl: string | null;
 }
 
-export function createSweep(db: ProjectDatabase, spec: SweepSpec, snapshotId: string, appVersion: string, configs: { overrides: Record<string, unknown>; epochs: number }[]): string {
+export function createSweep(
+  db: ProjectDatabase,
+  spec: SweepSpec,
+  snapshotId: string,
+  appVersion: string,
+  configs: { overrides: Record<string, unknown>; epochs: number }[],
+  queueUrl: string | null = null,
+): string {
   const now = new Date().toISOString();
   const id = `sweep-${now.replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
   db.transaction(() => {
-    db.prepare(`INSERT INTO sweeps (id, name, spec_json, snapshot_id, status, created_at, app_version) VALUES (?, ?, ?, ?, 'running', ?, ?)`).run(
-      id, spec.name?.trim() || `${spec.base.model.kind} sweep`, JSON.stringify(spec), snapshotId, now, appVersion,
+    db.prepare(`INSERT INTO sweeps (id, name, spec_json, snapshot_id, status, created_at, app_version, queue_url) VALUES (?, ?, ?, ?, 'running', ?, ?, ?)`).run(
+      id, spec.name?.trim() || `${spec.base.model.kind} sweep`, JSON.stringify(spec), snapshotId, now, appVersion, queueUrl,
     );
     configs.forEach((config, index) => addTrial(db, id, index, 0, config.epochs, config.overrides));
   })();
@@ -60,11 +69,14 @@ export function listTrials(db: ProjectDatabase, sweepId: string): TrialRow[] {
 }
 
 export function getSweep(db: ProjectDatabase, sweepId: string): SweepRow | null {
-  const row = db.prepare('SELECT id, name, spec_json, snapshot_id, status, created_at, finished_at FROM sweeps WHERE id = ?').get(sweepId) as
-    | { id: string; name: string; spec_json: string; snapshot_id: string; status: SweepStatus; created_at: string; finished_at: string | null }
+  const row = db.prepare('SELECT id, name, spec_json, snapshot_id, status, created_at, finished_at, queue_url FROM sweeps WHERE id = ?').get(sweepId) as
+    | { id: string; name: string; spec_json: string; snapshot_id: string; status: SweepStatus; created_at: string; finished_at: string | null; queue_url: string | null }
     | undefined;
   if (!row) return null;
-  return { id: row.id, name: row.name, spec: JSON.parse(row.spec_json) as SweepSpec, snapshotId: row.snapshot_id, status: row.status, createdAt: row.created_at, finishedAt: row.finished_at };
+  return {
+    id: row.id, name: row.name, spec: JSON.parse(row.spec_json) as SweepSpec, snapshotId: row.snapshot_id, status: row.status, createdAt: row.created_at,
+    finishedAt: row.finished_at, queueUrl: row.queue_url,
+  };
 }
 
 export function listSweeps(db: ProjectDatabase): SweepRow[] {

@@ -1,3 +1,4 @@
+import { paretoFront as genericParetoFront, type ParetoObjective } from '../../../src-shared/compare/paretoFront.ts';
 import type { SweepConstraints, SweepObjective } from '../../../src-shared/model/SweepSpec.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
 import { getRun } from '../training/runStore.ts';
@@ -43,19 +44,17 @@ export function trialScores(db: ProjectDatabase, trials: readonly TrialRow[], co
 
 /**
  * The trials no other trial beats on every objective at once (accuracy up, size and latency down),
- * among those meeting the constraints.
+ * among those meeting the constraints; a trial missing one of the objectives' values is not on it.
  */
 export function paretoFront(scores: readonly TrialScore[], objectives: readonly SweepObjective[]): TrialScore[] {
-  const value = (score: TrialScore, objective: SweepObjective) =>
-    objective === 'val_accuracy' ? (score.valAccuracy ?? -Infinity) : -((objective === 'gzip_kb' ? score.gzipKb : score.latencyMs) ?? Infinity);
-  const eligible = scores.filter((score) => score.meetsConstraints);
-  return eligible.filter(
-    (candidate) =>
-      !eligible.some(
-        (other) =>
-          other !== candidate &&
-          objectives.every((objective) => value(other, objective) >= value(candidate, objective)) &&
-          objectives.some((objective) => value(other, objective) > value(candidate, objective)),
-      ),
+  return genericParetoFront(
+    scores.filter((score) => score.meetsConstraints),
+    objectives.map((objective) => TRIAL_OBJECTIVES[objective]),
   );
 }
+
+const TRIAL_OBJECTIVES: Record<SweepObjective, ParetoObjective<TrialScore>> = {
+  val_accuracy: { value: (score) => score.valAccuracy, direction: 'max' },
+  gzip_kb: { value: (score) => score.gzipKb, direction: 'min' },
+  latency_ms: { value: (score) => score.latencyMs, direction: 'min' },
+};

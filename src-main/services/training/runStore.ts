@@ -100,8 +100,7 @@ export interface MetricPoint {
 }
 
 /** One transaction per batch of points, keeping latest_metrics in step (MLflow's single write path). */
-export function recordMetrics(db: ProjectDatabase, runId: string, points: readonly MetricPoint[]): void {
-  const time = new Date().toISOString();
+export function recordMetrics(db: ProjectDatabase, runId: string, points: readonly MetricPoint[], time = new Date().toISOString()): void {
   const insert = db.prepare('INSERT INTO metrics (run_id, key, step, value, time) VALUES (?, ?, ?, ?, ?)');
   const latest = db.prepare(
     `INSERT INTO latest_metrics (run_id, key, step, value, time) VALUES (?, ?, ?, ?, ?)
@@ -131,11 +130,11 @@ export function truncateMetrics(db: ProjectDatabase, runId: string, afterStep: n
   })();
 }
 
-export function addArtifact(db: ProjectDatabase, runId: string, kind: string, path: string, bytes: number): void {
+export function addArtifact(db: ProjectDatabase, runId: string, kind: string, path: string, bytes: number, time = new Date().toISOString()): void {
   db.prepare(
     `INSERT INTO artifacts (run_id, kind, path, bytes, created_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (run_id, path) DO UPDATE SET kind = excluded.kind, bytes = excluded.bytes, created_at = excluded.created_at`,
-  ).run(runId, kind, path, bytes, new Date().toISOString());
+  ).run(runId, kind, path, bytes, time);
 }
 
 export interface PredictionRow {
@@ -199,7 +198,8 @@ function toRunInfo(db: ProjectDatabase, record: RunRecord): RunInfo {
 }
 
 export function listRuns(db: ProjectDatabase): RunInfo[] {
-  return (db.prepare('SELECT * FROM runs ORDER BY created_at DESC').all() as RunRecord[]).map((record) => toRunInfo(db, record));
+  // Soft-deleted runs stay out of every list but the run table's own "deleted" scope.
+  return (db.prepare('SELECT * FROM runs WHERE deleted_at IS NULL ORDER BY created_at DESC').all() as RunRecord[]).map((record) => toRunInfo(db, record));
 }
 
 export function getRun(db: ProjectDatabase, runId: string): RunDetail | null {

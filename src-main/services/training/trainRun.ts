@@ -8,8 +8,8 @@ import type { RunSummary, TrainingProgress } from '../../../src-shared/model/Run
 import type { TrainSpec } from '../../../src-shared/model/TrainSpec.ts';
 import { FeatureCache } from '../features/FeatureCache.ts';
 import { featureSpecHash } from '../features/featureSpecHash.ts';
-import { clipAudioRecord, decodeClipAudio } from '../project/clipAudioStore.ts';
-import type { OpenProject } from '../project/OpenProject.ts';
+import { decodeClipAudio } from '../project/clipAudioStore.ts';
+import { audioPath } from '../project/projectLayout.ts';
 import { loadTensorflow, type TensorflowModule } from '../tensorflow/loadTensorflow.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpointStore.ts';
 import { createOptimizer } from './createOptimizer.ts';
@@ -19,14 +19,16 @@ import { learningRateAt, totalStepsOf } from './learningRateAt.ts';
 import { buildModel, reparameterize, type KwsModel } from './models/buildModel.ts';
 import { planDataset, SPLITS, type DatasetItem, type Split } from './planDataset.ts';
 import { createPruner, type Pruner } from './pruning/createPruner.ts';
-import { addArtifact, getRun, recordMetrics, savePredictions, setRunStatus, snapshotClips, truncateMetrics, type MetricPoint } from './runStore.ts';
+import type { RunRecorder } from './RunRecorder.ts';
+import type { RunSource } from './RunSource.ts';
+import type { MetricPoint } from './runStore.ts';
 
 type Tf = TensorflowModule;
 type Tensor = ReturnType<Tf['tensor']>;
 
 export interface TrainRunOptions {
-  project: OpenProject;
-  runId: string;
+  source: RunSource;
+  recorder: RunRecorder;
   /** Continue after the last checkpoint instead of starting over. */
   resume: boolean;
   onProgress(progress: TrainingProgress): void;
@@ -53,25 +55,24 @@ export class TrainingCancelled extends Error {
 /**
  * Trains one run to the end: data from its snapshot, the model, the optimizer loop with schedule,
  * accumulation, pruning, per-epoch validation, checkpoints and early stopping; then test metrics,
- * per-clip predictions, the exported TF.js model, model statistics and latency. Runs inside the
- * run's worker process; everything it learns goes to the project database as it goes.
+ * per-clip predictions, the exported TF.js model, model statistics and latency. Runs inside a
+ * worker process; everything it learns goes to its recorder as it goes, files to the run's folder.
  */
 export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
-  const { project, runId, signal } = options;
+  const { source, recorder, signal } = options;
+  const { runId, spec, clips, layout } = source;
   const { tf, tensorflowVersion } = await loadTensorflow();
-  const run = getRun(project.db, runId);
-  if (!run) throw new Error(`run ${runId} does not exist`);
-  const spec = run.spec;
-  const runDir = path.join(project.layout.runs, runId);
+  const runDir = path.join(layout.runs, runId);
   const checkpointDir = path.join(runDir, 'checkpoint');
   fs.mkdirSync(runDir, { recursive: true });
   const progress = (fields: Partial<TrainingProgress> & { message: string }) =>
     options.onProgress({ runId, status: 'running', epoch: 0, epochs: 0, step: 0, steps: 0, loss: null, accuracy: null, samplesPerSecond: null, etaSeconds: null, ...fields });
 
-  setRunStatus(project.db, runId, 'running', { tensorflowVersion });
-  const clips = snapshotClips(project.db, run.snapshotId);
+  recorder.started(tensorflowVersion);
+  const clipById = new Map(clips.map((clip) => [clip.clipId, clip]));
+  const fileOf = (clipId: number) => audioPath(layout, clipById.get(clipId)!.hash, clipById.get(clipId)!.ext);
   const plan = planDataset(clips, spec.data, spec.seed);
-  const noise = await Promise.all(plan.noise.map(async (clip) => toRate(await decodeClipAudio(clip.clipId, clipAudioRecord(project, clip.clipId).file), spec.features.sampleRate)));
+  const noise = await Promise.all(plan.noise.map(async (clip) => toRate(await decodeClipAudio(clip.clipId, fileOf(clip.clipId)), spec.features.sampleRate)));
   const audio = new Map<number, Float32Array>();
   const maker = new ExampleMaker(spec.features, spec.data, audio, noise);
   const shape = [maker.frames, maker.bins, 1] as [number, number, 1];
@@ -79,14 +80,13 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
 
   // A clip's plain features come from the project's feature cache (what the Library and earlier runs
   // computed); only misses, and clips training augments, need their audio decoded.
-  const cache = new FeatureCache(project.layout.featureCache);
+  const cache = new FeatureCache(layout.featureCache);
   const cacheSpecHash = featureSpecHash({ ...spec.features, normalization: 'none' });
-  const hashOf = new Map(clips.map((clip) => [clip.clipId, clip.hash]));
   const cached = new Map<number, Float32Array>();
   for (const split of SPLITS) {
     for (const item of plan.items[split]) {
       if (item.clipId === null || cached.has(item.clipId)) continue;
-      const hit = cache.get(hashOf.get(item.clipId)!, cacheSpecHash);
+      const hit = cache.get(clipById.get(item.clipId)!.hash, cacheSpecHash);
       if (hit && hit.frames === maker.frames && hit.bins === maker.bins) cached.set(item.clipId, hit.data);
     }
   }
@@ -99,7 +99,7 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
   // The latency measurement runs the whole path, audio included, on one clip.
   const latencyItem = plan.items.test.find((item) => item.clipId !== null) ?? plan.items.train.find((item) => item.clipId !== null)!;
   needAudio.add(latencyItem.clipId!);
-  await loadAudio(project, spec, [...needAudio], audio, (done, total) => progress({ message: `Loading audio ${done}/${total}` }), signal);
+  await loadAudio(fileOf, spec, [...needAudio], audio, (done, total) => progress({ message: `Loading audio ${done}/${total}` }), signal);
 
   // Validation and test examples never change; training ones only with augmentation.
   progress({ message: 'Computing features' });
@@ -111,7 +111,7 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
       let features = cached.get(item.clipId);
       if (!features) {
         features = maker.rawFeatures(item, false, staticRandom(split, index));
-        cache.put(hashOf.get(item.clipId)!, cacheSpecHash, { frames: maker.frames, bins: maker.bins, data: features });
+        cache.put(clipById.get(item.clipId)!.hash, cacheSpecHash, { frames: maker.frames, bins: maker.bins, data: features });
         cached.set(item.clipId, features);
       }
       return features;
@@ -143,7 +143,7 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
   if (resumed) {
     restore(model, optimizer, resumed.tensors);
     state = resumed.meta;
-    truncateMetrics(project.db, runId, state.step);
+    recorder.truncateMetrics(state.step);
   }
   // A resumed run keeps the best weights of its earlier epochs.
   let best = options.resume ? (loadCheckpoint<CheckpointMeta>(tf, path.join(runDir, 'best'))?.tensors ?? null) : null;
@@ -214,7 +214,7 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
     ];
     if (evaluation) points.push({ key: 'val_loss', step: state.step, value: evaluation.loss }, { key: 'val_accuracy', step: state.step, value: evaluation.accuracy });
     if (pruner) points.push({ key: 'sparsity', step: state.step, value: pruner.report().sparsity });
-    recordMetrics(project.db, runId, points);
+    recorder.metrics(points);
 
     // Early stopping and the best weights follow the validation metric (training loss without one).
     const metric = spec.earlyStopping?.metric ?? 'val_accuracy';
@@ -235,7 +235,7 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
     saveCheckpoint(checkpointDir, new Map([...model.getWeights(), ...prefixed('optimizer/', optimizerState), ...masks]), state);
     optimizerState.get('step')?.dispose();
     masks.forEach(([, tensor]) => tensor.dispose());
-    setRunStatus(project.db, runId, 'running', { checkpointEpoch: epoch });
+    recorder.checkpoint(epoch);
     progress({
       epoch, epochs, step: state.step, steps: totalSteps, loss: lossSum / seen, accuracy: correct / seen, samplesPerSecond: seen / seconds, etaSeconds: null,
       message: `Epoch ${epoch + 1}/${epochs}: ${evaluation ? `validation accuracy ${(evaluation.accuracy * 100).toFixed(1)} %` : `loss ${(lossSum / seen).toFixed(3)}`}`,
@@ -254,14 +254,14 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
   const testResult = evaluate(tf, final, test, plan.items.test, shape);
   const validationResult = validation.length ? evaluate(tf, final, validation, plan.items.validation, shape) : null;
   const scored = evaluateClassifier(plan.classes, plan.items.test.map((item) => item.classIndex), testResult.predicted);
-  savePredictions(project.db, runId, predictionRows(tf, final, plan, { train: trainStatic ?? raw.train.map((f) => maker.finish(f.slice(), false, createRandom(0))), validation, test }, shape));
+  recorder.predictions(predictionRows(tf, final, plan, { train: trainStatic ?? raw.train.map((f) => maker.finish(f.slice(), false, createRandom(0))), validation, test }, shape));
 
   const modelDir = path.join(runDir, 'model');
   fs.rmSync(modelDir, { recursive: true, force: true });
   const layers = final.toLayersModel();
   await layers.save(`file://${modelDir}`);
   layers.dispose();
-  for (const file of fs.readdirSync(modelDir)) addArtifact(project.db, runId, file.endsWith('.json') ? 'tfjs-model' : 'tfjs-weights', path.join('model', file), fs.statSync(path.join(modelDir, file)).size);
+  for (const file of fs.readdirSync(modelDir)) recorder.artifact(file.endsWith('.json') ? 'tfjs-model' : 'tfjs-weights', path.join('model', file), fs.statSync(path.join(modelDir, file)).size);
   const weightsBytes = Buffer.concat(fs.readdirSync(modelDir).filter((file) => file.endsWith('.bin')).map((file) => fs.readFileSync(path.join(modelDir, file))));
   const stats = final.stats();
   const sparsity = kernelSparsity(final);
@@ -283,11 +283,11 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
     stoppedEarly,
     pruning,
   };
-  recordMetrics(project.db, runId, [
+  recorder.metrics([
     { key: 'test_accuracy', step: state.step, value: summary.testAccuracy },
     { key: 'latency_ms', step: state.step, value: latencyMs },
   ]);
-  setRunStatus(project.db, runId, 'done', { summary });
+  recorder.done(summary);
   if (final !== model) final.dispose();
   model.dispose();
   optimizer.dispose();
@@ -381,7 +381,7 @@ function epochOrder(items: DatasetItem[], balance: 'none' | 'oversample', classe
 }
 
 async function loadAudio(
-  project: OpenProject,
+  fileOf: (clipId: number) => string,
   spec: TrainSpec,
   ids: number[],
   into: Map<number, Float32Array>,
@@ -390,7 +390,7 @@ async function loadAudio(
 ): Promise<void> {
   for (const [index, clipId] of ids.entries()) {
     if (signal.aborted) throw new TrainingCancelled();
-    into.set(clipId, toRate(await decodeClipAudio(clipId, clipAudioRecord(project, clipId).file), spec.features.sampleRate));
+    into.set(clipId, toRate(await decodeClipAudio(clipId, fileOf(clipId)), spec.features.sampleRate));
     if (index % 200 === 0) onProgress(index, ids.length);
   }
 }

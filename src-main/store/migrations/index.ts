@@ -4,6 +4,7 @@ import m003 from './m003_speaker_edits.ts';
 import m004 from './m004_runs.ts';
 import m005 from './m005_sweeps.ts';
 import m006 from './m006_sweep_queue.ts';
+import m007 from './m007_run_annotations.ts';
 
 export interface Migration {
   version: number;
@@ -19,4 +20,5 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'runs', sql: m004 },
   { version: 5, name: 'sweeps', sql: m005 },
   { version: 6, name: 'sweep_queue', sql: m006 },
+  { version: 7, name: 'run_annotations', sql: m007 },
 ];

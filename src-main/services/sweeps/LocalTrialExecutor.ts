@@ -1,0 +1,41 @@
+import os from 'node:os';
+import type { OpenProject } from '../project/OpenProject.ts';
+import { setRunStatus } from '../training/runStore.ts';
+import { TrainingRunner, type RunOutcome } from '../training/TrainingRunner.ts';
+import type { TrialAttempt, TrialExecutor } from './TrialExecutor.ts';
+
+/** How many trials train at once and with how many TensorFlow threads each: one core per trial. */
+export function sweepParallelism(cores = os.availableParallelism()): { slots: number; threadsPerTrial: number } {
+  return { slots: Math.max(1, cores), threadsPerTrial: 1 };
+}
+
+/** Trials as worker processes on this machine, one core each (two trials never fight over a core). */
+export class LocalTrialExecutor implements TrialExecutor {
+  readonly outlivesStudio = false;
+  readonly slots: number;
+  private readonly runner: TrainingRunner;
+
+  constructor(
+    private readonly project: OpenProject,
+    private readonly parallelism = sweepParallelism(),
+  ) {
+    this.slots = parallelism.slots;
+    this.runner = new TrainingRunner((runId, message) => setRunStatus(project.db, runId, 'failed', { error: message }));
+  }
+
+  get running(): readonly string[] {
+    return this.runner.running;
+  }
+
+  start(attempt: TrialAttempt): Promise<RunOutcome> {
+    return this.runner.start(this.project.layout.root, attempt.runId, attempt.resume, { threads: this.parallelism.threadsPerTrial });
+  }
+
+  cancel(runId: string): void {
+    this.runner.cancel(runId);
+  }
+
+  async dispose(): Promise<void> {
+    this.runner.dispose();
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * A run's lifecycle and annotations, and a change marker for the run table's in-memory index.
+ *
+ * Tags live in their own table rather than a JSON column: a tag is added to or removed from hundreds
+ * of runs at once, the filter box autocompletes from every tag in the project with its count, and
+ * both are plain indexed SQL on a table, where a column would need a JSON rewrite of every row.
+ *
+ * Archiving and deleting are timestamps, not flags: both are undone by clearing them, and a purge of
+ * deleted runs is a separate, explicit step.
+ *
+ * `run_changes` holds, per run, the sequence number of its latest change. Triggers keep it, so a write
+ * from any connection — the app, a training worker process, the CLI, a queue coordinator — moves it
+ * without those writers knowing the index exists; the index asks for `MAX(seq)` (one index probe)
+ * before every query and reloads only the runs with a newer sequence number. One row per run keeps
+ * it small however many metric points a run records.
+ */
+export default /* sql */ `
+ALTER TABLE runs ADD COLUMN note TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN starred INTEGER NOT NULL DEFAULT 0 CHECK (starred IN (0, 1));
+ALTER TABLE runs ADD COLUMN archived_at TEXT;
+ALTER TABLE runs ADD COLUMN deleted_at TEXT;
+CREATE INDEX runs_sweep ON runs(sweep_id);
+
+CREATE TABLE run_tags (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  tag TEXT NOT NULL COLLATE NOCASE,
+  PRIMARY KEY (run_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX run_tags_tag ON run_tags(tag);
+
+CREATE TABLE run_changes (
+  run_id TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX run_changes_seq ON run_changes(seq);
+
+CREATE TRIGGER runs_changed_insert AFTER INSERT ON runs BEGIN
+  INSERT INTO run_changes (run_id, seq) VALUES (NEW.id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_changes))
+  ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER runs_changed_update AFTER UPDATE ON runs BEGIN
+  INSERT INTO run_changes (run_id, seq) VALUES (NEW.id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_changes))
+  ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER runs_changed_delete AFTER DELETE ON runs BEGIN
+  INSERT INTO run_changes (run_id, seq) VALUES (OLD.id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_changes))
+  ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER latest_metrics_changed_insert AFTER INSERT ON latest_metrics BEGIN
+  INSERT INTO run_changes (run_id, seq) VALUES (NEW.run_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_changes))
+  ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER latest_metrics_changed_update AFTER UPDATE ON latest_metrics BEGIN
+  INSERT INTO run_changes (run_id, seq) VALUES (NEW.run_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_changes))
+  ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER latest_metrics_changed_delete AFTER DELETE ON latest_metrics BEGIN
+  INSERT INTO run_changes (run_id, seq) VALUES (OLD.run_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_changes))
+  ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER run_tags_changed_insert AFTER INSERT ON run_tags BEGIN
+  INSERT INTO run_changes (run_id, seq) VALUES (NEW.run_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_changes))
+  ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER run_tags_changed_delete AFTER DELETE ON run_tags BEGIN
+  INSERT INTO run_changes (run_id, seq) VALUES (OLD.run_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_changes))
+  ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq;
+END;
+`;
