@@ -33,6 +33,8 @@ export interface SweepInfo {
   failed: number;
   /** The best validation accuracy among finished trials that meet the constraints. */
   bestValAccuracy: number | null;
+  /** The Redis URL its trials are queued on for `kws-studio worker` processes; null on this machine. */
+  queueUrl: string | null;
 }
 
 export interface SweepDetail extends SweepInfo {

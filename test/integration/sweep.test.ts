@@ -154,3 +154,32 @@ describe('the sweep service', () => {
     studio.dispose();
   }, 300_000);
 });
+
+describe('adding trials to a sweep', () => {
+  it('queues only the configurations the sweep has not got, and keeps its base and strategy', async () => {
+    const { startSweep } = await import('../../src-main/services/sweeps/startSweep.ts');
+    const { extendSweep } = await import('../../src-main/services/sweeps/extendSweep.ts');
+    const { listTrials, getSweep } = await import('../../src-main/services/sweeps/sweepStore.ts');
+    const studio = createServices({ home: path.join(dir, 'home-extend') });
+    const projectDir = path.join(dir, 'project-extend');
+    await studio.services.project.create({ path: projectDir });
+    const source = path.join(dir, 'source');
+    await studio.services.project.importFolder({ path: fs.existsSync(source) ? source : writeSource(dir) });
+    await studio.services.library.assignSplits({ validationPercent: 25, testPercent: 25 });
+    const project = studio.session.require();
+    const sweepId = startSweep(project, sweepSpec());
+    const wider: SweepSpec = { ...sweepSpec(), axes: [{ path: 'model.firstConv.filters', values: [8, 16, 24] }, { path: 'optimizer.beta1', values: [0.9, 0.8] }] };
+    expect(extendSweep(project, sweepId, wider)).toBe(2);
+    expect(extendSweep(project, sweepId, wider)).toBe(0);
+    const trials = listTrials(project.db, sweepId);
+    expect(trials.map((trial) => [trial.id, trial.config, trial.status])).toEqual([0, 1, 2, 3, 4, 5].map((id) => [id, id, 'queued']));
+    expect(trials.slice(4).map((trial) => trial.overrides)).toEqual([
+      { 'model.firstConv.filters': 24, 'optimizer.beta1': 0.9 },
+      { 'model.firstConv.filters': 24, 'optimizer.beta1': 0.8 },
+    ]);
+    expect(getSweep(project.db, sweepId)!.spec.axes[0]).toEqual(wider.axes[0]);
+    expect(() => extendSweep(project, sweepId, { ...wider, base: smallSpec(9) })).toThrow(/keeps the base spec/);
+    expect(() => extendSweep(project, sweepId, { ...wider, strategy: { kind: 'random', trials: 3, seed: 1 } })).toThrow(/keeps the strategy \(grid\)/);
+    studio.dispose();
+  });
+});

@@ -56,6 +56,7 @@ export function createSweepService(session: ProjectSession): SweepService & { di
       id: sweep.id, name: sweep.name, status: sweep.status, createdAt: sweep.createdAt, finishedAt: sweep.finishedAt, total: trials.length,
       done: trials.filter((trial) => trial.status === 'done').length, failed: trials.filter((trial) => trial.status === 'failed').length,
       bestValAccuracy: scores.length ? Math.max(...scores.map((score) => score.valAccuracy ?? 0)) : null,
+      queueUrl: sweep.queueUrl,
     };
   };
   const requireSweep = (project: OpenProject, sweepId: string) => {
