@@ -3,20 +3,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotPath, watchedPage } from '../support/launchChromium.ts';
 import { startServe, type RunningServe } from '../support/startServe.ts';
-import { createWordsProject } from '../support/trainingData.ts';
+import { createServices } from '../../src-main/services/createServices.ts';
 import { tempDir } from '../support/tempDir.ts';
 
 const dir = tempDir('kws-e2e-sweeps-');
 const home = path.join(dir, 'home');
-const projectDir = path.join(dir, 'go-stop');
+const projectDir = path.join(dir, 'demo');
 let serve: RunningServe;
 let browser: Browser;
 let page: Page;
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  // Made through the services, as a user's import would, before the studio serves it.
-  await createWordsProject(home, projectDir, { words: { go: 11, stop: 22, other: 44 }, perWord: 32, other: 16 });
+  // The studio's own demo project (ten synthesized keywords, unknown words, noise), as `npm start` opens it.
+  const studio = createServices({ home });
+  await studio.services.project.createDemo({ path: projectDir });
+  studio.dispose();
   serve = await startServe(['--project', projectDir], { KWS_STUDIO_HOME: home });
   browser = await launchChromium();
   page = await watchedPage(browser, { width: 1440, height: 1000 }, consoleErrors);
@@ -86,6 +88,22 @@ describe('a sweep from the Sweeps page', () => {
     expect(await listed.textContent()).toMatch(/done.*4\/4 done/s);
     await listed.click();
     await page.getByTestId('sweep-view').waitFor();
+  });
+
+  it('adds trials to the finished sweep, which runs them and keeps the first four', async () => {
+    await page.getByTestId('sweep-extend').click();
+    await page.getByTestId('sweep-extending').waitFor();
+    // A third dropout value: two new configurations of the 2 × 3 grid.
+    await page.getByLabel('Values 2', { exact: true }).fill('0, 0.2, 0.4');
+    await expect.poll(() => page.getByTestId('sweep-trial-count').textContent(), { timeout: 20_000 }).toBe('6 trials');
+    await page.screenshot({ path: screenshotPath('sweeps-06-add-trials') });
+    await page.getByRole('button', { name: 'Add the new trials' }).click();
+    const view = page.getByTestId('sweep-view');
+    await view.waitFor();
+    await expect.poll(() => page.getByTestId('trial-table').locator('tbody tr').count()).toBe(6);
+    await expect.poll(() => view.getAttribute('data-status'), { timeout: 90_000 }).toBe('done');
+    await expect.poll(() => page.getByTestId('trial-table').locator('tbody tr [data-status="done"]').count()).toBe(6);
+    expect(await page.getByTestId('trial-table').locator('tbody tr td:first-child').allTextContents()).toEqual(['1', '2', '3', '4', '5', '6']);
   });
 
   it('opens a point’s run on the Train page', async () => {

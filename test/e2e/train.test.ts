@@ -132,12 +132,13 @@ describe('training from the Train page', () => {
     await page.getByRole('button', { name: /Switch to dark theme/ }).click();
     await page.getByTestId('run-view').evaluate((element) => element.closest('.content')?.scrollTo(0, 0));
     await page.screenshot({ path: screenshotPath('train-06-done-dark') });
-    await page.getByRole('button', { name: 'Runs' }).click();
-    const row = page.getByTestId('runs-table').locator('tbody tr');
+    await page.getByRole('button', { name: 'Runs', exact: true }).click();
+    const row = page.getByTestId('run-table').locator('.row[data-run-id]');
     await expect.poll(() => row.count()).toBe(1);
-    expect(await row.first().textContent()).toMatch(/done.*e2e DS-CNN.*DS-CNN/s);
+    expect(await row.first().textContent()).toMatch(/e2e DS-CNN.*done.*ds_cnn/s);
     await page.screenshot({ path: screenshotPath('train-07-runs-dark') });
-    await row.first().click();
+    await row.first().dblclick();
+    await page.getByTestId('open-on-train').click();
     await page.getByTestId('run-view').waitFor();
     await page.getByRole('button', { name: /New run/ }).first().click();
     await page.getByTestId('start-training').waitFor();

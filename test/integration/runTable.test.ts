@@ -199,10 +199,10 @@ describe('the run table', () => {
     const events: RunsChangedEvent[] = [];
     const unsubscribe = client.runs.onDidChangeRuns((event) => events.push(event));
     await client.runs.queryRuns(query());
-    recordMetrics(other, target, [{ key: 'val_accuracy', step: 10_000, value: 0.4242 }, { key: 'custom_metric', step: 10_000, value: 7 }]);
+    recordMetrics(other, target, [{ key: 'val_loss', step: 10_000, value: 0.4242 }, { key: 'custom_metric', step: 10_000, value: 7 }]);
     other.close();
     const page = await client.runs.queryRuns(query({ conditions: filter('custom_metric = 7') }));
-    expect(page.rows.map((row) => [row.id, row.values.val_accuracy])).toEqual([[target, 0.4242]]);
+    expect(page.rows.map((row) => [row.id, row.values.val_loss])).toEqual([[target, 0.4242]]);
     expect(page.columns.find((column) => column.key === 'custom_metric')).toMatchObject({ kind: 'metric', count: 1 });
 
     // The watcher finds a change nobody has queried yet.

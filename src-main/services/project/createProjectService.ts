@@ -10,6 +10,7 @@ import { openProjectDatabase } from '../../store/openProjectDatabase.ts';
 import { RecentProjects } from '../../store/recentProjects.ts';
 import { appVersion } from '../appVersion.ts';
 import { defaultDemoProjectPath } from '../appPaths.ts';
+import { assignSplits } from '../library/assignSplits.ts';
 import { importFolder } from './importFolder.ts';
 import { importLayout, previewImport } from './previewImport.ts';
 import { readProjectInfo, type OpenProject, type ProjectSession } from './OpenProject.ts';
@@ -106,6 +107,8 @@ export function createProjectService({ session, home }: ProjectServiceOptions): 
           if (result.rejected.length > 0) {
             throw new StudioError('internal', `Demo import rejected ${result.rejected.length} files: ${result.rejected[0]!.reason}`);
           }
+          // Ready to train from the first click: speaker-grouped splits, a fifth each for validation and test.
+          assignSplits(project, { validationPercent: 20, testPercent: 20 });
         } catch (error) {
           project.db.close();
           fs.rmSync(target, { recursive: true, force: true });

@@ -20,6 +20,8 @@ const summaryStats: readonly [key: string, path: string, divisor: number][] = [
   ['stats.latency_ms', '$.latencyMs', 1],
   ['stats.train_seconds', '$.trainSeconds', 1],
   ['stats.epochs_trained', '$.epochs', 1],
+  // The kept model's (best epoch's weights), as sweeps and leaderboards score it, not the last epoch's.
+  ['val_accuracy', '$.validationAccuracy', 1],
 ];
 
 type RunRecord = [
@@ -79,12 +81,16 @@ export function readRunRows(db: ProjectDatabase, kinds: KeyKinds, runIds?: reado
     const spec = JSON.parse(specJson) as Record<string, unknown>;
     delete spec.name;
     for (const [key, value] of Object.entries(flattenSpec(spec))) put(key, value, 'param');
-    // A metric named like a parameter keeps both: the metric moves under `metrics.`.
-    for (const [key, value] of metrics.get(id) ?? []) put(key in values ? `metrics.${key}` : key, value, 'metric');
     summaryStats.forEach(([key, , divisor], i) => {
       const value = stats[i];
-      if (typeof value === 'number') put(key, value / divisor, 'stat');
+      if (typeof value === 'number') put(key, value / divisor, key.startsWith('stats.') ? 'stat' : 'metric');
     });
+    // A metric named like a parameter keeps both: the metric moves under `metrics.`. A finished run's
+    // val_accuracy came from its summary just above; the last epoch's is in its curve.
+    for (const [key, value] of metrics.get(id) ?? []) {
+      if (key === 'val_accuracy' && values.val_accuracy !== undefined) continue;
+      put(key in values ? `metrics.${key}` : key, value, 'metric');
+    }
     return {
       id, name, status, sweepId, sweepName, createdAt, tags: runTags, note, starred: starred === 1,
       archived: archivedAt !== null, deleted: deletedAt !== null, values,

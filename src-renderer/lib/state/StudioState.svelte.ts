@@ -4,7 +4,7 @@ import type { ProjectInfo, RecentProject } from '../../../src-shared/model/Proje
 import type { TaskProgress } from '../../../src-shared/model/TaskProgress.ts';
 import type { ToastState } from './ToastState.svelte.ts';
 
-export type Page = 'library' | 'features' | 'train' | 'sweeps' | 'runs' | 'diagnostics';
+export type Page = 'library' | 'features' | 'train' | 'sweeps' | 'runs' | 'compare' | 'diagnostics';
 
 /** The studio-wide state: the open project, recent projects, running tasks, diagnostics, the page. */
 export class StudioState {

@@ -83,6 +83,10 @@ export class SweepState {
   check = $state<{ trials: number; problems: string[] } | null>(null);
   checking = $state(false);
   starting = $state(false);
+  /** Where trials train: empty for this machine, or a redis:// URL that `kws-studio worker` processes join. */
+  queueUrl = $state('');
+  /** The sweep the builder adds trials to, when it edits a sweep that exists rather than a new one. */
+  extending = $state<SweepInfo | null>(null);
   /** Seconds per epoch of the project's recent finished runs; null when none has finished. */
   secondsPerEpoch = $state<number | null>(null);
 
@@ -239,7 +243,17 @@ export class SweepState {
     if (!spec || this.starting) return;
     this.starting = true;
     try {
-      const info = await this.services.sweeps.startSweep({ spec: $state.snapshot(spec) as SweepSpec });
+      const snapshot = $state.snapshot(spec) as SweepSpec;
+      if (this.extending) {
+        const { added, sweep } = await this.services.sweeps.addTrials({ sweepId: this.extending.id, spec: snapshot });
+        this.toasts.show('info', added ? `Added ${added} trial${added === 1 ? '' : 's'} to ${sweep.name}.` : 'Every configuration of these axes is in the sweep already.');
+        this.sweeps = this.sweeps.map((item) => (item.id === sweep.id ? sweep : item));
+        this.extending = null;
+        await this.open(sweep.id);
+        return;
+      }
+      const queueUrl = this.queueUrl.trim() || undefined;
+      const info = await this.services.sweeps.startSweep({ spec: snapshot, queueUrl });
       this.sweeps = [info, ...this.sweeps.filter((item) => item.id !== info.id)];
       await this.open(info.id);
     } catch (error) {
@@ -254,11 +268,25 @@ export class SweepState {
   newSweep(): void {
     this.openSweepId = null;
     this.detail = null;
+    this.extending = null;
     // Runs finished since the page opened make the ETA better.
     void this.measureSpeed().catch((error: unknown) => this.toasts.error(error));
   }
 
+  /** Opens the builder on a sweep's own spec; what it gains on launch are new trials of that sweep. */
+  extend(): void {
+    const detail = this.detail;
+    if (!detail) return;
+    const spec = structuredClone($state.snapshot(detail.spec)) as SweepSpec;
+    this.extending = { ...$state.snapshot(detail) } as SweepInfo;
+    this.baseId = '';
+    this.setDraft({ name: spec.name ?? detail.name, base: spec.base, axes: spec.axes.map((axis) => ({ path: axis.path, text: axisText(axis) })), strategy: spec.strategy, constraints: spec.constraints, objectives: spec.objectives });
+    this.openSweepId = null;
+    this.detail = null;
+  }
+
   async open(sweepId: string): Promise<void> {
+    this.extending = null;
     if (this.openSweepId !== sweepId) this.detail = null;
     this.openSweepId = sweepId;
     await this.refreshDetail();

@@ -1,7 +1,9 @@
 import { getContext, setContext } from 'svelte';
+import type { CompareState } from './CompareState.svelte.ts';
 import type { FeatureState } from './FeatureState.svelte.ts';
 import type { ImportState } from './ImportState.svelte.ts';
 import type { LibraryState } from './LibraryState.svelte.ts';
+import type { RunTableState } from './RunTableState.svelte.ts';
 import type { SweepState } from './SweepState.svelte.ts';
 import type { StudioState } from './StudioState.svelte.ts';
 import type { ThemeState } from './ThemeState.svelte.ts';
@@ -16,6 +18,8 @@ export interface AppContext {
   features: FeatureState;
   training: TrainingState;
   sweeps: SweepState;
+  runTable: RunTableState;
+  compare: CompareState;
   toasts: ToastState;
   theme: ThemeState;
 }
