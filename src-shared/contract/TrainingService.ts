@@ -1,3 +1,4 @@
+import type { ClipPrediction } from '../model/ClipPrediction.ts';
 import type { FeatureSpec } from '../model/FeatureSpec.ts';
 import type { ModelSpec, ModelStats } from '../model/ModelSpec.ts';
 import type { RunDetail, RunInfo, TrainingProgress } from '../model/Run.ts';
@@ -18,18 +19,6 @@ export interface PredictionQuery {
   predicted?: string | undefined;
   split?: 'train' | 'validation' | 'test' | undefined;
   limit?: number | undefined;
-}
-
-export interface ClipPrediction {
-  clipId: number;
-  originalName: string;
-  split: string | null;
-  /** The class the run trained it as (`_unknown_` for other words). */
-  label: string;
-  /** Its label in the library now (it may have been relabeled since the run). */
-  currentLabel: string | null;
-  predicted: string;
-  confidence: number;
 }
 
 /** Training runs: start, follow, cancel, resume, and read what they recorded. */

@@ -1,8 +1,10 @@
 import type { ClassComparison } from '../compare/bestPerClass.ts';
 import type { ConfusionDifference } from '../compare/confusionDifference.ts';
 import type { ParameterImportance } from '../compare/parameterImportance.ts';
+import type { ClipPrediction } from './ClipPrediction.ts';
 import type { RunStatus, RunSummary } from './Run.ts';
 import type { RunValue } from './RunQuery.ts';
+import type { SweepTrial } from './Sweep.ts';
 import type { SweepConstraints, SweepObjective } from './SweepSpec.ts';
 import type { TrainSpec } from './TrainSpec.ts';
 
@@ -123,15 +125,7 @@ export interface ClipDifferences {
 }
 
 /** A clip the model confidently calls something other than its label. */
-export interface MislabeledCandidate {
-  clipId: number;
-  originalName: string;
-  split: string | null;
-  /** The class the run trained it as. */
-  label: string;
-  currentLabel: string | null;
-  predicted: string;
-  confidence: number;
+export interface MislabeledCandidate extends ClipPrediction {
   /** A library label to offer as the fix; null when the model said `_unknown_` or `_silence_`. */
   suggestedLabel: string | null;
   /** Already relabeled since the run, to what the model says: nothing left to do. */
@@ -158,22 +152,14 @@ export interface SweepParameter {
   values: RunValue[];
 }
 
-export interface SweepAnalysisTrial {
+export interface SweepAnalysisTrial extends Pick<SweepTrial, 'config' | 'rung' | 'valAccuracy' | 'testAccuracy' | 'gzipKb' | 'latencyMs' | 'meetsConstraints' | 'pareto'> {
   trialId: number;
-  config: number;
-  rung: number;
   runId: string;
   status: RunStatus;
   /** The varying parameters' values (keys of `parameters`). */
   params: Record<string, RunValue>;
   /** The chosen metric (a run-table key); null when the run has none. */
   metric: number | null;
-  valAccuracy: number | null;
-  testAccuracy: number | null;
-  gzipKb: number | null;
-  latencyMs: number | null;
-  meetsConstraints: boolean;
-  pareto: boolean;
 }
 
 export interface SweepAnalysis {

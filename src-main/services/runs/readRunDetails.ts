@@ -1,32 +1,17 @@
-import type { MetricSeriesPoint } from '../../../src-shared/model/RunComparison.ts';
+import type { ComparedRun, MetricSeriesPoint } from '../../../src-shared/model/RunComparison.ts';
 import type { RunStatus, RunSummary } from '../../../src-shared/model/Run.ts';
 import type { TrainSpec } from '../../../src-shared/model/TrainSpec.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
 import { requireRuns } from './runAnnotations.ts';
 
 /** A run with everything a comparison or a JSON export shows about it. */
-export interface RunDetailRecord {
-  id: string;
-  name: string;
-  status: RunStatus;
-  error: string | null;
-  sweepId: string | null;
-  sweepName: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
+export interface RunDetailRecord extends ComparedRun {
   archivedAt: string | null;
   deletedAt: string | null;
-  tags: string[];
-  note: string;
-  starred: boolean;
   specHash: string;
   snapshotId: string;
   appVersion: string;
   tensorflowVersion: string | null;
-  spec: TrainSpec;
-  summary: RunSummary | null;
-  series: Record<string, MetricSeriesPoint[]>;
 }
 
 interface RunDetailRow {

@@ -1,8 +1,9 @@
 import { Emitter } from '../../../src-shared/contract/events.ts';
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import { parseTrainSpec } from '../../../src-shared/contract/trainSpecSchema.ts';
-import type { ClipPrediction, TrainingService } from '../../../src-shared/contract/TrainingService.ts';
+import type { TrainingService } from '../../../src-shared/contract/TrainingService.ts';
 import { featureGeometry } from '../../../src-shared/dsp/featureGeometry.ts';
+import type { ClipPrediction } from '../../../src-shared/model/ClipPrediction.ts';
 import type { TrainingProgress } from '../../../src-shared/model/Run.ts';
 import { appVersion } from '../appVersion.ts';
 import { loadPresets } from '../features/loadFeaturePresets.ts';

@@ -1,5 +1,6 @@
 import type { ServiceTable } from '../../../src-shared/contract/ServiceTable.ts';
-import type { ClipPrediction, TrainPreset } from '../../../src-shared/contract/TrainingService.ts';
+import type { TrainPreset } from '../../../src-shared/contract/TrainingService.ts';
+import type { ClipPrediction } from '../../../src-shared/model/ClipPrediction.ts';
 import type { LabelCount } from '../../../src-shared/model/Clip.ts';
 import type { FeaturePreset } from '../../../src-shared/model/FeatureSpec.ts';
 import type { LabelSplitRow } from '../../../src-shared/model/LibraryStatistics.ts';
