@@ -200,13 +200,15 @@ describe('comparing runs', () => {
   it('exports runs as quoted CSV and as JSON that reads back whole', async () => {
     await client.runs.setNote({ runIds: [base.id], note: ' leading space, and "quotes"' });
     await client.runs.setTags({ runIds: [base.id], tags: ['baseline', 'edge'] });
+    await client.runs.setNote({ runIds: [other.id], note: '=HYPERLINK("http://example.com")' });
     const csv = await client.runs.exportRuns({ runIds: [base.id, other.id], format: 'csv', columns: ['name', 'val_accuracy', 'note', 'tags', 'model.blocks'] });
     expect(csv).toMatchObject({ format: 'csv', mimeType: 'text/csv', fileName: expect.stringMatching(/^kws-runs-\d{4}-\d\d-\d\d\.csv$/) });
     expect(csv.text.split('\r\n')[0]).toBe('id,name,val_accuracy,note,tags,model.blocks');
     const records = parse(csv.text, { columns: true }) as Record<string, string>[];
     expect(records).toEqual([
       { id: base.id, name: base.name, val_accuracy: String(base.valAccuracy), note: ' leading space, and "quotes"', tags: 'baseline, edge', 'model.blocks': '16, 16' },
-      { id: other.id, name: 'wider', val_accuracy: String(other.valAccuracy), note: '', tags: '', 'model.blocks': '16, 16' },
+      // A note a spreadsheet would run as a formula stays text.
+      { id: other.id, name: 'wider', val_accuracy: String(other.valAccuracy), note: `'=HYPERLINK("http://example.com")`, tags: '', 'model.blocks': '16, 16' },
     ]);
     const everything = parse((await client.runs.exportRuns({ runIds: [third.id], format: 'csv' })).text, { columns: true }) as Record<string, string>[];
     expect(Object.keys(everything[0]!)).toEqual(expect.arrayContaining(['id', 'name', 'status', 'model.kind', 'val_accuracy', 'stats.gzip_kb']));
