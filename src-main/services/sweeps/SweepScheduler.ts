@@ -113,7 +113,8 @@ export class SweepScheduler {
     const reattaching = trial.status === 'running';
     const previous = trial.runId ? getRun(db, trial.runId) : null;
     const resume = previous !== null && previous.checkpointEpoch !== null;
-    let runId = resume ? previous.id : null;
+    // A job waited for again trains the run it was queued with, checkpoint or not.
+    let runId = resume || (reattaching && previous) ? previous!.id : null;
     if (!runId) {
       const trialSpec = { ...withOverrides(spec.base, trial.overrides, trial.config), epochs: trial.epochs };
       if (trial.rung > 0) trialSpec.name = `${trialSpec.name} (rung ${trial.rung + 1})`;
