@@ -85,12 +85,9 @@ export function readRunRows(db: ProjectDatabase, kinds: KeyKinds, runIds?: reado
       const value = stats[i];
       if (typeof value === 'number') put(key, value / divisor, key.startsWith('stats.') ? 'stat' : 'metric');
     });
-    // A metric named like a parameter keeps both: the metric moves under `metrics.`. A finished run's
-    // val_accuracy came from its summary just above; the last epoch's is in its curve.
-    for (const [key, value] of metrics.get(id) ?? []) {
-      if (key === 'val_accuracy' && values.val_accuracy !== undefined) continue;
-      put(key in values ? `metrics.${key}` : key, value, 'metric');
-    }
+    // A metric named like a parameter keeps both: the metric moves under `metrics.`. One the summary
+    // gave already (a finished run's val_accuracy) keeps the summary's; the last epoch's is in its curve.
+    for (const [key, value] of metrics.get(id) ?? []) put(key in values && kinds.get(key) !== 'metric' ? `metrics.${key}` : key, value, 'metric');
     return {
       id, name, status, sweepId, sweepName, createdAt, tags: runTags, note, starred: starred === 1,
       archived: archivedAt !== null, deleted: deletedAt !== null, values,

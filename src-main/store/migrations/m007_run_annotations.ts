@@ -14,6 +14,23 @@
  * before every query and reloads only the runs with a newer sequence number. One row per run keeps
  * it small however many metric points a run records.
  */
+/** One trigger per table and event, each moving its run to the newest sequence number. */
+const watched: [table: string, runColumn: string, events: ('INSERT' | 'UPDATE' | 'DELETE')[]][] = [
+  ['runs', 'id', ['INSERT', 'UPDATE', 'DELETE']],
+  ['latest_metrics', 'run_id', ['INSERT', 'UPDATE', 'DELETE']],
+  ['run_tags', 'run_id', ['INSERT', 'DELETE']],
+];
+const changeTriggers = watched
+  .flatMap(([table, runColumn, events]) =>
+    events.map(
+      (event) => `CREATE TRIGGER ${table}_changed_${event.toLowerCase()} AFTER ${event} ON ${table} BEGIN
+  INSERT INTO run_changes (run_id, seq) VALUES (${event === 'DELETE' ? 'OLD' : 'NEW'}.${runColumn}, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_changes))
+  ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq;
+END;`,
+    ),
+  )
+  .join('\n');
+
 export default /* sql */ `
 ALTER TABLE runs ADD COLUMN note TEXT NOT NULL DEFAULT '';
 ALTER TABLE runs ADD COLUMN starred INTEGER NOT NULL DEFAULT 0 CHECK (starred IN (0, 1));
@@ -34,36 +51,5 @@ CREATE TABLE run_changes (
 ) WITHOUT ROWID;
 CREATE INDEX run_changes_seq ON run_changes(seq);
 
-CREATE TRIGGER runs_changed_insert AFTER INSERT ON runs BEGIN
-  INSERT INTO run_changes (run_id, seq) VALUES (NEW.id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_changes))
-  ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq;
-END;
-CREATE TRIGGER runs_changed_update AFTER UPDATE ON runs BEGIN
-  INSERT INTO run_changes (run_id, seq) VALUES (NEW.id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_changes))
-  ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq;
-END;
-CREATE TRIGGER runs_changed_delete AFTER DELETE ON runs BEGIN
-  INSERT INTO run_changes (run_id, seq) VALUES (OLD.id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_changes))
-  ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq;
-END;
-CREATE TRIGGER latest_metrics_changed_insert AFTER INSERT ON latest_metrics BEGIN
-  INSERT INTO run_changes (run_id, seq) VALUES (NEW.run_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_changes))
-  ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq;
-END;
-CREATE TRIGGER latest_metrics_changed_update AFTER UPDATE ON latest_metrics BEGIN
-  INSERT INTO run_changes (run_id, seq) VALUES (NEW.run_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_changes))
-  ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq;
-END;
-CREATE TRIGGER latest_metrics_changed_delete AFTER DELETE ON latest_metrics BEGIN
-  INSERT INTO run_changes (run_id, seq) VALUES (OLD.run_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_changes))
-  ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq;
-END;
-CREATE TRIGGER run_tags_changed_insert AFTER INSERT ON run_tags BEGIN
-  INSERT INTO run_changes (run_id, seq) VALUES (NEW.run_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_changes))
-  ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq;
-END;
-CREATE TRIGGER run_tags_changed_delete AFTER DELETE ON run_tags BEGIN
-  INSERT INTO run_changes (run_id, seq) VALUES (OLD.run_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_changes))
-  ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq;
-END;
+${changeTriggers}
 `;
