@@ -146,20 +146,45 @@ describe('training with real tfjs-node', () => {
     expect(JSON.stringify(modelJson.modelTopology)).not.toMatch(/branch/i);
     studio.dispose();
   }, 240_000);
-  it('is deterministic for a seed: the same spec on the same snapshot gives the same losses', async () => {
+  it('is deterministic for a seed: the same spec on the same snapshot gives the same losses, in a fresh or a reused worker', async () => {
     const { studio, projectDir } = await preparedProject('project-e');
     studio.dispose();
     const project = openProject(projectDir);
     const snapshot = createSnapshot(project.db);
-    const runner = new TrainingRunner(() => {});
     const losses: number[][] = [];
-    for (let run = 0; run < 2; run++) {
+    const train = async (runner: TrainingRunner) => {
       const runId = createRun(project.db, smallSpec(2), snapshot, appVersion);
       expect((await runner.start(projectDir, runId, false)).status).toBe('done');
       losses.push(getRun(project.db, runId)!.metrics.train_loss!.map((point) => point.value));
-    }
+    };
+    const runner = new TrainingRunner(() => {});
+    for (let run = 0; run < 2; run++) await train(runner);
     expect(losses[0]).toHaveLength(2);
     expect(losses[1]).toEqual(losses[0]);
+
+    // A sweep's runner keeps the worker for the next run: one process, the same numbers.
+    const reusing = new TrainingRunner(() => {}, { reuseWorkers: true });
+    const pids = new Set<number>();
+    reusing.onDidProgress((progress) => {
+      const pid = reusing.pid(progress.runId);
+      if (pid) pids.add(pid);
+    });
+    for (let run = 0; run < 2; run++) await train(reusing);
+    expect(pids.size).toBe(1);
+    expect(losses[2]).toEqual(losses[0]);
+    expect(losses[3]).toEqual(losses[0]);
+    const [pid] = [...pids];
+    reusing.dispose();
+    await expect.poll(() => isAlive(pid!), { timeout: 10_000 }).toBe(false);
     project.db.close();
   }, 240_000);
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -20,7 +20,7 @@ export class LocalTrialExecutor implements TrialExecutor {
     private readonly parallelism = sweepParallelism(),
   ) {
     this.slots = parallelism.slots;
-    this.runner = new TrainingRunner((runId, message) => setRunStatus(project.db, runId, 'failed', { error: message }));
+    this.runner = new TrainingRunner((runId, message) => setRunStatus(project.db, runId, 'failed', { error: message }), { reuseWorkers: true });
   }
 
   get running(): readonly string[] {

@@ -7,6 +7,8 @@ import { createRun, getRun, setRunStatus } from '../training/runStore.ts';
 import { createTrialExecutor } from './createTrialExecutor.ts';
 import { addTrial, getSweep, listTrials, setSweepStatus, updateTrial, type SweepStatus, type TrialRow } from './sweepStore.ts';
 import type { TrialExecutor } from './TrialExecutor.ts';
+import { sweepEta } from './sweepEta.ts';
+import { createTrialCost } from './trialCost.ts';
 import { trialScores, type TrialScore } from './trialScores.ts';
 
 /** The progress event, with the best trial in full rather than its accuracy alone. */
@@ -25,7 +27,10 @@ const MAX_ATTEMPTS = 2;
 export class SweepScheduler {
   private readonly executor: TrialExecutor;
   private stopping: SweepStatus | null = null;
-  private readonly durations: number[] = [];
+  /** Seconds of each finished trial, and each trial's relative cost once known (see trialCost). */
+  private readonly durations = new Map<number, number>();
+  private readonly costs = new Map<number, number>();
+  private trialCost: ((trial: TrialRow) => Promise<number>) | null = null;
   /** Trials whose queued job outlived the studio: waited for again, under the same attempt. */
   private readonly reattach = new Set<number>();
   private wake: () => void = () => undefined;
@@ -45,11 +50,12 @@ export class SweepScheduler {
     const sweep = getSweep(db, this.sweepId);
     if (!sweep) throw new Error(`sweep ${this.sweepId} does not exist`);
     setSweepStatus(db, this.sweepId, 'running');
+    this.trialCost = createTrialCost(sweep.spec);
     this.recoverInterrupted();
     const active = new Set<Promise<void>>();
     for (;;) {
       while (!this.stopping && active.size < this.executor.slots) {
-        const trial = listTrials(db, this.sweepId).find((row) => row.status === 'queued' || (row.status === 'running' && this.reattach.has(row.id)));
+        const trial = await this.nextTrial();
         if (!trial) break;
         this.reattach.delete(trial.id);
         const running: Promise<void> = this.runTrial(sweep.spec, sweep.snapshotId, trial).finally(() => active.delete(running));
@@ -87,6 +93,20 @@ export class SweepScheduler {
 
   dispose(): Promise<void> {
     return this.executor.dispose();
+  }
+
+  /** A trial whose queued job outlived a restarted studio, else the costliest queued trial (ties: in order). */
+  private async nextTrial(): Promise<TrialRow | undefined> {
+    const trials = listTrials(this.project.db, this.sweepId);
+    const reattach = trials.find((row) => row.status === 'running' && this.reattach.has(row.id));
+    if (reattach) return reattach;
+    let next: { trial: TrialRow; cost: number } | undefined;
+    for (const trial of trials.filter((row) => row.status === 'queued')) {
+      const cost = this.costs.get(trial.id) ?? (await this.trialCost!(trial));
+      this.costs.set(trial.id, cost);
+      if (!next || cost > next.cost) next = { trial, cost };
+    }
+    return next?.trial;
   }
 
   /** Trials left 'running' by a studio that died: their runs resume from a checkpoint, or start over. */
@@ -127,7 +147,7 @@ export class SweepScheduler {
     const started = performance.now();
     const outcome = await this.executor.start({ runId, resume, jobKey: `${this.sweepId}.${trial.id}.${attempts}` });
     if (outcome.status === 'done') {
-      this.durations.push((performance.now() - started) / 1000);
+      this.durations.set(trial.id, (performance.now() - started) / 1000);
       updateTrial(db, this.sweepId, trial.id, { status: 'done', error: null });
     } else if (outcome.status === 'cancelled' || this.stopping) {
       updateTrial(db, this.sweepId, trial.id, { status: 'queued', error: null });
@@ -164,8 +184,8 @@ export class SweepScheduler {
     const sweep = getSweep(this.project.db, this.sweepId)!;
     const scores = trialScores(this.project.db, trials.filter((trial) => trial.status === 'done'), sweep.spec.constraints);
     const best = scores.filter((score) => score.meetsConstraints).sort((a, b) => (b.valAccuracy ?? 0) - (a.valAccuracy ?? 0))[0] ?? null;
-    const remaining = count('queued') + count('running');
-    const mean = this.durations.length ? this.durations.reduce((sum, value) => sum + value, 0) / this.durations.length : null;
+    const finished = [...this.durations].map(([id, seconds]) => ({ seconds, cost: this.costs.get(id) }));
+    const left = trials.filter((trial) => trial.status === 'queued' || trial.status === 'running').map((trial) => this.costs.get(trial.id));
     const done = count('done');
     this.onProgress({
       sweepId: this.sweepId,
@@ -176,7 +196,7 @@ export class SweepScheduler {
       failed: count('failed'),
       queued: count('queued'),
       best,
-      etaSeconds: mean === null ? null : (remaining * mean) / Math.min(this.executor.slots, Math.max(1, remaining)),
+      etaSeconds: sweepEta(finished, left, this.executor.slots),
       message: `${this.stopping && status === 'running' ? `stopping (${this.stopping}) · ` : ''}${done}/${trials.length} done${best?.valAccuracy != null ? `, best validation ${(best.valAccuracy * 100).toFixed(1)} %` : ''}`,
     });
   }

@@ -1,84 +1,16 @@
 import type { OptimizerSpec } from '../../../src-shared/model/TrainSpec.ts';
 import type { TensorflowModule } from '../tensorflow/loadTensorflow.ts';
-
-type Tf = TensorflowModule;
-type Variable = ReturnType<Tf['variable']>;
-type Tensor = ReturnType<Tf['tensor']>;
-
-export interface Optimizer {
-  /** One update of `variables` with their gradients (same order) at learning rate `rate`. */
-  apply(variables: readonly Variable[], gradients: readonly Tensor[], rate: number): void;
-  /** Slot variables by name, for checkpoints. */
-  state(): Map<string, Tensor>;
-  setState(state: ReadonlyMap<string, Tensor>): void;
-  dispose(): void;
-}
+import { createCompositeOptimizer } from './createCompositeOptimizer.ts';
+import { createNativeOptimizer } from './createNativeOptimizer.ts';
+import { nativeBackend } from './models/nativeBackend.ts';
+import type { Optimizer } from './Optimizer.ts';
 
 /**
- * SGD with (Nesterov) momentum, Adam and AdamW written with plain ops, as Keras defines them, so
- * the learning rate can change every step, gradients can be accumulated, and the slots can be
- * checkpointed and restored exactly.
+ * SGD with (Nesterov) momentum, Adam and AdamW as Keras defines them, with the learning rate free to
+ * change every step and slots that checkpoint and restore exactly: TensorFlow's fused kernels on the
+ * native backend, plain tfjs ops otherwise.
  */
-export function createOptimizer(tf: Tf, spec: OptimizerSpec): Optimizer {
-  const slots = new Map<string, Variable>();
-  let step = 0;
-  const slot = (variable: Variable, name: string): Variable => {
-    const key = `${variable.name}/${name}`;
-    let found = slots.get(key);
-    if (!found) slots.set(key, (found = tf.variable(tf.zerosLike(variable), false, `opt/${key}`)));
-    return found;
-  };
-
-  return {
-    apply(variables, gradients, rate) {
-      step++;
-      tf.tidy(() => {
-        variables.forEach((variable, i) => {
-          const gradient = gradients[i]!;
-          if (spec.kind === 'sgd') {
-            if (spec.momentum === 0) {
-              variable.assign(variable.sub(gradient.mul(rate)));
-              return;
-            }
-            const velocity = slot(variable, 'velocity');
-            const next = velocity.mul(spec.momentum).sub(gradient.mul(rate));
-            velocity.assign(next);
-            variable.assign(spec.nesterov ? variable.add(next.mul(spec.momentum)).sub(gradient.mul(rate)) : variable.add(next));
-            return;
-          }
-          const m = slot(variable, 'm');
-          const v = slot(variable, 'v');
-          const mNext = m.mul(spec.beta1).add(gradient.mul(1 - spec.beta1));
-          const vNext = v.mul(spec.beta2).add(gradient.square().mul(1 - spec.beta2));
-          m.assign(mNext);
-          v.assign(vNext);
-          const corrected = (rate * Math.sqrt(1 - spec.beta2 ** step)) / (1 - spec.beta1 ** step);
-          let updated = variable.sub(mNext.mul(corrected).div(vNext.sqrt().add(spec.epsilon)));
-          // AdamW: weight decay decoupled from the gradient (Loshchilov & Hutter), scaled by the rate as Keras does.
-          if (spec.kind === 'adamw' && spec.weightDecay > 0) updated = updated.sub(variable.mul(rate * spec.weightDecay));
-          variable.assign(updated);
-        });
-      });
-    },
-    state() {
-      const state = new Map<string, Tensor>([...slots].map(([key, variable]) => [key, variable as Tensor]));
-      state.set('step', tf.scalar(step));
-      return state;
-    },
-    setState(state) {
-      for (const [key, value] of state) {
-        if (key === 'step') {
-          step = value.dataSync()[0]!;
-          continue;
-        }
-        const existing = slots.get(key);
-        if (existing) existing.assign(value);
-        else slots.set(key, tf.variable(value.clone(), false, `opt/${key}`));
-      }
-    },
-    dispose() {
-      for (const variable of slots.values()) variable.dispose();
-      slots.clear();
-    },
-  };
+export function createOptimizer(tf: TensorflowModule, spec: OptimizerSpec): Optimizer {
+  const backend = nativeBackend(tf);
+  return backend ? createNativeOptimizer(tf, backend, spec) : createCompositeOptimizer(tf, spec);
 }

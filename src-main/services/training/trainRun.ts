@@ -13,6 +13,7 @@ import { audioPath } from '../project/projectLayout.ts';
 import { loadTensorflow, type TensorflowModule } from '../tensorflow/loadTensorflow.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpointStore.ts';
 import { createOptimizer } from './createOptimizer.ts';
+import type { Optimizer } from './Optimizer.ts';
 import { evaluateClassifier } from './evaluateClassifier.ts';
 import { ExampleMaker } from './ExampleMaker.ts';
 import { learningRateAt, totalStepsOf } from './learningRateAt.ts';
@@ -142,6 +143,7 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
   let state: CheckpointMeta = { epoch: -1, step: 0, best: null, bestEpoch: -1, sinceBest: 0, trainSeconds: 0, samplesSeen: 0 };
   if (resumed) {
     restore(model, optimizer, resumed.tensors);
+    tf.dispose([...resumed.tensors.values()]);
     state = resumed.meta;
     recorder.truncateMetrics(state.step);
   }
@@ -226,15 +228,16 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
       state.best = value;
       state.bestEpoch = epoch;
       state.sinceBest = 0;
-      best = snapshotWeights(model);
+      if (best) tf.dispose([...best.values()]);
+      best = model.getWeights();
       saveCheckpoint(path.join(runDir, 'best'), best, state);
     } else state.sinceBest++;
     state.epoch = epoch;
     const masks = (pruner?.exportMasks() ?? []).map(({ name, mask }): [string, Tensor] => [`pruning/${name}`, tf.tensor1d(Float32Array.from(mask))]);
+    const weights = model.getWeights();
     const optimizerState = optimizer.state();
-    saveCheckpoint(checkpointDir, new Map([...model.getWeights(), ...prefixed('optimizer/', optimizerState), ...masks]), state);
-    optimizerState.get('step')?.dispose();
-    masks.forEach(([, tensor]) => tensor.dispose());
+    saveCheckpoint(checkpointDir, new Map([...weights, ...prefixed('optimizer/', optimizerState), ...masks]), state);
+    tf.dispose([...weights.values(), ...optimizerState.values(), ...masks.map(([, tensor]) => tensor)]);
     recorder.checkpoint(epoch);
     progress({
       epoch, epochs, step: state.step, steps: totalSteps, loss: lossSum / seen, accuracy: correct / seen, samplesPerSecond: seen / seconds, etaSeconds: null,
@@ -247,7 +250,10 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
   }
 
   progress({ message: 'Testing and exporting the model' });
-  if (best) model.setWeights(best);
+  if (best) {
+    model.setWeights(best);
+    tf.dispose([...best.values()]);
+  }
   const pruning = pruner ? pruner.report().layers.map((layer) => ({ name: layer.name, sparsity: layer.sparsity })) : [];
   pruner?.strip();
   const final = spec.model.kind === 'rep_inception' ? reparameterize(tf, model) : model;
@@ -399,10 +405,6 @@ function toRate(decoded: { mono: Float32Array; sampleRate: number }, rate: numbe
   return decoded.sampleRate === rate ? decoded.mono : resample(decoded.mono, decoded.sampleRate, rate);
 }
 
-function snapshotWeights(model: KwsModel): Map<string, Tensor> {
-  return new Map([...model.getWeights()].map(([name, tensor]) => [name, tensor.clone()]));
-}
-
 function prefixed(prefix: string, tensors: ReadonlyMap<string, Tensor>): [string, Tensor][] {
   return [...tensors].map(([name, tensor]) => [`${prefix}${name}`, tensor]);
 }
@@ -411,7 +413,7 @@ function checkpointPart(tensors: ReadonlyMap<string, Tensor>, prefix: string): M
   return new Map([...tensors].filter(([name]) => name.startsWith(prefix)).map(([name, tensor]) => [name.slice(prefix.length), tensor]));
 }
 
-function restore(model: KwsModel, optimizer: ReturnType<typeof createOptimizer>, tensors: ReadonlyMap<string, Tensor>): void {
+function restore(model: KwsModel, optimizer: Optimizer, tensors: ReadonlyMap<string, Tensor>): void {
   model.setWeights(new Map([...tensors].filter(([name]) => !name.startsWith('optimizer/') && !name.startsWith('pruning/'))));
   optimizer.setState(checkpointPart(tensors, 'optimizer/'));
 }

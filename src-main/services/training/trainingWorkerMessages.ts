@@ -1,10 +1,12 @@
 import type { RunSummary, TrainingProgress } from '../../../src-shared/model/Run.ts';
 
-/** What the main process and a run's worker process say to each other. */
-export type ToTrainingWorker = { type: 'start'; projectPath: string; runId: string; resume: boolean } | { type: 'cancel' };
+/**
+ * What the main process and a run's worker process say to each other. With `keepAlive` the worker
+ * waits for the next 'start' after a run ends (a sweep's trials, one after another) instead of exiting.
+ */
+export type ToTrainingWorker = { type: 'start'; projectPath: string; runId: string; resume: boolean; keepAlive?: boolean } | { type: 'cancel' };
 
-export type FromTrainingWorker =
-  | { type: 'progress'; progress: TrainingProgress }
-  | { type: 'done'; summary: RunSummary }
-  | { type: 'cancelled' }
-  | { type: 'failed'; message: string };
+/** How a run ended; `stays`: the worker waits for another run (it exits otherwise). */
+export type TrainingWorkerEnd = ({ type: 'done'; summary: RunSummary } | { type: 'cancelled' } | { type: 'failed'; message: string }) & { stays?: boolean };
+
+export type FromTrainingWorker = { type: 'progress'; progress: TrainingProgress } | TrainingWorkerEnd;

@@ -70,13 +70,32 @@ export class ConvLayer implements ModelLayer {
     const input = x as tfjs.Tensor4D;
     const relu = options.activation === 'relu';
     let y =
-      options.kind === 'conv'
-        ? tf.conv2d(input, this.kernel as tfjs.Tensor4D, options.stride, options.padding)
-        : tf.depthwiseConv2d(input, this.kernel as tfjs.Tensor4D, options.stride, options.padding);
+      options.kind === 'depthwise'
+        ? tf.depthwiseConv2d(input, this.kernel as tfjs.Tensor4D, options.stride, options.padding)
+        : this.isPointwise()
+          ? this.pointwise(input)
+          : tf.conv2d(input, this.kernel as tfjs.Tensor4D, options.stride, options.padding);
     if (this.bias) y = tf.add(y, this.bias);
     if (this.batchNorm && context.training) return batchNormTraining(tf, y, this.batchNorm, relu);
     if (this.batchNorm) y = batchNormInference(tf, y, this.batchNorm);
     return relu ? nativeRelu(tf, y) : y;
+  }
+
+  private isPointwise(): boolean {
+    const { kind, kernel, stride } = this.options;
+    return kind === 'conv' && kernel[0] === 1 && kernel[1] === 1 && stride[0] === 1 && stride[1] === 1;
+  }
+
+  /**
+   * A 1×1, stride-1 convolution as one matrix product over all pixels. The same numbers, but on CPU
+   * TensorFlow's Conv2DBackpropFilter takes about 2.5× a MatMul's time for a 1×1 kernel, and the
+   * pointwise layers are most of a DS-CNN's work: 6 % off a training step (bench: model-step).
+   */
+  private pointwise(input: tfjs.Tensor4D): tfjs.Tensor4D {
+    const [batch, height, width] = input.shape;
+    const pixels = input.reshape([batch * height * width, this.inChannels]) as tfjs.Tensor2D;
+    const kernel = this.kernel.reshape([this.inChannels, this.outChannels]) as tfjs.Tensor2D;
+    return this.tf.matMul(pixels, kernel).reshape([batch, height, width, this.outChannels]);
   }
 
   toLayers(x: tfjs.SymbolicTensor): tfjs.SymbolicTensor {

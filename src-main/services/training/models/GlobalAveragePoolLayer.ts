@@ -13,8 +13,14 @@ export class GlobalAveragePoolLayer implements ModelLayer {
     this.outputShape = [inputShape[2]!];
   }
 
+  /**
+   * As an average pool over the whole map rather than tf.mean: the same values, but mean's gradient
+   * builds a tensor of ones the size of the input in JavaScript on every step, where AvgPoolGrad
+   * spreads the gradient natively in one pass.
+   */
   forward(x: tfjs.Tensor, _context: ForwardContext): tfjs.Tensor {
-    return this.tf.mean(x, [1, 2]);
+    const [batch, height, width, channels] = x.shape as [number, number, number, number];
+    return this.tf.avgPool(x as tfjs.Tensor4D, [height, width], 1, 'valid').reshape([batch, channels]);
   }
 
   toLayers(x: tfjs.SymbolicTensor): tfjs.SymbolicTensor {

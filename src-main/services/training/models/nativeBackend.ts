@@ -17,6 +17,7 @@ export interface NativeBackend {
     TF_ATTR_STRING: number;
     TF_ATTR_BOOL: number;
     TF_ATTR_INT: number;
+    TF_ATTR_SHAPE: number;
   };
   executeSingleOutput(name: string, attrs: OpAttr[], inputs: tfjs.Tensor[]): tfjs.Tensor;
   executeMultipleOutputs(name: string, attrs: OpAttr[], inputs: tfjs.Tensor[], outputs: number): tfjs.Tensor[];
