@@ -150,6 +150,9 @@ describe('the sweep service', () => {
     expect(detail).toMatchObject({ status: 'done', total: 4, done: 4, failed: 0 });
     expect(detail.trials.every((trial) => trial.valAccuracy !== null && trial.runId)).toBe(true);
     expect(detail.trials.some((trial) => trial.pareto)).toBe(true);
+    // The costliest trials (the wider first convolution) start first, so short ones fill the end.
+    const firstRun = (studio.session.require().db.prepare('SELECT id FROM runs ORDER BY rowid LIMIT 1').get() as { id: string }).id;
+    expect(detail.trials.find((trial) => trial.runId === firstRun)?.overrides['model.firstConv.filters']).toBe(16);
     expect((await client.sweeps.listSweeps()).map((item) => item.id)).toEqual([sweep.id]);
     studio.dispose();
   }, 300_000);

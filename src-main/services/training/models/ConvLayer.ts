@@ -89,7 +89,7 @@ export class ConvLayer implements ModelLayer {
   /**
    * A 1×1, stride-1 convolution as one matrix product over all pixels. The same numbers, but on CPU
    * TensorFlow's Conv2DBackpropFilter takes about 2.5× a MatMul's time for a 1×1 kernel, and the
-   * pointwise layers are most of a DS-CNN's work: 6 % off a training step (bench: model-step).
+   * pointwise layers are most of a DS-CNN's work: 6 % off a training step (docs/training-speed.md).
    */
   private pointwise(input: tfjs.Tensor4D): tfjs.Tensor4D {
     const [batch, height, width] = input.shape;
