@@ -1,8 +1,7 @@
 import { featureGeometry } from '../../../src-shared/dsp/featureGeometry.ts';
 import type { SweepSpec } from '../../../src-shared/model/SweepSpec.ts';
 import { withOverrides } from '../../../src-shared/sweep/expandSweep.ts';
-import { loadTensorflow } from '../tensorflow/loadTensorflow.ts';
-import { buildModel } from '../training/models/buildModel.ts';
+import { modelStatsFor } from '../training/models/modelStatsFor.ts';
 import type { TrialRow } from './sweepStore.ts';
 
 /** The output layer's size barely moves the cost; any class count gives the same ranking. */
@@ -22,11 +21,8 @@ export function createTrialCost(spec: SweepSpec): (trial: TrialRow) => Promise<n
     const key = JSON.stringify([trialSpec.model, frames, bins]);
     let macs = macsByShape.get(key);
     if (macs === undefined) {
-      const { tf } = await loadTensorflow();
       try {
-        const model = buildModel(tf, trialSpec.model, [frames, bins, 1], CLASSES_FOR_COST, 0);
-        macs = model.stats().macs;
-        model.dispose();
+        macs = (await modelStatsFor(trialSpec.model, trialSpec.features, CLASSES_FOR_COST)).macs;
       } catch {
         // A model that cannot be built fails in its own trial, with the reason; it costs nothing to try.
         macs = 0;

@@ -2,14 +2,12 @@ import { Emitter } from '../../../src-shared/contract/events.ts';
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import { parseTrainSpec } from '../../../src-shared/contract/trainSpecSchema.ts';
 import type { TrainingService } from '../../../src-shared/contract/TrainingService.ts';
-import { featureGeometry } from '../../../src-shared/dsp/featureGeometry.ts';
 import type { ClipPrediction } from '../../../src-shared/model/ClipPrediction.ts';
 import type { TrainingProgress } from '../../../src-shared/model/Run.ts';
 import { appVersion } from '../appVersion.ts';
 import { loadPresets } from '../features/loadFeaturePresets.ts';
 import type { ProjectSession } from '../project/OpenProject.ts';
-import { loadTensorflow } from '../tensorflow/loadTensorflow.ts';
-import { buildModel } from './models/buildModel.ts';
+import { modelStatsFor } from './models/modelStatsFor.ts';
 import { planDataset } from './planDataset.ts';
 import { createRun, createSnapshot, getRun, listRuns, setRunStatus, snapshotClips } from './runStore.ts';
 import { TrainingRunner } from './TrainingRunner.ts';
@@ -34,15 +32,8 @@ export function createTrainingService(session: ProjectSession): TrainingService 
       return loadPresets('train', parseTrainSpec);
     },
 
-    async modelStats({ model, features, classes }) {
-      const { tf } = await loadTensorflow();
-      const { frames, bins } = featureGeometry(features);
-      const built = buildModel(tf, model, [frames, bins, 1], classes, 0);
-      try {
-        return built.stats();
-      } finally {
-        built.dispose();
-      }
+    modelStats({ model, features, classes }) {
+      return modelStatsFor(model, features, classes);
     },
 
     async startRun({ spec }) {
