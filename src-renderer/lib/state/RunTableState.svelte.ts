@@ -60,6 +60,8 @@ export class RunTableState {
   columns = $state<RunColumn[]>([]);
   total = $state(0);
   groups = $state<RunGroup[]>([]);
+  /** Whether the rows loaded were answered for the grouped order: headers wait for them, so they never frame the old order. */
+  groupsShown = $state(false);
   scopeCounts = $state<Record<RunScope, number>>({ active: 0, archived: 0, deleted: 0 });
   unknownKeys = $state<string[]>([]);
   tags = $state<RunTagCount[]>([]);
@@ -113,7 +115,7 @@ export class RunTableState {
 
   /** Sweep groups in table order, with the rows they span; null when not grouping. */
   layout = $derived.by((): RunTableGroup[] | null => {
-    if (!this.groupBySweep) return null;
+    if (!this.groupBySweep || !this.groupsShown) return null;
     const merged: RunTableGroup[] = [];
     let start = 0;
     for (const group of this.groups) {
@@ -241,10 +243,11 @@ export class RunTableState {
       this.anchor = 0;
       this.queryVersion++;
     }
+    const grouped = this.groupBySweep;
     try {
       const page = await this.services.runs.queryRuns(this.query(0, PAGE_SIZE));
       if (generation !== this.generation) return;
-      this.apply(page);
+      this.apply(page, grouped);
       // Swap in one step, so the table never flashes empty while the new first page loads.
       this.pages.clear();
       this.pages.set(0, page.rows);
@@ -265,10 +268,11 @@ export class RunTableState {
     const near = (page: number) => page >= Math.floor(this.visible.first / PAGE_SIZE) - 1 && page <= Math.floor(this.visible.last / PAGE_SIZE) + 1;
     const numbers = [...this.pages.keys()].filter(near);
     if (numbers.length === 0) numbers.push(Math.floor(this.visible.first / PAGE_SIZE));
+    const grouped = this.groupBySweep;
     try {
       const answers = await Promise.all(numbers.map((number) => this.services.runs.queryRuns(this.query(number * PAGE_SIZE, PAGE_SIZE))));
       if (generation !== this.generation) return;
-      this.apply(answers.at(-1)!);
+      this.apply(answers.at(-1)!, grouped);
       this.pages.clear();
       numbers.forEach((number, i) => this.pages.set(number, answers[i]!.rows));
       this.loaded = true;
@@ -285,10 +289,11 @@ export class RunTableState {
     this.refreshTimer = setTimeout(() => void this.refresh(), 60);
   }
 
-  private apply(page: { total: number; columns: RunColumn[]; groups: RunGroup[]; scopeCounts: Record<RunScope, number>; unknownKeys: string[] }): void {
+  private apply(page: { total: number; columns: RunColumn[]; groups: RunGroup[]; scopeCounts: Record<RunScope, number>; unknownKeys: string[] }, grouped: boolean): void {
     this.total = page.total;
     this.columns = page.columns;
     this.groups = page.groups;
+    this.groupsShown = grouped;
     this.scopeCounts = page.scopeCounts;
     this.unknownKeys = page.unknownKeys;
   }
@@ -304,12 +309,13 @@ export class RunTableState {
       if (this.pages.has(page) || this.pending.has(page) || page * PAGE_SIZE >= this.total) continue;
       this.pending.add(page);
       const generation = this.generation;
+      const grouped = this.groupBySweep;
       this.services.runs
         .queryRuns(this.query(page * PAGE_SIZE, PAGE_SIZE))
         .then((result) => {
           if (generation !== this.generation) return;
           this.pages.set(page, result.rows);
-          this.apply(result);
+          this.apply(result, grouped);
         })
         .catch((error: unknown) => this.toasts.error(error))
         .finally(() => this.pending.delete(page));
