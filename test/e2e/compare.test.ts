@@ -257,6 +257,20 @@ describe('comparing runs on the demo project', () => {
     await report.getByRole('heading', { name: 'Comparison of 2 runs' }).waitFor();
     await report.screenshot({ path: screenshotPath('compare-07-report'), fullPage: true });
     await report.close();
+    expect(html).toContain('color-scheme: light');
+
+    // Exported in the dark theme, the report is dark too, so the charts drawn on screen match its page.
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    const [darkDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export report' }).click()]);
+    const darkFile = path.join(dir, `dark-${darkDownload.suggestedFilename()}`);
+    await darkDownload.saveAs(darkFile);
+    expect(fs.readFileSync(darkFile, 'utf8')).toContain('color-scheme: dark');
+    const darkReport = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await darkReport.goto(`file://${darkFile}`);
+    await darkReport.getByRole('heading', { name: 'Comparison of 2 runs' }).waitFor();
+    await darkReport.screenshot({ path: screenshotPath('compare-07b-report-dark'), fullPage: true });
+    await darkReport.close();
+    await page.getByRole('button', { name: 'Switch to light theme' }).click();
 
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSV', exact: true }).click()]);
     expect(csv.suggestedFilename()).toMatch(/\.csv$/);
@@ -286,6 +300,19 @@ describe('comparing runs on the demo project', () => {
     await dismissToasts();
     await page.getByTestId('importance').evaluate((element) => element.scrollIntoView({ block: 'end' }));
     await page.screenshot({ path: screenshotPath('compare-10-importance') });
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('opens a scatter dot’s run on the Train page', async () => {
+    const chart = page.getByTestId('sweep-scatter-gzip');
+    await chart.scrollIntoViewIfNeeded();
+    const points = JSON.parse((await chart.getAttribute('data-points')) ?? '[]') as { trial: number; x: number; y: number }[];
+    expect(points.length).toBe(6);
+    const point = points[0]!;
+    await chart.locator('canvas').click({ position: { x: point.x, y: point.y } });
+    const run = page.getByTestId('run-view');
+    await run.waitFor();
+    await expect.poll(() => run.getAttribute('data-status')).toBe('done');
     expect(consoleErrors).toEqual([]);
   });
 });

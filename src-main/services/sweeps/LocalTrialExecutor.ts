@@ -13,6 +13,7 @@ export function sweepParallelism(cores = os.availableParallelism()): { slots: nu
 export class LocalTrialExecutor implements TrialExecutor {
   readonly outlivesStudio = false;
   readonly slots: number;
+  readonly concurrency: number;
   private readonly runner: TrainingRunner;
 
   constructor(
@@ -20,6 +21,7 @@ export class LocalTrialExecutor implements TrialExecutor {
     private readonly parallelism = sweepParallelism(),
   ) {
     this.slots = parallelism.slots;
+    this.concurrency = parallelism.slots;
     this.runner = new TrainingRunner((runId, message) => setRunStatus(project.db, runId, 'failed', { error: message }), { reuseWorkers: true });
   }
 

@@ -196,7 +196,7 @@ export class SweepScheduler {
       failed: count('failed'),
       queued: count('queued'),
       best,
-      etaSeconds: sweepEta(finished, left, this.executor.slots),
+      etaSeconds: sweepEta(finished, left, this.executor.concurrency),
       message: `${this.stopping && status === 'running' ? `stopping (${this.stopping}) · ` : ''}${done}/${trials.length} done${best?.valAccuracy != null ? `, best validation ${(best.valAccuracy * 100).toFixed(1)} %` : ''}`,
     });
   }

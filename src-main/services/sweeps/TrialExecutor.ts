@@ -14,6 +14,8 @@ export interface TrialAttempt {
 export interface TrialExecutor {
   /** How many trials may train at once. */
   readonly slots: number;
+  /** How many trials train at once in practice, for the ETA: the slots here, the workers serving the queue on Redis. */
+  readonly concurrency: number;
   /**
    * True when an attempt outlives the studio (a queued job on Redis): a trial found running after a
    * restart is waited for again under its job key rather than started over.

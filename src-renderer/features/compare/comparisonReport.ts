@@ -13,13 +13,18 @@ export interface ReportInput {
   differences: ClipDifferences | null;
   projectName: string | null;
   createdAt: Date;
+  /** The studio's theme when exported: the report wears it too, so its charts (drawn on screen) match the page. */
+  theme: 'light' | 'dark';
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 
-// The studio's light theme, so the matrices' colour mixes read the same as on screen.
+// The studio's two palettes (app.css), so the matrices' colour mixes and the charts read as they did on screen.
+const PALETTES = {
+  light: '--bg: #f6f7f9; --panel: #ffffff; --panel-2: #f0f2f5; --border: #dde1e7; --text: #1c2230; --muted: #5d6677; --accent: #2f6fed; --ok: #1f8a4c; --warn: #b26a00; --error: #c62f3b; color-scheme: light;',
+  dark: '--bg: #12161f; --panel: #1a202c; --panel-2: #222a38; --border: #2e3749; --text: #e4e8f1; --muted: #98a2b6; --accent: #5b8cff; --ok: #4cc38a; --warn: #f0b041; --error: #ff6b77; color-scheme: dark;',
+};
 const STYLE = `
-:root { --bg: #f6f7f9; --panel: #ffffff; --panel-2: #f0f2f5; --border: #dde1e7; --text: #1c2230; --muted: #5d6677; --accent: #2f6fed; --ok: #1f8a4c; --warn: #b26a00; --error: #c62f3b; }
 * { box-sizing: border-box; }
 body { margin: 0; padding: 28px 36px 48px; background: var(--bg); color: var(--text); font: 14px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif; }
 h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 0 0 10px; } h3 { font-size: 14px; margin: 14px 0 8px; }
@@ -50,7 +55,7 @@ figure { margin: 0; }
 `;
 
 /** The comparison as one self-contained HTML file: inline CSS, charts as PNG data URLs, no scripts, nothing fetched. */
-export function comparisonReport({ comparison, colors, charts, matrixMode, differences, projectName, createdAt }: ReportInput): string {
+export function comparisonReport({ comparison, colors, charts, matrixMode, differences, projectName, createdAt, theme }: ReportInput): string {
   const runs = comparison.runs;
   const swatch = (index: number) => `<span class="swatch" style="background:${escapeHtml(colors[index] ?? '#888')}"></span>`;
   const runHeads = runs.map((run, index) => `<th class="num">${swatch(index)}${escapeHtml(run.name)}</th>`).join('');
@@ -142,7 +147,7 @@ export function comparisonReport({ comparison, colors, charts, matrixMode, diffe
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} — KWS Studio</title>
-<style>${STYLE}</style>
+<style>:root { ${PALETTES[theme]} }${STYLE}</style>
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>

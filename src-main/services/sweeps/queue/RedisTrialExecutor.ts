@@ -21,6 +21,9 @@ export class RedisTrialExecutor implements TrialExecutor {
   readonly outlivesStudio = true;
   /** Workers pull trials as they free up; the coordinator queues every trial that is ready. */
   readonly slots = Number.POSITIVE_INFINITY;
+  /** Workers serving this project's queue, counted every few seconds (each takes one trial at a time). */
+  concurrency = 1;
+  private readonly countTimer: NodeJS.Timeout;
   private readonly projectKey: string;
   /** Ours to close: BullMQ leaves connections it was given open. */
   private readonly connections: Redis[];
@@ -48,6 +51,10 @@ export class RedisTrialExecutor implements TrialExecutor {
     this.events.on('completed', ({ jobId }) => void this.settle(jobId));
     this.events.on('failed', ({ jobId }) => void this.settle(jobId));
     this.ready = this.events.waitUntilReady();
+    const count = () => void this.queue.getWorkersCount().then((workers) => (this.concurrency = Math.max(1, workers)), () => undefined);
+    count();
+    this.countTimer = setInterval(count, 5000);
+    this.countTimer.unref();
   }
 
   get running(): readonly string[] {
@@ -90,6 +97,7 @@ export class RedisTrialExecutor implements TrialExecutor {
   }
 
   async dispose(): Promise<void> {
+    clearInterval(this.countTimer);
     this.waiting.clear();
     await Promise.allSettled([this.events.close(), this.queue.close()]);
     for (const connection of this.connections) connection.disconnect();
