@@ -205,10 +205,10 @@ describe('the run table', () => {
     // The tags filter and the starred toggle find them again.
     await filter('tags = edge');
     await expect.poll(count).toBe(`3 of ${number(RUNS)} runs`);
-    await page.getByRole('button', { name: 'Starred' }).click();
+    await page.getByRole('button', { name: 'Starred', exact: true }).click();
     await expect.poll(count).toBe(`1 of ${number(RUNS)} runs`);
     await expect.poll(firstId).toBe(a);
-    await page.getByRole('button', { name: 'Starred' }).click();
+    await page.getByRole('button', { name: 'Starred', exact: true }).click();
     await filter('tags = edge');
     await expect.poll(count).toBe(`3 of ${number(RUNS)} runs`);
     await page.screenshot({ path: screenshotPath('runs-07-tagged-filtered') });
@@ -260,6 +260,39 @@ describe('the run table', () => {
     await first.click();
     await page.getByRole('button', { name: 'Group by sweep' }).click();
     await expect.poll(() => groups.count()).toBe(0);
+  });
+
+  /** A choice the page stored in its localStorage. */
+  const stored = (key: string) =>
+    page.evaluate((name) => (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem(name), key).then((text) => JSON.parse(text ?? 'null') as unknown);
+
+  it('resizes a column by its edge and moves one by dragging its header, and remembers both', async () => {
+    const order = () => table().locator('[role="columnheader"][data-key]').evaluateAll((elements) => elements.map((element) => element.getAttribute('data-key')));
+    const widthOf = async (key: string) => (await header(key).boundingBox())!.width;
+    const before = await widthOf('status');
+    const handle = (await page.getByTestId('resize-status').boundingBox())!;
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(handle.x + handle.width / 2 + 80, handle.y + handle.height / 2, { steps: 4 });
+    await page.mouse.up();
+    await expect.poll(() => widthOf('status')).toBeCloseTo(before + 80, 0);
+    // Every row's cell follows its header.
+    const cell = await rows().first().locator('[role="gridcell"]').nth((await order()).indexOf('status') + 1).boundingBox();
+    expect(cell!.width).toBeCloseTo(before + 80, 0);
+    expect(await stored('kws-studio.runColumnWidths')).toEqual({ status: Math.round(before + 80) });
+    await page.screenshot({ path: screenshotPath('runs-09b-resized') });
+    await page.getByTestId('resize-status').dblclick();
+    await expect.poll(() => widthOf('status')).toBeCloseTo(before, 0);
+
+    // Dragged onto the left half of the name header, status goes before name; Alt+→ moves it back.
+    const start = await order();
+    expect(start.indexOf('status')).toBe(start.indexOf('name') + 1);
+    await header('status').locator('button.sort').dragTo(header('name'), { targetPosition: { x: 8, y: 10 } });
+    await expect.poll(order).toEqual(start.map((key) => (key === 'name' ? 'status' : key === 'status' ? 'name' : key)));
+    expect(await stored('kws-studio.runColumns')).toEqual(await order());
+    await header('status').locator('button.sort').focus();
+    await page.keyboard.press('Alt+ArrowRight');
+    await expect.poll(order).toEqual(start);
   });
 
   it('exports the selection as CSV', async () => {

@@ -158,7 +158,7 @@ export function comparisonReport({ comparison, colors, charts, matrixMode, diffe
       ? '<p class="muted">The runs share every setting.</p>'
       : `<p class="muted small">Only the settings that differ; highlighted where a run differs from the baseline.</p><table><thead><tr><th>Setting</th>${runHeads}</tr></thead><tbody>${diffRows}</tbody></table>`
   }</section>
-${charts.map((chart) => `<section><h2>${escapeHtml(chart.title)}</h2><img class="chart" alt="${escapeHtml(chart.title)}" src="${chart.image}"></section>`).join('\n')}
+${charts.map((chart) => `<section><h2>${escapeHtml(chart.title)}</h2><img class="chart" alt="${escapeHtml(chart.title)}" src="${escapeHtml(chart.image)}"></section>`).join('\n')}
 <section><h2>Model</h2><table><thead><tr><th>Statistic</th>${runHeads}</tr></thead><tbody>${statRows}</tbody></table>
 <p class="muted small">↑ higher is better, ↓ lower; ★ the best. Latency: features + model, batch 1, on the machine that trained the run.</p></section>
 <section><h2>Per class (test split)</h2><div class="side-by-side">${classTable('f1', 'F1')}${classTable('precision', 'Precision')}${classTable('recall', 'Recall')}</div><p class="muted small">★ the best run for a class (none when all tie).</p></section>

@@ -51,7 +51,8 @@ export function differenceCells(
     row.map((value, predicted) => {
       const count = counts[actual]![predicted]!;
       const rate = rates[actual]![predicted] ?? null;
-      const change = value ?? 0;
+      // Rates show whole points: a change that rounds to 0 is no change, in colour as in text.
+      const change = mode === 'rates' ? Math.round((value ?? 0) * 100) / 100 : (value ?? 0);
       const better = actual === predicted ? change > 0 : change < 0;
       const strength = change === 0 ? 0 : Math.round(15 + (Math.abs(change) / largest) * 75);
       const signed = (number: number, text: string) => (number > 0 ? `+${text}` : number < 0 ? `−${text.replace('-', '')}` : '0');

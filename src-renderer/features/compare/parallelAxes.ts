@@ -40,7 +40,8 @@ export function parameterAxis(parameter: SweepParameter): ParallelAxis {
     if (hasMissing) ticks.push({ at: 0, text: 'none' });
     return { key: parameter.key, title, position, ticks, log };
   }
-  const levels = parameter.values;
+  // Missing first, so it sits at the bottom as the numeric axes put it.
+  const levels = [...parameter.values.filter((value) => value === null), ...parameter.values.filter((value) => value !== null)];
   const index = new Map(levels.map((value, i) => [identity(value), i]));
   const at = (i: number) => (levels.length === 1 ? 0.5 : i / (levels.length - 1));
   return {

@@ -10,6 +10,9 @@ const PAGE_SIZE = 100;
 /** The largest page the service answers; a shift-click range over unseen rows is read in pieces this size. */
 const MAX_PAGE = 10_000;
 const COLUMNS_KEY = 'kws-studio.runColumns';
+const WIDTHS_KEY = 'kws-studio.runColumnWidths';
+/** A dragged column keeps at least this much room, and at most this much. */
+export const COLUMN_WIDTH_LIMITS = { min: 44, max: 640 };
 const FILTER_DELAY_MS = 200;
 
 /** What a new user sees: what the run is, how good, how big, how fast. */
@@ -56,6 +59,8 @@ export class RunTableState {
   conditions = $state<RunCondition[]>([]);
   sort = $state<RunSort[]>(defaultSort);
   visibleColumns = $state<string[]>(readColumns());
+  /** Widths the user dragged, in pixels, by column key; other columns take their default width. */
+  columnWidths = $state<Record<string, number>>(readStored(WIDTHS_KEY, isWidths) ?? {});
 
   columns = $state<RunColumn[]>([]);
   total = $state(0);
@@ -400,11 +405,25 @@ export class RunTableState {
 
   setColumns(keys: string[]): void {
     this.visibleColumns = keys;
-    try {
-      localStorage.setItem(COLUMNS_KEY, JSON.stringify(keys));
-    } catch {
-      // Storage full or disabled: the choice lasts for this session.
-    }
+    store(COLUMNS_KEY, keys);
+  }
+
+  /** Moves a shown column to another's place (the others shift over). */
+  moveColumn(key: string, to: number): void {
+    const from = this.visibleColumns.indexOf(key);
+    const target = Math.max(0, Math.min(this.visibleColumns.length - 1, to));
+    if (from < 0 || from === target) return;
+    const keys = this.visibleColumns.filter((item) => item !== key);
+    keys.splice(target, 0, key);
+    this.setColumns(keys);
+  }
+
+  /** A column's dragged width; null puts its default back. */
+  setColumnWidth(key: string, width: number | null): void {
+    const rest = { ...this.columnWidths };
+    delete rest[key];
+    this.columnWidths = width === null ? rest : { ...rest, [key]: Math.round(Math.max(COLUMN_WIDTH_LIMITS.min, Math.min(COLUMN_WIDTH_LIMITS.max, width))) };
+    store(WIDTHS_KEY, this.columnWidths);
   }
 
   toggleColumn(key: string): void {
@@ -413,6 +432,8 @@ export class RunTableState {
 
   resetColumns(): void {
     this.setColumns([...defaultRunColumns]);
+    this.columnWidths = {};
+    store(WIDTHS_KEY, {});
   }
 
   // ---- selection and cursor ----
@@ -670,13 +691,28 @@ export class RunTableState {
 }
 
 function readColumns(): string[] {
+  return readStored(COLUMNS_KEY, (value): value is string[] => Array.isArray(value) && value.every((key) => typeof key === 'string')) ?? [...defaultRunColumns];
+}
+
+const isWidths = (value: unknown): value is Record<string, number> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((width) => typeof width === 'number' && Number.isFinite(width));
+
+/** A stored choice, or null when there is none or it is damaged (the defaults apply then). */
+function readStored<T>(key: string, valid: (value: unknown) => value is T): T | null {
   try {
-    const stored = JSON.parse(globalThis.localStorage?.getItem(COLUMNS_KEY) ?? 'null') as unknown;
-    if (Array.isArray(stored) && stored.every((key) => typeof key === 'string')) return stored;
+    const stored = JSON.parse(globalThis.localStorage?.getItem(key) ?? 'null') as unknown;
+    return valid(stored) ? stored : null;
   } catch {
-    // A damaged stored choice falls back to the defaults.
+    return null;
   }
-  return [...defaultRunColumns];
+}
+
+function store(key: string, value: unknown): void {
+  try {
+    localStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    // Storage full or disabled: the choice lasts for this session.
+  }
 }
 
 /** A close key for a mistyped one, "val_acc" → `; did you mean "val_accuracy"?`. */
