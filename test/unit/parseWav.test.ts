@@ -189,6 +189,7 @@ describe('parseWav: rejections say why', () => {
     const bytes = riffFile([fmt16, chunk('data', new Uint8Array(0), 0x7ffffff0)]);
     const started = performance.now();
     expect(rejection(bytes)).toMatch(/truncated|24 h/);
-    expect(performance.now() - started).toBeLessThan(50);
+    // Reading or zeroing 2 GB takes seconds; a loose bound keeps a slow CI machine from failing it.
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 });
