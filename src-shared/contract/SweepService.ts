@@ -9,11 +9,23 @@ export interface SweepPreset {
   spec: SweepSpec;
 }
 
+export interface SweepCheck {
+  trials: number;
+  problems: string[];
+  /**
+   * Seconds the sweep would take on this machine's trial slots, at the speed of the project's recent
+   * runs weighed by each trial's model cost; null without a finished run to measure or with problems.
+   */
+  etaSeconds: number | null;
+  /** Trials this machine trains at once. */
+  slots: number;
+}
+
 /** Sweeps over features × model × training × pruning: queued in the project, run by a pool of trial workers. */
 export interface SweepService {
   presets(): Promise<SweepPreset[]>;
-  /** A spec being edited: its trial count, and every problem in words (empty when it can start). */
-  check(input: { spec: unknown }): Promise<{ trials: number; problems: string[] }>;
+  /** A spec being edited: its trial count, every problem in words (empty when it can start), and how long it would take here. */
+  check(input: { spec: unknown }): Promise<SweepCheck>;
   /** With `queueUrl` (redis://…), trials go to `kws-studio worker` processes through that Redis server. */
   startSweep(input: { spec: SweepSpec; queueUrl?: string | undefined }): Promise<SweepInfo>;
   /**

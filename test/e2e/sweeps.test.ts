@@ -83,7 +83,9 @@ describe('a sweep from the Sweeps page', () => {
 
     // The builder now has measured trial speed for an ETA; the list keeps the sweep.
     await page.getByRole('button', { name: '+ New sweep' }).click();
-    await expect.poll(() => page.getByTestId('sweep-eta').textContent(), { timeout: 20_000 }).toMatch(/about \d+:\d\d of training/);
+    await expect.poll(() => page.getByTestId('sweep-eta').textContent(), { timeout: 20_000 }).toMatch(/about \d+:\d\d on this machine \(\d at once\)/);
+    await page.getByTestId('sweep-eta').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('sweeps-03b-builder-eta') });
     const listed = page.getByTestId('sweep-list').getByRole('button', { name: /e2e grid/ });
     expect(await listed.textContent()).toMatch(/done.*4\/4 done/s);
     await listed.click();

@@ -124,7 +124,8 @@ describe('the sweep service', () => {
     await client.project.importFolder({ path: fs.existsSync(source) ? source : writeSource(dir) });
     await client.library.assignSplits({ validationPercent: 25, testPercent: 25 });
 
-    expect(await client.sweeps.check({ spec: sweepSpec() })).toEqual({ trials: 4, problems: [] });
+    // No finished run to measure yet: no estimate.
+    expect(await client.sweeps.check({ spec: sweepSpec() })).toEqual({ trials: 4, problems: [], etaSeconds: null, slots: expect.any(Number) });
     const bad = await client.sweeps.check({ spec: { ...sweepSpec(), axes: [{ path: 'model.firstConv.filters', values: [] }] } });
     expect(bad.problems.join(' ')).toMatch(/at least one value/);
 
@@ -154,6 +155,16 @@ describe('the sweep service', () => {
     const firstRun = (studio.session.require().db.prepare('SELECT id FROM runs ORDER BY rowid LIMIT 1').get() as { id: string }).id;
     expect(detail.trials.find((trial) => trial.runId === firstRun)?.overrides['model.firstConv.filters']).toBe(16);
     expect((await client.sweeps.listSweeps()).map((item) => item.id)).toEqual([sweep.id]);
+
+    // The builder's estimate now comes from these trials: near what they took, spread over the slots; linear in epochs.
+    const estimate = await client.sweeps.check({ spec });
+    const runs = studio.session.require().db.prepare("SELECT created_at AS started, finished_at AS finished FROM runs WHERE status = 'done'").all() as { started: string; finished: string }[];
+    const spent = runs.reduce((sum, run) => sum + (Date.parse(run.finished) - Date.parse(run.started)) / 1000, 0) / estimate.slots;
+    console.log(`sweep estimate: ${estimate.etaSeconds?.toFixed(1)} s for 4 trials on ${estimate.slots} slots; they took ${spent.toFixed(1)} s of slot time each`);
+    expect(estimate.etaSeconds).toBeGreaterThan(spent / 3);
+    expect(estimate.etaSeconds).toBeLessThan(spent * 3);
+    const longer = await client.sweeps.check({ spec: { ...spec, base: { ...spec.base, epochs: spec.base.epochs * 2 } } });
+    expect(longer.etaSeconds).toBeCloseTo(estimate.etaSeconds! * 2, 6);
     studio.dispose();
   }, 300_000);
 });

@@ -7,7 +7,9 @@ import type { SweepSpec } from '../../../src-shared/model/SweepSpec.ts';
 import { sweepTrialCount } from '../../../src-shared/sweep/expandSweep.ts';
 import { loadPresets } from '../features/loadFeaturePresets.ts';
 import type { OpenProject, ProjectSession } from '../project/OpenProject.ts';
+import { estimateSweepSeconds } from './estimateSweepSeconds.ts';
 import { extendSweep } from './extendSweep.ts';
+import { sweepParallelism } from './LocalTrialExecutor.ts';
 import { checkRedis } from './queue/trialQueue.ts';
 import { startSweep } from './startSweep.ts';
 import { SweepScheduler } from './SweepScheduler.ts';
@@ -72,7 +74,18 @@ export function createSweepService(session: ProjectSession): SweepService & { di
 
     async check({ spec }) {
       const result = sweepSpecSchema.safeParse(spec);
-      if (result.success) return { trials: sweepTrialCount(result.data as SweepSpec), problems: [] };
+      const { slots } = sweepParallelism();
+      if (result.success) {
+        const sweep = result.data as SweepSpec;
+        const project = session.current;
+        let etaSeconds: number | null = null;
+        try {
+          etaSeconds = project ? await estimateSweepSeconds(project.db, sweep, slots) : null;
+        } catch {
+          // A spec that cannot be expanded (a range on a grid axis) says so when it starts; the estimate just stays off.
+        }
+        return { trials: sweepTrialCount(sweep), problems: [], etaSeconds, slots };
+      }
       const problems = result.error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
       let trials = 0;
       try {
@@ -80,7 +93,7 @@ export function createSweepService(session: ProjectSession): SweepService & { di
       } catch {
         // The count needs a spec shaped well enough to count.
       }
-      return { trials, problems };
+      return { trials, problems, etaSeconds: null, slots };
     },
 
     async startSweep({ spec, queueUrl }) {

@@ -1,5 +1,5 @@
 import type { ServiceTable } from '../../../src-shared/contract/ServiceTable.ts';
-import type { SweepPreset } from '../../../src-shared/contract/SweepService.ts';
+import type { SweepCheck, SweepPreset } from '../../../src-shared/contract/SweepService.ts';
 import type { TrainPreset } from '../../../src-shared/contract/TrainingService.ts';
 import type { SweepDetail, SweepInfo, SweepProgressEvent } from '../../../src-shared/model/Sweep.ts';
 import type { SweepAxis, SweepConstraints, SweepObjective, SweepSpec, SweepStrategy } from '../../../src-shared/model/SweepSpec.ts';
@@ -80,7 +80,7 @@ export class SweepState {
   /** "sweep:<id>" or "train:<id>": what the draft started from. */
   baseId = $state('');
   draft = $state<SweepDraft | null>(null);
-  check = $state<{ trials: number; problems: string[] } | null>(null);
+  check = $state<SweepCheck | null>(null);
   checking = $state(false);
   starting = $state(false);
   /** Where trials train: empty for this machine, or a redis:// URL that `kws-studio worker` processes join. */
@@ -88,7 +88,6 @@ export class SweepState {
   /** The sweep the builder adds trials to, when it edits a sweep that exists rather than a new one. */
   extending = $state<SweepInfo | null>(null);
   /** Seconds per epoch of the project's recent finished runs; null when none has finished. */
-  secondsPerEpoch = $state<number | null>(null);
 
   sweeps = $state<SweepInfo[]>([]);
   loaded = $state(false);
@@ -98,24 +97,6 @@ export class SweepState {
   progress = $state<Record<string, SweepProgressEvent>>({});
 
   spec = $derived(this.draft ? toSpec(this.draft) : null);
-  /** Epochs the draft's trials train in all, for the ETA. */
-  epochBudget = $derived.by(() => {
-    const draft = this.draft;
-    const trials = this.check?.trials ?? 0;
-    if (!draft) return 0;
-    const strategy = draft.strategy;
-    if (strategy.kind !== 'halving') return trials * draft.base.epochs;
-    // Every rung trains 1/reduction of the configurations for reduction× the epochs: about the same budget per rung.
-    const configurations = trials;
-    let epochs = 0;
-    let count = configurations;
-    for (let rungEpochs = strategy.minEpochs; rungEpochs <= strategy.maxEpochs && count >= 1; rungEpochs *= Math.max(2, strategy.reduction)) {
-      epochs += count * rungEpochs;
-      count = Math.floor(count / Math.max(2, strategy.reduction));
-    }
-    return epochs;
-  });
-  etaSeconds = $derived(this.secondsPerEpoch !== null && this.epochBudget > 0 ? this.secondsPerEpoch * this.epochBudget : null);
 
   private checkTimer: ReturnType<typeof setTimeout> | undefined;
   private checkGeneration = 0;
@@ -151,7 +132,6 @@ export class SweepState {
         this.presets.length ? this.presets : this.services.sweeps.presets(),
         this.trainPresets.length ? this.trainPresets : this.services.training.presets(),
         this.services.sweeps.listSweeps(),
-        this.measureSpeed(),
       ]);
       this.presets = presets;
       this.trainPresets = trainPresets;
@@ -165,16 +145,6 @@ export class SweepState {
     } catch (error) {
       this.toasts.error(error);
     }
-  }
-
-  /** Measured speed for the ETA: the ten most recent finished runs, per epoch so another epoch count scales. */
-  async measureSpeed(): Promise<void> {
-    const runs = await this.services.training.listRuns();
-    const finished = runs
-      .flatMap((run) => (run.status === 'done' && run.summary && run.summary.epochs > 0 ? [{ at: run.createdAt, summary: run.summary }] : []))
-      .sort((a, b) => (a.at < b.at ? 1 : -1))
-      .slice(0, 10);
-    this.secondsPerEpoch = finished.length ? finished.reduce((sum, { summary }) => sum + summary.trainSeconds / summary.epochs, 0) / finished.length : null;
   }
 
   // ---- the builder ----
@@ -232,7 +202,7 @@ export class SweepState {
       const result = await this.services.sweeps.check({ spec: $state.snapshot(spec) });
       if (generation === this.checkGeneration) this.check = result;
     } catch (error) {
-      if (generation === this.checkGeneration) this.check = { trials: 0, problems: [error instanceof Error ? error.message : String(error)] };
+      if (generation === this.checkGeneration) this.check = { trials: 0, problems: [error instanceof Error ? error.message : String(error)], etaSeconds: null, slots: 1 };
     } finally {
       if (generation === this.checkGeneration) this.checking = false;
     }
@@ -270,7 +240,7 @@ export class SweepState {
     this.detail = null;
     this.extending = null;
     // Runs finished since the page opened make the ETA better.
-    void this.measureSpeed().catch((error: unknown) => this.toasts.error(error));
+    if (this.draft) this.setDraft(this.draft);
   }
 
   /** Opens the builder on a sweep's own spec; what it gains on launch are new trials of that sweep. */
