@@ -66,14 +66,28 @@ function applyMigrations(db: Database.Database, migrations: readonly Migration[]
   const current = db.pragma('user_version', { simple: true }) as number;
   const pending = migrations.filter((migration) => migration.version > current);
   if (pending.length === 0) return;
-  db.transaction(() => {
-    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-      version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL, app_version TEXT NOT NULL)`);
-    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at, app_version) VALUES (?, ?, ?, ?)');
-    for (const migration of pending) {
-      db.exec(migration.sql);
-      record.run(migration.version, migration.name, new Date().toISOString(), appVersion);
-      db.pragma(`user_version = ${migration.version}`);
-    }
-  })();
+  // Foreign keys can only be switched outside a transaction; with them on, dropping a rebuilt table would cascade.
+  const rebuilds = pending.some((migration) => migration.rebuildsTables);
+  if (rebuilds) db.pragma('foreign_keys = OFF');
+  try {
+    db.transaction(() => {
+      db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL, app_version TEXT NOT NULL)`);
+      const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at, app_version) VALUES (?, ?, ?, ?)');
+      // References broken before the upgrade (by an old bug, say) are not the upgrade's doing.
+      const brokenBefore = rebuilds ? (db.pragma('foreign_key_check') as unknown[]).length : 0;
+      for (const migration of pending) {
+        db.exec(migration.sql);
+        migration.after?.(db);
+        record.run(migration.version, migration.name, new Date().toISOString(), appVersion);
+        db.pragma(`user_version = ${migration.version}`);
+      }
+      if (rebuilds) {
+        const broken = (db.pragma('foreign_key_check') as unknown[]).length;
+        if (broken > brokenBefore) throw new StudioError('project_corrupt', `The upgrade would break ${broken - brokenBefore} references between tables; nothing was changed.`);
+      }
+    })();
+  } finally {
+    if (rebuilds) db.pragma('foreign_keys = ON');
+  }
 }

@@ -5,11 +5,17 @@ import m004 from './m004_runs.ts';
 import m005 from './m005_sweeps.ts';
 import m006 from './m006_sweep_queue.ts';
 import m007 from './m007_run_annotations.ts';
+import m008 from './m008_first_hour.ts';
+import type Database from 'better-sqlite3';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Code run after the SQL, in the same transaction: backfills that need more than SQL. */
+  after?: (db: Database.Database) => void;
+  /** Rebuilds a table others reference: applied with foreign keys off, then checked (SQLite's 12-step procedure). */
+  rebuildsTables?: boolean;
 }
 
 /** Applied in order on open; append only, never edit a released one. */
@@ -21,4 +27,5 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: 'sweeps', sql: m005 },
   { version: 6, name: 'sweep_queue', sql: m006 },
   { version: 7, name: 'run_annotations', sql: m007 },
+  { version: 8, name: 'first_hour', ...m008 },
 ];
