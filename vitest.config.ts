@@ -4,18 +4,22 @@ import { defineConfig } from 'vitest/config';
 // still prints its one oneDNN line at load, before its logging is set up.
 process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
 
+// Every test file gets a throwaway studio home when KWS_STUDIO_HOME is unset: no test touches the user's.
+const setupFiles = ['./test/support/isolateStudioHome.ts'];
+
 // Three suites: fast unit tests, integration tests with real SQLite / tfjs-node / files / processes,
 // and end-to-end tests that drive Debian's Chromium against serve mode.
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/summaryReporter.ts'],
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 20_000 } },
-      { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000 } },
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], setupFiles, testTimeout: 20_000 } },
+      { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], setupFiles, testTimeout: 180_000, hookTimeout: 180_000 } },
       {
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          setupFiles,
           testTimeout: 240_000,
           hookTimeout: 300_000,
           fileParallelism: false,

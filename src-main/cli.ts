@@ -8,12 +8,16 @@ import { parseFeatureSpec } from '../src-shared/contract/featureSpecSchema.ts';
 import type { TrainingProgress } from '../src-shared/model/Run.ts';
 import type { RunCondition, RunScope, RunSort, RunValue } from '../src-shared/model/RunQuery.ts';
 import { parseRunFilter } from '../src-shared/compare/parseRunFilter.ts';
-import { parseTrainSpec } from '../src-shared/contract/trainSpecSchema.ts';
+import { parseTrainSpec, trainSpecSchema } from '../src-shared/contract/trainSpecSchema.ts';
+import { DEFAULT_TRAIN_PRESET_ID } from '../src-shared/contract/TrainingService.ts';
 import { parseSweepSpec } from '../src-shared/contract/sweepSpecSchema.ts';
 import type { ImportReport } from '../src-shared/model/ImportReport.ts';
 import type { ProjectInfo } from '../src-shared/model/ProjectInfo.ts';
 import type { TaskProgress } from '../src-shared/model/TaskProgress.ts';
 import { fsddPattern } from '../src-shared/model/fileNamePattern.ts';
+import { relativeSchedule } from '../src-shared/training/relativeSchedule.ts';
+import { totalStepsOf } from '../src-shared/training/totalStepsOf.ts';
+import { numberOption, type NumberRange } from './cli/numberOption.ts';
 import { startServeHost } from './host/startServeHost.ts';
 import { appVersion } from './services/appVersion.ts';
 import { studioHome } from './services/appPaths.ts';
@@ -28,6 +32,8 @@ import { startSweep } from './services/sweeps/startSweep.ts';
 import { SweepScheduler, type SweepProgress } from './services/sweeps/SweepScheduler.ts';
 import { getSweep, listTrials, unfinishedSweeps } from './services/sweeps/sweepStore.ts';
 import { paretoFront, trialScores } from './services/sweeps/trialScores.ts';
+import { sweepWarningsFor } from './services/sweeps/sweepWarningsFor.ts';
+import { trainWarningsFor } from './services/training/trainWarningsFor.ts';
 
 /** Exit codes scripts can rely on. */
 const EXIT = { ok: 0, failure: 1, usage: 2, notFound: 3, incompatible: 4, cancelled: 130 } as const;
@@ -43,14 +49,38 @@ const exitCodeFor: Partial<Record<StudioErrorCode, number>> = {
   cancelled: EXIT.cancelled,
 };
 
+/** The allowed values of every numeric option; the train spec's own limits where an option sets a spec field. */
+const schemaRange = (field: { minValue: number | null; maxValue: number | null; isInt: boolean }): NumberRange => ({
+  whole: field.isInt,
+  min: field.minValue ?? -Infinity,
+  max: field.maxValue ?? undefined,
+});
+const RANGE = {
+  epochs: schemaRange(trainSpecSchema.shape.epochs),
+  seed: schemaRange(trainSpecSchema.shape.seed),
+  // generateDemoDataset's own limit.
+  clipsPerWord: { whole: true, min: 1, max: 10_000 },
+  port: { whole: true, min: 0, max: 65_535 },
+  percent: { whole: false, min: 0, max: 100 },
+  threads: { whole: true, min: 1, max: 1024 },
+  stallSeconds: { whole: false, min: 1, max: 86_400 },
+  offset: { whole: true, min: 0 },
+  // The runs service pages at most this many rows at a time.
+  limit: { whole: true, min: 1, max: 10_000 },
+} satisfies Record<string, NumberRange>;
+
 const outDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'out');
 const studio = createServices({ home: studioHome() });
 const { project, system, features, training, runs } = studio.services;
 
+// Set before any command is added, so every subcommand inherits them: commander's usage errors
+// throw (caught at the end of this file) instead of exiting, and print in the CLI's own voice.
 const program = new Command('kws-studio')
   .description('KWS Studio: curate, train, sweep, compare and export keyword-spotting models, offline.')
   .version(appVersion)
-  .showHelpAfterError()
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(`kws-studio: ${text.replace(/^error: /, '')}`) })
+  .showHelpAfterError('(add --help for usage)')
   .addHelpText(
     'after',
     `\nExit codes: 0 ok, 1 failure, 2 bad usage or input, 3 not found / not a project, 4 project from a newer studio or damaged, 130 cancelled.`,
@@ -76,8 +106,8 @@ program
   .command('demo')
   .description('Create the demo project: ten keywords synthesized offline, unknown words and background noise.')
   .option('--out <dir>', 'where to create it (default: the studio\'s demo folder)')
-  .option('--seed <n>', 'random seed; the same seed gives the same bytes', parseInteger, 1)
-  .option('--clips-per-word <n>', 'clips per keyword', parseInteger, 60)
+  .option('--seed <n>', 'random seed; the same seed gives the same bytes', numberOption('--seed', RANGE.seed), 1)
+  .option('--clips-per-word <n>', 'clips per keyword', numberOption('--clips-per-word', RANGE.clipsPerWord), 60)
   .option('--json', 'print the project as JSON')
   .action(async (options: { out?: string; seed: number; clipsPerWord: number; json?: boolean }) => {
     const unsubscribe = project.onDidProgress(progressLine(options.json, (progress) => progress.message));
@@ -91,7 +121,7 @@ program
   .description('Serve the studio to a browser on 127.0.0.1 (a new secret token every launch).')
   .option('--project <dir>', 'open this project')
   .option('--demo', 'open the demo project, creating it first if needed')
-  .option('--port <n>', 'port (default: a free one)', parseInteger, 0)
+  .option('--port <n>', 'port (default: a free one)', numberOption('--port', RANGE.port), 0)
   .action(async (options: { project?: string; demo?: boolean; port: number }) => {
     const staticDir = path.join(outDir, 'renderer');
     if (!fs.existsSync(path.join(staticDir, 'index.html'))) {
@@ -104,7 +134,7 @@ program
     console.log('Press Ctrl+C to stop.');
     if (options.demo) {
       // The page is usable at once; it switches to the demo project when it is ready.
-      const unsubscribe = project.onDidProgress(progressLine(false, (progress) => progress.message));
+      const unsubscribe = project.onDidProgress(process.stderr.isTTY ? progressLine(false, (progress) => progress.message) : progressSteps('Creating the demo project'));
       project.createDemo({}).then(
         (info) => console.log(`Demo project ready: ${info.clipCount} clips in ${info.path}`),
         (error: unknown) => console.error(`kws-studio: the demo project could not be created: ${error instanceof Error ? error.message : String(error)}`),
@@ -145,12 +175,19 @@ projectCommand
   });
 projectCommand
   .command('recent')
-  .description('List recently opened projects.')
+  .description('List recently opened projects ("!" marks one whose folder or database is gone).')
+  .option('--prune', 'first remove the projects that are gone from the list')
   .option('--json', 'print as JSON')
-  .action(async (options: { json?: boolean }) => {
-    const recents = await project.recent();
+  .action(async (options: { prune?: boolean; json?: boolean }) => {
+    const recents = options.prune ? await project.forgetRecent({ missing: true }) : await project.recent();
     if (options.json) console.log(JSON.stringify(recents, null, 2));
     else for (const item of recents) console.log(`${item.exists ? ' ' : '!'} ${item.name}\t${item.path}\t${item.openedAt}`);
+  });
+projectCommand
+  .command('forget <dir>')
+  .description('Remove a project from the recent list; its folder is left as it is.')
+  .action(async (dir: string) => {
+    await project.forgetRecent({ path: dir });
   });
 
 program
@@ -204,7 +241,7 @@ featuresCommand
   .requiredOption('--project <dir>', 'the project')
   .addOption(new Option('--preset <id>', 'a feature preset (see `kws-studio features presets`)').conflicts('spec'))
   .addOption(new Option('--spec <file>', 'a FeatureSpec JSON file'))
-  .option('--threads <n>', 'worker threads (default: one per core)', parseInteger)
+  .option('--threads <n>', 'worker threads (default: one per core)', numberOption('--threads', RANGE.threads))
   .option('--float16', 'store newly computed features as float16 (half the disk; ~3 significant digits)')
   .option('--json', 'print the report as JSON')
   .action(async (options: { project: string; preset?: string; spec?: string; threads?: number; float16?: boolean; json?: boolean }) => {
@@ -272,13 +309,18 @@ program
   .description('Train a model on the project\'s clips in a worker process and record the run (spec format: docs/train-spec.md).')
   .requiredOption('--project <dir>', 'the project')
   .addOption(new Option('--spec <file>', 'a TrainSpec JSON file').conflicts('preset'))
-  .addOption(new Option('--preset <id>', 'a train preset (see resources/presets/train)'))
-  .option('--epochs <n>', 'override the spec\'s epochs (and a piecewise schedule\'s length, scaled to fit)', parseInteger)
+  .addOption(new Option('--preset <id>', `a train preset from resources/presets/train (default: ${DEFAULT_TRAIN_PRESET_ID}, about a minute on the demo)`))
+  .option('--epochs <n>', 'override the spec\'s epochs (and a piecewise schedule\'s length, scaled to fit)', numberOption('--epochs', RANGE.epochs))
   .option('--json', 'print the run summary as JSON')
   .action(async (options: { project: string; spec?: string; preset?: string; epochs?: number; json?: boolean }) => {
     await project.open({ path: options.project });
     let spec = await resolveTrainSpec(options);
-    if (options.epochs) spec = { ...spec, epochs: options.epochs, schedule: spec.schedule.kind === 'piecewise' ? { kind: 'constant', rate: spec.schedule.rates[0]! } : spec.schedule };
+    if (options.epochs !== undefined) {
+      // Stages in steps would ignore the epochs: as shares of the run they keep their shape over the new length.
+      const schedule = spec.schedule.kind === 'piecewise' ? relativeSchedule(spec.schedule, totalStepsOf(spec.schedule, spec.epochs, 0)) : spec.schedule;
+      spec = { ...spec, epochs: options.epochs, schedule };
+    }
+    for (const warning of trainWarningsFor(studio.session.require().db, spec)) console.error(`warning: ${warning}`);
     const showProgress = progressLine(options.json, (progress) => progress.message);
     let runId = '';
     const finished = new Promise<TrainingProgress>((resolve) => {
@@ -345,10 +387,16 @@ program
   .command('splits')
   .description('Assign train/validation/test splits by hashing (speaker, or the name up to _nohash_, stays in one split); pinned clips keep theirs.')
   .requiredOption('--project <dir>', 'the project')
-  .option('--validation <percent>', 'validation share', parseInteger, 10)
-  .option('--test <percent>', 'test share', parseInteger, 10)
+  .option('--validation <percent>', 'validation share', numberOption('--validation', RANGE.percent), 10)
+  .option('--test <percent>', 'test share', numberOption('--test', RANGE.percent), 10)
   .option('--json', 'print JSON')
   .action(async (options: { project: string; validation: number; test: number; json?: boolean }) => {
+    if (options.validation + options.test >= 100) {
+      throw new StudioError(
+        'invalid_input',
+        `--validation ${options.validation} and --test ${options.test} add up to ${options.validation + options.test}; together they must be below 100 so some clips are left to train on`,
+      );
+    }
     await project.open({ path: options.project });
     const result = await studio.services.library.assignSplits({ validationPercent: options.validation, testPercent: options.test });
     if (options.json) console.log(JSON.stringify(result, null, 2));
@@ -380,6 +428,8 @@ program
       } catch (error) {
         throw new StudioError('invalid_input', error instanceof Error ? error.message : String(error));
       }
+      // Queued, not yet training: what would waste trials is said before the first one runs.
+      for (const warning of await sweepWarningsFor(open.db, spec)) console.error(`warning: ${warning}`);
     }
     const showProgress = progressLine(options.json, (progress) => progress.message);
     const scheduler = new SweepScheduler(open, sweepId, (progress) =>
@@ -415,17 +465,14 @@ program
   .description("Join a project's sweeps from this machine: take trials from its Redis queue and train them. The project folder must be reachable here (a shared path); only the coordinator writes its database.")
   .requiredOption('--redis <url>', 'the Redis server the coordinator queues trials on, e.g. redis://10.0.0.5:6379')
   .requiredOption('--project <dir>', 'the project, on a path shared with the coordinator')
-  .option('--threads <n>', 'TensorFlow threads for a trial (default: every core)')
-  .option('--stall-seconds <s>', 'how long a worker may go silent before another takes its trial over', '30')
-  .action(async (options: { redis: string; project: string; threads?: string; stallSeconds: string }) => {
-    if (options.threads) {
-      const threads = Number(options.threads);
-      if (!Number.isInteger(threads) || threads < 1) throw new StudioError('invalid_input', `--threads must be a whole number of at least 1, not "${options.threads}".`);
-      process.env.TF_NUM_INTRAOP_THREADS = String(threads);
+  .option('--threads <n>', 'TensorFlow threads for a trial (default: every core)', numberOption('--threads', RANGE.threads))
+  .option('--stall-seconds <s>', 'how long a worker may go silent before another takes its trial over', numberOption('--stall-seconds', RANGE.stallSeconds), 30)
+  .action(async (options: { redis: string; project: string; threads?: number; stallSeconds: number }) => {
+    if (options.threads !== undefined) {
+      process.env.TF_NUM_INTRAOP_THREADS = String(options.threads);
       process.env.TF_NUM_INTEROP_THREADS = '1';
     }
-    const stallSeconds = Number(options.stallSeconds);
-    if (!(stallSeconds >= 1)) throw new StudioError('invalid_input', `--stall-seconds must be at least 1, not "${options.stallSeconds}".`);
+    const stallSeconds = options.stallSeconds;
     let worker: Awaited<ReturnType<typeof startTrialWorker>>;
     try {
       worker = await startTrialWorker({ redisUrl: options.redis, projectPath: options.project, stallSeconds, log: (line) => console.log(`${new Date().toISOString()} ${line}`) });
@@ -464,8 +511,8 @@ runsCommand
   .option('--starred', 'only starred runs')
   .option('--sweep <sweepId>', 'only the runs of this sweep')
   .option('--columns <keys>', 'comma-separated keys to show after id and status (default: val_accuracy,test_accuracy,stats.gzip_kb,stats.latency_ms,name)')
-  .option('--offset <n>', 'skip this many runs', parseInteger, 0)
-  .option('--limit <n>', 'at most this many runs', parseInteger, 10_000)
+  .option('--offset <n>', 'skip this many runs', numberOption('--offset', RANGE.offset), 0)
+  .option('--limit <n>', 'at most this many runs', numberOption('--limit', RANGE.limit), 10_000)
   .option('--keys', 'list every key runs have (with its kind and type) instead of runs')
   .option('--json', 'print the rows as JSON')
   .action(async (options: { project: string; filter?: string; sort?: string; scope: RunScope; starred?: boolean; sweep?: string; columns?: string; offset: number; limit: number; keys?: boolean; json?: boolean }) => {
@@ -663,7 +710,7 @@ async function resolveSpec<Spec>(
 }
 
 const resolveFeatureSpec = (options: { spec?: string; preset?: string }) => resolveSpec(options, 'feature', parseFeatureSpec, () => features.presets(), 'log-mel-40');
-const resolveTrainSpec = (options: { spec?: string; preset?: string }) => resolveSpec(options, 'train', parseTrainSpec, () => training.presets(), 'ds-cnn');
+const resolveTrainSpec = (options: { spec?: string; preset?: string }) => resolveSpec(options, 'train', parseTrainSpec, () => training.presets(), DEFAULT_TRAIN_PRESET_ID);
 
 function printProject(info: ProjectInfo, json?: boolean): void {
   if (json) {
@@ -711,16 +758,22 @@ function progressLine(json: boolean | undefined, detail: (progress: TaskProgress
   };
 }
 
+/** Off a terminal (a log, `npm start`): one plain line on stdout per tenth of the work done. */
+function progressSteps(title: string) {
+  let shown = -1;
+  return (progress: TaskProgress) => {
+    if (progress.state !== 'running' || progress.total === 0) return;
+    const tenths = Math.floor((progress.done / progress.total) * 10);
+    if (tenths <= shown) return;
+    shown = tenths;
+    console.log(`${title}… ${tenths * 10}%`);
+  };
+}
+
 function progressBar(fraction: number): string {
   const width = 24;
   const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%`;
-}
-
-function parseInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed)) throw new CommanderError(EXIT.usage, 'kws-studio.invalidNumber', `"${value}" is not a whole number`);
-  return parsed;
 }
 
 // `kws-studio … | head` closes the pipe early; that is the reader's choice, not an error.
@@ -729,12 +782,11 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-program.exitOverride();
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
-    // --help and --version end here with code 0; usage mistakes with 2.
+    // --help and --version end here with code 0; usage mistakes with 2. Commander has printed the message.
     process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   } else if (error instanceof StudioError) {
     console.error(`kws-studio: ${error.message}`);

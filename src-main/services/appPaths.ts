@@ -14,3 +14,8 @@ export function studioHome(): string {
 export function defaultDemoProjectPath(home: string): string {
   return path.join(home, 'demo-project');
 }
+
+/** Where `npm start` keeps the full output of the build and the studio it starts. */
+export function logsDir(home: string): string {
+  return path.join(home, 'logs');
+}

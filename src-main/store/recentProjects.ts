@@ -31,6 +31,15 @@ export class RecentProjects {
     this.write(entries.slice(0, MAX_RECENT));
   }
 
+  /** Drops the entries `drop` picks (the folders stay as they are); returns how many went. */
+  forget(drop: (entry: RecentProject) => boolean): number {
+    const entries = this.list();
+    const kept = entries.filter((entry) => !drop(entry));
+    if (kept.length === entries.length) return 0;
+    this.write(kept.map(({ path: entryPath, name, openedAt }) => ({ path: entryPath, name, openedAt })));
+    return entries.length - kept.length;
+  }
+
   private read(): StoredRecent[] {
     try {
       const parsed: unknown = JSON.parse(fs.readFileSync(this.file, 'utf8'));

@@ -13,6 +13,9 @@ export interface OpenProjectInput {
   path: string;
 }
 
+/** One project of the recent list, by its folder, or every one whose folder or database is gone. */
+export type ForgetRecentInput = { path: string } | { missing: true };
+
 export interface CreateDemoInput {
   /** Where to create the demo project; the studio's default demo folder when absent. */
   path?: string | undefined;
@@ -73,6 +76,8 @@ export interface ProjectService {
   close(): Promise<void>;
   current(): Promise<ProjectInfo | null>;
   recent(): Promise<RecentProject[]>;
+  /** Removes projects from the recent list (their folders are not touched); returns the list left. */
+  forgetRecent(input: ForgetRecentInput): Promise<RecentProject[]>;
   createDemo(input: CreateDemoInput): Promise<ProjectInfo>;
   /** What an import would take and how it would label it, before any audio is read. */
   previewImport(input: ImportFolderInput): Promise<ImportPreview>;

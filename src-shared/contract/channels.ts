@@ -6,7 +6,7 @@ import type { EventName, MethodName, ServiceName, ServiceTable } from './Service
  */
 export const serviceMethods = {
   project: [
-    'create', 'open', 'close', 'current', 'recent', 'createDemo', 'previewImport', 'importFolder',
+    'create', 'open', 'close', 'current', 'recent', 'forgetRecent', 'createDemo', 'previewImport', 'importFolder',
     'beginUpload', 'uploadChunk', 'discardUpload', 'cancelTask',
   ],
   library: [

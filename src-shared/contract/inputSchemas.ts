@@ -35,7 +35,7 @@ const predictionSplit = z.enum(['train', 'validation', 'test']);
 const labelName = z.string().max(200);
 const clipIds = z.union([z.array(z.number().int().positive()).max(2_000_000), z.instanceof(Int32Array)]);
 const labelInput = z
-  .object({ name: labelName, hotkey: z.string().max(8).nullable().optional(), color: z.string().max(16).nullable().optional() })
+  .object({ name: labelName, hotkey: z.string().max(8).nullable().optional(), color: z.string().max(16).nullable().optional(), unknown: z.boolean().optional() })
   .strict();
 const uploadId = z.string().regex(/^upload-[0-9a-f-]{36}$/, 'not an upload id');
 const uploadPath = z.string().min(1).max(uploadLimits.maxPathLength);
@@ -69,6 +69,7 @@ export const inputSchemas = {
     close: noInput,
     current: noInput,
     recent: noInput,
+    forgetRecent: z.union([z.object({ path: fsPath }).strict(), z.object({ missing: z.literal(true) }).strict()]),
     createDemo: z
       .object({
         path: fsPath.optional(),

@@ -31,6 +31,7 @@ function fakeServices() {
       close: async () => undefined,
       current: async () => null,
       recent: async () => [],
+      forgetRecent: reject,
       createDemo: reject,
       previewImport: reject,
       importFolder: reject,

@@ -11,6 +11,8 @@ import { RecentProjects } from '../../store/recentProjects.ts';
 import { appVersion } from '../appVersion.ts';
 import { defaultDemoProjectPath } from '../appPaths.ts';
 import { assignSplits } from '../library/assignSplits.ts';
+import { recoverOrphanRuns } from '../training/runOwners.ts';
+import { refreshDurationFlags } from '../library/refreshDurationFlags.ts';
 import { importFolder } from './importFolder.ts';
 import { importLayout, previewImport } from './previewImport.ts';
 import { readProjectInfo, type OpenProject, type ProjectSession } from './OpenProject.ts';
@@ -81,13 +83,25 @@ export function createProjectService({ session, home }: ProjectServiceOptions): 
       return recents.list();
     },
 
+    async forgetRecent(input) {
+      if ('missing' in input) {
+        recents.forget((entry) => !entry.exists);
+        return recents.list();
+      }
+      const target = path.resolve(input.path);
+      if (recents.forget((entry) => entry.path === target) === 0) {
+        throw new StudioError('not_found', `${target} is not in the recent projects list (kws-studio project recent lists them).`);
+      }
+      return recents.list();
+    },
+
     async createDemo({ path: requested, seed = 1, clipsPerWord }) {
       const target = path.resolve(requested ?? defaultDemoProjectPath(home));
       // The default demo is made once and reopened after that; an explicit path must be new.
       if (!requested && fs.existsSync(path.join(target, 'project.sqlite'))) return service.open({ path: target });
       assertCanCreate(target);
       const { report } = task('Creating the demo project');
-      const { generateDemoDataset } = await import('../demo/generateDemoDataset.ts');
+      const { generateDemoDataset, DEMO_KEYWORDS, DEMO_UNKNOWN_WORDS } = await import('../demo/generateDemoDataset.ts');
       const source = fs.mkdtempSync(path.join(os.tmpdir(), 'kws-demo-'));
       fs.rmSync(source, { recursive: true });
       try {
@@ -109,6 +123,7 @@ export function createProjectService({ session, home }: ProjectServiceOptions): 
           }
           // Ready to train from the first click: speaker-grouped splits, a fifth each for validation and test.
           assignSplits(project, { validationPercent: 20, testPercent: 20 });
+          markDemoWords(project, DEMO_KEYWORDS, DEMO_UNKNOWN_WORDS);
         } catch (error) {
           project.db.close();
           fs.rmSync(target, { recursive: true, force: true });
@@ -219,10 +234,29 @@ export function openProject(target: string): OpenProject {
   const db = openProjectDatabase(layout.database);
   const project = { layout, db };
   try {
-    readProjectInfo(project);
+    const { clipDurationMs } = readProjectInfo(project);
+    // The duration flags follow today's bounds without a re-analysis (a write only when one is out of date).
+    refreshDurationFlags(db, clipDurationMs);
+    // Runs whose process died (a killed CLI, a crash, a power cut) become interrupted, resumable.
+    recoverOrphanRuns(db);
   } catch (error) {
     db.close();
     throw error;
   }
   return project;
+}
+
+/**
+ * The demo teaches the product: its filler words are unknown words (a first run has ten keywords,
+ * `_silence_` and `_unknown_`), and the keywords hold the keys 1–9, 0 in the order people say them.
+ */
+function markDemoWords(project: OpenProject, keywords: readonly string[], unknownWords: readonly string[]): void {
+  const { db } = project;
+  db.transaction(() => {
+    db.prepare('UPDATE labels SET hotkey = NULL').run();
+    const markUnknown = db.prepare('UPDATE labels SET unknown = 1 WHERE name = ?');
+    for (const word of unknownWords) markUnknown.run(word);
+    const setKey = db.prepare('UPDATE labels SET hotkey = ? WHERE name = ?');
+    keywords.forEach((word, index) => setKey.run(String((index + 1) % 10), word));
+  })();
 }

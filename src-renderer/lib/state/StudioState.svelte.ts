@@ -2,9 +2,11 @@ import type { ServiceTable } from '../../../src-shared/contract/ServiceTable.ts'
 import type { DiagnosticFact } from '../../../src-shared/model/Diagnostics.ts';
 import type { ProjectInfo, RecentProject } from '../../../src-shared/model/ProjectInfo.ts';
 import type { TaskProgress } from '../../../src-shared/model/TaskProgress.ts';
+import type { HashRouter } from './HashRouter.svelte.ts';
+import type { Page } from './route.ts';
 import type { ToastState } from './ToastState.svelte.ts';
 
-export type Page = 'library' | 'features' | 'train' | 'sweeps' | 'runs' | 'compare' | 'diagnostics';
+export type { Page };
 
 /** The studio-wide state: the open project, recent projects, running tasks, diagnostics, the page. */
 export class StudioState {
@@ -14,7 +16,6 @@ export class StudioState {
   facts = $state<DiagnosticFact[] | null>(null);
   connected = $state(true);
   loaded = $state(false);
-  page = $state<Page>('library');
   busy = $state(false);
 
   backend = $derived(this.facts?.find((fact) => fact.key === 'backend'));
@@ -25,7 +26,17 @@ export class StudioState {
     readonly services: ServiceTable,
     readonly transport: 'electron' | 'serve',
     private readonly toasts: ToastState,
+    readonly router: HashRouter,
   ) {}
+
+  /** The page on screen; setting it navigates (a history entry, kept in the address for reloads). */
+  get page(): Page {
+    return this.router.route.page;
+  }
+
+  set page(page: Page) {
+    this.router.go(page);
+  }
 
   async start(): Promise<void> {
     this.services.project.onDidChangeProject((project) => {
@@ -59,6 +70,20 @@ export class StudioState {
 
   async refreshRecents(): Promise<void> {
     this.recents = await this.services.project.recent();
+  }
+
+  /** Takes a project off the recent list (usually one whose folder is gone); the folder is not touched. */
+  async forgetRecent(path: string): Promise<void> {
+    await this.run(async () => {
+      this.recents = await this.services.project.forgetRecent({ path });
+    });
+  }
+
+  /** Takes every project whose folder or database is gone off the recent list. */
+  async forgetMissingRecents(): Promise<void> {
+    await this.run(async () => {
+      this.recents = await this.services.project.forgetRecent({ missing: true });
+    });
   }
 
   /** Runs a project action with the busy flag set, reporting failure as a toast. */
