@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createDispatcher } from '../src-shared/contract/dispatch.ts';
 import { createRandom } from '../src-shared/dsp/random.ts';
 import type { ClipFilter, ClipSort } from '../src-shared/model/ClipQuery.ts';
+import { naturalSortKey } from '../src-shared/model/naturalSortKey.ts';
 import { startServeHost } from '../src-main/host/startServeHost.ts';
 import { createServices } from '../src-main/services/createServices.ts';
 import { createProject } from '../src-main/services/project/createProjectService.ts';
@@ -40,9 +41,9 @@ function createCatalog(dir: string): { projectDir: string; seconds: number } {
   db.transaction(() => {
     const label = db.prepare('INSERT INTO labels (name, created_at) VALUES (?, ?)');
     LABELS.forEach((name) => label.run(name, new Date().toISOString()));
-    const insert = db.prepare(`INSERT INTO clips (hash, ext, source_path, original_name, label_id, speaker, take, split,
+    const insert = db.prepare(`INSERT INTO clips (hash, ext, source_path, original_name, name_key, label_id, speaker, take, split,
       duration_ms, sample_rate, channels, bits_per_sample, num_frames, added_at)
-      VALUES (?, 'wav', ?, ?, ?, ?, ?, ?, ?, 16000, 1, 16, ?, ?)`);
+      VALUES (?, 'wav', ?, ?, ?, ?, ?, ?, ?, ?, 16000, 1, 16, ?, ?)`);
     for (let i = 0; i < CLIPS; i++) {
       const labelIndex = random.int(0, LABELS.length - 1);
       const speaker = `spk${random.int(0, 2599).toString(16).padStart(4, '0')}`;
@@ -50,7 +51,7 @@ function createCatalog(dir: string): { projectDir: string; seconds: number } {
       const duration = random.next() < 0.9 ? 1000 : random.int(400, 999);
       const hash = `${i.toString(16).padStart(8, '0')}${'0'.repeat(56)}`;
       const name = `${speaker}_nohash_${take}.wav`;
-      insert.run(hash, `/data/${LABELS[labelIndex]}/${name}`, name, labelIndex + 1, speaker, String(take), random.pick(SPLITS), duration, duration * 16, new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString());
+      insert.run(hash, `/data/${LABELS[labelIndex]}/${name}`, name, naturalSortKey(name), labelIndex + 1, speaker, String(take), random.pick(SPLITS), duration, duration * 16, new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString());
     }
   })();
   const seconds = (performance.now() - started) / 1000;

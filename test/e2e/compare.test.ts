@@ -150,6 +150,39 @@ describe('comparing runs on the demo project', () => {
     await page.getByRole('button', { name: /Switch to light theme/ }).click();
   });
 
+  it('keeps the comparison in the address: a reload shows the same runs, and runs that are gone are left out with a note', async () => {
+    const hash = () => page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash);
+    const chips = page.getByTestId('compare-runs').locator('.chip');
+    const view = page.getByTestId('run-comparison');
+    await expect.poll(hash).toBe(`#/compare?runs=${runIds[0]},${runIds[1]}`);
+    await page.getByLabel('Baseline run').selectOption(runIds[1]!);
+    await expect.poll(hash).toBe(`#/compare?runs=${runIds[0]},${runIds[1]}&baseline=${runIds[1]}`);
+
+    await page.reload();
+    await expect.poll(() => view.getAttribute('data-loaded'), { timeout: 20_000 }).toBe('yes');
+    expect(await chips.allTextContents()).toEqual([expect.stringMatching(/narrow · 6 epochs/), expect.stringMatching(/wide · 10 epochs\s*baseline/)]);
+    expect(await chips.first().locator('.baseline').count()).toBe(0);
+    await page.getByLabel('Baseline run').selectOption(runIds[0]!);
+
+    // A link naming a run the project no longer has: the others are compared, and the page says what was left out.
+    const gone = 'run-20250101-000000-0ff0ff';
+    await page.evaluate((target) => ((globalThis as unknown as { location: { hash: string } }).location.hash = target), `#/compare?runs=${runIds[1]},${gone},${runIds[0]}`);
+    const note = page.getByTestId('compare-link-note');
+    await note.getByText(new RegExp(`no longer in the project .*: ${gone}\\.`)).waitFor();
+    await expect.poll(() => chips.count()).toBe(2);
+    await expect.poll(hash).toBe(`#/compare?runs=${runIds[1]},${runIds[0]}`);
+    await expect.poll(() => view.getAttribute('data-loaded'), { timeout: 20_000 }).toBe('yes');
+    await page.screenshot({ path: screenshotPath('compare-01c-link-note') });
+    await note.getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => note.count()).toBe(0);
+
+    // Back to the comparison the page had before, baseline first.
+    await page.goBack();
+    await expect.poll(hash).toBe(`#/compare?runs=${runIds[0]},${runIds[1]}`);
+    await expect.poll(() => chips.first().textContent()).toMatch(/narrow · 6 epochs\s*baseline/);
+    await expect.poll(() => view.getAttribute('data-loaded'), { timeout: 20_000 }).toBe('yes');
+  });
+
   it('lists the clips one run fixed or broke, plays one and relabels it in the library, undoably', async () => {
     const panel = page.getByTestId('clip-diff');
     await panel.getByTestId('diff-summary').waitFor();
@@ -313,6 +346,22 @@ describe('comparing runs on the demo project', () => {
     const run = page.getByTestId('run-view');
     await run.waitFor();
     await expect.poll(() => run.getAttribute('data-status')).toBe('done');
+
+    // A run that finished while no page watched it keeps its step-level loss curve, smoothed, with the smoothing control.
+    const curves = page.getByTestId('run-curves');
+    await expect.poll(() => curves.getAttribute('data-epochs')).toBe('4');
+    expect(await curves.getAttribute('data-smoothed')).toBe('step loss');
+    const steps = Number(await curves.getAttribute('data-step-points'));
+    expect(steps).toBeGreaterThan(4);
+    const smoothing = curves.getByLabel('Smoothing of the step loss');
+    expect(await smoothing.inputValue()).toBe('0.6');
+    // Raw and smoothed step loss, and the per-epoch training and validation loss (four points each).
+    await expect.poll(async () => Number(await page.getByTestId('loss-chart').getAttribute('data-points'))).toBe(2 * steps + 8);
+    await curves.scrollIntoViewIfNeeded();
+    await dismissToasts();
+    await page.screenshot({ path: screenshotPath('compare-11-finished-run-curves') });
+    await smoothing.fill('0');
+    await expect.poll(async () => Number(await page.getByTestId('loss-chart').getAttribute('data-points'))).toBe(steps + 8);
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -80,7 +80,8 @@ describe('projects from the UI', () => {
     // Speaker-aware splits, with the leakage report and the class-balance charts.
     await page.getByRole('tab', { name: 'Statistics & splits' }).click();
     await page.getByRole('button', { name: 'Assign splits' }).click();
-    await expect.poll(() => page.getByTestId('split-totals').textContent()).toMatch(/unassigned 0/);
+    // 2,000 clips are split and the report redrawn; a loaded machine may take a few seconds.
+    await expect.poll(() => page.getByTestId('split-totals').textContent(), { timeout: 30_000 }).toMatch(/unassigned 0/);
     const totals = (await page.getByTestId('split-totals').textContent())!;
     const counts = [...totals.matchAll(/(train|validation|test) (\d+)/g)].map((match) => Number(match[2]));
     expect(counts.reduce((a, b) => a + b, 0)).toBe(2000);

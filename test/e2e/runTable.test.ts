@@ -403,6 +403,41 @@ describe('the run table', () => {
   });
 });
 
+describe('the status column', () => {
+  it('fits the pill of every status, interrupted included', async () => {
+    // Runs in every state, written by another process as training writes them, at the top of the table.
+    const other = new Database(path.join(projectDir, 'project.sqlite'));
+    const [template] = syntheticRuns(1, { seed: 7, epochs: [2, 2] });
+    const statuses = ['done', 'failed', 'cancelled', 'interrupted', 'running', 'queued'] as const;
+    statuses.forEach((status, index) =>
+      insertSyntheticRun(other, snapshotId, { ...template!, id: `run-status-${status}`, name: `pill ${status}`, createdAt: new Date(Date.now() + index).toISOString(), status }),
+    );
+    other.close();
+    await scopeTab('active').click();
+    await filter('name ~ pill');
+    await expect.poll(() => rows().count(), { timeout: 10_000 }).toBe(statuses.length);
+    const pills = table().locator('.row[data-run-id^="run-status-"] [data-status]');
+    await expect.poll(() => pills.count()).toBe(statuses.length);
+    // Each pill ends inside its cell's padding: nothing cut off by the column.
+    const overflows = await pills.evaluateAll((elements) =>
+      elements.flatMap((element) => {
+        const cell = element.closest('.cell')!;
+        // This runs in the page; the test's own types have no DOM.
+        const { paddingRight } = (globalThis as unknown as { getComputedStyle(element: unknown): { paddingRight: string } }).getComputedStyle(cell);
+        const room = cell.getBoundingClientRect().right - parseFloat(paddingRight);
+        const right = element.parentElement!.getBoundingClientRect().right;
+        return right > room + 0.5 ? [`${element.getAttribute('data-status')}: ${Math.ceil(right - room)} px too wide`] : [];
+      }),
+    );
+    expect(overflows).toEqual([]);
+    await page.screenshot({ path: screenshotPath('runs-14-statuses') });
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    await page.screenshot({ path: screenshotPath('runs-14-statuses-dark') });
+    await page.getByRole('button', { name: 'Switch to light theme' }).click();
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
 describe('the run table of a project without runs', () => {
   let empty: RunningServe;
   beforeAll(async () => {

@@ -22,6 +22,11 @@ describe('importing a folder', () => {
     const counts = project.db.prepare('SELECT l.name, COUNT(*) AS n, COUNT(DISTINCT c.speaker) AS speakers FROM clips c JOIN labels l ON l.id = c.label_id GROUP BY l.name').all();
     expect(counts).toHaveLength(10);
     expect(counts.every((row) => (row as { n: number }).n === 200 && (row as { speakers: number }).speakers === 4)).toBe(true);
+    // Tightly trimmed real digits (0.14–1.3 s) are keyword clips, not fragments: none is too short (half the clip length flagged 63 %).
+    expect(project.db.prepare("SELECT COUNT(*) FROM clip_flags WHERE flag = 'too_short'").pluck().get()).toBe(0);
+    // Takes sort as people count them.
+    const georgeZeros = project.db.prepare("SELECT original_name FROM clips WHERE original_name LIKE '0\\_george\\_%' ESCAPE '\\' ORDER BY name_key LIMIT 12").pluck().all();
+    expect(georgeZeros.slice(9)).toEqual(['0_george_9.wav', '0_george_10.wav', '0_george_11.wav']);
 
     const second = await importFolder(project, fsddDir, { layout: { kind: 'pattern', pattern: fsddPattern } });
     expect(second.imported).toBe(0);

@@ -96,7 +96,7 @@ describe('import sources', () => {
     fs.mkdirSync(folder, { recursive: true });
     writeTestWav(path.join(folder, 'clean.wav'), { amplitude: 0.5 });
     writeTestWav(path.join(folder, 'silent.wav'), { amplitude: 0 });
-    writeTestWav(path.join(folder, 'short.wav'), { seconds: 0.3 });
+    writeTestWav(path.join(folder, 'short.wav'), { seconds: 0.05 });
     writeTestWav(path.join(folder, 'hot.wav'), { amplitude: 1.4 });
     const project = createProject(path.join(dir, 'p-quality'));
     await importFolder(project, path.dirname(folder));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeQualityFlags, type QualityFlagName } from '../../src-main/services/library/qualityFlags.ts';
+import { computeQualityFlags, durationLimits, type QualityFlagName } from '../../src-main/services/library/qualityFlags.ts';
 import { createRandom } from '../../src-shared/dsp/random.ts';
 import { synthWord } from '../support/synthWord.ts';
 
@@ -62,17 +62,29 @@ describe('quality flags', () => {
     expect(names(clean.map((value) => value * 0.5 - 0.015))).toEqual([]);
   });
 
-  it('flags clips shorter than half or longer than 1.5× the project clip length', () => {
-    expect(names(synthWord(2, { seconds: 0.4, leadInMs: 20, wordMs: 300 }))).toEqual(['too_short']);
-    expect(flagOf(synthWord(2, { seconds: 0.4, leadInMs: 20, wordMs: 300 }), 'too_short')!.value).toBeCloseTo(400, 6);
+  it('flags clips too short to hold a word (under a tenth of the clip length) or longer than 1.5× it', () => {
+    expect(names(synthWord(2, { seconds: 0.08, leadInMs: 10, wordMs: 60 }))).toEqual(['too_short']);
+    expect(flagOf(synthWord(2, { seconds: 0.08, leadInMs: 10, wordMs: 60 }), 'too_short')!.value).toBeCloseTo(80, 6);
     expect(names(synthWord(2, { seconds: 1.6 }))).toEqual(['too_long']);
-    expect(names(synthWord(2, { seconds: 0.6, leadInMs: 50 }))).toEqual([]);
     expect(names(synthWord(2, { seconds: 1.4 }))).toEqual([]);
+    // Short words trimmed tight are normal keyword clips (train.py pads them): the quickest digits of FSDD last ~150 ms.
+    expect(names(synthWord(2, { seconds: 0.15, leadInMs: 10, wordMs: 130 }))).toEqual([]);
+    expect(names(synthWord(2, { seconds: 0.4, leadInMs: 20, wordMs: 300 }))).toEqual([]);
+    expect(names(synthWord(2, { seconds: 0.6, leadInMs: 50 }))).toEqual([]);
+  });
+
+  it('scales the duration bounds with the project clip length', () => {
+    expect(durationLimits(1000)).toEqual({ tooShortBelowMs: 100, tooLongAboveMs: 1500 });
+    const phrase = synthWord(3, { seconds: 0.15, leadInMs: 10, wordMs: 130 });
+    // A 150 ms clip is a word in a 1 s project, a fragment in a project of 2 s phrases.
+    expect(computeQualityFlags(phrase, RATE, { clipDurationMs: 2000 }).map((flag) => flag.flag)).toEqual(['too_short']);
+    expect(computeQualityFlags(synthWord(3, { seconds: 0.8 }), RATE, { clipDurationMs: 500 }).map((flag) => flag.flag)).toEqual(['too_long']);
   });
 
   it('works at other sample rates', () => {
     expect(names(synthWord(4, { sampleRate: 8000 }), 8000)).toEqual([]);
-    expect(names(synthWord(4, { sampleRate: 8000, seconds: 0.3, leadInMs: 10, wordMs: 250 }), 8000)).toEqual(['too_short']);
+    expect(names(synthWord(4, { sampleRate: 8000, seconds: 0.3, leadInMs: 10, wordMs: 250 }), 8000)).toEqual([]);
+    expect(names(synthWord(4, { sampleRate: 8000, seconds: 0.09, leadInMs: 10, wordMs: 70 }), 8000)).toEqual(['too_short']);
   });
 });
 

@@ -7,14 +7,16 @@ export interface SqlFragment {
   params: Record<string, string | number>;
 }
 
-const sortColumns: Record<ClipSortKey, string> = {
-  name: 'c.original_name COLLATE NOCASE',
-  label: 'l.name COLLATE NOCASE',
-  speaker: 'c.speaker COLLATE NOCASE',
-  split: 'c.split',
-  duration: 'c.duration_ms',
-  sampleRate: 'c.sample_rate',
-  added: 'c.added_at',
+/** What each sort orders by; `nullable` columns sort their empty values last. */
+const sortColumns: Record<ClipSortKey, { column: string; collate?: 'NOCASE'; nullable?: true }> = {
+  // The natural key (`_2` before `_10`, case folded) is NOT NULL and indexed with kind, so a name sort walks `clips_name`.
+  name: { column: 'c.name_key' },
+  label: { column: 'l.name', collate: 'NOCASE', nullable: true },
+  speaker: { column: 'c.speaker', collate: 'NOCASE', nullable: true },
+  split: { column: 'c.split', nullable: true },
+  duration: { column: 'c.duration_ms', nullable: true },
+  sampleRate: { column: 'c.sample_rate', nullable: true },
+  added: { column: 'c.added_at', nullable: true },
 };
 
 /**
@@ -66,11 +68,11 @@ function flagClause(placeholders: string): string {
   return `c.id IN (SELECT clip_id FROM clip_flags WHERE flag IN (${placeholders}))`;
 }
 
-/** A stable order: the chosen column, then the file name, then the id, so pages never overlap. */
+/** A stable order: the chosen column, then the file name (naturally), then the id, so pages never overlap. */
 export function clipOrder(sort: ClipSort = defaultClipSort): string {
   const direction = sort.direction === 'desc' ? 'DESC' : 'ASC';
-  const column = sortColumns[sort.key];
-  const nulls = `(${column.split(' ')[0]} IS NULL)`;
-  const tiebreak = sort.key === 'name' ? '' : `, c.original_name COLLATE NOCASE ${direction}`;
-  return `ORDER BY ${nulls}, ${column} ${direction}${tiebreak}, c.id ${direction}`;
+  const { column, collate, nullable } = sortColumns[sort.key];
+  const nulls = nullable ? `(${column} IS NULL), ` : '';
+  const tiebreak = sort.key === 'name' ? '' : `, c.name_key ${direction}`;
+  return `ORDER BY ${nulls}${column}${collate ? ` COLLATE ${collate}` : ''} ${direction}${tiebreak}, c.id ${direction}`;
 }

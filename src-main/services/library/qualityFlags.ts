@@ -54,11 +54,29 @@ const LOUDEST_WINDOW_MS = 100;
  */
 const DC_OFFSET = 0.02;
 /**
- * train.py pads or crops every clip to clip_duration_ms: below half of it, most of the example is
- * padding (often a cut-off word); above 1.5×, cropping drops a third or more and may drop the word.
+ * Too short to hold a word: under a tenth of the project's clip length (100 ms at the usual 1 s).
+ * Keyword clips shorter than the clip length are normal, train.py pads them, and words trimmed
+ * tight are short: the quickest real digits of the Free Spoken Digit Dataset last 144 ms, and half
+ * of it is under 455 ms (the old bound, half the clip length, flagged 63 % of it). Below 100 ms
+ * there is at most one syllable's vowel: a click, a false trigger, a fragment of a split recording.
+ * A fraction, not milliseconds, so short-event projects (0.5 s clips) and phrases (2 s) scale.
  */
-const TOO_SHORT = 0.5;
-const TOO_LONG = 1.5;
+const TOO_SHORT_FRACTION = 0.1;
+/** train.py crops every clip to clip_duration_ms: above 1.5×, cropping drops a third or more and may drop the word. */
+const TOO_LONG_FRACTION = 1.5;
+
+export interface DurationLimits {
+  /** Shorter than this is `too_short`. */
+  tooShortBelowMs: number;
+  /** Longer than this is `too_long`. */
+  tooLongAboveMs: number;
+}
+
+/** The duration flags' bounds for a project's clip length: the one rule the import, analysis and the refresh on open share. */
+export function durationLimits(clipDurationMs: number): DurationLimits {
+  return { tooShortBelowMs: clipDurationMs * TOO_SHORT_FRACTION, tooLongAboveMs: clipDurationMs * TOO_LONG_FRACTION };
+}
+
 /** Floor for dBFS values so an all-zero clip reports a number, not −Infinity. */
 const DBFS_FLOOR = -120;
 
@@ -92,8 +110,9 @@ export function computeQualityFlags(mono: Float32Array, sampleRate: number, { cl
   const mean = n > 0 ? sum / n : 0;
   if (Math.abs(mean) > DC_OFFSET) flags.push({ flag: 'dc_offset', value: mean });
 
-  if (durationMs < clipDurationMs * TOO_SHORT) flags.push({ flag: 'too_short', value: durationMs });
-  else if (durationMs > clipDurationMs * TOO_LONG) flags.push({ flag: 'too_long', value: durationMs });
+  const { tooShortBelowMs, tooLongAboveMs } = durationLimits(clipDurationMs);
+  if (durationMs < tooShortBelowMs) flags.push({ flag: 'too_short', value: durationMs });
+  else if (durationMs > tooLongAboveMs) flags.push({ flag: 'too_long', value: durationMs });
   return flags;
 }
 

@@ -6,7 +6,9 @@ import type { ImportCandidate, ImportLayout } from '../../../src-shared/model/Im
 import type { ImportReport } from '../../../src-shared/model/ImportReport.ts';
 import { AudioDecodeError, decodeAudio, type DecodedAudio } from '../audio/decodeAudio.ts';
 import { computeFingerprint, fingerprintToBlob } from '../library/audioFingerprint.ts';
-import { readSplitPercentages, recordImportBatch } from '../library/editHistory.ts';
+import { automaticHotkey } from '../../../src-shared/model/automaticHotkey.ts';
+import { naturalSortKey } from '../../../src-shared/model/naturalSortKey.ts';
+import { readSplitPercentages, recordImportBatch, takenHotkeys } from '../library/editHistory.ts';
 import { computeQualityFlags, type QualityFlag } from '../library/qualityFlags.ts';
 import { computeSplit } from '../library/splitHash.ts';
 import type { OpenProject } from './OpenProject.ts';
@@ -53,9 +55,9 @@ export async function importFolder(project: OpenProject, source: string, options
   const knownHash = db.prepare('SELECT 1 FROM clips WHERE hash = ?').pluck();
   const labels = new LabelIds(project);
   const insert = db.prepare(`INSERT INTO clips
-    (hash, kind, ext, source_path, original_name, label_id, speaker, take, split, split_override, duration_ms, sample_rate,
+    (hash, kind, ext, source_path, original_name, name_key, label_id, speaker, take, split, split_override, duration_ms, sample_rate,
      channels, bits_per_sample, num_frames, fingerprint, analyzed_at, added_at)
-    VALUES (@hash, @kind, @ext, @source, @name, @labelId, @speaker, @take, @split, @splitOverride, @durationMs, @sampleRate,
+    VALUES (@hash, @kind, @ext, @source, @name, @nameKey, @labelId, @speaker, @take, @split, @splitOverride, @durationMs, @sampleRate,
      @channels, @bits, @frames, @fingerprint, @addedAt, @addedAt)`);
   const insertFlag = db.prepare('INSERT INTO clip_flags (flag, clip_id, value) VALUES (?, ?, ?)');
   const history = db.prepare(`INSERT INTO label_history (clip_id, old_label_id, new_label_id, batch_id, actor, at)
@@ -72,12 +74,14 @@ export async function importFolder(project: OpenProject, source: string, options
     for (const clip of batch) {
       const labelId = clip.label ? labels.idFor(clip.label) : null;
       const split = clip.split ?? (percentages && clip.kind === 'sample' ? computeSplit({ speaker: clip.speaker ?? null, originalName: path.basename(clip.path) }, percentages) : null);
+      const name = path.basename(clip.path);
       const { lastInsertRowid } = insert.run({
         hash: clip.hash,
         kind: clip.kind,
         ext: clip.audio.format,
         source: sourcePath(clip),
-        name: path.basename(clip.path),
+        name,
+        nameKey: naturalSortKey(name),
         labelId,
         speaker: clip.speaker ?? null,
         take: clip.take ?? null,
@@ -183,10 +187,12 @@ class LabelIds {
   private readonly cache = new Map<string, number>();
   private readonly select;
   private readonly insert;
+  private readonly db;
 
   constructor(project: OpenProject) {
+    this.db = project.db;
     this.select = project.db.prepare('SELECT id FROM labels WHERE name = ?').pluck();
-    this.insert = project.db.prepare('INSERT INTO labels (name, created_at) VALUES (?, ?)');
+    this.insert = project.db.prepare('INSERT INTO labels (name, created_at, hotkey) VALUES (?, ?, ?)');
   }
 
   idFor(name: string): number {
@@ -194,7 +200,8 @@ class LabelIds {
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
     const existing = this.select.get(name) as number | undefined;
-    const id = existing ?? Number(this.insert.run(name, new Date().toISOString()).lastInsertRowid);
+    // New labels get their automatic hotkey once, here, as labels made in the library do.
+    const id = existing ?? Number(this.insert.run(name, new Date().toISOString(), automaticHotkey(name, takenHotkeys(this.db))).lastInsertRowid);
     this.cache.set(key, id);
     return id;
   }

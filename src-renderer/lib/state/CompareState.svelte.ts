@@ -2,6 +2,7 @@ import type { ServiceTable } from '../../../src-shared/contract/ServiceTable.ts'
 import type { ClipDifferenceKind, ClipDifferences, LikelyMislabeled, RunComparison, SweepAnalysis } from '../../../src-shared/model/RunComparison.ts';
 import type { RunColumn, RunRow } from '../../../src-shared/model/RunTable.ts';
 import type { SweepInfo } from '../../../src-shared/model/Sweep.ts';
+import { compareLinkParams, parseCompareLink } from './compareLink.ts';
 import type { LibraryState } from './LibraryState.svelte.ts';
 import type { StudioState } from './StudioState.svelte.ts';
 import type { ToastState } from './ToastState.svelte.ts';
@@ -62,6 +63,12 @@ export class CompareState {
     return this.otherRunId && others.includes(this.otherRunId) ? this.otherRunId : (others[0] ?? null);
   });
   mislabeledRun = $derived(this.mislabeledRunId && this.runIds.includes(this.mislabeledRunId) ? this.mislabeledRunId : this.baselineRunId);
+  /** The page's address parameters, so a reload or a shared link shows the same comparison. */
+  link = $derived(
+    compareLinkParams(this.view === 'sweep' ? { view: 'sweep', sweepId: this.sweepId ?? '' } : { view: 'runs', runIds: this.runIds, baselineRunId: this.baselineRunId }),
+  );
+  /** Runs an address named that the project no longer has, said on the page. */
+  linkNote = $state<string | null>(null);
 
   private comparisonGeneration = 0;
   private differencesGeneration = 0;
@@ -115,6 +122,7 @@ export class CompareState {
     this.sweepId = null;
     this.analysis = null;
     this.metricColumns = [];
+    this.linkNote = null;
     this.error = this.differencesError = this.mislabeledError = this.analysisError = null;
   }
 
@@ -123,7 +131,49 @@ export class CompareState {
     this.setRuns(runIds.filter((id, index) => runIds.indexOf(id) === index).slice(0, MAX_COMPARED_RUNS));
     this.baselineRunId = this.runIds[0] ?? null;
     this.view = 'runs';
+    this.linkNote = null;
     this.studio.page = 'compare';
+    void this.refresh();
+  }
+
+  /**
+   * Shows what an address asks for (a reload, Back, a pasted link): the runs at once, then, once
+   * checked against the project, without those it no longer has (deleted, or never in it), with a note.
+   */
+  async follow(params: Record<string, string>): Promise<void> {
+    const link = parseCompareLink(params, MAX_COMPARED_RUNS);
+    if (!link) return;
+    if (link.view === 'sweep') {
+      if (this.view !== 'sweep' || this.sweepId !== link.sweepId) this.openSweep(link.sweepId);
+      return;
+    }
+    const same = this.view === 'runs' && link.runIds.join() === this.runIds.join() && link.baselineRunId === this.baselineRunId;
+    if (same) return;
+    this.view = 'runs';
+    this.setRuns(link.runIds);
+    this.baselineRunId = link.baselineRunId;
+    this.linkNote = null;
+    // Held while the runs are checked, so the page does not load a comparison of runs that are gone.
+    this.loading = true;
+    let kept: string[];
+    try {
+      const scopes = await Promise.all((['active', 'archived'] as const).map((scope) => this.services.runs.runIds({ conditions: [], scope })));
+      kept = scopes.flat();
+    } catch (error) {
+      this.toasts.error(error);
+      return;
+    } finally {
+      this.loading = false;
+    }
+    // A later address or a click changed the runs meanwhile: that one is on screen now.
+    if (this.view !== 'runs' || this.runIds.join() !== link.runIds.join()) return;
+    const gone = link.runIds.filter((id) => !kept.includes(id));
+    if (gone.length > 0) {
+      this.setRuns(this.runIds.filter((id) => kept.includes(id)));
+      if (!this.baselineRunId || !kept.includes(this.baselineRunId)) this.baselineRunId = this.runIds[0] ?? null;
+      const one = gone.length === 1;
+      this.linkNote = `${one ? 'A run' : `${gone.length} runs`} in this address ${one ? 'is' : 'are'} no longer in the project (deleted, or never in it) and ${one ? 'was' : 'were'} left out: ${gone.join(', ')}.`;
+    }
     void this.refresh();
   }
 
