@@ -13,6 +13,12 @@ export interface SweepCheck {
   trials: number;
   problems: string[];
   /**
+   * Things that would waste trials but do not stop the sweep, in sentences: pruning that never
+   * prunes in a trial's length, a size bound no trial can break or every trial will, trials that
+   * would train exactly alike. Computed on the project's data as it is now; empty with problems.
+   */
+  warnings: string[];
+  /**
    * Seconds the sweep would take on this machine's trial slots, at the speed of the project's recent
    * runs weighed by each trial's model cost; null without a finished run to measure or with problems.
    */
@@ -24,7 +30,7 @@ export interface SweepCheck {
 /** Sweeps over features × model × training × pruning: queued in the project, run by a pool of trial workers. */
 export interface SweepService {
   presets(): Promise<SweepPreset[]>;
-  /** A spec being edited: its trial count, every problem in words (empty when it can start), and how long it would take here. */
+  /** A spec being edited: its trial count, every problem in words (empty when it can start), warnings, and how long it would take here. */
   check(input: { spec: unknown }): Promise<SweepCheck>;
   /** With `queueUrl` (redis://…), trials go to `kws-studio worker` processes through that Redis server. */
   startSweep(input: { spec: SweepSpec; queueUrl?: string | undefined }): Promise<SweepInfo>;

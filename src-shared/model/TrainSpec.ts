@@ -27,20 +27,51 @@ export type OptimizerSpec =
   | { kind: 'adam'; beta1: number; beta2: number; epsilon: number }
   | { kind: 'adamw'; beta1: number; beta2: number; epsilon: number; weightDecay: number };
 
-/** The learning rate over training steps. */
+/**
+ * The learning rate over training steps. Lengths are either absolute (optimizer steps, as the papers
+ * and TF scripts give them) or relative to the run (shares of its total steps), so one schedule
+ * keeps its shape whether the run is 20 or 200 epochs long. Each pair below takes exactly one.
+ */
 export type ScheduleSpec =
-  /** TF speech_commands: `--how_many_training_steps=15000,3000 --learning_rate=0.001,0.0001`. */
-  | { kind: 'piecewise'; steps: number[]; rates: number[] }
+  /**
+   * Stages at fixed rates. `steps`: each stage's length in steps, as TF speech_commands'
+   * `--how_many_training_steps=15000,3000 --learning_rate=0.001,0.0001`; their sum sets the run's
+   * length (epochs are ignored). `fractions`: each stage's share of the run (summing to 1); the
+   * run's length comes from epochs or steps.
+   */
+  | { kind: 'piecewise'; steps?: number[] | undefined; fractions?: number[] | undefined; rates: number[] }
   | { kind: 'constant'; rate: number }
   | { kind: 'exponential'; initial: number; final: number }
   | { kind: 'polynomial'; initial: number; final: number; power: number }
-  | { kind: 'cosine'; initial: number; final: number; warmupSteps: number }
-  | { kind: 'cyclical'; low: number; high: number; stepsPerHalfCycle: number };
+  /** Linear warm-up over `warmupSteps` steps, or over `warmupFraction` of the run; then a half cosine. */
+  | { kind: 'cosine'; initial: number; final: number; warmupSteps?: number | undefined; warmupFraction?: number | undefined }
+  /** Triangular cycles of `stepsPerHalfCycle` × 2 steps, or `cyclesPerRun` whole cycles over the run. */
+  | { kind: 'cyclical'; low: number; high: number; stepsPerHalfCycle?: number | undefined; cyclesPerRun?: number | undefined };
 
-/** TF Model Optimization's pruning schedules (prune_low_magnitude). */
-export type PruningSpec =
-  | { kind: 'constant'; sparsity: number; beginStep: number; endStep: number; frequency: number }
-  | { kind: 'polynomial'; initialSparsity: number; finalSparsity: number; beginStep: number; endStep: number; power: number; frequency: number };
+/**
+ * When a pruning schedule acts. Each of the three is given in optimizer steps (TF-MOT's `begin_step`,
+ * `end_step`, `frequency`) or as a share of the run's total steps, resolved to steps when the run's
+ * length is known (see resolvePruning); exactly one of each pair.
+ */
+export interface PruningTiming {
+  beginStep?: number | undefined;
+  beginFraction?: number | undefined;
+  /** −1 (constant sparsity only): to the end of training. */
+  endStep?: number | undefined;
+  endFraction?: number | undefined;
+  frequency?: number | undefined;
+  frequencyFraction?: number | undefined;
+}
+
+/** TF Model Optimization's pruning schedules (prune_low_magnitude): how sparse, and when. */
+export type PruningSpec = PruningSparsity & PruningTiming;
+
+export type PruningSparsity =
+  | { kind: 'constant'; sparsity: number }
+  | { kind: 'polynomial'; initialSparsity: number; finalSparsity: number; power: number };
+
+/** A pruning schedule with its timing resolved to optimizer steps: what TF-MOT itself takes. */
+export type PruningSteps = PruningSparsity & { beginStep: number; endStep: number; frequency: number };
 
 export interface TrainSpec {
   name?: string;
@@ -51,7 +82,7 @@ export interface TrainSpec {
   optimizer: OptimizerSpec;
   schedule: ScheduleSpec;
   batchSize: number;
-  /** Training length in whole passes over the training set (a piecewise schedule sets its own length). */
+  /** Training length in whole passes over the training set (a piecewise schedule in steps sets its own length). */
   epochs: number;
   /** Or in optimizer steps, when given: overrides `epochs` (the last epoch may end early). */
   steps?: number | undefined;

@@ -55,7 +55,8 @@ export function withOverrides(base: TrainSpec, overrides: Record<string, unknown
     let node: Record<string, unknown> = spec;
     for (const key of keys.slice(0, -1)) {
       const next = node[key];
-      if (next === null || typeof next !== 'object') throw new RangeError(`axis "${path}" does not lead to a field of the base spec (no "${key}")`);
+      if (next === null) throw new RangeError(`axis "${path}" sets a field of "${key}", which is off (null) in the base spec: turn it on in the base, or drop the axis`);
+      if (typeof next !== 'object') throw new RangeError(`axis "${path}" does not lead to a field of the base spec (no "${key}")`);
       node = next as Record<string, unknown>;
     }
     const last = keys.at(-1)!;

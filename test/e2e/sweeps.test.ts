@@ -48,13 +48,25 @@ describe('a sweep from the Sweeps page', () => {
     // A tiny grid: narrow first conv × dropout, one block of 8, two epochs, pruning off (a size axis would be slow).
     await page.getByLabel('Field 1', { exact: true }).fill('model.firstConv.filters');
     await page.getByLabel('Values 1', { exact: true }).fill('4, 8');
+
+    // Warnings, from the demo's data, do not hold the sweep back: in its short trials two pruning frequencies round to the same steps.
+    await page.getByLabel('Field 2', { exact: true }).fill('pruning.frequencyFraction');
+    await page.getByLabel('Values 2', { exact: true }).fill('0.05, 0.051');
+    const warnings = page.getByTestId('sweep-warnings');
+    await expect
+      .poll(async () => ((await warnings.count()) ? await warnings.textContent() : ''), { timeout: 20_000 })
+      .toMatch(/2 trials repeat others: trial 2 \(model.firstConv.filters=4, pruning.frequencyFraction=0.051\) would train exactly like trial 1 .* both update the pruning masks at the same steps/);
+    await expect.poll(() => page.getByTestId('start-sweep').isEnabled()).toBe(true);
+    await warnings.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('sweeps-01b-warnings') });
+
     await page.getByLabel('Field 2', { exact: true }).fill('model.dropout');
     await page.getByLabel('Values 2', { exact: true }).fill('0, 0.2');
     await page.getByRole('button', { name: '+ Add axis' }).click();
     await page.getByLabel('Field 3', { exact: true }).fill('model.blocks');
     await page.getByLabel('Values 3', { exact: true }).fill('[8]');
     await page.getByRole('button', { name: '+ Add axis' }).click();
-    await page.getByLabel('Field 4', { exact: true }).fill('schedule.warmupSteps');
+    await page.getByLabel('Field 4', { exact: true }).fill('schedule.warmupFraction');
     await page.getByLabel('Values 4', { exact: true }).fill('0');
     await page.getByLabel('Epochs per trial').fill('2');
     await page.getByLabel('Sweep name').fill('e2e grid');

@@ -45,6 +45,32 @@ describe('training from the Train page', () => {
     expect(macs).toMatch(/ M$/);
     await page.screenshot({ path: screenshotPath('train-01-editor') });
 
+    // The preset's stages are in steps and set the run's length: Epochs shows what they imply, and cannot be edited.
+    const epochs = page.getByLabel('Epochs', { exact: true });
+    expect(await epochs.isDisabled()).toBe(true);
+    expect(await page.getByTestId('length-set-by').textContent()).toMatch(/set the run's length \(30,000 steps, [\d,]+ epochs of \d+\) and Epochs is not used/);
+    await page.getByTestId('length-set-by').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('train-01b-length-set-by-stages') });
+    // As shares of the run, the same stages follow the epochs, which start at the length the stages had (at most 10,000 epochs).
+    const implied = Number(await epochs.inputValue());
+    await page.getByRole('button', { name: 'Give the stages as shares of the run' }).click();
+    await expect.poll(() => epochs.isEnabled()).toBe(true);
+    expect(Number(await epochs.inputValue())).toBe(Math.min(implied, 10_000));
+    expect(await page.getByLabel('Lengths in').inputValue()).toBe('share');
+    expect(await page.getByTestId('schedule-note').textContent()).toMatch(/Stages of 33.3 % · 33.3 % · 33.3 % of the run/);
+
+    // Pruning that the run never reaches is a warning, not a problem: Start stays on.
+    await page.getByLabel('Magnitude pruning').selectOption('polynomial');
+    await page.getByLabel('Timing in').selectOption('steps');
+    await page.getByLabel('Begin step').fill('100000000');
+    await page.getByLabel('End step').fill('100000001');
+    await expect.poll(async () => ((await page.getByTestId('spec-warnings').count()) ? await page.getByTestId('spec-warnings').textContent() : '')).toMatch(/Pruning never starts: it begins at step 100000000, after the run's last step/);
+    expect(await page.getByTestId('start-training').isEnabled()).toBe(true);
+    await page.getByTestId('spec-warnings').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('train-01c-pruning-warning') });
+    await page.getByLabel('Magnitude pruning').selectOption('off');
+    await expect.poll(() => page.getByTestId('spec-warnings').count()).toBe(0);
+
     // "other" becomes _unknown_ when it is not wanted.
     await page.locator('button.chip[data-word="other"]').click();
     await expect.poll(() => classes()).toBe('_silence_ _unknown_ no up yes');

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createPruner } from '../../src-main/services/training/pruning/createPruner.ts';
 import { keptWeightCount } from '../../src-main/services/training/pruning/keptWeightCount.ts';
 import { magnitudeMask } from '../../src-main/services/training/pruning/magnitudeMask.ts';
-import { constantSparsity, polynomialDecay, pruningSchedule } from '../../src-main/services/training/pruning/pruningSchedule.ts';
+import { constantSparsity, polynomialDecay, pruningSchedule } from '../../src-shared/training/pruningSchedule.ts';
 import { loadTensorflow, type TensorflowModule } from '../../src-main/services/tensorflow/loadTensorflow.ts';
 
 let tf: TensorflowModule;

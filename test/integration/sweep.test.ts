@@ -8,7 +8,7 @@ import { parseSweepSpec } from '../../src-shared/contract/sweepSpecSchema.ts';
 import { expandSweep } from '../../src-shared/sweep/expandSweep.ts';
 import { paretoFront, type TrialScore } from '../../src-main/services/sweeps/trialScores.ts';
 import { createServices } from '../../src-main/services/createServices.ts';
-import { smallSpec, writeSource } from '../support/trainingData.ts';
+import { smallSpec, writeSource, writeTrainingProject } from '../support/trainingData.ts';
 import { tempDir } from '../support/tempDir.ts';
 
 const dir = tempDir('kws-sweep-');
@@ -45,6 +45,7 @@ describe('sweep specs', () => {
     expect(rates.every((rate) => rate >= 1e-4 && rate <= 1e-1)).toBe(true);
     expect(() => parseSweepSpec({ ...sweepSpec(), axes: [{ path: 'model.nope', values: [1] }] })).toThrow(/"model.nope" names no field of the base spec/);
     expect(() => parseSweepSpec({ ...sweepSpec(), axes: [{ path: 'model.firstConv.filters', values: [0] }] })).toThrow(/trial 1 \(model.firstConv.filters=0\) is not a valid run: model.firstConv.filters/);
+    expect(() => parseSweepSpec({ ...sweepSpec(), axes: [{ path: 'pruning.finalSparsity', values: [0.5] }] })).toThrow(/axis "pruning.finalSparsity" sets a field of "pruning", which is off \(null\) in the base spec/);
   });
 
   it('keep on the Pareto front exactly the trials nothing beats on every objective', () => {
@@ -58,12 +59,7 @@ describe('sweep specs', () => {
 
 describe('a sweep killed mid-way', () => {
   it('resumes after SIGKILL of the whole app: finished trials kept, interrupted ones resumed, none lost or duplicated', async () => {
-    const studio = createServices({ home: path.join(dir, 'home') });
-    const projectDir = path.join(dir, 'project');
-    await studio.services.project.create({ path: projectDir });
-    await studio.services.project.importFolder({ path: writeSource(dir) });
-    await studio.services.library.assignSplits({ validationPercent: 25, testPercent: 25 });
-    studio.dispose();
+    const projectDir = await writeTrainingProject(dir, path.join(dir, 'project'));
     const specFile = path.join(dir, 'sweep.json');
     fs.writeFileSync(specFile, JSON.stringify(sweepSpec()));
 
@@ -125,9 +121,28 @@ describe('the sweep service', () => {
     await client.library.assignSplits({ validationPercent: 25, testPercent: 25 });
 
     // No finished run to measure yet: no estimate.
-    expect(await client.sweeps.check({ spec: sweepSpec() })).toEqual({ trials: 4, problems: [], etaSeconds: null, slots: expect.any(Number) });
+    expect(await client.sweeps.check({ spec: sweepSpec() })).toEqual({ trials: 4, problems: [], warnings: [], etaSeconds: null, slots: expect.any(Number) });
     const bad = await client.sweeps.check({ spec: { ...sweepSpec(), axes: [{ path: 'model.firstConv.filters', values: [] }] } });
     expect(bad.problems.join(' ')).toMatch(/at least one value/);
+    expect(bad.warnings).toEqual([]);
+
+    // Warnings from the project's data: TF-MOT's usual pruning steps never come in these short trials, so the sparsity axis changes nothing.
+    const tfmot: SweepSpec = {
+      ...sweepSpec(),
+      base: { ...smallSpec(4), pruning: { kind: 'polynomial', initialSparsity: 0, finalSparsity: 0.5, power: 3, beginStep: 200, endStep: 2000, frequency: 100 } },
+      axes: [{ path: 'pruning.finalSparsity', values: [0.5, 0.9] }],
+      constraints: { maxGzipKb: 100_000, maxLatencyMs: null, minValAccuracy: null },
+    };
+    const warned = await client.sweeps.check({ spec: tfmot });
+    expect(warned.problems).toEqual([]);
+    expect(warned.warnings).toEqual([
+      expect.stringMatching(/^In every trial, pruning never starts: it begins at step 200, after the run's last step \(\d+\)\./),
+      expect.stringMatching(/^No trial can break the 100000 KB size bound: even uncompressed, the largest model's float32 weights are [\d.]+ KB\./),
+      expect.stringMatching(/^One trial repeats another: trial 2 \(pruning.finalSparsity=0.9\) would train exactly like trial 1 \(pruning.finalSparsity=0.5\), because in \d+ steps neither prunes a weight\.$/),
+    ]);
+    // Timed as shares of the run, the same grid prunes each trial to its own sparsity.
+    const shares: SweepSpec = { ...tfmot, base: { ...tfmot.base, pruning: { kind: 'polynomial', initialSparsity: 0, finalSparsity: 0.5, power: 3, beginFraction: 0.1, endFraction: 0.7, frequencyFraction: 0.05 } } };
+    expect((await client.sweeps.check({ spec: { ...shares, constraints: sweepSpec().constraints } })).warnings).toEqual([]);
 
     const spec: SweepSpec = { ...sweepSpec(), base: smallSpec(2) };
     const events: string[] = [];

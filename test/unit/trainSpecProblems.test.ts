@@ -37,6 +37,14 @@ describe('the Train page names spec problems in plain words', () => {
     expect(problemOf(specProblems(broken, 5), 'model.blocks')).toBe('value 2: must be a number');
   });
 
+  it('names the fields that time a schedule or pruning by the run', () => {
+    const spec = preset('ds-cnn');
+    const shares = { ...spec, schedule: { kind: 'piecewise' as const, fractions: [0.5, 0.3], rates: [1e-3, 1e-4] } };
+    expect(specProblems(shares, 5).map((problem) => problem.message)).toEqual(["Stage shares of the run: the stages' shares of the run must add up to 1 (these add up to 0.8)"]);
+    const pruning = { ...spec, pruning: { kind: 'constant' as const, sparsity: 0.5, beginFraction: 1.2, endFraction: 1, frequencyFraction: 0.05 } };
+    expect(specProblems(pruning, 5).map((problem) => problem.message)).toContain('Pruning begin (share of run): must be at most 1');
+  });
+
   it('needs two classes and a training split', () => {
     expect(specProblems(preset('tiny-conv'), 1).map((problem) => problem.field)).toEqual(['data.wantedWords']);
     expect(specProblems(preset('tiny-conv'), 3, 0)[0]!.message).toMatch(/^Splits: no clip of the wanted words is in the training split/);

@@ -13,6 +13,7 @@ import { sweepParallelism } from './LocalTrialExecutor.ts';
 import { checkRedis } from './queue/trialQueue.ts';
 import { startSweep } from './startSweep.ts';
 import { SweepScheduler } from './SweepScheduler.ts';
+import { sweepWarningsFor } from './sweepWarningsFor.ts';
 import { getSweep, listSweeps, listTrials, setSweepStatus, type SweepRow } from './sweepStore.ts';
 import { paretoFront, trialScores } from './trialScores.ts';
 
@@ -79,12 +80,14 @@ export function createSweepService(session: ProjectSession): SweepService & { di
         const sweep = result.data as SweepSpec;
         const project = session.current;
         let etaSeconds: number | null = null;
+        let warnings: string[] = [];
         try {
           etaSeconds = project ? await estimateSweepSeconds(project.db, sweep, slots) : null;
+          warnings = project ? await sweepWarningsFor(project.db, sweep) : [];
         } catch {
-          // A spec that cannot be expanded (a range on a grid axis) says so when it starts; the estimate just stays off.
+          // A spec that cannot be expanded (a range on a grid axis) says so when it starts; the estimate and warnings just stay off.
         }
-        return { trials: sweepTrialCount(sweep), problems: [], etaSeconds, slots };
+        return { trials: sweepTrialCount(sweep), problems: [], warnings, etaSeconds, slots };
       }
       const problems = result.error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
       let trials = 0;
@@ -93,7 +96,7 @@ export function createSweepService(session: ProjectSession): SweepService & { di
       } catch {
         // The count needs a spec shaped well enough to count.
       }
-      return { trials, problems, etaSeconds: null, slots };
+      return { trials, problems, warnings: [], etaSeconds: null, slots };
     },
 
     async startSweep({ spec, queueUrl }) {

@@ -1,4 +1,5 @@
 import { featureGeometry } from '../../../src-shared/dsp/featureGeometry.ts';
+import type { ModelStats } from '../../../src-shared/model/ModelSpec.ts';
 import type { SweepSpec } from '../../../src-shared/model/SweepSpec.ts';
 import type { TrainSpec } from '../../../src-shared/model/TrainSpec.ts';
 import { withOverrides } from '../../../src-shared/sweep/expandSweep.ts';
@@ -7,22 +8,27 @@ import type { TrialRow } from './sweepStore.ts';
 
 /** The output layer's size barely moves the cost; any class count gives the same ranking. */
 const CLASSES_FOR_COST = 10;
-/** Models are built once per distinct model and input shape, for the life of the process. */
-const macsByShape = new Map<string, Promise<number>>();
+/** Models are built once per distinct model, input shape and class count, for the life of the process. */
+const statsByShape = new Map<string, Promise<ModelStats | null>>();
 const MAX_SHAPES = 1000;
 
-/** A spec's multiply-accumulates per example (its model on its features' shape); 0 when it cannot be built. */
-export function macsOf(spec: TrainSpec): Promise<number> {
+/** A spec's model statistics on its features' shape for `classes` outputs; null when it cannot be built. */
+export function modelStatsOf(spec: TrainSpec, classes = CLASSES_FOR_COST): Promise<ModelStats | null> {
   const { frames, bins } = featureGeometry(spec.features);
-  const key = JSON.stringify([spec.model, frames, bins]);
-  let macs = macsByShape.get(key);
-  if (macs === undefined) {
+  const key = JSON.stringify([spec.model, frames, bins, classes]);
+  let stats = statsByShape.get(key);
+  if (stats === undefined) {
     // A model that cannot be built fails in its own trial, with the reason; it costs nothing to try.
-    macs = modelStatsFor(spec.model, spec.features, CLASSES_FOR_COST).then((stats) => stats.macs, () => 0);
-    if (macsByShape.size >= MAX_SHAPES) macsByShape.clear();
-    macsByShape.set(key, macs);
+    stats = modelStatsFor(spec.model, spec.features, classes).catch(() => null);
+    if (statsByShape.size >= MAX_SHAPES) statsByShape.clear();
+    statsByShape.set(key, stats);
   }
-  return macs;
+  return stats;
+}
+
+/** A spec's multiply-accumulates per example (its model on its features' shape); 0 when it cannot be built. */
+export async function macsOf(spec: TrainSpec): Promise<number> {
+  return (await modelStatsOf(spec))?.macs ?? 0;
 }
 
 /**

@@ -202,7 +202,7 @@ export class SweepState {
       const result = await this.services.sweeps.check({ spec: $state.snapshot(spec) });
       if (generation === this.checkGeneration) this.check = result;
     } catch (error) {
-      if (generation === this.checkGeneration) this.check = { trials: 0, problems: [error instanceof Error ? error.message : String(error)], etaSeconds: null, slots: 1 };
+      if (generation === this.checkGeneration) this.check = { trials: 0, problems: [error instanceof Error ? error.message : String(error)], warnings: [], etaSeconds: null, slots: 1 };
     } finally {
       if (generation === this.checkGeneration) this.checking = false;
     }

@@ -1,8 +1,8 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs-node';
-import type { PruningSpec } from '../../../../src-shared/model/TrainSpec.ts';
+import type { PruningSteps } from '../../../../src-shared/model/TrainSpec.ts';
 import type { TensorflowModule } from '../../tensorflow/loadTensorflow.ts';
 import { magnitudeMask } from './magnitudeMask.ts';
-import { pruningSchedule } from './pruningSchedule.ts';
+import { pruningSchedule } from '../../../../src-shared/training/pruningSchedule.ts';
 
 /** A weight tensor to prune (tfmot prunes conv, depthwise and dense kernels, never biases or BN). */
 export interface PrunableKernel {
@@ -40,7 +40,8 @@ export interface SavedMask {
  *   }
  *   const report = pruner.strip();
  *
- * Step n is the n-th optimizer update (1-based), as tfmot's `pruning_step` counts during `fit`.
+ * Step n is the n-th optimizer update (1-based), as tfmot's `pruning_step` counts during `fit`. A spec
+ * whose timing is given as shares of the run is resolved to steps first (resolvePruning).
  */
 export interface Pruner {
   /** Before the forward pass of `step`: updates the masks when the schedule says so; returns whether it did. */
@@ -66,7 +67,7 @@ interface PrunedLayer {
   mask: Tensor;
 }
 
-export function createPruner(tf: TensorflowModule, spec: PruningSpec, kernels: PrunableKernel[], options: PrunerOptions = {}): Pruner {
+export function createPruner(tf: TensorflowModule, spec: PruningSteps, kernels: PrunableKernel[], options: PrunerOptions = {}): Pruner {
   const schedule = pruningSchedule(spec);
   const names = new Set(kernels.map((kernel) => kernel.name));
   if (names.size !== kernels.length) throw new Error('Each prunable kernel needs its own name: the report and saved masks go by name.');

@@ -1,4 +1,4 @@
-import type { PruningSpec } from '../../../../src-shared/model/TrainSpec.ts';
+import type { PruningSteps } from '../model/TrainSpec.ts';
 import { PruningSpecError } from './PruningSpecError.ts';
 
 /** What the schedule says at one training step: update the masks now, and to which sparsity. */
@@ -9,12 +9,12 @@ export interface PruningStepDecision {
 }
 
 /** tfmot's `ConstantSparsity(target_sparsity, begin_step, end_step=-1, frequency=100)`. */
-export function constantSparsity(sparsity: number, beginStep: number, endStep = -1, frequency = 100): PruningSpec {
+export function constantSparsity(sparsity: number, beginStep: number, endStep = -1, frequency = 100): PruningSteps {
   return { kind: 'constant', sparsity, beginStep, endStep, frequency };
 }
 
 /** tfmot's `PolynomialDecay(initial_sparsity, final_sparsity, begin_step, end_step, power=3, frequency=100)`. */
-export function polynomialDecay(initialSparsity: number, finalSparsity: number, beginStep: number, endStep: number, power = 3, frequency = 100): PruningSpec {
+export function polynomialDecay(initialSparsity: number, finalSparsity: number, beginStep: number, endStep: number, power = 3, frequency = 100): PruningSteps {
   return { kind: 'polynomial', initialSparsity, finalSparsity, beginStep, endStep, power, frequency };
 }
 
@@ -24,9 +24,10 @@ const f32 = Math.fround;
  * The schedule as a function of the step, with tfmot's semantics. Steps count like tfmot's
  * `pruning_step` during `fit`: the n-th training batch is step n (1-based), so a schedule that
  * begins at 0 first prunes at step `frequency`. Sparsities are computed in float32 in tfmot's
- * order of operations, so the number of weights kept rounds exactly as it does there.
+ * order of operations, so the number of weights kept rounds exactly as it does there. A spec with
+ * timing as shares of the run is resolved to steps first (resolvePruning).
  */
-export function pruningSchedule(spec: PruningSpec): (step: number) => PruningStepDecision {
+export function pruningSchedule(spec: PruningSteps): (step: number) => PruningStepDecision {
   validatePruningSpec(spec);
   if (spec.kind === 'constant') {
     const sparsity = f32(spec.sparsity);
@@ -52,7 +53,7 @@ export function shouldPruneInStep(step: number, beginStep: number, endStep: numb
 }
 
 /** tfmot's `_validate_step` and `_validate_sparsity`, with the same limits. */
-export function validatePruningSpec(spec: PruningSpec): void {
+export function validatePruningSpec(spec: PruningSteps): void {
   const integer = (value: number, field: string): void => {
     if (!Number.isInteger(value)) throw new PruningSpecError(`pruning.${field} must be a whole number of steps, got ${value}`);
   };
