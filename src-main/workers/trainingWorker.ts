@@ -2,6 +2,8 @@ import { openProject } from '../services/project/createProjectService.ts';
 import { loadTensorflow } from '../services/tensorflow/loadTensorflow.ts';
 import type { FromTrainingWorker, ToTrainingWorker, TrainingWorkerEnd } from '../services/training/trainingWorkerMessages.ts';
 import { setRunStatus } from '../services/training/runStore.ts';
+import { beatRuns, claimRun, releaseRun, thisProcess } from '../services/training/runOwners.ts';
+import type { TrainingProgress } from '../../src-shared/model/Run.ts';
 import { databaseRecorder } from '../services/training/RunRecorder.ts';
 import { projectRunSource } from '../services/training/RunSource.ts';
 import { TrainingCancelled, trainRun } from '../services/training/trainRun.ts';
@@ -13,6 +15,10 @@ import { TrainingCancelled, trainRun } from '../services/training/trainRun.ts';
  */
 let controller: AbortController | null = null;
 const send = (message: FromTrainingWorker) => process.send?.(message);
+/** How often the run's owner record is renewed (and a cancel request from another process read). */
+const HEARTBEAT_MS = 1000;
+const PARENT_ENDED = 'its controlling process ended';
+const me = thisProcess('training worker');
 
 process.on('message', (message: ToTrainingWorker) => {
   if (message.type === 'cancel') {
@@ -21,8 +27,8 @@ process.on('message', (message: ToTrainingWorker) => {
   }
   void run(message);
 });
-// The parent going away is a cancel: finish the step, record it, leave.
-process.on('disconnect', () => (controller ? controller.abort() : process.exit(0)));
+// The parent going away (killed, or its terminal closed): finish the step, record why, leave.
+process.on('disconnect', () => (controller ? controller.abort(PARENT_ENDED) : process.exit(0)));
 
 async function run({ projectPath, runId, resume, keepAlive }: Extract<ToTrainingWorker, { type: 'start' }>): Promise<void> {
   const signal = (controller = new AbortController()).signal;
@@ -32,10 +38,31 @@ async function run({ projectPath, runId, resume, keepAlive }: Extract<ToTraining
   try {
     const project = openProject(projectPath);
     try {
-      const summary = await trainRun({ source: projectRunSource(project, runId), recorder: databaseRecorder(project.db, runId), resume, signal, onProgress: (progress) => send({ type: 'progress', progress }) });
+      // Taken over from the process that started the run. Refused while another live process trains
+      // it: then its status is that process's to write, not ours.
+      claimRun(project.db, runId, me, { takeOverFrom: process.ppid });
+    } catch (error) {
+      project.db.close();
+      throw error;
+    }
+    let heartbeat: NodeJS.Timeout | undefined;
+    try {
+      let latest: TrainingProgress | null = null;
+      heartbeat = setInterval(() => {
+        const cancelRequested = beatRuns(project.db, me, latest ? new Map([[runId, latest]]) : undefined);
+        if (cancelRequested.includes(runId)) controller?.abort();
+      }, HEARTBEAT_MS);
+      const onProgress = (progress: TrainingProgress) => {
+        latest = progress;
+        send({ type: 'progress', progress });
+      };
+      const summary = await trainRun({ source: projectRunSource(project, runId), recorder: databaseRecorder(project.db, runId), resume, signal, onProgress });
       end = { type: 'done', summary };
     } catch (error) {
-      if (error instanceof TrainingCancelled || signal.aborted) {
+      if (signal.aborted && signal.reason === PARENT_ENDED) {
+        setRunStatus(project.db, runId, 'interrupted', { error: `interrupted: ${PARENT_ENDED}; resume continues from the last checkpoint` });
+        end = { type: 'cancelled' };
+      } else if (error instanceof TrainingCancelled || signal.aborted) {
         setRunStatus(project.db, runId, 'cancelled', { error: 'cancelled by the user' });
         end = { type: 'cancelled' };
       } else {
@@ -44,6 +71,8 @@ async function run({ projectPath, runId, resume, keepAlive }: Extract<ToTraining
         end = { type: 'failed', message: error instanceof Error ? error.message : String(error) };
       }
     } finally {
+      clearInterval(heartbeat);
+      releaseRun(project.db, runId, me);
       project.db.close();
     }
   } catch (error) {

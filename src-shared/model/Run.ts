@@ -1,7 +1,8 @@
 import type { ModelStats } from './ModelSpec.ts';
 import type { TrainSpec } from './TrainSpec.ts';
 
-export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+/** `interrupted`: its process ended without finishing it (killed, crashed, power lost); resumable like cancelled. */
+export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 
 export interface ClassMetrics {
   label: string;

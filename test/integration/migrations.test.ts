@@ -60,3 +60,41 @@ describe('project database migrations', () => {
     expect(() => openProjectDatabase(file)).toThrow(/not a readable SQLite database/);
   });
 });
+
+describe('migration 8 (runs rebuilt for the interrupted status)', () => {
+  it('keeps every run with its metrics, tags, trials and change triggers, and accepts interrupted runs', () => {
+    const file = path.join(dir, 'm007.sqlite');
+    const old = openProjectDatabase(file, { create: true, migrations: migrations.slice(0, 7) });
+    old.exec(`
+      INSERT INTO snapshots (id, created_at, clip_count) VALUES ('snap-1', 'now', 0);
+      INSERT INTO sweeps (id, name, spec_json, snapshot_id, status, created_at, app_version) VALUES ('sweep-1', 's', '{}', 'snap-1', 'done', 'now', '0');
+      INSERT INTO runs (id, name, spec_json, spec_hash, snapshot_id, status, created_at, app_version, sweep_id, note, starred)
+        VALUES ('run-a', 'A', '{}', 'h', 'snap-1', 'done', '2026-01-01', '0', 'sweep-1', 'kept', 1),
+               ('run-b', 'B', '{}', 'h', 'snap-1', 'running', '2026-01-02', '0', NULL, '', 0);
+      INSERT INTO metrics (run_id, key, step, value, time) VALUES ('run-a', 'val_accuracy', 10, 0.9, 'now');
+      INSERT INTO latest_metrics (run_id, key, step, value, time) VALUES ('run-a', 'val_accuracy', 10, 0.9, 'now');
+      INSERT INTO run_tags (run_id, tag) VALUES ('run-a', 'baseline');
+      INSERT INTO trials (sweep_id, id, config, epochs, overrides_json, status, run_id, updated_at) VALUES ('sweep-1', 0, 0, 5, '{}', 'done', 'run-a', 'now');
+    `);
+    const runs = old.prepare('SELECT * FROM runs ORDER BY id').all();
+    old.close();
+
+    const db = openProjectDatabase(file);
+    expect(db.prepare('SELECT * FROM runs ORDER BY id').all()).toEqual(runs);
+    expect(db.prepare('SELECT COUNT(*) FROM metrics').pluck().get()).toBe(1);
+    expect(db.prepare('SELECT tag FROM run_tags').pluck().all()).toEqual(['baseline']);
+    expect(db.prepare('SELECT run_id FROM trials').pluck().all()).toEqual(['run-a']);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    const seq = () => db.prepare("SELECT seq FROM run_changes WHERE run_id = 'run-b'").pluck().get() as number | undefined;
+    const before = seq() ?? 0;
+    db.prepare("UPDATE runs SET status = 'interrupted' WHERE id = 'run-b'").run();
+    expect(seq()).toBeGreaterThan(before);
+    expect(() => db.prepare("UPDATE runs SET status = 'lost' WHERE id = 'run-b'").run()).toThrow(/CHECK constraint/);
+    // Deleting a run still cascades to its metrics: the rebuilt table is the one the others reference.
+    db.prepare("DELETE FROM trials").run();
+    db.prepare("DELETE FROM runs WHERE id = 'run-a'").run();
+    expect(db.prepare('SELECT COUNT(*) FROM metrics').pluck().get()).toBe(0);
+    db.close();
+  });
+});

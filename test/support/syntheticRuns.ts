@@ -1,3 +1,4 @@
+import { claimRun, thisProcess } from '../../src-main/services/training/runOwners.ts';
 import { createRandom, type Random } from '../../src-shared/dsp/random.ts';
 import type { ClassMetrics, RunStatus, RunSummary } from '../../src-shared/model/Run.ts';
 import type { ModelSpec } from '../../src-shared/model/ModelSpec.ts';
@@ -41,6 +42,8 @@ export function insertSyntheticRun(db: ProjectDatabase, snapshotId: string, run:
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'test', ?)`,
   ).run(run.id, run.name, JSON.stringify(run.spec), trainSpecHash(run.spec), snapshotId, run.status === 'queued' ? 'queued' : 'running', run.createdAt,
     run.status === 'queued' ? null : new Date(started).toISOString(), run.sweepId ?? null);
+  // A queued or running run has a live owner (this test), so no process takes it for abandoned.
+  if (run.status === 'queued' || run.status === 'running') claimRun(db, run.id, thisProcess('a test'));
   if (run.status === 'queued') return;
   const epochs = run.status === 'done' ? run.spec.epochs : Math.max(1, Math.floor(run.spec.epochs / 2));
   const stepsPerEpoch = 25;

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { OpenProject } from '../project/OpenProject.ts';
+import { claimRun, releaseRun, thisProcess } from '../training/runOwners.ts';
 import { setRunStatus } from '../training/runStore.ts';
 import { TrainingRunner, type RunOutcome } from '../training/TrainingRunner.ts';
 import type { TrialAttempt, TrialExecutor } from './TrialExecutor.ts';
@@ -15,6 +16,7 @@ export class LocalTrialExecutor implements TrialExecutor {
   readonly slots: number;
   readonly concurrency: number;
   private readonly runner: TrainingRunner;
+  private readonly owner = thisProcess('a sweep');
 
   constructor(
     private readonly project: OpenProject,
@@ -30,7 +32,16 @@ export class LocalTrialExecutor implements TrialExecutor {
   }
 
   start(attempt: TrialAttempt): Promise<RunOutcome> {
-    return this.runner.start(this.project.layout.root, attempt.runId, attempt.resume, { threads: this.parallelism.threadsPerTrial });
+    const { db } = this.project;
+    // This process owns the trial's run until its worker takes it over.
+    try {
+      claimRun(db, attempt.runId, this.owner);
+    } catch (error) {
+      return Promise.resolve({ status: 'failed', message: error instanceof Error ? error.message : String(error) });
+    }
+    return this.runner
+      .start(this.project.layout.root, attempt.runId, attempt.resume, { threads: this.parallelism.threadsPerTrial })
+      .finally(() => releaseRun(db, attempt.runId, this.owner));
   }
 
   cancel(runId: string): void {

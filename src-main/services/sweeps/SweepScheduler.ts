@@ -123,7 +123,7 @@ export class SweepScheduler {
         this.reattach.add(trial.id);
         continue;
       }
-      if (run && run.status === 'running') setRunStatus(db, run.id, 'cancelled', { error: 'interrupted: the studio stopped during this run' });
+      if (run && (run.status === 'running' || run.status === 'queued')) setRunStatus(db, run.id, 'interrupted', { error: 'interrupted: the studio stopped during this run' });
       updateTrial(db, this.sweepId, trial.id, { status: 'queued' });
     }
   }

@@ -2,6 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { RunDetail, RunInfo, RunStatus, RunSummary } from '../../../src-shared/model/Run.ts';
 import type { TrainSpec } from '../../../src-shared/model/TrainSpec.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
+import { libraryClips } from './libraryClips.ts';
+import { claimRun, thisProcess, type RunOwner } from './runOwners.ts';
+import { uniqueRunName } from './uniqueRunName.ts';
 
 export interface SnapshotClip {
   clipId: number;
@@ -9,6 +12,8 @@ export interface SnapshotClip {
   ext: string;
   kind: 'sample' | 'noise';
   label: string | null;
+  /** The label was marked an unknown (filler) word when the snapshot was taken. */
+  unknown: boolean;
   speaker: string | null;
   split: 'train' | 'validation' | 'test' | null;
 }
@@ -18,32 +23,34 @@ export interface SnapshotClip {
  * hash of its content so an unchanged library reuses the same snapshot.
  */
 export function createSnapshot(db: ProjectDatabase): string {
-  const clips = db
-    .prepare(
-      `SELECT c.id AS clipId, c.hash, c.ext, c.kind, l.name AS label, c.speaker, c.split
-       FROM clips c LEFT JOIN labels l ON l.id = c.label_id
-       WHERE c.deleted_at IS NULL ORDER BY c.id`,
-    )
-    .all() as SnapshotClip[];
+  const clips = libraryClips(db);
   const digest = createHash('sha256');
-  for (const clip of clips) digest.update(`${clip.clipId}\t${clip.hash}\t${clip.kind}\t${clip.label ?? ''}\t${clip.speaker ?? ''}\t${clip.split ?? ''}\n`);
+  for (const clip of clips) {
+    // The unknown mark is added only where set, so libraries without one keep their snapshot ids.
+    digest.update(`${clip.clipId}\t${clip.hash}\t${clip.kind}\t${clip.label ?? ''}\t${clip.speaker ?? ''}\t${clip.split ?? ''}${clip.unknown ? '\tunknown' : ''}\n`);
+  }
   const id = `snap-${digest.digest('hex').slice(0, 16)}`;
   db.transaction(() => {
     if (db.prepare('SELECT 1 FROM snapshots WHERE id = ?').get(id)) return;
     db.prepare('INSERT INTO snapshots (id, created_at, clip_count) VALUES (?, ?, ?)').run(id, new Date().toISOString(), clips.length);
     const insert = db.prepare(
-      'INSERT INTO snapshot_clips (snapshot_id, clip_id, hash, ext, kind, label, speaker, split) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO snapshot_clips (snapshot_id, clip_id, hash, ext, kind, label, unknown, speaker, split) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    for (const clip of clips) insert.run(id, clip.clipId, clip.hash, clip.ext, clip.kind, clip.label, clip.speaker, clip.split);
+    for (const clip of clips) insert.run(id, clip.clipId, clip.hash, clip.ext, clip.kind, clip.label, Number(clip.unknown), clip.speaker, clip.split);
   })();
   return id;
 }
 
 export function snapshotClips(db: ProjectDatabase, snapshotId: string): SnapshotClip[] {
-  return db
-    .prepare('SELECT clip_id AS clipId, hash, ext, kind, label, speaker, split FROM snapshot_clips WHERE snapshot_id = ? ORDER BY clip_id')
-    .all(snapshotId) as SnapshotClip[];
+  return (
+    db
+      .prepare('SELECT clip_id AS clipId, hash, ext, kind, label, unknown, speaker, split FROM snapshot_clips WHERE snapshot_id = ? ORDER BY clip_id')
+      .all(snapshotId) as RawSnapshotClip[]
+  ).map(toSnapshotClip);
 }
+
+export type RawSnapshotClip = Omit<SnapshotClip, 'unknown'> & { unknown: number };
+export const toSnapshotClip = (row: RawSnapshotClip): SnapshotClip => ({ ...row, unknown: row.unknown === 1 });
 
 /** A stable id of a spec: SHA-256 of its JSON with keys sorted at every level. */
 export function trainSpecHash(spec: TrainSpec): string {
@@ -56,14 +63,22 @@ export function trainSpecHash(spec: TrainSpec): string {
   return createHash('sha256').update(JSON.stringify(sortKeys(spec))).digest('hex').slice(0, 16);
 }
 
-export function createRun(db: ProjectDatabase, spec: TrainSpec, snapshotId: string, appVersion: string): string {
+/**
+ * A new queued run, owned by the process that creates it (`owner`, this process by default) until
+ * a training worker takes it over: a run is never without a live owner while it waits, so no other
+ * process takes it for abandoned.
+ */
+export function createRun(db: ProjectDatabase, spec: TrainSpec, snapshotId: string, appVersion: string, owner: RunOwner = thisProcess()): string {
   const now = new Date();
   const id = `run-${now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
-  const name = spec.name?.trim() || `${spec.model.kind} ${spec.features.type}`;
-  db.prepare(
-    `INSERT INTO runs (id, name, spec_json, spec_hash, snapshot_id, status, created_at, app_version)
-     VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`,
-  ).run(id, name, JSON.stringify(spec), trainSpecHash(spec), snapshotId, now.toISOString(), appVersion);
+  const name = uniqueRunName(db, spec.name?.trim() || `${spec.model.kind} ${spec.features.type}`);
+  db.transaction(() => {
+    db.prepare(
+      `INSERT INTO runs (id, name, spec_json, spec_hash, snapshot_id, status, created_at, app_version)
+       VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`,
+    ).run(id, name, JSON.stringify(spec), trainSpecHash(spec), snapshotId, now.toISOString(), appVersion);
+    claimRun(db, id, owner);
+  })();
   return id;
 }
 
@@ -77,7 +92,7 @@ export function setRunStatus(
   db.prepare(
     `UPDATE runs SET status = ?,
        started_at = CASE WHEN ? = 'running' AND started_at IS NULL THEN ? ELSE started_at END,
-       finished_at = CASE WHEN ? IN ('done', 'failed', 'cancelled') THEN ? WHEN ? = 'running' THEN NULL ELSE finished_at END,
+       finished_at = CASE WHEN ? IN ('done', 'failed', 'cancelled', 'interrupted') THEN ? WHEN ? = 'running' THEN NULL ELSE finished_at END,
        error = CASE WHEN ? = 'running' THEN NULL ELSE COALESCE(?, error) END,
        summary_json = COALESCE(?, summary_json),
        tensorflow_version = COALESCE(?, tensorflow_version),

@@ -3,6 +3,9 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createRandom, hashSeed, type Random } from '../../../src-shared/dsp/random.ts';
 import { resample } from '../../../src-shared/dsp/resample.ts';
+import { learningRateAt } from '../../../src-shared/training/learningRateAt.ts';
+import { resolvePruning } from '../../../src-shared/training/resolvePruning.ts';
+import { runLength } from '../../../src-shared/training/runLength.ts';
 import { FeatureStatsAccumulator } from '../../../src-shared/dsp/normalizeFeatures.ts';
 import type { RunSummary, TrainingProgress } from '../../../src-shared/model/Run.ts';
 import type { TrainSpec } from '../../../src-shared/model/TrainSpec.ts';
@@ -16,7 +19,6 @@ import { createOptimizer } from './createOptimizer.ts';
 import type { Optimizer } from './Optimizer.ts';
 import { evaluateClassifier } from './evaluateClassifier.ts';
 import { ExampleMaker } from './ExampleMaker.ts';
-import { learningRateAt, totalStepsOf } from './learningRateAt.ts';
 import { buildModel, reparameterize, type KwsModel } from './models/buildModel.ts';
 import { planDataset, SPLITS, type DatasetItem, type Split } from './planDataset.ts';
 import { createPruner, type Pruner } from './pruning/createPruner.ts';
@@ -46,6 +48,9 @@ interface CheckpointMeta {
   trainSeconds: number;
   samplesSeen: number;
 }
+
+/** Most step-level loss points one run stores (a 30,000-step run keeps one every 15 steps). */
+const STEP_LOSS_POINTS = 2000;
 
 export class TrainingCancelled extends Error {
   constructor() {
@@ -134,11 +139,10 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
   const optimizer = createOptimizer(tf, spec.optimizer);
   const resumed = options.resume ? loadCheckpoint<CheckpointMeta>(tf, checkpointDir) : null;
   const kernels = model.prunable.map((variable) => ({ name: variable.name, variable }));
-  const pruner: Pruner | null = spec.pruning ? createPruner(tf, spec.pruning, kernels, resumed ? { masks: savedMasks(resumed.tensors) } : {}) : null;
-  const batchesPerEpoch = Math.ceil(plan.items.train.length / spec.batchSize);
-  const stepsPerEpoch = Math.ceil(batchesPerEpoch / spec.gradientAccumulation);
-  const totalSteps = totalStepsOf(spec.schedule, spec.epochs, stepsPerEpoch, spec.steps);
-  const epochs = Math.ceil(totalSteps / stepsPerEpoch);
+  const { batchesPerEpoch, totalSteps, epochs } = runLength(plan.items.train.length, spec);
+  // Pruning timed as shares of the run becomes steps here, once the run's length is known.
+  const pruningSteps = spec.pruning ? resolvePruning(spec.pruning, totalSteps) : null;
+  const pruner: Pruner | null = pruningSteps ? createPruner(tf, pruningSteps, kernels, resumed ? { masks: savedMasks(resumed.tensors) } : {}) : null;
 
   let state: CheckpointMeta = { epoch: -1, step: 0, best: null, bestEpoch: -1, sinceBest: 0, trainSeconds: 0, samplesSeen: 0 };
   if (resumed) {
@@ -151,8 +155,14 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
   let best = options.resume ? (loadCheckpoint<CheckpointMeta>(tf, path.join(runDir, 'best'))?.tensors ?? null) : null;
   let stoppedEarly = false;
 
+  // The step-level loss curve a finished run keeps: the mean loss of every `stepLossEvery` optimizer
+  // steps, at most STEP_LOSS_POINTS a run, stored with the epoch's other metrics.
+  const stepLossEvery = Math.max(1, Math.ceil(totalSteps / STEP_LOSS_POINTS));
   for (let epoch = state.epoch + 1; epoch < epochs && state.step < totalSteps; epoch++) {
     const random = createRandom(hashSeed(spec.seed, 'epoch', epoch));
+    const stepLoss: MetricPoint[] = [];
+    let windowLoss = 0;
+    let windowSeen = 0;
     const order = epochOrder(plan.items.train, spec.data.balance, plan.classes.length, random);
     const started = performance.now();
     let lossSum = 0;
@@ -177,6 +187,8 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
       if (accumulatedBatches === 0) pruner?.beforeStep(state.step + 1);
       const { loss, hits, gradients } = trainStep(tf, model, spec, xs, labels, shape, hashSeed(spec.seed, 'dropout', state.step, batch));
       lossSum += loss * indices.length;
+      windowLoss += loss * indices.length;
+      windowSeen += indices.length;
       correct += hits;
       seen += indices.length;
       const sums: Tensor[] = accumulated ? addInto(accumulated, gradients) : gradients;
@@ -191,6 +203,11 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
         accumulated = null;
         accumulatedBatches = 0;
         state.step++;
+        if (state.step % stepLossEvery === 0) {
+          stepLoss.push({ key: 'step_loss', step: state.step, value: windowLoss / windowSeen });
+          windowLoss = 0;
+          windowSeen = 0;
+        }
       }
       const now = performance.now();
       if (now - lastReport > 400) {
@@ -213,6 +230,7 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
       { key: 'learning_rate', step: state.step, value: learningRateAt(spec.schedule, Math.max(0, state.step - 1), totalSteps) },
       { key: 'samples_per_s', step: state.step, value: seen / seconds },
       { key: 'epoch', step: state.step, value: epoch + 1 },
+      ...stepLoss,
     ];
     if (evaluation) points.push({ key: 'val_loss', step: state.step, value: evaluation.loss }, { key: 'val_accuracy', step: state.step, value: evaluation.accuracy });
     if (pruner) points.push({ key: 'sparsity', step: state.step, value: pruner.report().sparsity });

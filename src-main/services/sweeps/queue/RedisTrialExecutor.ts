@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { OpenProject } from '../../project/OpenProject.ts';
 import { readProjectInfo } from '../../project/OpenProject.ts';
 import { applyRunLog } from '../../training/runLog.ts';
+import { beatRuns, claimRun, releaseRun, thisProcess } from '../../training/runOwners.ts';
 import { getRun, setRunStatus, snapshotClips } from '../../training/runStore.ts';
 import type { RunOutcome } from '../../training/TrainingRunner.ts';
 import type { TrialAttempt, TrialExecutor } from '../TrialExecutor.ts';
@@ -24,6 +25,9 @@ export class RedisTrialExecutor implements TrialExecutor {
   /** Workers serving this project's queue, counted every few seconds (each takes one trial at a time). */
   concurrency = 1;
   private readonly countTimer: NodeJS.Timeout;
+  /** The coordinator owns the runs its workers train (it is their only writer): heartbeat and cancel requests. */
+  private readonly owner = thisProcess('a sweep coordinator (Redis queue)');
+  private readonly heartbeat: NodeJS.Timeout;
   private readonly projectKey: string;
   /** Ours to close: BullMQ leaves connections it was given open. */
   private readonly connections: Redis[];
@@ -55,6 +59,10 @@ export class RedisTrialExecutor implements TrialExecutor {
     count();
     this.countTimer = setInterval(count, 5000);
     this.countTimer.unref();
+    this.heartbeat = setInterval(() => {
+      for (const runId of beatRuns(this.project.db, this.owner)) if (this.running.includes(runId)) this.cancel(runId);
+    }, 1000);
+    this.heartbeat.unref();
   }
 
   get running(): readonly string[] {
@@ -65,6 +73,13 @@ export class RedisTrialExecutor implements TrialExecutor {
     const { runId, resume, jobKey } = attempt;
     const run = getRun(this.project.db, runId);
     if (!run) throw new Error(`run ${runId} does not exist`);
+    try {
+      claimRun(this.project.db, runId, this.owner);
+    } catch (error) {
+      return { status: 'failed', message: error instanceof Error ? error.message : String(error) };
+    }
+    // A run an earlier coordinator left (now interrupted) is in progress again while its job is waited for.
+    if (run.status !== 'running') setRunStatus(this.project.db, runId, 'queued');
     await this.ready;
     await this.publishSnapshot(run.snapshotId);
     const outcome = new Promise<RunOutcome>((resolve) => this.waiting.set(jobKey, { runId, resolve }));
@@ -98,6 +113,8 @@ export class RedisTrialExecutor implements TrialExecutor {
 
   async dispose(): Promise<void> {
     clearInterval(this.countTimer);
+    clearInterval(this.heartbeat);
+    for (const runId of this.running) releaseRun(this.project.db, runId, this.owner);
     this.waiting.clear();
     await Promise.allSettled([this.events.close(), this.queue.close()]);
     for (const connection of this.connections) connection.disconnect();
@@ -142,6 +159,7 @@ export class RedisTrialExecutor implements TrialExecutor {
     const entry = this.waiting.get(jobId);
     if (!entry) return;
     this.waiting.delete(jobId);
+    releaseRun(this.project.db, entry.runId, this.owner);
     entry.resolve(outcome);
   }
 }

@@ -1,0 +1,189 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { StudioError } from '../../../src-shared/contract/StudioError.ts';
+import type { TrainingProgress } from '../../../src-shared/model/Run.ts';
+import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
+
+/**
+ * Who trains a run: exactly one process at a time, recorded in `run_owners` with its host and a
+ * heartbeat. The process that starts a run claims it with the run; its training worker takes it
+ * over; a queue coordinator owns the runs its remote workers train. Any process that opens the
+ * project can then tell a run in progress from one whose process is gone, and ask the owner to
+ * cancel through the database.
+ */
+export interface RunOwner {
+  pid: number;
+  host: string;
+  /** What the process is, for messages: "kws-studio train", "KWS Studio", "training worker". */
+  owner: string;
+}
+
+export interface OwnerRow extends RunOwner {
+  runId: string;
+  startedAt: string;
+  heartbeatAt: string;
+  cancelRequestedAt: string | null;
+  progress: TrainingProgress | null;
+}
+
+/** A process on another machine is taken for gone when it has not beaten for this long. */
+export const REMOTE_OWNER_TIMEOUT_MS = 10 * 60_000;
+
+export function thisProcess(owner = defaultOwnerName()): RunOwner {
+  return { pid: process.pid, host: os.hostname(), owner };
+}
+
+/** "kws-studio train" for the CLI, "KWS Studio" for the app, else the script's name. */
+function defaultOwnerName(): string {
+  const script = path.basename(process.argv[1] ?? '');
+  if (script === 'kws-studio.js' || script === 'cli.ts') return `kws-studio ${process.argv[2] ?? ''}`.trim();
+  if (process.versions.electron) return 'KWS Studio';
+  return script || 'a KWS Studio process';
+}
+
+/**
+ * Makes `who` the owner of the run, in one transaction. Refused (naming the owner) while another
+ * live process owns it; `takeOverFrom` lets a training worker take a run over from the process that
+ * started it.
+ */
+export function claimRun(db: ProjectDatabase, runId: string, who: RunOwner, options: { takeOverFrom?: number } = {}): void {
+  db.transaction(() => {
+    const current = ownerOf(db, runId);
+    const handedOver = current !== null && current.host === who.host && (current.pid === who.pid || current.pid === options.takeOverFrom);
+    if (current && !handedOver && ownerAlive(current)) throw runBusy(runId, current);
+    const now = new Date().toISOString();
+    // A worker taking over says whose it is: "kws-studio train's training worker".
+    const owner = handedOver && current.pid !== who.pid ? `${current.owner}'s ${who.owner}` : who.owner;
+    db.prepare(
+      `INSERT INTO run_owners (run_id, pid, host, owner, started_at, heartbeat_at, cancel_requested_at, progress_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
+       ON CONFLICT (run_id) DO UPDATE SET pid = excluded.pid, host = excluded.host, owner = excluded.owner,
+         started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at,
+         cancel_requested_at = CASE WHEN ? THEN run_owners.cancel_requested_at END`,
+    ).run(runId, who.pid, who.host, owner, now, now, handedOver ? current.cancelRequestedAt : null, handedOver ? 1 : 0);
+  })();
+}
+
+/** Gives the run up, if `who` still owns it. */
+export function releaseRun(db: ProjectDatabase, runId: string, who: RunOwner): void {
+  db.prepare('DELETE FROM run_owners WHERE run_id = ? AND pid = ? AND host = ?').run(runId, who.pid, who.host);
+}
+
+/**
+ * The owner's heartbeat for its runs (with each run's latest progress, for viewers in other
+ * processes); returns the runs someone asked to cancel.
+ */
+export function beatRuns(db: ProjectDatabase, who: RunOwner, progress: ReadonlyMap<string, TrainingProgress> = new Map()): string[] {
+  const now = new Date().toISOString();
+  db.prepare('UPDATE run_owners SET heartbeat_at = ? WHERE pid = ? AND host = ?').run(now, who.pid, who.host);
+  const setProgress = db.prepare('UPDATE run_owners SET progress_json = ? WHERE run_id = ? AND pid = ? AND host = ?');
+  for (const [runId, latest] of progress) setProgress.run(JSON.stringify(latest), runId, who.pid, who.host);
+  return db
+    .prepare('SELECT run_id FROM run_owners WHERE pid = ? AND host = ? AND cancel_requested_at IS NOT NULL')
+    .pluck()
+    .all(who.pid, who.host) as string[];
+}
+
+/** Asks the run's live owner to stop it; false when no live process owns the run. */
+export function requestCancel(db: ProjectDatabase, runId: string): boolean {
+  const owner = ownerOf(db, runId);
+  if (!owner || !ownerAlive(owner)) return false;
+  db.prepare('UPDATE run_owners SET cancel_requested_at = COALESCE(cancel_requested_at, ?) WHERE run_id = ?').run(new Date().toISOString(), runId);
+  return true;
+}
+
+export function ownerOf(db: ProjectDatabase, runId: string): OwnerRow | null {
+  const row = db.prepare('SELECT * FROM run_owners WHERE run_id = ?').get(runId) as RawOwnerRow | undefined;
+  return row ? toOwnerRow(row) : null;
+}
+
+export function listOwners(db: ProjectDatabase): OwnerRow[] {
+  return (db.prepare('SELECT * FROM run_owners').all() as RawOwnerRow[]).map(toOwnerRow);
+}
+
+/**
+ * On this machine a process is alive while its pid is; elsewhere, while it beats. (A process
+ * computing features for a large project may not beat for minutes, so the pid is the better
+ * witness wherever it can be asked.)
+ */
+export function ownerAlive(owner: Pick<OwnerRow, 'pid' | 'host' | 'heartbeatAt'>, now = Date.now()): boolean {
+  if (owner.host !== os.hostname()) return now - Date.parse(owner.heartbeatAt) < REMOTE_OWNER_TIMEOUT_MS;
+  try {
+    process.kill(owner.pid, 0);
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  return !isZombie(owner.pid);
+}
+
+/** A killed process whose parent has not reaped it (common under a container's init) still answers to its pid. */
+function isZombie(pid: number): boolean {
+  try {
+    // /proc/<pid>/stat: "pid (command) state …"; the command may hold spaces or parentheses.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs left queued or running by a process that is gone (killed, crashed, the machine lost power)
+ * become `interrupted`: resumable from their last checkpoint. Returns their ids.
+ */
+export function recoverOrphanRuns(db: ProjectDatabase): string[] {
+  const candidates = db
+    .prepare(
+      `SELECT r.id, r.checkpoint_epoch AS checkpointEpoch, o.pid, o.host, o.owner, o.heartbeat_at AS heartbeatAt
+       FROM runs r LEFT JOIN run_owners o ON o.run_id = r.id WHERE r.status IN ('queued', 'running')`,
+    )
+    .all() as { id: string; checkpointEpoch: number | null; pid: number | null; host: string | null; owner: string | null; heartbeatAt: string | null }[];
+  const orphans = candidates.filter((run) => run.pid === null || !ownerAlive({ pid: run.pid, host: run.host!, heartbeatAt: run.heartbeatAt! }));
+  if (orphans.length === 0) return [];
+  const now = new Date().toISOString();
+  const mark = db.prepare(
+    `UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? WHERE id = ? AND status IN ('queued', 'running')`,
+  );
+  const forget = db.prepare('DELETE FROM run_owners WHERE run_id = ? AND pid IS ?');
+  db.transaction(() => {
+    for (const run of orphans) {
+      const who = run.pid === null ? 'its process' : `${run.owner} (process ${run.pid} on ${run.host})`;
+      const resume = run.checkpointEpoch === null ? 'resume starts it over' : `resume continues after epoch ${run.checkpointEpoch + 1}`;
+      mark.run(now, `interrupted: ${who} ended without finishing the run; ${resume}`, run.id);
+      forget.run(run.id, run.pid);
+    }
+  })();
+  return orphans.map((run) => run.id);
+}
+
+function runBusy(runId: string, owner: OwnerRow): StudioError {
+  const where = owner.host === os.hostname() ? `process ${owner.pid}` : `process ${owner.pid} on ${owner.host}`;
+  return new StudioError('invalid_input', `Run ${runId} is being trained by ${owner.owner} (${where}, since ${owner.startedAt}); cancel it there or wait for it to end.`);
+}
+
+interface RawOwnerRow {
+  run_id: string;
+  pid: number;
+  host: string;
+  owner: string;
+  started_at: string;
+  heartbeat_at: string;
+  cancel_requested_at: string | null;
+  progress_json: string | null;
+}
+
+function toOwnerRow(row: RawOwnerRow): OwnerRow {
+  return {
+    runId: row.run_id,
+    pid: row.pid,
+    host: row.host,
+    owner: row.owner,
+    startedAt: row.started_at,
+    heartbeatAt: row.heartbeat_at,
+    cancelRequestedAt: row.cancel_requested_at,
+    progress: row.progress_json ? (JSON.parse(row.progress_json) as TrainingProgress) : null,
+  };
+}
