@@ -5,6 +5,9 @@ import type { RunDetail, RunInfo, TrainingProgress } from '../model/Run.ts';
 import type { TrainSpec } from '../model/TrainSpec.ts';
 import type { Event } from './events.ts';
 
+/** The recipe the Train page starts from and `kws-studio train` uses without --preset or --spec: short, sized in epochs. */
+export const DEFAULT_TRAIN_PRESET_ID = 'quick-ds-cnn';
+
 export interface TrainPreset {
   id: string;
   name: string;

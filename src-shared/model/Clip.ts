@@ -23,6 +23,8 @@ export interface LabelCount {
   /** The key that applies this label in the library, if any. */
   hotkey?: string | null;
   color?: string | null;
+  /** A filler word, trained as `_unknown_` by default. */
+  unknown?: boolean;
 }
 
 export interface ClipPage {

@@ -109,4 +109,6 @@ export interface LabelStyle {
   hotkey?: string | null | undefined;
   /** #rrggbb; null clears it, absent keeps it. */
   color?: string | null | undefined;
+  /** A filler word: trained as `_unknown_` unless a run names it as a wanted word; absent keeps it. */
+  unknown?: boolean | undefined;
 }

@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { createProject } from '../../src-main/services/project/createProjectService.ts';
 import { launchChromium, screenshotPath, watchedPage } from '../support/launchChromium.ts';
 import { startServe, type RunningServe } from '../support/startServe.ts';
 import { tempDir } from '../support/tempDir.ts';
@@ -12,7 +14,19 @@ let page: Page;
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  serve = await startServe([], { KWS_STUDIO_HOME: path.join(dir, 'home') });
+  // A recent list as a returning user has it: one project still there, three whose folders are gone.
+  const home = path.join(dir, 'home');
+  const kept = path.join(dir, 'go-stop-words');
+  createProject(kept, 'Go/Stop words').db.close();
+  const entry = (projectPath: string, name: string, daysAgo: number) => ({ path: projectPath, name, openedAt: new Date(Date.now() - daysAgo * 86_400_000).toISOString() });
+  fs.mkdirSync(home, { recursive: true });
+  fs.writeFileSync(path.join(home, 'recent-projects.json'), JSON.stringify([
+    entry(kept, 'Go/Stop words', 1),
+    entry(path.join(dir, 'old-keywords'), 'Old keywords', 3),
+    entry('/media/usb-drive/wake-word', 'Wake word (USB drive)', 9),
+    entry(path.join(dir, 'scratch'), 'Scratch', 20),
+  ]));
+  serve = await startServe([], { KWS_STUDIO_HOME: home });
   browser = await launchChromium();
   page = await watchedPage(browser, { width: 1440, height: 900 }, consoleErrors);
 });
@@ -27,7 +41,16 @@ describe('the studio in a browser (serve mode)', () => {
     await page.goto(serve.url);
     await page.getByRole('heading', { name: 'Welcome to KWS Studio' }).waitFor();
     await page.getByTestId('backend-status').waitFor({ timeout: 60_000 });
+    const missing = page.getByTestId('missing-recent');
+    await expect.poll(() => missing.count()).toBe(3);
     await page.screenshot({ path: screenshotPath('01-welcome') });
+
+    // Projects whose folders are gone come off the list one by one, or all at once.
+    await page.getByRole('button', { name: 'Remove Old keywords from the recent projects' }).click();
+    await expect.poll(() => missing.count()).toBe(2);
+    await page.getByRole('button', { name: 'Remove the 2 missing projects' }).click();
+    await expect.poll(() => missing.count()).toBe(0);
+    await page.getByRole('button', { name: /Go\/Stop words/ }).waitFor();
 
     await page.getByTestId('create-demo').click();
     await page.getByRole('heading', { name: 'Library' }).waitFor({ timeout: 200_000 });
@@ -40,6 +63,41 @@ describe('the studio in a browser (serve mode)', () => {
     expect(rendered).toBeLessThan(100);
     await page.locator('[data-testid="waveform"][data-spectrogram="ready"]').waitFor();
     await page.screenshot({ path: screenshotPath('02-library-demo') });
+  });
+
+  it('keeps hotkeys stable while labeling: one key, clip after clip, always the label its chip shows', async () => {
+    const chipWithKey = (key: string) => page.locator('button.chip[data-label]').filter({ has: page.locator('kbd', { hasText: new RegExp(`^${key}$`) }) });
+    // The keywords hold 1–9 and 0 in the order people say them; the filler words are marked unknown.
+    expect(await chipWithKey('1').getAttribute('data-label')).toBe('yes');
+    expect(await chipWithKey('0').getAttribute('data-label')).toBe('go');
+    expect(await page.locator('button.chip.unknown').count()).toBe(8);
+    await page.screenshot({ path: screenshotPath('02b-library-hotkeys') });
+
+    const label = chipWithKey('2');
+    const shown = await label.getAttribute('data-label');
+    expect(shown).toBe('no');
+    const chipCount = async (name: string) => Number(await page.locator(`button.chip[data-label="${name}"] .n`).textContent());
+    const before = await chipCount('no');
+    // Sorted by file name, a relabelled clip keeps its row.
+    await page.getByRole('columnheader', { name: /^File/ }).click();
+    await expect.poll(() => page.locator('.spacer .row[data-clip-id] .name').first().textContent()).toBe('spk00_nohash_0.wav');
+    await page.locator('.spacer .row[data-clip-id]').first().click();
+    // Clips of other labels become "no", one press each: "no" outgrows every other label as it goes,
+    // which is what used to hand its key to another label in the middle of the session.
+    const relabelled: string[] = [];
+    for (let press = 0; press < 6; press++) {
+      expect(await label.getAttribute('data-label'), `the key 2 before press ${press + 1}`).toBe(shown);
+      const clipId = (await page.locator('.row.cursor').getAttribute('data-clip-id'))!;
+      await page.locator('body').press('2');
+      await expect.poll(() => page.locator(`.row[data-clip-id="${clipId}"] .label`).textContent()).toBe(shown);
+      await expect.poll(() => page.locator('.row.cursor').getAttribute('data-clip-id')).not.toBe(clipId);
+      relabelled.push(clipId);
+    }
+    expect(new Set(relabelled).size).toBe(6);
+    const changed = (await chipCount('no')) - before;
+    expect(changed).toBeGreaterThan(0);
+    for (let press = 0; press < 6; press++) await page.locator('body').press('Control+z');
+    await expect.poll(() => chipCount('no')).toBe(before);
   });
 
   it('filters by label, moves through clips with the keyboard and shows the waveform', async () => {
@@ -99,7 +157,44 @@ describe('the studio in a browser (serve mode)', () => {
     await page.getByRole('button', { name: 'Diagnostics' }).click();
     const backend = page.locator('tr[data-key="backend"] td').nth(1);
     await expect.poll(() => backend.textContent()).toBe('tensorflow');
+    // Advice reads as text with its commands set as code, never as raw Markdown.
+    const advice = page.locator('td.advice');
+    expect((await advice.allTextContents()).join(' ')).not.toMatch(/`|\*\*/);
+    if ((await page.locator('tr[data-key="electron_binary"] td').nth(1).textContent()) === 'no') {
+      expect(await page.locator('tr[data-key="electron_binary"] td.advice code').allTextContents()).toEqual(['npm start', 'node node_modules/electron/install.js']);
+    }
     await page.screenshot({ path: screenshotPath('05-diagnostics') });
+  });
+
+  it('closes the project popover on Escape, on a click outside and on navigation, and keeps the page in the address', async () => {
+    const button = page.getByTestId('project-switcher');
+    const popover = page.getByRole('dialog', { name: 'Switch project' });
+    await button.click();
+    await popover.waitFor();
+    await page.screenshot({ path: screenshotPath('05b-project-popover') });
+    await page.keyboard.press('Escape');
+    await popover.waitFor({ state: 'detached' });
+    // The focus is back on the button, so the keyboard carries on from there.
+    expect(await button.evaluate((element) => element === element.ownerDocument.activeElement)).toBe(true);
+
+    await button.click();
+    await popover.waitFor();
+    // A click on the page beside the Diagnostics card.
+    await page.mouse.click(1400, 400);
+    await popover.waitFor({ state: 'detached' });
+
+    // Back (a key or a mouse button, no click in the page) returns to the Library and leaves the popover behind.
+    await button.click();
+    await popover.waitFor();
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Library' }).waitFor();
+    await popover.waitFor({ state: 'detached' });
+    // Forward, and a reload, show Diagnostics again: the page is in the address.
+    await page.goForward();
+    await page.getByRole('heading', { name: 'Diagnostics' }).waitFor();
+    expect(await page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash)).toBe('#/diagnostics');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Diagnostics' }).waitFor();
   });
 
   it('switches to the dark theme and shows the sweep builder', async () => {

@@ -278,6 +278,46 @@ describe('label edits with undo and redo', () => {
     project.db.close();
   });
 
+  it('gives each new label its hotkey once, stored with it, whatever the clip counts do later', () => {
+    const project = newProject();
+    const { db } = project;
+    const keys = () => Object.fromEntries((db.prepare('SELECT name, hotkey FROM labels ORDER BY id').all() as { name: string; hotkey: string | null }[]).map((row) => [row.name, row.hotkey]));
+    const [, , , b1] = seed(db, speechClips);
+    createLabel(project, 'left');
+    createLabel(project, 'right');
+    createLabel(project, '7');
+    setLabel(project, [b1!], 'up');
+    createLabel(project, 'x', { hotkey: '4' });
+    createLabel(project, 'down');
+    // The first free digit each, in creation order; a one-character name keeps its own key; a chosen key is kept.
+    expect(keys()).toEqual({ yes: null, no: null, left: '1', right: '2', '7': '7', up: '3', x: '4', down: '5' });
+    const stored = keys();
+    // Relabelling clips changes counts, never keys.
+    setLabel(project, [b1!], 'left');
+    setLabel(project, [b1!], 'up');
+    expect(keys()).toEqual(stored);
+    project.db.close();
+  });
+
+  it('marks labels as unknown words: undoable, frozen in snapshots, and left out of the default wanted words', () => {
+    const project = newProject();
+    const { db } = project;
+    seed(db, speechClips);
+    createLabel(project, 'bird');
+    expect(setLabelStyle(project, 'bird', { unknown: true }).description).toBe("Mark 'bird' as an unknown word");
+    expect(db.prepare("SELECT unknown FROM labels WHERE name = 'bird'").pluck().get()).toBe(1);
+    expect(setLabelStyle(project, 'bird', { unknown: true }).batchId).toBeNull();
+    expect(undo(project)).toBe("Mark 'bird' as an unknown word");
+    expect(db.prepare("SELECT unknown FROM labels WHERE name = 'bird'").pluck().get()).toBe(0);
+    expect(redo(project)).toBe("Mark 'bird' as an unknown word");
+    expect(setLabelStyle(project, 'no', { hotkey: 'n', unknown: true }).description).toBe("Change the hotkey of 'no'; mark 'no' as an unknown word");
+    // A deleted unknown word comes back as one.
+    deleteLabel(project, 'bird');
+    undo(project);
+    expect(db.prepare("SELECT unknown FROM labels WHERE name = 'bird'").pluck().get()).toBe(1);
+    project.db.close();
+  });
+
   it('refuses an undo that would clash with a change made outside the history, and changes nothing', () => {
     const project = newProject();
     const { db } = project;
@@ -532,7 +572,8 @@ describe('migration 1 → 2', () => {
       { clip_id: 3, flag: 'quiet' },
     ]);
     expect(db.prepare('SELECT kind, undoable, description FROM history_batches').all()).toEqual([{ kind: 'import', undoable: 0, description: 'Import (200 labeled clips)' }]);
-    expect(db.prepare('SELECT hotkey, color FROM labels WHERE id = 1').get()).toEqual({ hotkey: null, color: null });
+    // Migration 8 stores each label's key: the digit labels label as themselves.
+    expect(db.prepare('SELECT name, hotkey, color FROM labels WHERE id = 1').get()).toEqual({ name: '0', hotkey: '0', color: null });
 
     // The upgraded project works with every edit, and new labels never reuse an old id.
     const project = { db };

@@ -10,7 +10,7 @@ import {
   generateDemoDataset,
 } from '../../src-main/services/demo/generateDemoDataset.ts';
 
-const TIMEOUT = 60_000;
+const TIMEOUT = 120_000;
 const SMALL = { clipsPerWord: 3, unknownClipsPerWord: 2 };
 
 let root: string;

@@ -15,7 +15,8 @@ import { resample } from '../../../src-shared/dsp/resample.ts';
 import { synthesizeWord, type EspeakVoice } from './synthesizeWord.ts';
 
 export const DEMO_KEYWORDS: readonly string[] = ['yes', 'no', 'up', 'down', 'left', 'right', 'on', 'off', 'stop', 'go'];
-export const DEMO_UNKNOWN_WORDS: readonly string[] = ['bed', 'bird', 'cat', 'dog', 'house', 'tree'];
+/** Filler words: the project marks them as unknown words, so a first run learns them as `_unknown_`. */
+export const DEMO_UNKNOWN_WORDS: readonly string[] = ['bed', 'bird', 'cat', 'dog', 'house', 'tree', 'happy', 'wow'];
 export const BACKGROUND_NOISE_FOLDER = '_background_noise_';
 
 export interface DemoDatasetOptions {
@@ -24,19 +25,21 @@ export interface DemoDatasetOptions {
   seed?: number;
   /** Clips per keyword, default 60, at least 1. */
   clipsPerWord?: number;
-  /** Clips per unknown-class word, default 12; 0 leaves the unknown words out. */
+  /** Clips per unknown-class word, default 24; 0 leaves the unknown words out. */
   unknownClipsPerWord?: number;
-  /** Processes that synthesize words in parallel; 1 renders in this process. Output is the same either way. */
+  /** Processes that synthesize speakers in parallel; 1 renders in this process. Output is the same either way. */
   workers?: number;
   onProgress?: (done: number, total: number, message: string) => void;
   signal?: AbortSignal;
 }
 
-/** One word's clips: what a worker process renders and writes. */
-export interface WordJob {
+/** One speaker's clips of every word: what a worker process renders and writes. */
+export interface SpeakerJob {
   seed: number;
-  word: string;
-  count: number;
+  /** Index of the speaker among the dataset's voices. */
+  speaker: number;
+  /** Clips per word of the whole dataset; the job writes the ones planned for its speaker. */
+  words: { word: string; count: number }[];
   /** The dataset folder being written; the clips go to `<dir>/<word>/`. */
   dir: string;
 }
@@ -62,7 +65,15 @@ const SAMPLE_RATE = 16000;
 const CLIP_SAMPLES = SAMPLE_RATE;
 /** Longest the spoken word may be inside the 1 s window. */
 const MAX_SPEECH_SAMPLES = Math.round(0.95 * SAMPLE_RATE);
-const SPEAKER_COUNT = 20;
+/**
+ * Voices: a model is tested on speakers it never heard, so the number of distinct voices, not of
+ * takes, is what makes the demo learnable (and its test score meaningful).
+ */
+const SPEAKER_COUNT = 60;
+/** Each voice speaks every word at these offsets from its own rate, in words per minute. */
+const RATE_OFFSETS: readonly number[] = [-20, 20];
+/** Pause espeak puts between the words of one run; words are cut apart at pauses of at least half of it. */
+const WORD_GAP_MS = 500;
 const NOISE_SECONDS = 30;
 const NOISE_FILES: readonly { name: string; kind: NoiseKind; rms: number }[] = [
   { name: 'white_noise', kind: 'white', rms: 0.1 },
@@ -85,6 +96,12 @@ interface Speaker extends Omit<EspeakVoice, 'speed'> {
   id: string;
   /** Centre of this speaker's speaking rate, words per minute. */
   baseSpeed: number;
+  /**
+   * How much faster (> 1) or slower this voice's audio is played than espeak renders it: pitch and
+   * formants move together, as between a child's and an adult's vocal tract, which espeak's variants
+   * alone do not vary.
+   */
+  tract: number;
 }
 
 interface ClipPlan {
@@ -99,7 +116,7 @@ export async function generateDemoDataset(options: DemoDatasetOptions): Promise<
   const started = performance.now();
   const seed = options.seed ?? 1;
   const clipsPerWord = checkCount('clipsPerWord', options.clipsPerWord ?? 60, 1);
-  const unknownClipsPerWord = checkCount('unknownClipsPerWord', options.unknownClipsPerWord ?? 12, 0);
+  const unknownClipsPerWord = checkCount('unknownClipsPerWord', options.unknownClipsPerWord ?? 24, 0);
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a whole number, got ${seed}`);
   const { signal, onProgress } = options;
   signal?.throwIfAborted();
@@ -114,6 +131,8 @@ export async function generateDemoDataset(options: DemoDatasetOptions): Promise<
   ];
   const clipCount = words.reduce((sum, item) => sum + item.count, 0);
   const total = clipCount + NOISE_FILES.length;
+  const speakers = createSpeakers(seed);
+  const used = speakersWithClips(words, speakers, seed);
 
   await mkdir(path.dirname(outDir), { recursive: true });
   // Everything is written into a sibling folder and renamed into place at the end, so a crash
@@ -123,13 +142,14 @@ export async function generateDemoDataset(options: DemoDatasetOptions): Promise<
     let done = 0;
     onProgress?.(done, total, 'Starting');
     const onClip = (file: string) => onProgress?.(++done, total, file);
-    const jobs = words.map(({ word, count }) => ({ seed, word, count, dir: partialDir }));
+    for (const { word } of words) await mkdir(path.join(partialDir, word), { recursive: true });
+    const jobs = [...used].sort((a, b) => a - b).map((speaker) => ({ seed, speaker, words, dir: partialDir }));
     const workers = Math.min(options.workers ?? 1, jobs.length);
     if (workers > 1) {
-      const { renderWordsInWorkers } = await import('./renderWordsInWorkers.ts');
-      await renderWordsInWorkers(jobs, workers, onClip, signal);
+      const { renderSpeakersInWorkers } = await import('./renderSpeakersInWorkers.ts');
+      await renderSpeakersInWorkers(jobs, workers, onClip, signal);
     } else {
-      for (const job of jobs) await writeWordClips(job, onClip, signal);
+      for (const job of jobs) await writeSpeakerClips(job, onClip, signal);
     }
 
     const noiseFolder = path.join(partialDir, BACKGROUND_NOISE_FOLDER);
@@ -161,7 +181,7 @@ export async function generateDemoDataset(options: DemoDatasetOptions): Promise<
     unknownWords,
     clipsPerWord,
     unknownClipsPerWord,
-    speakers: countSpeakers(words, seed),
+    speakers: used.size,
     files: clipCount,
     noiseFiles: NOISE_FILES.length,
     seconds: (performance.now() - started) / 1000,
@@ -169,27 +189,38 @@ export async function generateDemoDataset(options: DemoDatasetOptions): Promise<
 }
 
 /**
- * Renders and writes one word's clips. Every clip draws from its own seeded stream, so the bytes do
- * not depend on which process renders which word.
+ * Renders and writes one speaker's clips of every word. The speaker says the whole word list in
+ * one espeak run per speaking rate; every clip then draws from its own seeded stream, so the bytes
+ * do not depend on which process renders which speaker.
  */
-export async function writeWordClips(job: WordJob, onClip: (file: string) => void, signal?: AbortSignal): Promise<void> {
+export async function writeSpeakerClips(job: SpeakerJob, onClip: (file: string) => void, signal?: AbortSignal): Promise<void> {
   const speakers = createSpeakers(job.seed);
-  const folder = path.join(job.dir, job.word);
-  await mkdir(folder, { recursive: true });
-  // Renders are reused within a word only, which keeps the cache small.
-  const cache = new Map<string, Float32Array>();
-  for (const plan of planWord(job.word, job.count, speakers, job.seed)) {
+  const speaker = speakers[job.speaker];
+  if (!speaker) throw new RangeError(`there is no speaker ${job.speaker}`);
+  const plans = job.words.flatMap(({ word, count }) => planWord(word, count, speakers, job.seed).filter((plan) => plan.speaker === speaker));
+  if (plans.length === 0) return;
+  // Each take is said at one of the speaker's rates; only the rates and words some take needs are spoken.
+  const rateOf = (plan: ClipPlan) => createRandom(hashSeed(job.seed, 'rate', plan.word, plan.index)).int(0, RATE_OFFSETS.length - 1);
+  const renders = new Map<number, Map<string, Float32Array>>();
+  for (const [rate, offset] of RATE_OFFSETS.entries()) {
+    const words = [...new Set(plans.filter((plan) => rateOf(plan) === rate).map((plan) => plan.word))];
     signal?.throwIfAborted();
-    const samples = await renderClip(plan, job.seed, cache);
+    if (words.length) renders.set(rate, await speakWords(words, speaker, clamp(speaker.baseSpeed + offset, 120, 240)));
+  }
+  for (const plan of plans) {
+    signal?.throwIfAborted();
+    const samples = renderClip(plan, job.seed, renders.get(rateOf(plan))!.get(plan.word)!);
     const name = `${plan.speaker.id}_nohash_${plan.take}.wav`;
-    await writeFile(path.join(folder, name), encodeWav16(samples, SAMPLE_RATE));
-    onClip(`${job.word}/${name}`);
+    await writeFile(path.join(job.dir, plan.word, name), encodeWav16(samples, SAMPLE_RATE));
+    onClip(`${plan.word}/${name}`);
   }
 }
 
-function countSpeakers(words: readonly { word: string; count: number }[], seed: number): number {
-  const speakers = createSpeakers(seed);
-  return new Set(words.flatMap(({ word, count }) => planWord(word, count, speakers, seed).map((plan) => plan.speaker.id))).size;
+/** The speakers that have at least one clip. */
+function speakersWithClips(words: readonly { word: string; count: number }[], speakers: readonly Speaker[], seed: number): Set<number> {
+  const used = new Set<number>();
+  for (const { word, count } of words) for (const plan of planWord(word, count, speakers, seed)) used.add(speakers.indexOf(plan.speaker));
+  return used;
 }
 
 function checkCount(name: string, value: number, min: number): number {
@@ -217,7 +248,7 @@ async function publish(partialDir: string, outDir: string): Promise<void> {
   await rename(partialDir, outDir);
 }
 
-/** Twenty fixed voices: distinct variant each, fixed accent, pitch, loudness and typical rate. */
+/** Fixed voices: distinct variant where possible, accent, pitch, loudness, typical rate and vocal-tract scale. */
 function createSpeakers(seed: number): Speaker[] {
   const random = createRandom(hashSeed(seed, 'speakers'));
   const variants = random.shuffle(VARIANTS);
@@ -225,9 +256,10 @@ function createSpeakers(seed: number): Speaker[] {
     id: `spk${String(index).padStart(2, '0')}`,
     voice: random.pick(VOICES),
     variant: variants[index % variants.length]!,
-    pitch: random.int(25, 75),
+    pitch: random.int(20, 80),
     amplitude: random.int(80, 120),
     baseSpeed: random.int(140, 200),
+    tract: random.uniform(0.9, 1.12),
   }));
 }
 
@@ -247,23 +279,26 @@ function planWord(word: string, count: number, speakers: readonly Speaker[], see
   return plans;
 }
 
-/** Synthesises, trims and fits one word, then places it in a 1 s window with random level and noise. */
-async function renderClip(plan: ClipPlan, seed: number, cache: Map<string, Float32Array>): Promise<Float32Array> {
+/**
+ * One take: a rendering of the word (at one of the speaker's rates), played at the speaker's
+ * vocal-tract scale (varied a little per take), placed in a 1 s window at a random offset and level,
+ * with noise at a random SNR on some takes.
+ */
+function renderClip(plan: ClipPlan, seed: number, rendered: Float32Array): Float32Array {
   const random = createRandom(hashSeed(seed, 'clip', plan.word, plan.index));
-  // Rates are rounded to 10 wpm so a speaker's repeated takes can share a render.
-  const speed = clamp(Math.round((plan.speaker.baseSpeed + random.gaussian() * 20) / 10) * 10, 120, 220);
+  const tract = plan.speaker.tract * (1 + random.uniform(-0.03, 0.03));
   const offsetFraction = random.next();
   const peakDb = random.uniform(-30, -6);
   const withNoise = random.next() < 0.4;
   const noiseKind = random.pick<NoiseKind>(['white', 'pink', 'brown', 'hum']);
-  const snrDb = random.uniform(20, 40);
+  const snrDb = random.uniform(15, 40);
   const noiseSeed = random.int(0, 0xffffffff);
 
-  const key = `${plan.speaker.id}|${speed}`;
-  let speech = cache.get(key);
-  if (!speech) {
-    speech = await speakToFit(plan.word, plan.speaker, speed);
-    cache.set(key, speech);
+  // Rates on a 100 Hz grid keep the resampler's ratio small.
+  let speech = resample(rendered, Math.round((SAMPLE_RATE * tract) / 100) * 100, SAMPLE_RATE);
+  if (speech.length > MAX_SPEECH_SAMPLES) {
+    speech = speech.slice(0, MAX_SPEECH_SAMPLES);
+    fade(speech, Math.round(0.03 * SAMPLE_RATE), 'out');
   }
 
   const clip = new Float32Array(CLIP_SAMPLES);
@@ -287,11 +322,67 @@ async function renderClip(plan: ClipPlan, seed: number, cache: Map<string, Float
     });
     for (let i = 0; i < CLIP_SAMPLES; i++) clip[i] = clip[i]! + noise[i]!;
   }
-  // Speech peaks at −6 dBFS at most and noise sits ≥ 20 dB under it, so this rarely acts.
+  // Speech peaks at −6 dBFS at most and noise sits ≥ 15 dB under it, so this rarely acts.
   let clipPeak = 0;
   for (let i = 0; i < CLIP_SAMPLES; i++) clipPeak = Math.max(clipPeak, Math.abs(clip[i]!));
   if (clipPeak > 0.98) for (let i = 0; i < CLIP_SAMPLES; i++) clip[i] = (clip[i]! * 0.98) / clipPeak;
   return clip;
+}
+
+/**
+ * Every word of the list, as the speaker says it at one rate: one espeak run for the whole list
+ * with long pauses between the words, cut apart at the pauses. Should the cut not give one piece
+ * per word (a pause inside a word, say), the words are spoken one by one instead.
+ */
+async function speakWords(words: readonly string[], speaker: Speaker, speed: number): Promise<Map<string, Float32Array>> {
+  const voice: EspeakVoice = { voice: speaker.voice, pitch: speaker.pitch, amplitude: speaker.amplitude, speed };
+  if (speaker.variant !== undefined) voice.variant = speaker.variant;
+  const rendered = await synthesizeWord(words.join(' '), voice, WORD_GAP_MS);
+  const pieces = splitAtPauses(resample(rendered.samples, rendered.sampleRate, SAMPLE_RATE), SAMPLE_RATE, WORD_GAP_MS / 2);
+  const spoken = new Map<string, Float32Array>();
+  for (const [index, word] of words.entries()) {
+    const piece = pieces.length === words.length ? trimSilence(pieces[index]!, SAMPLE_RATE) : null;
+    spoken.set(word, piece && piece.length > 0 && piece.length <= MAX_SPEECH_SAMPLES ? piece : await speakToFit(word, speaker, speed));
+  }
+  return spoken;
+}
+
+/** The sounding stretches of `samples` between silences (40 dB under the loudest 10 ms) of at least `pauseMs`. */
+function splitAtPauses(samples: Float32Array, sampleRate: number, pauseMs: number): Float32Array[] {
+  const frame = Math.round(0.01 * sampleRate);
+  const energies = frameEnergies(samples, frame);
+  const loudest = energies.reduce((max, value) => Math.max(max, value), 0);
+  if (loudest === 0) return [];
+  const silent = (f: number) => energies[f]! < loudest * 1e-4;
+  const minPause = Math.ceil(pauseMs / 10);
+  const pieces: Float32Array[] = [];
+  let start = -1;
+  let quiet = 0;
+  for (let f = 0; f <= energies.length; f++) {
+    if (f < energies.length && !silent(f)) {
+      if (start < 0) start = f;
+      quiet = 0;
+      continue;
+    }
+    quiet++;
+    if (start >= 0 && (quiet >= minPause || f === energies.length)) {
+      // 30 ms of the pause on each side, so a word's faint edges are not cut off.
+      pieces.push(samples.slice(Math.max(0, (start - 3) * frame), Math.min(samples.length, (f - quiet + 4) * frame)));
+      start = -1;
+    }
+  }
+  return pieces;
+}
+
+function frameEnergies(samples: Float32Array, frame: number): Float64Array {
+  const frames = Math.floor(samples.length / frame);
+  const energies = new Float64Array(frames);
+  for (let f = 0; f < frames; f++) {
+    let sum = 0;
+    for (let i = f * frame; i < (f + 1) * frame; i++) sum += samples[i]! * samples[i]!;
+    energies[f] = sum / frame;
+  }
+  return energies;
 }
 
 /**
@@ -320,15 +411,9 @@ async function speakToFit(word: string, speaker: Speaker, speed: number): Promis
  */
 function trimSilence(samples: Float32Array, sampleRate: number): Float32Array {
   const frame = Math.round(0.01 * sampleRate);
-  const frames = Math.floor(samples.length / frame);
-  const energies = new Float64Array(frames);
-  let loudest = 0;
-  for (let f = 0; f < frames; f++) {
-    let sum = 0;
-    for (let i = f * frame; i < (f + 1) * frame; i++) sum += samples[i]! * samples[i]!;
-    energies[f] = sum / frame;
-    loudest = Math.max(loudest, sum / frame);
-  }
+  const energies = frameEnergies(samples, frame);
+  const frames = energies.length;
+  const loudest = energies.reduce((max, value) => Math.max(max, value), 0);
   if (loudest === 0) return new Float32Array(0);
   const threshold = loudest * 1e-4;
   let first = 0;

@@ -66,11 +66,12 @@ export function createLibraryService(session: ProjectSession): LibraryService {
       const { db } = session.require();
       return db
         .prepare(
-          `SELECT l.name AS label, COUNT(c.id) AS count, l.hotkey, l.color FROM labels l
+          `SELECT l.name AS label, COUNT(c.id) AS count, l.hotkey, l.color, l.unknown FROM labels l
            LEFT JOIN clips c ON c.label_id = l.id AND c.deleted_at IS NULL AND c.kind = 'sample'
            GROUP BY l.id ORDER BY l.name`,
         )
-        .all() as LabelCount[];
+        .all()
+        .map((row) => ({ ...(row as LabelCount), unknown: (row as { unknown: number }).unknown === 1 }));
     },
 
     async flagCounts() {

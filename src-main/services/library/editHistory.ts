@@ -4,6 +4,7 @@ import type { ClipKind, SplitName } from '../../../src-shared/model/Clip.ts';
 import type Database from 'better-sqlite3';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
 import { computeSplit, type SplitPercentages } from './splitHash.ts';
+import { automaticHotkey } from '../../../src-shared/model/automaticHotkey.ts';
 import type { EditKind, EditResult } from '../../../src-shared/model/Curation.ts';
 export type { EditKind, EditResult } from '../../../src-shared/model/Curation.ts';
 
@@ -17,6 +18,7 @@ export interface LabelRow {
   name: string;
   hotkey: string | null;
   color: string | null;
+  unknown: boolean;
   created_at: string;
 }
 
@@ -24,6 +26,8 @@ export interface LabelLook {
   name: string;
   hotkey: string | null;
   color: string | null;
+  /** A filler word, trained as `_unknown_` by default. */
+  unknown: boolean;
 }
 
 export type ClipField = 'deleted_at' | 'split_override' | 'speaker';
@@ -74,8 +78,8 @@ export class EditBatch {
         'INSERT INTO clip_history (batch_id, clip_id, field, old_value, new_value, at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       labelEvent: db.prepare(`INSERT INTO label_events
-        (batch_id, label_id, action, old_name, new_name, old_hotkey, new_hotkey, old_color, new_color, created_at, at)
-        VALUES (@batch, @labelId, @action, @oldName, @newName, @oldHotkey, @newHotkey, @oldColor, @newColor, @createdAt, @at)`),
+        (batch_id, label_id, action, old_name, new_name, old_hotkey, new_hotkey, old_color, new_color, old_unknown, new_unknown, created_at, at)
+        VALUES (@batch, @labelId, @action, @oldName, @newName, @oldHotkey, @newHotkey, @oldColor, @newColor, @oldUnknown, @newUnknown, @createdAt, @at)`),
     };
   }
 
@@ -89,17 +93,21 @@ export class EditBatch {
     this.statements.clipHistory.run(this.id, clipId, field, oldValue, newValue, this.at);
   }
 
-  createLabel(look: LabelLook): LabelRow {
+  /** A label without a chosen hotkey gets its automatic one now, once (`automaticHotkey`). */
+  createLabel(chosen: Omit<LabelLook, 'unknown'> & { unknown?: boolean }): LabelRow {
+    const look: LabelLook = { ...chosen, hotkey: chosen.hotkey ?? automaticHotkey(chosen.name, takenHotkeys(this.db)), unknown: chosen.unknown ?? false };
     const { lastInsertRowid } = this.db
-      .prepare('INSERT INTO labels (name, created_at, hotkey, color) VALUES (?, ?, ?, ?)')
-      .run(look.name, this.at, look.hotkey, look.color);
+      .prepare('INSERT INTO labels (name, created_at, hotkey, color, unknown) VALUES (?, ?, ?, ?, ?)')
+      .run(look.name, this.at, look.hotkey, look.color, look.unknown ? 1 : 0);
     const row: LabelRow = { id: Number(lastInsertRowid), created_at: this.at, ...look };
     this.labelEvent('create', row.id, row.created_at, null, look);
     return row;
   }
 
   updateLabel(before: LabelRow, after: LabelLook, action: 'rename' | 'restyle'): void {
-    this.db.prepare('UPDATE labels SET name = ?, hotkey = ?, color = ? WHERE id = ?').run(after.name, after.hotkey, after.color, before.id);
+    this.db
+      .prepare('UPDATE labels SET name = ?, hotkey = ?, color = ?, unknown = ? WHERE id = ?')
+      .run(after.name, after.hotkey, after.color, after.unknown ? 1 : 0, before.id);
     this.labelEvent(action, before.id, before.created_at, before, after);
   }
 
@@ -125,6 +133,8 @@ export class EditBatch {
       newHotkey: after?.hotkey ?? null,
       oldColor: before?.color ?? null,
       newColor: after?.color ?? null,
+      oldUnknown: before ? Number(before.unknown) : null,
+      newUnknown: after ? Number(after.unknown) : null,
       createdAt,
       at: this.at,
     });
@@ -231,11 +241,11 @@ export function requireClips(db: ProjectDatabase, raw: unknown): ClipState[] {
 }
 
 export function labelByName(db: ProjectDatabase, name: string): LabelRow | undefined {
-  return db.prepare('SELECT id, name, hotkey, color, created_at FROM labels WHERE name = ?').get(name) as LabelRow | undefined;
+  return toLabelRow(db.prepare('SELECT id, name, hotkey, color, unknown, created_at FROM labels WHERE name = ?').get(name) as RawLabelRow | undefined);
 }
 
 export function labelById(db: ProjectDatabase, id: number): LabelRow | undefined {
-  return db.prepare('SELECT id, name, hotkey, color, created_at FROM labels WHERE id = ?').get(id) as LabelRow | undefined;
+  return toLabelRow(db.prepare('SELECT id, name, hotkey, color, unknown, created_at FROM labels WHERE id = ?').get(id) as RawLabelRow | undefined);
 }
 
 /** "Clip 3", "Clips 3, 4 and 5", "Clips 3, 4, 5 … (12 in all)". */
@@ -247,4 +257,15 @@ export function listOf(items: readonly string[], one: string, many: string, show
 
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
+}
+
+type RawLabelRow = Omit<LabelRow, 'unknown'> & { unknown: number };
+
+function toLabelRow(row: RawLabelRow | undefined): LabelRow | undefined {
+  return row && { ...row, unknown: row.unknown === 1 };
+}
+
+/** The hotkeys labels hold now, lower-cased. */
+export function takenHotkeys(db: ProjectDatabase): Set<string> {
+  return new Set((db.prepare('SELECT lower(hotkey) FROM labels WHERE hotkey IS NOT NULL').pluck().all() as string[]));
 }

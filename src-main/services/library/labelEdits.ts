@@ -65,7 +65,7 @@ export function createLabel(project: ProjectDb, labelName: string, style: LabelS
     if (existing) throw new StudioError('invalid_input', `A label named '${existing.name}' already exists; pick it from the list or choose another name.`);
     assertHotkeyFree(db, hotkey, null);
     const batch = new EditBatch(db, 'create_label', who);
-    batch.createLabel({ name, hotkey, color });
+    batch.createLabel({ name, hotkey, color, unknown: style.unknown ?? false });
     return batch.finish(`Create label '${name}'`, 1);
   })();
 }
@@ -86,7 +86,7 @@ export function renameLabel(project: ProjectDb, oldName: string, newName: string
       );
     }
     const batch = new EditBatch(db, 'rename_label', who);
-    batch.updateLabel(label, { name: target, hotkey: label.hotkey, color: label.color }, 'rename');
+    batch.updateLabel(label, { name: target, hotkey: label.hotkey, color: label.color, unknown: label.unknown }, 'rename');
     return batch.finish(`Rename label '${label.name}' to '${target}'`, 1);
   })();
 }
@@ -146,7 +146,7 @@ export function deleteLabel(project: ProjectDb, name: string, actor = 'user'): E
   })();
 }
 
-/** Sets or clears a label's hotkey and colour. */
+/** Sets or clears a label's hotkey and colour, and marks it a filler word (`_unknown_`) or a keyword. */
 export function setLabelStyle(project: ProjectDb, name: string, style: LabelStyle, actor = 'user'): EditResult {
   const { db } = project;
   const who = validateActor(actor);
@@ -154,13 +154,21 @@ export function setLabelStyle(project: ProjectDb, name: string, style: LabelStyl
   const color = style.color === undefined ? undefined : validateColor(style.color);
   return db.transaction((): EditResult => {
     const label = requireLabel(db, name);
-    const after: LabelLook = { name: label.name, hotkey: hotkey === undefined ? label.hotkey : hotkey, color: color === undefined ? label.color : color };
+    const after: LabelLook = {
+      name: label.name,
+      hotkey: hotkey === undefined ? label.hotkey : hotkey,
+      color: color === undefined ? label.color : color,
+      unknown: style.unknown ?? label.unknown,
+    };
     const changes = [after.hotkey !== label.hotkey ? 'hotkey' : null, after.color !== label.color ? 'colour' : null].filter((part) => part !== null);
-    if (changes.length === 0) return { batchId: null, description: `Nothing to change: '${label.name}' already looks like that`, changed: 0 };
+    const roleChanged = after.unknown !== label.unknown;
+    if (changes.length === 0 && !roleChanged) return { batchId: null, description: `Nothing to change: '${label.name}' already looks like that`, changed: 0 };
     assertHotkeyFree(db, after.hotkey, label.id);
     const batch = new EditBatch(db, 'restyle_label', who);
     batch.updateLabel(label, after, 'restyle');
-    return batch.finish(`Change the ${changes.join(' and ')} of '${label.name}'`, 1);
+    const role = after.unknown ? `Mark '${label.name}' as an unknown word` : `Mark '${label.name}' as a keyword`;
+    const description = changes.length === 0 ? role : `Change the ${changes.join(' and ')} of '${label.name}'${roleChanged ? `; ${role.charAt(0).toLowerCase()}${role.slice(1)}` : ''}`;
+    return batch.finish(description, 1);
   })();
 }
 

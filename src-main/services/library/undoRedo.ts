@@ -29,6 +29,9 @@ interface LabelEventRow {
   new_hotkey: string | null;
   old_color: string | null;
   new_color: string | null;
+  /** Null in events written before labels could be filler words. */
+  old_unknown: number | null;
+  new_unknown: number | null;
   created_at: string;
 }
 
@@ -114,8 +117,8 @@ function revert(db: ProjectDatabase, batch: BatchRow, direction: Direction): voi
   const removedLabels = new Map<number, string>();
   const events = db.prepare(`SELECT * FROM label_events WHERE batch_id = ? ORDER BY id ${order}`).all(batch.batch_id) as LabelEventRow[];
   for (const event of events) {
-    const before = event.action === 'create' ? null : look(event.old_name!, event.old_hotkey, event.old_color);
-    const after = event.action === 'delete' ? null : look(event.new_name!, event.new_hotkey, event.new_color);
+    const before = event.action === 'create' ? null : look(event.old_name!, event.old_hotkey, event.old_color, event.old_unknown);
+    const after = event.action === 'delete' ? null : look(event.new_name!, event.new_hotkey, event.new_color, event.new_unknown);
     const from = direction === 'undo' ? after : before;
     const to = direction === 'undo' ? before : after;
     const current = labelById(db, event.label_id);
@@ -138,14 +141,15 @@ function revert(db: ProjectDatabase, batch: BatchRow, direction: Direction): voi
       if (holder) throw conflict(`the hotkey "${to.hotkey}" now belongs to '${holder}'`);
     }
     if (current) {
-      db.prepare('UPDATE labels SET name = ?, hotkey = ?, color = ? WHERE id = ?').run(to.name, to.hotkey, to.color, event.label_id);
+      db.prepare('UPDATE labels SET name = ?, hotkey = ?, color = ?, unknown = ? WHERE id = ?').run(to.name, to.hotkey, to.color, Number(to.unknown), event.label_id);
     } else {
-      db.prepare('INSERT INTO labels (id, name, created_at, hotkey, color) VALUES (?, ?, ?, ?, ?)').run(
+      db.prepare('INSERT INTO labels (id, name, created_at, hotkey, color, unknown) VALUES (?, ?, ?, ?, ?, ?)').run(
         event.label_id,
         to.name,
         event.created_at,
         to.hotkey,
         to.color,
+        Number(to.unknown),
       );
     }
   }
@@ -180,6 +184,6 @@ function revert(db: ProjectDatabase, batch: BatchRow, direction: Direction): voi
   }
 }
 
-function look(name: string, hotkey: string | null, color: string | null): LabelLook {
-  return { name, hotkey, color };
+function look(name: string, hotkey: string | null, color: string | null, unknown: number | null): LabelLook {
+  return { name, hotkey, color, unknown: unknown === 1 };
 }

@@ -24,7 +24,8 @@ export interface DatasetPlan {
 
 /**
  * Which examples each split holds, with TensorFlow speech_commands semantics (input_data.py
- * prepare_data_index): wanted words keep their label; other labels are candidates for `_unknown_`,
+ * prepare_data_index): wanted words keep their label (by default every label not marked as an
+ * unknown word); other labels are candidates for `_unknown_`,
  * of which ceil(unknown% · wanted) are drawn at random per split; ceil(silence% · wanted) `_silence_`
  * examples are added per split. Deterministic for a seed. Unlabeled clips and clips without a
  * split take no part.
@@ -32,10 +33,17 @@ export interface DatasetPlan {
 export function planDataset(clips: readonly SnapshotClip[], data: DataSpec, seed: number): DatasetPlan {
   const samples = clips.filter((clip) => clip.kind === 'sample' && clip.label !== null);
   const allLabels = [...new Set(samples.map((clip) => clip.label!))].sort();
-  const wanted = data.wantedWords ?? allLabels;
+  const unknownWords = new Set(samples.filter((clip) => clip.unknown).map((clip) => clip.label!));
+  const wanted = data.wantedWords ?? allLabels.filter((label) => !unknownWords.has(label));
   const missing = wanted.filter((word) => !allLabels.includes(word));
   if (missing.length) throw new Error(`wanted word${missing.length > 1 ? 's' : ''} ${missing.map((word) => `"${word}"`).join(', ')} ha${missing.length > 1 ? 've' : 's'} no labeled clips in the snapshot`);
-  if (wanted.length === 0) throw new Error('the snapshot has no labeled clips to train on');
+  if (wanted.length === 0) {
+    throw new Error(
+      allLabels.length === 0
+        ? 'the snapshot has no labeled clips to train on'
+        : 'every label is marked as an unknown word: choose wanted words, or mark a label as a keyword in the Library',
+    );
+  }
   const wantedSet = new Set(wanted);
   const hasUnknown = data.unknownPercentage > 0 && samples.some((clip) => !wantedSet.has(clip.label!));
   const classes = [...(data.silencePercentage > 0 ? [SILENCE_LABEL] : []), ...(hasUnknown ? [UNKNOWN_LABEL] : []), ...wanted];

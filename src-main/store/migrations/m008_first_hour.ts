@@ -6,7 +6,8 @@ import { naturalSortKey } from '../../../src-shared/model/naturalSortKey.ts';
  * What a newcomer's first hour needs from the store:
  *
  * - `labels.unknown`: a filler word the project trains as `_unknown_` unless a run asks for it by
- *   name; snapshots freeze the flag with each clip, so a run can be replayed exactly.
+ *   name; snapshots freeze the flag with each clip, so a run can be replayed exactly, and label
+ *   events keep it, so marking a word is undoable like any other label change.
  * - Hotkeys stored with every label, handed out once (see `automaticHotkey`); labels without one get
  *   theirs now, in creation order, so keys no longer move when clip counts change.
  * - `clips.name_key`: a natural sort key of the file name (`_2` before `_10`), indexed like the
@@ -18,6 +19,8 @@ import { naturalSortKey } from '../../../src-shared/model/naturalSortKey.ts';
  */
 const sql = /* sql */ `
 ALTER TABLE labels ADD COLUMN unknown INTEGER NOT NULL DEFAULT 0 CHECK (unknown IN (0, 1));
+ALTER TABLE label_events ADD COLUMN old_unknown INTEGER;
+ALTER TABLE label_events ADD COLUMN new_unknown INTEGER;
 ALTER TABLE snapshot_clips ADD COLUMN unknown INTEGER NOT NULL DEFAULT 0 CHECK (unknown IN (0, 1));
 
 ALTER TABLE clips ADD COLUMN name_key TEXT NOT NULL DEFAULT '';

@@ -39,29 +39,11 @@ export class LibraryState {
   autoplay = $state(false);
   loop = $state(false);
   /**
-   * The key for each label: its own hotkey; else its name when that is one free character (digits
-   * label as themselves); else 1–9 and 0 for the largest classes — shown on the chips, so it is discoverable.
+   * The key for each label, as stored with it: handed out once when the label is created (its own
+   * one-character name, else the first free digit) and changed only by the user — never by clip
+   * counts, so a key means the same label for a whole labeling session. Shown on the chips.
    */
-  hotkeys = $derived.by(() => {
-    const keys: Record<string, string> = {};
-    const pending: LabelCount[] = [];
-    for (const label of this.labels) {
-      if (label.hotkey) keys[label.hotkey.toLowerCase()] = label.label;
-    }
-    for (const label of this.labels) {
-      if (label.hotkey) continue;
-      const own = label.label.toLowerCase();
-      if ([...own].length === 1 && own !== ' ' && !(own in keys)) keys[own] = label.label;
-      else pending.push(label);
-    }
-    pending.sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
-    const free = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'].filter((key) => !(key in keys));
-    for (const label of pending) {
-      const key = free.shift();
-      if (key) keys[key] = label.label;
-    }
-    return keys;
-  });
+  hotkeys = $derived(Object.fromEntries(this.labels.flatMap((label) => (label.hotkey ? [[label.hotkey.toLowerCase(), label.label]] : []))) as Record<string, string>);
   hotkeyOf = (label: string): string | undefined => Object.entries(this.hotkeys).find(([, name]) => name === label)?.[0];
 
   constructor(
@@ -161,6 +143,8 @@ export class LibraryState {
   sortBy(key: ClipSortKey): Promise<void> {
     this.sort = { key, direction: this.sort.key === key && this.sort.direction === 'asc' ? 'desc' : 'asc' };
     this.cursor = 0;
+    // The keyboard's one-clip selection follows the cursor to the top, so a hotkey labels the clip on screen.
+    if (this.selection.size <= 1) this.selection.clear();
     return this.reload();
   }
 

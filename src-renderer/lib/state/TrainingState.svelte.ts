@@ -1,5 +1,5 @@
 import type { ServiceTable } from '../../../src-shared/contract/ServiceTable.ts';
-import type { TrainPreset } from '../../../src-shared/contract/TrainingService.ts';
+import { DEFAULT_TRAIN_PRESET_ID, type TrainPreset } from '../../../src-shared/contract/TrainingService.ts';
 import type { ClipPrediction } from '../../../src-shared/model/ClipPrediction.ts';
 import type { LabelCount } from '../../../src-shared/model/Clip.ts';
 import type { FeaturePreset } from '../../../src-shared/model/FeatureSpec.ts';
@@ -7,6 +7,7 @@ import type { LabelSplitRow } from '../../../src-shared/model/LibraryStatistics.
 import type { ModelStats } from '../../../src-shared/model/ModelSpec.ts';
 import type { RunDetail, RunInfo, TrainingProgress } from '../../../src-shared/model/Run.ts';
 import type { TrainSpec } from '../../../src-shared/model/TrainSpec.ts';
+import { runLength } from '../../../src-shared/training/runLength.ts';
 import type { ToastState } from './ToastState.svelte.ts';
 
 const DRAFT_KEY = 'kws-studio.trainDraft';
@@ -69,12 +70,16 @@ export class TrainingState {
   /** Labels given here to listed clips, so the list shows the edit (the run itself keeps its snapshot). */
   relabeled = $state<Record<number, string | null>>({});
 
+  /** The labels trained as themselves when the spec names no wanted words: those not marked as unknown words. */
+  keywords = $derived(this.labels.filter((label) => !label.unknown).map((label) => label.label).sort());
+
   /** Output classes the draft trains, in model order, as the data plan will build them. */
   classes = $derived.by(() => {
     const data = this.draft?.data;
     if (!data) return [];
     const all = this.labels.map((label) => label.label).sort();
-    const wanted = data.wantedWords ?? all;
+    // As the data plan: by default every label not marked as an unknown word.
+    const wanted = data.wantedWords ?? this.keywords;
     const hasUnknown = data.unknownPercentage > 0 && all.some((label) => !wanted.includes(label));
     return [...(data.silencePercentage > 0 ? [SILENCE] : []), ...(hasUnknown ? [UNKNOWN] : []), ...wanted];
   });
@@ -98,10 +103,9 @@ export class TrainingState {
     const train = count('train');
     const validation = count('validation');
     const test = count('test');
-    const batches = spec.batchSize > 0 ? Math.ceil(train.examples / spec.batchSize) : NaN;
-    const stepsPerEpoch = Math.ceil(batches / Math.max(1, spec.gradientAccumulation));
-    const totalSteps = spec.schedule.kind === 'piecewise' ? spec.schedule.steps.reduce((sum, steps) => sum + steps, 0) : (spec.steps ?? spec.epochs * stepsPerEpoch);
-    return { train, validation, test, stepsPerEpoch, totalSteps, epochs: stepsPerEpoch > 0 ? Math.ceil(totalSteps / stepsPerEpoch) : NaN };
+    // The same rule as the training loop's, so the page shows the length the run will have.
+    const { stepsPerEpoch, totalSteps, epochs } = runLength(train.examples, spec);
+    return { train, validation, test, stepsPerEpoch, totalSteps, epochs };
   });
 
   openRun = $derived(this.runs.find((run) => run.id === this.openRunId) ?? null);
@@ -208,7 +212,7 @@ export class TrainingState {
     } catch {
       // A damaged stored draft is replaced by a preset.
     }
-    const first = this.presets.find((preset) => preset.id === 'ds-cnn') ?? this.presets[0];
+    const first = this.presets.find((preset) => preset.id === DEFAULT_TRAIN_PRESET_ID) ?? this.presets[0];
     if (first) this.choosePreset(first.id);
   }
 
@@ -352,7 +356,9 @@ export class TrainingState {
     if (known && known.status !== event.status) {
       this.runs = this.runs.map((run) => (run.id === event.runId ? { ...run, status: event.status } : run));
     }
-    const epochEnded = /^Epoch \d+\/\d+:/.test(event.message);
+    // Runs trained by another process report through the database, once a second: an epoch end may
+    // come only as a later epoch number.
+    const epochEnded = /^Epoch \d+\/\d+:/.test(event.message) || (previous !== undefined && previous.progress.epoch !== event.epoch);
     const finished = event.status !== 'running' && event.status !== 'queued';
     if (epochEnded || finished || !known) void this.refreshRuns();
     if ((epochEnded || finished) && event.runId === this.openRunId) void this.refreshDetail();

@@ -1,15 +1,15 @@
 import type { ChildProcess } from 'node:child_process';
 import { forkWorkerModule } from '../system/runWorkerModule.ts';
-import type { WordJob } from './generateDemoDataset.ts';
+import type { SpeakerJob } from './generateDemoDataset.ts';
 
 /** Messages from `workers/demoWorker`. */
-export type DemoWorkerMessage = { type: 'clip'; file: string } | { type: 'done'; word: string } | { type: 'error'; message: string };
+export type DemoWorkerMessage = { type: 'clip'; file: string } | { type: 'done'; speaker: number } | { type: 'error'; message: string };
 
 /**
- * Synthesis is single-threaded WASM, so words are rendered in parallel worker processes, one job
- * (word) at a time each. The first failure or an abort stops every worker.
+ * Synthesis is single-threaded WASM, so speakers are rendered in parallel worker processes, one job
+ * (speaker) at a time each. The first failure or an abort stops every worker.
  */
-export function renderWordsInWorkers(jobs: readonly WordJob[], workers: number, onClip: (file: string) => void, signal?: AbortSignal): Promise<void> {
+export function renderSpeakersInWorkers(jobs: readonly SpeakerJob[], workers: number, onClip: (file: string) => void, signal?: AbortSignal): Promise<void> {
   const queue = [...jobs];
   const children: ChildProcess[] = [];
   return new Promise<void>((resolve, reject) => {
