@@ -30,6 +30,8 @@ export interface RunSummary {
   epochs: number;
   steps: number;
   stoppedEarly: boolean;
+  /** The epoch (1-based) whose weights the run kept: the best by validation (at the final sparsity, when pruned); the last when none was eligible. Absent in runs recorded before it was. */
+  bestEpoch?: number;
   /** Per pruned layer, the sparsity reached; empty without pruning. */
   pruning: { name: string; sparsity: number }[];
 }

@@ -40,3 +40,28 @@ describe('a run whose schedule and pruning are timed as shares of the run', () =
     project.db.close();
   }, 240_000);
 });
+
+describe('a pruned run keeps weights at its final sparsity', () => {
+  it('chooses the best epoch only among those trained at the final sparsity, so the kept model is the one validated', async () => {
+    const projectDir = await writeTrainingProject(dir, path.join(dir, 'pruned-best'));
+    const project = openProject(projectDir);
+    // Pruning starts halfway: the best validation epoch of the unpruned half must not be the one kept.
+    const spec: TrainSpec = {
+      ...smallSpec(30),
+      pruning: { kind: 'polynomial', initialSparsity: 0, finalSparsity: 0.8, power: 3, beginFraction: 0.5, endFraction: 0.8, frequencyFraction: 0.05 },
+    };
+    const runId = createRun(project.db, spec, createSnapshot(project.db), appVersion);
+    expect((await new TrainingRunner(() => {}).start(projectDir, runId, false)).status).toBe('done');
+    const run = getRun(project.db, runId)!;
+    const sparsityAt = new Map(run.metrics.sparsity!.map((point) => [point.step, point.value]));
+    const eligible = run.metrics.val_accuracy!.filter((point) => sparsityAt.get(point.step)! >= 0.79);
+    expect(eligible.length).toBeGreaterThan(0);
+    // The kept weights come from an epoch trained at the final sparsity, and the run's validation
+    // accuracy is that kept (stripped) model's.
+    const kept = run.metrics.epoch!.find((point) => point.value === run.summary!.bestEpoch)!;
+    expect(sparsityAt.get(kept.step)).toBeGreaterThanOrEqual(0.79);
+    expect(run.summary!.validationAccuracy).toBeCloseTo(Math.max(...eligible.map((point) => point.value)), 5);
+    expect(run.summary!.model.sparsity).toBeGreaterThan(0.75);
+    project.db.close();
+  }, 240_000);
+});

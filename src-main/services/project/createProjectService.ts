@@ -59,6 +59,49 @@ export function createProjectService({ session, home }: ProjectServiceOptions): 
     return { report, signal: controller.signal };
   };
 
+  const demosInProgress = new Map<string, Promise<ProjectInfo>>();
+  /** Synthesizes the demo words, imports them into a new project at `target` and opens it. */
+  const makeDemo = async (target: string, seed: number, clipsPerWord: number | undefined): Promise<ProjectInfo> => {
+    assertCanCreate(target);
+    const { report } = task('Creating the demo project');
+    const { generateDemoDataset, DEMO_KEYWORDS, DEMO_UNKNOWN_WORDS } = await import('../demo/generateDemoDataset.ts');
+    const source = fs.mkdtempSync(path.join(os.tmpdir(), 'kws-demo-'));
+    fs.rmSync(source, { recursive: true });
+    try {
+      report('running', 0, 1, 'Synthesizing speech…');
+      await generateDemoDataset({
+        outDir: source,
+        seed,
+        clipsPerWord,
+        workers: Math.min(4, os.availableParallelism()),
+        onProgress: (done, total, message) => report('running', done, total * 2, message),
+      });
+      const project = createProject(target, 'Demo: ten keywords');
+      try {
+        const result = await importFolder(project, source, {
+          onProgress: (done, total, file) => report('running', total + done, total * 2, `Importing ${file}`),
+        });
+        if (result.rejected.length > 0) {
+          throw new StudioError('internal', `Demo import rejected ${result.rejected.length} files: ${result.rejected[0]!.reason}`);
+        }
+        // Ready to train from the first click: speaker-grouped splits, a fifth each for validation and test.
+        assignSplits(project, { validationPercent: 20, testPercent: 20 });
+        markDemoWords(project, DEMO_KEYWORDS, DEMO_UNKNOWN_WORDS);
+      } catch (error) {
+        project.db.close();
+        fs.rmSync(target, { recursive: true, force: true });
+        throw error;
+      }
+      report('done', 1, 1, 'Demo project ready');
+      return activate(project);
+    } catch (error) {
+      report('failed', 0, 1, error instanceof Error ? error.message : String(error));
+      throw error;
+    } finally {
+      fs.rmSync(source, { recursive: true, force: true });
+    }
+  };
+
   const service: ProjectService = {
     async create({ path: target, name }) {
       return activate(createProject(path.resolve(target), name));
@@ -97,46 +140,14 @@ export function createProjectService({ session, home }: ProjectServiceOptions): 
 
     async createDemo({ path: requested, seed = 1, clipsPerWord }) {
       const target = path.resolve(requested ?? defaultDemoProjectPath(home));
-      // The default demo is made once and reopened after that; an explicit path must be new.
+      // The default demo is made once and reopened after that; an explicit path must be new. A second
+      // ask while it is being made (the page's button while `npm start` makes it) waits for that one.
       if (!requested && fs.existsSync(path.join(target, 'project.sqlite'))) return service.open({ path: target });
-      assertCanCreate(target);
-      const { report } = task('Creating the demo project');
-      const { generateDemoDataset, DEMO_KEYWORDS, DEMO_UNKNOWN_WORDS } = await import('../demo/generateDemoDataset.ts');
-      const source = fs.mkdtempSync(path.join(os.tmpdir(), 'kws-demo-'));
-      fs.rmSync(source, { recursive: true });
-      try {
-        report('running', 0, 1, 'Synthesizing speech…');
-        await generateDemoDataset({
-          outDir: source,
-          seed,
-          clipsPerWord,
-          workers: Math.min(4, os.availableParallelism()),
-          onProgress: (done, total, message) => report('running', done, total * 2, message),
-        });
-        const project = createProject(target, 'Demo: ten keywords');
-        try {
-          const result = await importFolder(project, source, {
-            onProgress: (done, total, file) => report('running', total + done, total * 2, `Importing ${file}`),
-          });
-          if (result.rejected.length > 0) {
-            throw new StudioError('internal', `Demo import rejected ${result.rejected.length} files: ${result.rejected[0]!.reason}`);
-          }
-          // Ready to train from the first click: speaker-grouped splits, a fifth each for validation and test.
-          assignSplits(project, { validationPercent: 20, testPercent: 20 });
-          markDemoWords(project, DEMO_KEYWORDS, DEMO_UNKNOWN_WORDS);
-        } catch (error) {
-          project.db.close();
-          fs.rmSync(target, { recursive: true, force: true });
-          throw error;
-        }
-        report('done', 1, 1, 'Demo project ready');
-        return activate(project);
-      } catch (error) {
-        report('failed', 0, 1, error instanceof Error ? error.message : String(error));
-        throw error;
-      } finally {
-        fs.rmSync(source, { recursive: true, force: true });
-      }
+      const inProgress = demosInProgress.get(target);
+      if (inProgress) return inProgress;
+      const making = makeDemo(target, seed, clipsPerWord);
+      demosInProgress.set(target, making);
+      return making.finally(() => demosInProgress.delete(target));
     },
 
     async previewImport(input) {

@@ -8,7 +8,8 @@ import { resolvePruning } from '../../../src-shared/training/resolvePruning.ts';
 import { runLength } from '../../../src-shared/training/runLength.ts';
 import { FeatureStatsAccumulator } from '../../../src-shared/dsp/normalizeFeatures.ts';
 import type { RunSummary, TrainingProgress } from '../../../src-shared/model/Run.ts';
-import type { TrainSpec } from '../../../src-shared/model/TrainSpec.ts';
+import type { PruningSteps, TrainSpec } from '../../../src-shared/model/TrainSpec.ts';
+import { shouldPruneInStep } from '../../../src-shared/training/pruningSchedule.ts';
 import { FeatureCache } from '../features/FeatureCache.ts';
 import { featureSpecHash } from '../features/featureSpecHash.ts';
 import { decodeClipAudio } from '../project/clipAudioStore.ts';
@@ -143,6 +144,7 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
   // Pruning timed as shares of the run becomes steps here, once the run's length is known.
   const pruningSteps = spec.pruning ? resolvePruning(spec.pruning, totalSteps) : null;
   const pruner: Pruner | null = pruningSteps ? createPruner(tf, pruningSteps, kernels, resumed ? { masks: savedMasks(resumed.tensors) } : {}) : null;
+  const prunedFully = pruningSteps ? finalSparsityStep(pruningSteps) : null;
 
   let state: CheckpointMeta = { epoch: -1, step: 0, best: null, bestEpoch: -1, sinceBest: 0, trainSeconds: 0, samplesSeen: 0 };
   if (resumed) {
@@ -237,12 +239,17 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
     recorder.metrics(points);
 
     // Early stopping and the best weights follow the validation metric (training loss without one).
+    // With pruning, only weights at the final sparsity count: weights kept from before would be pruned
+    // at the end without the training that lets a network recover from it.
     const metric = spec.earlyStopping?.metric ?? 'val_accuracy';
     const value = evaluation ? (metric === 'val_loss' ? evaluation.loss : evaluation.accuracy) : lossSum / seen;
     const higherIsBetter = evaluation ? metric === 'val_accuracy' : false;
     const minDelta = spec.earlyStopping?.minDelta ?? 0;
-    const improved = state.best === null || (higherIsBetter ? value > state.best + minDelta : value < state.best - minDelta);
-    if (improved) {
+    const eligible = prunedFully === null || state.step >= prunedFully;
+    const improved = eligible && (state.best === null || (higherIsBetter ? value > state.best + minDelta : value < state.best - minDelta));
+    if (!eligible) {
+      // Pruning is still under way: nothing to compare yet.
+    } else if (improved) {
       state.best = value;
       state.bestEpoch = epoch;
       state.sinceBest = 0;
@@ -305,6 +312,7 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
     epochs: state.epoch + 1,
     steps: state.step,
     stoppedEarly,
+    bestEpoch: (best ? state.bestEpoch : state.epoch) + 1,
     pruning,
   };
   recorder.metrics([
@@ -465,4 +473,12 @@ function measureLatency(tf: Tf, model: KwsModel, maker: ExampleMaker, item: Data
   }
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)]!;
+}
+
+/** The first optimizer step after which the masks hold the schedule's final sparsity (tfmot counts steps from 1). */
+function finalSparsityStep(steps: PruningSteps): number {
+  if (steps.kind === 'polynomial') return steps.endStep;
+  let step = Math.max(1, steps.beginStep);
+  while (!shouldPruneInStep(step, steps.beginStep, steps.endStep, steps.frequency) && step < steps.beginStep + steps.frequency) step++;
+  return step;
 }
