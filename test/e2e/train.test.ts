@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotPath, watchedPage } from '../support/launchChromium.ts';
 import { startServe, type RunningServe } from '../support/startServe.ts';
-import { createWordsProject } from '../support/trainingData.ts';
+import { createWordsProject, smallSpec } from '../support/trainingData.ts';
 import { tempDir } from '../support/tempDir.ts';
 
 const dir = tempDir('kws-e2e-train-');
@@ -170,6 +172,35 @@ describe('training from the Train page', () => {
     await page.getByTestId('start-training').waitFor();
     await page.screenshot({ path: screenshotPath('train-08-editor-dark') });
     await page.getByRole('button', { name: /Switch to light theme/ }).click();
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('follows a run the CLI trains in another process, live, and cancels it from here', async () => {
+    const specFile = path.join(dir, 'cli-run.json');
+    fs.writeFileSync(specFile, JSON.stringify({ ...smallSpec(400), name: 'From the CLI' }));
+    const cli = spawn(process.execPath, [path.resolve(import.meta.dirname, '..', '..', 'bin', 'kws-studio.js'), 'train', '--project', projectDir, '--spec', specFile], {
+      env: { ...process.env, KWS_STUDIO_HOME: home },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((resolve) => cli.once('exit', resolve));
+    try {
+      await page.getByRole('button', { name: 'Train', exact: true }).click();
+      const item = page.locator('[data-run-id]', { hasText: 'From the CLI' });
+      await item.waitFor({ timeout: 60_000 });
+      await item.click();
+      const view = page.getByTestId('run-view');
+      // Progress the CLI's worker writes to the database, not "Starting the training process…".
+      await expect.poll(() => page.getByTestId('run-progress').textContent(), { timeout: 60_000 }).toMatch(/Epoch \d+ \/ 400/);
+      await expect.poll(async () => Number(await page.getByTestId('run-curves').getAttribute('data-epochs')), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+      await page.screenshot({ path: screenshotPath('train-09-cli-run-live') });
+      await page.getByTestId('cancel-run').click();
+      expect(await exited).toBe(130);
+      await expect.poll(() => view.getAttribute('data-status'), { timeout: 20_000 }).toBe('cancelled');
+      await page.getByTestId('resume-run').waitFor();
+      await page.screenshot({ path: screenshotPath('train-10-cli-run-cancelled') });
+    } finally {
+      cli.kill('SIGKILL');
+    }
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -6,14 +6,15 @@ import { openProject } from '../../src-main/services/project/createProjectServic
 import { createRun, createSnapshot, getRun } from '../../src-main/services/training/runStore.ts';
 import { TrainingRunner } from '../../src-main/services/training/TrainingRunner.ts';
 import { trainWarningsFor } from '../../src-main/services/training/trainWarningsFor.ts';
-import { smallSpec, writeTrainingProject } from '../support/trainingData.ts';
+import { createWordsProject, smallSpec } from '../support/trainingData.ts';
 import { tempDir } from '../support/tempDir.ts';
 
 const dir = tempDir('kws-relative-');
 
 describe('a run whose schedule and pruning are timed as shares of the run', () => {
   it('follows its stages and prunes to its sparsity in however many steps the data gives; TF-MOT steps are warned about', async () => {
-    const projectDir = await writeTrainingProject(dir, path.join(dir, 'project'));
+    const projectDir = path.join(dir, 'project');
+    await createWordsProject(path.join(dir, 'home'), projectDir);
     const project = openProject(projectDir);
 
     const spec: TrainSpec = {
@@ -43,7 +44,8 @@ describe('a run whose schedule and pruning are timed as shares of the run', () =
 
 describe('a pruned run keeps weights at its final sparsity', () => {
   it('chooses the best epoch only among those trained at the final sparsity, so the kept model is the one validated', async () => {
-    const projectDir = await writeTrainingProject(dir, path.join(dir, 'pruned-best'));
+    const projectDir = path.join(dir, 'pruned-best');
+    await createWordsProject(path.join(dir, 'home'), projectDir);
     const project = openProject(projectDir);
     // Pruning starts halfway: the best validation epoch of the unpruned half must not be the one kept.
     const spec: TrainSpec = {

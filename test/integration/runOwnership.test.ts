@@ -10,13 +10,12 @@ import { createServices } from '../../src-main/services/createServices.ts';
 import { openProject } from '../../src-main/services/project/createProjectService.ts';
 import { claimRun, ownerOf, recoverOrphanRuns, thisProcess } from '../../src-main/services/training/runOwners.ts';
 import { createRun, createSnapshot, getRun } from '../../src-main/services/training/runStore.ts';
-import { smallSpec, writeSource, writeTrainingProject } from '../support/trainingData.ts';
+import { createWordsProject, smallSpec } from '../support/trainingData.ts';
 import { tempDir } from '../support/tempDir.ts';
 
 const dir = tempDir('kws-owners-');
 const cli = path.resolve(import.meta.dirname, '..', '..', 'bin', 'kws-studio.js');
 const home = path.join(dir, 'home');
-const source = writeSource(dir);
 const children: ChildProcess[] = [];
 /** Long enough to be caught in the middle; each epoch takes a fraction of a second. */
 const EPOCHS = 150;
@@ -32,7 +31,8 @@ afterAll(() => {
 });
 
 async function preparedProject(name: string): Promise<string> {
-  const projectDir = await writeTrainingProject(dir, path.join(dir, name), source);
+  const projectDir = path.join(dir, name);
+  await createWordsProject(home, projectDir);
   const specFile = path.join(dir, `${name}.json`);
   fs.writeFileSync(specFile, JSON.stringify(smallSpec(EPOCHS)));
   return projectDir;

@@ -8,7 +8,7 @@ import { parseSweepSpec } from '../../src-shared/contract/sweepSpecSchema.ts';
 import { expandSweep } from '../../src-shared/sweep/expandSweep.ts';
 import { paretoFront, type TrialScore } from '../../src-main/services/sweeps/trialScores.ts';
 import { createServices } from '../../src-main/services/createServices.ts';
-import { smallSpec, writeSource, writeTrainingProject } from '../support/trainingData.ts';
+import { createWordsProject, smallSpec, writeSource } from '../support/trainingData.ts';
 import { tempDir } from '../support/tempDir.ts';
 
 const dir = tempDir('kws-sweep-');
@@ -59,7 +59,8 @@ describe('sweep specs', () => {
 
 describe('a sweep killed mid-way', () => {
   it('resumes after SIGKILL of the whole app: finished trials kept, interrupted ones resumed, none lost or duplicated', async () => {
-    const projectDir = await writeTrainingProject(dir, path.join(dir, 'project'));
+    const projectDir = path.join(dir, 'project');
+    await createWordsProject(path.join(dir, 'home'), projectDir);
     const specFile = path.join(dir, 'sweep.json');
     fs.writeFileSync(specFile, JSON.stringify(sweepSpec()));
 

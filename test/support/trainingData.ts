@@ -81,18 +81,3 @@ export async function createWordsProject(home: string, projectDir: string, optio
   studio.dispose();
 }
 
-/**
- * A project of `writeSource`'s words with speaker-grouped splits (half for training), made through
- * the services and closed again: what a training, sweep or ownership test starts from.
- */
-export async function writeTrainingProject(dir: string, projectDir: string, source = writeSource(dir)): Promise<string> {
-  const studio = createServices({ home: path.join(dir, 'home') });
-  try {
-    await studio.services.project.create({ path: projectDir });
-    await studio.services.project.importFolder({ path: source });
-    await studio.services.library.assignSplits({ validationPercent: 25, testPercent: 25 });
-  } finally {
-    studio.dispose();
-  }
-  return projectDir;
-}
