@@ -9,7 +9,7 @@ export interface SqlFragment {
 
 /** What each sort orders by; `nullable` columns sort their empty values last. */
 const sortColumns: Record<ClipSortKey, { column: string; collate?: 'NOCASE'; nullable?: true }> = {
-  // The natural key (`_2` before `_10`, case folded) is NOT NULL and indexed with kind, so a name sort walks `clips_name`.
+  // The natural key: `_2` before `_10`, case folded; never null.
   name: { column: 'c.name_key' },
   label: { column: 'l.name', collate: 'NOCASE', nullable: true },
   speaker: { column: 'c.speaker', collate: 'NOCASE', nullable: true },
