@@ -49,8 +49,12 @@ async function run({ projectPath, runId, resume, keepAlive }: Extract<ToTraining
     try {
       let latest: TrainingProgress | null = null;
       heartbeat = setInterval(() => {
-        const cancelRequested = beatRuns(project.db, me, latest ? new Map([[runId, latest]]) : undefined);
-        if (cancelRequested.includes(runId)) controller?.abort();
+        try {
+          const cancelRequested = beatRuns(project.db, me, latest ? new Map([[runId, latest]]) : undefined);
+          if (cancelRequested.includes(runId)) controller?.abort();
+        } catch {
+          // A busy database skips one beat; the next one comes a second later. Training goes on.
+        }
       }, HEARTBEAT_MS);
       const onProgress = (progress: TrainingProgress) => {
         latest = progress;

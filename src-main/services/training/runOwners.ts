@@ -48,7 +48,10 @@ function defaultOwnerName(): string {
  * started it.
  */
 export function claimRun(db: ProjectDatabase, runId: string, who: RunOwner, options: { takeOverFrom?: number } = {}): void {
-  db.transaction(() => {
+  // IMMEDIATE: the write lock first (waiting for it), then the read. A deferred transaction that read
+  // the owner and then wrote would fail at once ("database is locked") if a training process had
+  // written in between, as the workers of runs side by side do every second.
+  const claim = db.transaction(() => {
     const current = ownerOf(db, runId);
     const handedOver = current !== null && current.host === who.host && (current.pid === who.pid || current.pid === options.takeOverFrom);
     if (current && !handedOver && ownerAlive(current)) throw runBusy(runId, current);
@@ -62,7 +65,8 @@ export function claimRun(db: ProjectDatabase, runId: string, who: RunOwner, opti
          started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at,
          cancel_requested_at = CASE WHEN ? THEN run_owners.cancel_requested_at END`,
     ).run(runId, who.pid, who.host, owner, now, now, handedOver ? current.cancelRequestedAt : null, handedOver ? 1 : 0);
-  })();
+  });
+  claim.immediate();
 }
 
 /** Gives the run up, if `who` still owns it. */

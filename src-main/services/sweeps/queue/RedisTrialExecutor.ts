@@ -60,7 +60,11 @@ export class RedisTrialExecutor implements TrialExecutor {
     this.countTimer = setInterval(count, 5000);
     this.countTimer.unref();
     this.heartbeat = setInterval(() => {
-      for (const runId of beatRuns(this.project.db, this.owner)) if (this.running.includes(runId)) this.cancel(runId);
+      try {
+        for (const runId of beatRuns(this.project.db, this.owner)) if (this.running.includes(runId)) this.cancel(runId);
+      } catch {
+        // A busy database skips one beat; the next comes a second later.
+      }
     }, 1000);
     this.heartbeat.unref();
   }
