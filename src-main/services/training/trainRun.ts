@@ -4,12 +4,11 @@ import { gzipSync } from 'node:zlib';
 import { createRandom, hashSeed, type Random } from '../../../src-shared/dsp/random.ts';
 import { resample } from '../../../src-shared/dsp/resample.ts';
 import { learningRateAt } from '../../../src-shared/training/learningRateAt.ts';
-import { resolvePruning } from '../../../src-shared/training/resolvePruning.ts';
+import { pruningEffect, type PruningEffect } from '../../../src-shared/training/pruningEffect.ts';
 import { runLength } from '../../../src-shared/training/runLength.ts';
 import { FeatureStatsAccumulator } from '../../../src-shared/dsp/normalizeFeatures.ts';
 import type { RunSummary, TrainingProgress } from '../../../src-shared/model/Run.ts';
-import type { PruningSteps, TrainSpec } from '../../../src-shared/model/TrainSpec.ts';
-import { shouldPruneInStep } from '../../../src-shared/training/pruningSchedule.ts';
+import type { TrainSpec } from '../../../src-shared/model/TrainSpec.ts';
 import { FeatureCache } from '../features/FeatureCache.ts';
 import { featureSpecHash } from '../features/featureSpecHash.ts';
 import { decodeClipAudio } from '../project/clipAudioStore.ts';
@@ -142,9 +141,9 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
   const kernels = model.prunable.map((variable) => ({ name: variable.name, variable }));
   const { batchesPerEpoch, totalSteps, epochs } = runLength(plan.items.train.length, spec);
   // Pruning timed as shares of the run becomes steps here, once the run's length is known.
-  const pruningSteps = spec.pruning ? resolvePruning(spec.pruning, totalSteps) : null;
-  const pruner: Pruner | null = pruningSteps ? createPruner(tf, pruningSteps, kernels, resumed ? { masks: savedMasks(resumed.tensors) } : {}) : null;
-  const prunedFully = pruningSteps ? finalSparsityStep(pruningSteps) : null;
+  const pruningPlan = spec.pruning ? pruningEffect(spec.pruning, totalSteps) : null;
+  const pruner: Pruner | null = pruningPlan ? createPruner(tf, pruningPlan.steps, kernels, resumed ? { masks: savedMasks(resumed.tensors) } : {}) : null;
+  const prunedFully = pruningPlan ? finalMaskStep(pruningPlan) : null;
 
   let state: CheckpointMeta = { epoch: -1, step: 0, best: null, bestEpoch: -1, sinceBest: 0, trainSeconds: 0, samplesSeen: 0 };
   if (resumed) {
@@ -475,10 +474,11 @@ function measureLatency(tf: Tf, model: KwsModel, maker: ExampleMaker, item: Data
   return times[Math.floor(times.length / 2)]!;
 }
 
-/** The first optimizer step after which the masks hold the schedule's final sparsity (tfmot counts steps from 1). */
-function finalSparsityStep(steps: PruningSteps): number {
-  if (steps.kind === 'polynomial') return steps.endStep;
-  let step = Math.max(1, steps.beginStep);
-  while (!shouldPruneInStep(step, steps.beginStep, steps.endStep, steps.frequency) && step < steps.beginStep + steps.frequency) step++;
-  return step;
+/**
+ * The optimizer step after which the masks hold their final sparsity: a constant schedule's first
+ * update, a polynomial one's last inside the run; null when no update falls inside it.
+ */
+function finalMaskStep(effect: PruningEffect): number | null {
+  if (effect.updates === 0) return null;
+  return effect.steps.kind === 'constant' ? effect.firstUpdate : effect.lastUpdate;
 }
