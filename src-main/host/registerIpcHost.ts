@@ -1,6 +1,8 @@
 import type { Dispatcher } from '../../src-shared/contract/dispatch.ts';
-import { toWireError, type WireError } from '../../src-shared/contract/StudioError.ts';
+import type { WireError } from '../../src-shared/contract/StudioError.ts';
 import { eventChannels, methodChannels } from '../../src-shared/contract/channels.ts';
+import { consoleHostLog, describeThrown, type HostLog } from './hostLog.ts';
+import { wireErrorOf } from './wireErrorOf.ts';
 
 /** The part of Electron's ipcMain this host needs; platform/ passes the real one in. */
 export interface IpcMainLike {
@@ -20,31 +22,68 @@ export const EVENT_CHANNEL = 'kws:event';
 
 /**
  * Electron transport: one `ipcMain.handle` per allow-listed method channel (results wrapped so
- * typed errors survive), and subscriptions whose events go back to the subscribing window only.
+ * typed errors survive, whatever a service throws), and subscriptions whose events go back to the
+ * subscribing window only. Subscription messages are checked (a whole-number id, an allow-listed
+ * event channel); a bad one is logged and ignored, since `ipcMain.on` has no reply to carry an error.
  */
-export function registerIpcHost(ipcMain: IpcMainLike, dispatcher: Dispatcher): void {
+export function registerIpcHost(ipcMain: IpcMainLike, dispatcher: Dispatcher, log: HostLog = consoleHostLog): void {
   for (const channel of methodChannels) {
     ipcMain.handle(channel, async (_event, input): Promise<IpcResult> => {
       try {
         return { ok: true, out: await dispatcher.call(channel, input) };
       } catch (error) {
-        return { ok: false, err: toWireError(error) };
+        return { ok: false, err: wireErrorOf(error, channel) };
       }
     });
   }
-  const subscriptions = new Map<string, () => void>();
+
+  /** Per window (webContents id), its subscriptions by the id the window chose. */
+  const windows = new Map<number, Map<number, () => void>>();
+  const subscriptionsOf = (sender: IpcSenderEvent['sender']): Map<number, () => void> => {
+    let subscriptions = windows.get(sender.id);
+    if (!subscriptions) {
+      const created = new Map<number, () => void>();
+      windows.set(sender.id, created);
+      // One 'destroyed' listener per window, however many subscriptions it makes.
+      sender.once('destroyed', () => {
+        for (const unsubscribe of created.values()) unsubscribe();
+        windows.delete(sender.id);
+      });
+      subscriptions = created;
+    }
+    return subscriptions;
+  };
+
   ipcMain.on(SUBSCRIBE_CHANNEL, (event, id, channel) => {
-    if (typeof id !== 'number' || typeof channel !== 'string' || !eventChannels.includes(channel)) return;
-    const key = `${event.sender.id}:${id}`;
-    subscriptions.set(key, dispatcher.subscribe(channel, (data) => event.sender.send(EVENT_CHANNEL, id, data)));
-    event.sender.once('destroyed', () => {
-      subscriptions.get(key)?.();
-      subscriptions.delete(key);
-    });
-  });
-  ipcMain.on(UNSUBSCRIBE_CHANNEL, (event, id) => {
-    const key = `${event.sender.id}:${String(id)}`;
+    if (!Number.isSafeInteger(id) || typeof channel !== 'string' || !eventChannels.includes(channel)) {
+      log(`kws-studio: window ${event.sender.id} sent a subscription with ${Number.isSafeInteger(id) ? 'an unknown event channel' : 'no whole-number id'}; ignored.`);
+      return;
+    }
+    const subscriptions = subscriptionsOf(event.sender);
+    const key = id as number;
+    // A reloaded page starts its ids again: the same id replaces the old subscription instead of doubling it.
     subscriptions.get(key)?.();
-    subscriptions.delete(key);
+    try {
+      subscriptions.set(
+        key,
+        dispatcher.subscribe(channel, (data) => {
+          try {
+            event.sender.send(EVENT_CHANNEL, key, data);
+          } catch (error) {
+            log(`kws-studio: an event of ${channel} could not be sent to window ${event.sender.id}: ${describeThrown(error)}`);
+          }
+        }),
+      );
+    } catch (error) {
+      subscriptions.delete(key);
+      log(`kws-studio: subscribing window ${event.sender.id} to ${channel} failed: ${describeThrown(error)}`);
+    }
+  });
+
+  ipcMain.on(UNSUBSCRIBE_CHANNEL, (event, id) => {
+    if (!Number.isSafeInteger(id)) return;
+    const subscriptions = windows.get(event.sender.id);
+    subscriptions?.get(id as number)?.();
+    subscriptions?.delete(id as number);
   });
 }

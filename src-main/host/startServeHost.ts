@@ -1,14 +1,14 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
 import type { Dispatcher } from '../../src-shared/contract/dispatch.ts';
-import { toWireError } from '../../src-shared/contract/StudioError.ts';
-import { decodeWire, encodeWire } from '../../src-shared/contract/wireCodec.ts';
-import type { ClientMessage, ServerMessage } from '../../src-shared/contract/wireMessages.ts';
-import { contentSecurityPolicy } from './contentSecurityPolicy.ts';
+import { consoleHostLog, describeThrown, type HostLog } from './hostLog.ts';
+import { parseRequestTarget } from './parseRequestTarget.ts';
+import { sendPlain } from './sendPlain.ts';
+import { serveSocket } from './serveSocket.ts';
+import { serveStatic } from './serveStatic.ts';
 
 export interface ServeHostOptions {
   dispatcher: Dispatcher;
@@ -18,6 +18,8 @@ export interface ServeHostOptions {
   port?: number;
   /** Fixed for tests; a fresh random token per launch otherwise. */
   token?: string;
+  /** Where failures the host survived are reported (default: stderr). */
+  log?: HostLog;
 }
 
 export interface ServeHost {
@@ -28,25 +30,17 @@ export interface ServeHost {
 }
 
 const COOKIE = 'kws_token';
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-};
 
 /**
  * Serve mode: the built renderer and the service table over HTTP + WebSocket, bound to 127.0.0.1
  * only. Every request must carry the per-launch token (in the URL once, then in an HttpOnly
  * cookie), and the Host and Origin must be this loopback address, which stops other local users'
- * pages and DNS-rebinding sites from reaching the services.
+ * pages and DNS-rebinding sites from reaching the services. No request can end the process: a
+ * target that does not parse gets 400, and a handler that throws answers 500 and logs a line.
  */
 export async function startServeHost(options: ServeHostOptions): Promise<ServeHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
+  const log = options.log ?? consoleHostLog;
   const server = http.createServer();
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
   await new Promise<void>((resolve, reject) => {
@@ -55,6 +49,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
   });
   const { port } = server.address() as AddressInfo;
   const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  server.on('error', (error) => log(`kws-studio serve: server error: ${describeThrown(error)}`));
 
   const authorized = (request: http.IncomingMessage, url: URL): boolean => {
     if (!allowedHosts.has(request.headers.host ?? '')) return false;
@@ -62,39 +57,68 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     return offered !== undefined && offered !== null && sameSecret(offered, token);
   };
 
-  server.on('request', (request, response) => {
-    const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
+  const handleRequest = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
+    const url = parseRequestTarget(request.url, port);
+    if (!url) {
+      sendPlain(response, 400, 'Bad request: the request target is not a path on this server.\n');
+      return;
+    }
     if (!authorized(request, url)) {
-      response.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' });
-      response.end('Unauthorized: open the URL that `kws-studio serve` printed; it carries this launch\'s token.\n');
+      sendPlain(response, 401, 'Unauthorized: open the URL that `kws-studio serve` printed; it carries this launch\'s token.\n');
       return;
     }
     if (url.searchParams.has('token')) {
       // Trade the token in the URL for a cookie, then drop it from the address bar and history.
+      // One leading slash only: "//host" in a Location header would send the browser elsewhere.
       url.searchParams.delete('token');
       response.writeHead(303, {
-        location: url.pathname + url.search,
+        location: `/${url.pathname.replace(/^\/+/, '')}${url.search}`,
         'set-cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
       });
       response.end();
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.writeHead(405).end();
+      response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    serveStatic(options.staticDir, url.pathname, response);
+    await serveStatic(options.staticDir, url.pathname, request, response, log);
+  };
+
+  server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
+    handleRequest(request, response).catch((error: unknown) => {
+      log(`kws-studio serve: ${String(request.method)} ${String(request.url).slice(0, 200)} failed: ${describeThrown(error)}`);
+      try {
+        if (response.headersSent) response.destroy();
+        else sendPlain(response, 500, 'Internal error: the studio could not answer this request; its log says why.\n');
+      } catch {
+        response.destroy();
+      }
+    });
   });
 
-  server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
-    const origin = request.headers.origin;
-    const originOk = origin === undefined || allowedHosts.has(origin.replace(/^http:\/\//, ''));
-    if (url.pathname !== '/ws' || !originOk || !authorized(request, url)) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
-      return;
+  server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A client that resets a refused handshake must not raise an 'error' nobody listens to.
+    const ignoreError = () => undefined;
+    socket.on('error', ignoreError);
+    try {
+      const url = parseRequestTarget(request.url, port);
+      if (!url) {
+        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      const origin = request.headers.origin;
+      const originOk = origin === undefined || allowedHosts.has(origin.replace(/^http:\/\//, ''));
+      if (url.pathname !== '/ws' || !originOk || !authorized(request, url)) {
+        socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      socket.removeListener('error', ignoreError);
+      sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, options.dispatcher, log));
+    } catch (error) {
+      log(`kws-studio serve: a WebSocket handshake failed: ${describeThrown(error)}`);
+      socket.destroy();
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, options.dispatcher));
   });
 
   return {
@@ -109,64 +133,6 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
         server.close(() => resolve());
       }),
   };
-}
-
-function serveSocket(ws: WebSocket, dispatcher: Dispatcher): void {
-  const subscriptions = new Map<number, () => void>();
-  const send = (message: ServerMessage) => {
-    if (ws.readyState === ws.OPEN) ws.send(encodeWire(message));
-  };
-  ws.on('message', async (raw) => {
-    let message: ClientMessage;
-    try {
-      message = decodeWire(raw.toString()) as ClientMessage;
-    } catch {
-      ws.close(1003, 'malformed message');
-      return;
-    }
-    if (message.t === 'call') {
-      try {
-        send({ t: 'result', id: message.id, ok: true, out: await dispatcher.call(message.ch, message.in) });
-      } catch (error) {
-        send({ t: 'result', id: message.id, ok: false, err: toWireError(error) });
-      }
-    } else if (message.t === 'sub') {
-      try {
-        subscriptions.set(message.id, dispatcher.subscribe(message.ch, (data) => send({ t: 'event', id: message.id, data })));
-        send({ t: 'result', id: message.id, ok: true });
-      } catch (error) {
-        send({ t: 'result', id: message.id, ok: false, err: toWireError(error) });
-      }
-    } else if (message.t === 'unsub') {
-      subscriptions.get(message.id)?.();
-      subscriptions.delete(message.id);
-    }
-  });
-  ws.on('close', () => {
-    for (const unsubscribe of subscriptions.values()) unsubscribe();
-    subscriptions.clear();
-  });
-}
-
-function serveStatic(root: string, pathname: string, response: http.ServerResponse): void {
-  const relative = decodeURIComponent(pathname).replace(/^\/+/, '') || 'index.html';
-  const file = path.resolve(root, relative);
-  const inside = file === root || file.startsWith(root + path.sep);
-  const target = inside && fs.existsSync(file) && fs.statSync(file).isFile() ? file : path.join(root, 'index.html');
-  if (!fs.existsSync(target)) {
-    response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-    response.end(`The studio's user interface is not built (${target} is missing). Run: npm run build\n`);
-    return;
-  }
-  const isIndex = target.endsWith('index.html');
-  response.writeHead(200, {
-    'content-type': contentTypes[path.extname(target)] ?? 'application/octet-stream',
-    'content-security-policy': contentSecurityPolicy,
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    'cache-control': isIndex ? 'no-store' : 'max-age=3600',
-  });
-  fs.createReadStream(target).pipe(response);
 }
 
 function readCookie(header: string | undefined, name: string): string | undefined {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDispatcher } from '../../src-shared/contract/dispatch.ts';
+import { createDispatcher, type Dispatcher } from '../../src-shared/contract/dispatch.ts';
 import { Emitter } from '../../src-shared/contract/events.ts';
 import type { ServiceTable } from '../../src-shared/contract/ServiceTable.ts';
 import type { TaskProgress } from '../../src-shared/model/TaskProgress.ts';
@@ -26,7 +26,7 @@ class FakeIpcMain implements IpcMainLike {
   }
 }
 
-function setup() {
+function setup(dispatcherFor: (services: ServiceTable) => Dispatcher = createDispatcher) {
   const progress = new Emitter<TaskProgress>();
   const reject = () => Promise.reject(new Error('unused'));
   const services = {
@@ -42,11 +42,12 @@ function setup() {
     system: { diagnostics: reject, version: async () => ({ app: '1' }) },
   } as unknown as ServiceTable;
   const ipc = new FakeIpcMain();
-  registerIpcHost(ipc, createDispatcher(services));
+  const logged: string[] = [];
+  registerIpcHost(ipc, dispatcherFor(services), (line) => logged.push(line));
   const sent: unknown[][] = [];
-  let destroyed: () => void = () => undefined;
-  const sender: IpcSenderEvent = { sender: { id: 7, send: (...args: unknown[]) => sent.push(args), once: (_event, listener) => (destroyed = listener) } };
-  return { ipc, progress, sent, sender, destroy: () => destroyed() };
+  const destroyed: (() => void)[] = [];
+  const sender: IpcSenderEvent = { sender: { id: 7, send: (...args: unknown[]) => sent.push(args), once: (_event, listener) => destroyed.push(listener) } };
+  return { ipc, progress, sent, sender, logged, destroyed, destroy: () => destroyed.forEach((listener) => listener()) };
 }
 
 describe('Electron IPC host', () => {
@@ -73,5 +74,39 @@ describe('Electron IPC host', () => {
     progress.fire(event);
     expect(sent).toHaveLength(3);
     expect(progress.listenerCount).toBe(0);
+  });
+
+  it('ignores and logs subscriptions with a bad id or channel, and a reused id replaces its subscription', () => {
+    const { ipc, progress, sent, sender, logged, destroyed, destroy } = setup();
+    const subscribe = ipc.listeners.get(SUBSCRIBE_CHANNEL)!;
+    for (const [id, channel] of [[Number.NaN, 'project.onDidProgress'], [1.5, 'project.onDidProgress'], ['1', 'project.onDidProgress'], [1, 42], [1, 'constructor.name']]) {
+      subscribe(sender, id, channel);
+    }
+    expect(logged).toHaveLength(5);
+    expect(logged[0]).toBe('kws-studio: window 7 sent a subscription with no whole-number id; ignored.');
+    expect(logged[4]).toBe('kws-studio: window 7 sent a subscription with an unknown event channel; ignored.');
+    expect(progress.listenerCount).toBe(0);
+    // A reloaded page starts its ids at 1 again: one listener, not two, and one 'destroyed' hook per window.
+    subscribe(sender, 1, 'project.onDidProgress');
+    subscribe(sender, 1, 'project.onDidProgress');
+    subscribe(sender, 2, 'project.onDidProgress');
+    expect(progress.listenerCount).toBe(2);
+    expect(destroyed).toHaveLength(1);
+    ipc.listeners.get(UNSUBSCRIBE_CHANNEL)!(sender, { id: 2 });
+    expect(progress.listenerCount).toBe(2);
+    progress.fire({ taskId: 't', title: 'x', state: 'done', done: 1, total: 1, message: '' });
+    expect(sent.map((args) => args[1])).toEqual([1, 2]);
+    destroy();
+    expect(progress.listenerCount).toBe(0);
+  });
+
+  it('answers with a wire error whatever a service throws', async () => {
+    const oddities: unknown[] = [undefined, Symbol('odd'), Object.create(null), { toString: () => { throw new Error('no'); } }];
+    let next = 0;
+    const { ipc } = setup(() => ({ call: async () => { throw oddities[next++]; }, subscribe: () => () => undefined }));
+    for (let i = 0; i < oddities.length; i++) {
+      const result = (await ipc.handlers.get('system.version')!({}, undefined)) as IpcResult;
+      expect(result).toMatchObject({ ok: false, err: { code: 'internal', message: expect.stringMatching(/\S/) } });
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { BeginUploadInput, UploadChunkInput, UploadInfo, UploadProgress } from '../../../src-shared/contract/ProjectService.ts';
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
@@ -29,6 +30,34 @@ const IDLE_MS = 60 * 60 * 1000;
 const FREE_SPACE_MARGIN = 256 * 2 ** 20;
 
 /**
+ * Which process staged an upload, in a dotfile inside its folder (imports skip dotfiles). A later
+ * start removes the folder at once when that process is gone, and never while it lives.
+ */
+interface UploadOwner {
+  pid: number;
+  host: string;
+  /** When the machine booted (ms): after a reboot the pid may name an unrelated process. */
+  booted: number;
+}
+const OWNER_FILE = '.kws-upload-owner.json';
+/** Boot times computed at different moments differ by rounding and clock steps; a reboot differs by far more. */
+const BOOT_TOLERANCE_MS = 5 * 60 * 1000;
+
+/** Every staging folder this process created and has not removed yet, whichever project it is in. */
+const stagedByThisProcess = new Set<string>();
+
+/**
+ * Removes every upload this process staged, in every project, even one an import is reading.
+ * For a process that is stopping (serve mode on Ctrl+C): nothing will read them any more, and the
+ * ordinary release paths (import end, project close) will not run. Returns how many were removed.
+ */
+export function removeStagedUploads(): number {
+  const dirs = [...stagedByThisProcess];
+  for (const dir of dirs) removeStaged(dir);
+  return dirs.length;
+}
+
+/**
  * Files dropped on a browser page, staged in `<project>/staging/<upload-id>/` so the ordinary
  * import can read them. Every path is checked before a byte is written (relative, inside the
  * folder, unique, within the size limits and the free disk space); each file's bytes must arrive
@@ -51,7 +80,7 @@ export class UploadStaging {
     const folders = new Set<string>();
     let totalBytes = 0;
     for (const file of files) {
-      const problem = uploadPathProblem(file.path);
+      const problem = uploadPathProblem(file.path) ?? (file.path.toLowerCase() === OWNER_FILE ? 'the studio keeps this name for its own record of the upload' : undefined);
       if (problem) throw new StudioError('invalid_input', `${JSON.stringify(file.path.slice(0, 200))}: ${problem}. Nothing was uploaded.`);
       if (!Number.isSafeInteger(file.size) || file.size < 0) throw new StudioError('invalid_input', `${file.path}: the size ${file.size} is not a byte count.`);
       if (file.size > uploadLimits.maxFileBytes) {
@@ -80,6 +109,8 @@ export class UploadStaging {
     const dir = path.join(layout.staging, id);
     try {
       fs.mkdirSync(dir, { recursive: true });
+      stagedByThisProcess.add(dir);
+      fs.writeFileSync(path.join(dir, OWNER_FILE), JSON.stringify({ pid: process.pid, host: os.hostname(), booted: bootTime() } satisfies UploadOwner));
       // Empty files have no chunk to carry them; create them now so the import sees (and rejects) them.
       for (const [relative, file] of staged) {
         if (file.size === 0) {
@@ -89,7 +120,7 @@ export class UploadStaging {
         }
       }
     } catch (error) {
-      fs.rmSync(dir, { recursive: true, force: true });
+      removeStaged(dir);
       throw new StudioError('io_error', `Cannot create the staging folder ${dir}: ${(error as Error).message}`);
     }
     const completeFiles = [...staged.values()].filter((file) => file.size === 0).length;
@@ -175,7 +206,11 @@ export class UploadStaging {
     this.removeLeftovers(layout);
   }
 
-  /** Staging folders that no upload of this process owns and that are older than the idle limit: a crash's leftovers. */
+  /**
+   * A crash's leftovers: staging folders no upload of this process owns, staged by a process of this
+   * machine that is no longer running, or (with no owner record, or another machine's) idle past
+   * the limit. A folder whose process still runs is left alone, whatever its age: it may be importing.
+   */
   removeLeftovers(layout: ProjectLayout): void {
     let names: string[];
     try {
@@ -184,10 +219,10 @@ export class UploadStaging {
       return;
     }
     for (const name of names) {
-      if (this.uploads.has(name) || this.importing.has(name)) continue;
       const dir = path.join(layout.staging, name);
+      if (this.uploads.has(name) || this.importing.has(name) || stagedByThisProcess.has(dir)) continue;
       try {
-        if (Date.now() - fs.statSync(dir).mtimeMs > IDLE_MS) fs.rmSync(dir, { recursive: true, force: true });
+        if (isLeftover(dir)) removeStaged(dir);
       } catch {
         // Gone already, or not ours to remove: leave it.
       }
@@ -225,7 +260,39 @@ function freeBytes(folder: string): number | undefined {
 
 function removeStaged(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
+  stagedByThisProcess.delete(dir);
   removeIfEmpty(path.dirname(dir));
+}
+
+function isLeftover(dir: string): boolean {
+  const owner = readOwner(dir);
+  if (owner && owner.host === os.hostname()) return Math.abs(owner.booted - bootTime()) > BOOT_TOLERANCE_MS || !processIsRunning(owner.pid);
+  return Date.now() - fs.statSync(dir).mtimeMs > IDLE_MS;
+}
+
+function readOwner(dir: string): UploadOwner | undefined {
+  try {
+    const owner = JSON.parse(fs.readFileSync(path.join(dir, OWNER_FILE), 'utf8')) as Partial<UploadOwner>;
+    const valid = Number.isSafeInteger(owner.pid) && owner.pid! > 0 && typeof owner.host === 'string' && Number.isFinite(owner.booted);
+    return valid ? (owner as UploadOwner) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function bootTime(): number {
+  return Math.round(Date.now() - os.uptime() * 1000);
+}
+
+function processIsRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user. Only ESRCH says it is gone.
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }
 
 function removeIfEmpty(dir: string): void {
