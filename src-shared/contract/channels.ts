@@ -46,6 +46,7 @@ export function splitChannel(channel: string): [ServiceName, string] | undefined
   const dot = channel.indexOf('.');
   if (dot <= 0) return undefined;
   const service = channel.slice(0, dot);
-  if (!(service in serviceMethods)) return undefined;
+  // Own names only: "toString" or "constructor" are no services.
+  if (!Object.hasOwn(serviceMethods, service)) return undefined;
   return [service as ServiceName, channel.slice(dot + 1)];
 }
