@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, ipcMain } from 'electron';
 import { createDispatcher } from '../src-shared/contract/dispatch.ts';
 import { registerIpcHost, type IpcMainLike } from './host/registerIpcHost.ts';
@@ -15,7 +15,9 @@ app.enableSandbox();
 void app.whenReady().then(async () => {
   const studio = createServices({ home });
   studio.resumeSweepsOnOpen();
-  registerIpcHost(ipcMain as unknown as IpcMainLike, createDispatcher(studio.services));
+  // The window loads only this file (createMainWindow); an iframe or a page navigated elsewhere is not the studio.
+  const studioPage = pathToFileURL(path.join(outDir, 'renderer', 'index.html')).href;
+  registerIpcHost(ipcMain as unknown as IpcMainLike, createDispatcher(studio.services), { isStudioPage: (url) => url === studioPage });
   registerFolderDialog();
   const startProject = process.env.KWS_STUDIO_PROJECT;
   if (startProject) await studio.services.project.open({ path: startProject }).catch(() => undefined);

@@ -6,12 +6,23 @@ import { wireErrorOf } from './wireErrorOf.ts';
 
 /** The part of Electron's ipcMain this host needs; platform/ passes the real one in. */
 export interface IpcMainLike {
-  handle(channel: string, listener: (event: unknown, input: unknown) => Promise<unknown>): void;
+  handle(channel: string, listener: (event: IpcFrameEvent, input: unknown) => Promise<unknown>): void;
   on(channel: string, listener: (event: IpcSenderEvent, ...args: unknown[]) => void): void;
 }
 
-export interface IpcSenderEvent {
+/** The frame a message came from (Electron's `event.senderFrame`; null once the frame is gone). */
+export interface IpcFrameEvent {
+  senderFrame?: { url: string } | null;
+}
+
+export interface IpcSenderEvent extends IpcFrameEvent {
   sender: { id: number; send(channel: string, ...args: unknown[]): void; once(event: 'destroyed', listener: () => void): void };
+}
+
+export interface IpcHostOptions {
+  /** Whether a page at this URL (without query or fragment) is the studio's own; messages from any other frame are refused (Electron security checklist: validate the sender). */
+  isStudioPage(url: string): boolean;
+  log?: HostLog;
 }
 
 export type IpcResult = { ok: true; out: unknown } | { ok: false; err: WireError };
@@ -26,9 +37,18 @@ export const EVENT_CHANNEL = 'kws:event';
  * subscribing window only. Subscription messages are checked (a whole-number id, an allow-listed
  * event channel); a bad one is logged and ignored, since `ipcMain.on` has no reply to carry an error.
  */
-export function registerIpcHost(ipcMain: IpcMainLike, dispatcher: Dispatcher, log: HostLog = consoleHostLog): void {
+export function registerIpcHost(ipcMain: IpcMainLike, dispatcher: Dispatcher, { isStudioPage, log = consoleHostLog }: IpcHostOptions): void {
+  const fromStudio = (event: IpcFrameEvent): boolean => {
+    const url = event.senderFrame?.url;
+    // The page's own routes (#/runs) and queries do not make it another page.
+    return typeof url === 'string' && isStudioPage(url.split(/[?#]/)[0]!);
+  };
   for (const channel of methodChannels) {
-    ipcMain.handle(channel, async (_event, input): Promise<IpcResult> => {
+    ipcMain.handle(channel, async (event, input): Promise<IpcResult> => {
+      if (!fromStudio(event)) {
+        log(`kws-studio: a call of ${channel} from a frame that is not the studio's page (${event.senderFrame?.url ?? 'gone'}) was refused.`);
+        return { ok: false, err: { code: 'forbidden', message: `${channel} may only be called by the studio's own page.` } };
+      }
       try {
         return { ok: true, out: await dispatcher.call(channel, input) };
       } catch (error) {
@@ -55,6 +75,10 @@ export function registerIpcHost(ipcMain: IpcMainLike, dispatcher: Dispatcher, lo
   };
 
   ipcMain.on(SUBSCRIBE_CHANNEL, (event, id, channel) => {
+    if (!fromStudio(event)) {
+      log(`kws-studio: a subscription from a frame that is not the studio's page (${event.senderFrame?.url ?? 'gone'}) was refused.`);
+      return;
+    }
     if (!Number.isSafeInteger(id) || typeof channel !== 'string' || !eventChannels.includes(channel)) {
       log(`kws-studio: window ${event.sender.id} sent a subscription with ${Number.isSafeInteger(id) ? 'an unknown event channel' : 'no whole-number id'}; ignored.`);
       return;

@@ -24,6 +24,8 @@ export type StudioErrorCode =
   | 'io_error'
   | 'unsupported'
   | 'cancelled'
+  /** The caller may not do this: a frame that is not the studio's page. */
+  | 'forbidden'
   | 'internal';
 
 export interface WireError {

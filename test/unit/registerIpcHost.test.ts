@@ -8,6 +8,7 @@ import {
   SUBSCRIBE_CHANNEL,
   UNSUBSCRIBE_CHANNEL,
   registerIpcHost,
+  type IpcFrameEvent,
   type IpcMainLike,
   type IpcResult,
   type IpcSenderEvent,
@@ -16,15 +17,18 @@ import { methodChannels, serviceMethods } from '../../src-shared/contract/channe
 
 /** Electron's ipcMain, reduced to what the host uses, so the transport is tested without Electron. */
 class FakeIpcMain implements IpcMainLike {
-  handlers = new Map<string, (event: unknown, input: unknown) => Promise<unknown>>();
+  handlers = new Map<string, (event: IpcFrameEvent, input: unknown) => Promise<unknown>>();
   listeners = new Map<string, (event: IpcSenderEvent, ...args: unknown[]) => void>();
-  handle(channel: string, listener: (event: unknown, input: unknown) => Promise<unknown>) {
+  handle(channel: string, listener: (event: IpcFrameEvent, input: unknown) => Promise<unknown>) {
     this.handlers.set(channel, listener);
   }
   on(channel: string, listener: (event: IpcSenderEvent, ...args: unknown[]) => void) {
     this.listeners.set(channel, listener);
   }
 }
+
+const STUDIO_PAGE = 'file:///app/out/renderer/index.html';
+const studioFrame = { senderFrame: { url: STUDIO_PAGE } };
 
 function setup(dispatcherFor: (services: ServiceTable) => Dispatcher = createDispatcher) {
   const progress = new Emitter<TaskProgress>();
@@ -43,10 +47,10 @@ function setup(dispatcherFor: (services: ServiceTable) => Dispatcher = createDis
   } as unknown as ServiceTable;
   const ipc = new FakeIpcMain();
   const logged: string[] = [];
-  registerIpcHost(ipc, dispatcherFor(services), (line) => logged.push(line));
+  registerIpcHost(ipc, dispatcherFor(services), { isStudioPage: (url) => url === STUDIO_PAGE, log: (line) => logged.push(line) });
   const sent: unknown[][] = [];
   const destroyed: (() => void)[] = [];
-  const sender: IpcSenderEvent = { sender: { id: 7, send: (...args: unknown[]) => sent.push(args), once: (_event, listener) => destroyed.push(listener) } };
+  const sender: IpcSenderEvent = { senderFrame: { url: STUDIO_PAGE }, sender: { id: 7, send: (...args: unknown[]) => sent.push(args), once: (_event, listener) => destroyed.push(listener) } };
   return { ipc, progress, sent, sender, logged, destroyed, destroy: () => destroyed.forEach((listener) => listener()) };
 }
 
@@ -54,9 +58,22 @@ describe('Electron IPC host', () => {
   it('registers exactly the contract methods and wraps results and typed errors', async () => {
     const { ipc } = setup();
     expect([...ipc.handlers.keys()].sort()).toEqual([...methodChannels].sort());
-    expect(await ipc.handlers.get('library.labelCounts')!({}, undefined)).toEqual({ ok: true, out: [{ label: 'yes', count: 2 }] });
-    const bad = (await ipc.handlers.get('library.listClips')!({}, { limit: 'many' })) as IpcResult;
+    expect(await ipc.handlers.get('library.labelCounts')!(studioFrame, undefined)).toEqual({ ok: true, out: [{ label: 'yes', count: 2 }] });
+    const bad = (await ipc.handlers.get('library.listClips')!(studioFrame, { limit: 'many' })) as IpcResult;
     expect(bad).toMatchObject({ ok: false, err: { code: 'invalid_input' } });
+  });
+
+  it('refuses calls and subscriptions from any frame that is not the studio page', async () => {
+    const { ipc, progress, sent, sender, logged } = setup();
+    for (const frame of [{ senderFrame: { url: 'https://evil.example/' } }, { senderFrame: null }, {}]) {
+      expect(await ipc.handlers.get('library.labelCounts')!(frame, undefined)).toMatchObject({ ok: false, err: { code: 'forbidden' } });
+    }
+    // The studio page with a query or fragment is still the studio page.
+    expect(await ipc.handlers.get('library.labelCounts')!({ senderFrame: { url: `${STUDIO_PAGE}#/runs` } }, undefined)).toMatchObject({ ok: true });
+    ipc.listeners.get(SUBSCRIBE_CHANNEL)!({ ...sender, senderFrame: { url: 'file:///tmp/other.html' } }, 1, 'project.onDidProgress');
+    progress.fire({ taskId: 't', title: 'x', state: 'running', done: 1, total: 2, message: '' });
+    expect(sent).toEqual([]);
+    expect(logged.filter((line) => line.includes('not the studio'))).toHaveLength(4);
   });
 
   it('sends events to the subscribing window until it unsubscribes or closes', () => {
@@ -105,7 +122,7 @@ describe('Electron IPC host', () => {
     let next = 0;
     const { ipc } = setup(() => ({ call: async () => { throw oddities[next++]; }, subscribe: () => () => undefined }));
     for (let i = 0; i < oddities.length; i++) {
-      const result = (await ipc.handlers.get('system.version')!({}, undefined)) as IpcResult;
+      const result = (await ipc.handlers.get('system.version')!(studioFrame, undefined)) as IpcResult;
       expect(result).toMatchObject({ ok: false, err: { code: 'internal', message: expect.stringMatching(/\S/) } });
     }
   });
