@@ -18,6 +18,7 @@ import { fsddPattern } from '../src-shared/model/fileNamePattern.ts';
 import { relativeSchedule } from '../src-shared/training/relativeSchedule.ts';
 import { totalStepsOf } from '../src-shared/training/totalStepsOf.ts';
 import { numberOption, type NumberRange } from './cli/numberOption.ts';
+import { stopOnSignals, type SignalStop } from './cli/stopOnSignals.ts';
 import { startServeHost } from './host/startServeHost.ts';
 import { appVersion } from './services/appVersion.ts';
 import { studioHome } from './services/appPaths.ts';
@@ -26,6 +27,7 @@ import { FeatureCache } from './services/features/FeatureCache.ts';
 import { extractProjectFeatures } from './services/features/extractProjectFeatures.ts';
 import { featureSpecHash } from './services/features/featureSpecHash.ts';
 import { loadPresets } from './services/features/loadFeaturePresets.ts';
+import { removeStagedUploads } from './services/project/uploadStaging.ts';
 import { checkRedis } from './services/sweeps/queue/trialQueue.ts';
 import { startTrialWorker } from './services/sweeps/queue/startTrialWorker.ts';
 import { startSweep } from './services/sweeps/startSweep.ts';
@@ -34,8 +36,10 @@ import { getSweep, listTrials, unfinishedSweeps } from './services/sweeps/sweepS
 import { paretoFront, trialScores } from './services/sweeps/trialScores.ts';
 import { sweepWarningsFor } from './services/sweeps/sweepWarningsFor.ts';
 import { trainWarningsFor } from './services/training/trainWarningsFor.ts';
+import { asCorruption, isCorruption } from './store/openProjectDatabase.ts';
+import { interruptTrainingHere } from './services/training/TrainingRunner.ts';
 
-/** Exit codes scripts can rely on. */
+/** Exit codes scripts can rely on; a training command a signal stopped exits with 128 + the signal's number (stopOnSignals). */
 const EXIT = { ok: 0, failure: 1, usage: 2, notFound: 3, incompatible: 4, cancelled: 130 } as const;
 const exitCodeFor: Partial<Record<StudioErrorCode, number>> = {
   invalid_input: EXIT.usage,
@@ -141,12 +145,21 @@ program
       ).finally(unsubscribe);
     }
     const stop = async () => {
-      await host.close();
-      studio.dispose();
-      process.exit(EXIT.ok);
+      let code: number = EXIT.ok;
+      try {
+        await host.close();
+        studio.dispose();
+      } catch (error) {
+        console.error(`kws-studio: serve mode did not stop cleanly: ${error instanceof Error ? error.message : String(error)}`);
+        code = EXIT.failure;
+      }
+      // Drops staged from the browser that no import took yet, or that one was reading: nothing will read them now.
+      removeStagedUploads();
+      process.exit(code);
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    process.once('SIGHUP', stop);
     await new Promise(() => undefined);
   });
 
@@ -332,11 +345,11 @@ program
       });
     });
     runId = (await training.startRun({ spec })).id;
-    const onSigint = () => void training.cancelRun({ runId }).catch(() => undefined);
-    process.once('SIGINT', onSigint);
+    const stopping = stopOnSignals((signal) => void interruptTrainingHere(`stopped by ${signal}`));
     const end = await finished;
-    process.off('SIGINT', onSigint);
+    stopping.dispose();
     showProgress({ taskId: runId, title: 'train', state: 'done', done: 1, total: 1, message: end.message });
+    if (reportInterrupted(runId, options.project, end, stopping)) return;
     const run = await training.getRun({ runId });
     if (end.status !== 'done' || !run.summary) {
       throw new StudioError(end.status === 'cancelled' ? 'cancelled' : 'internal', `Run ${runId} ${end.status}: ${run.error ?? end.message}`);
@@ -435,10 +448,13 @@ program
     const scheduler = new SweepScheduler(open, sweepId, (progress) =>
       showProgress({ taskId: sweepId, title: 'sweep', state: progress.status === 'running' ? 'running' : 'done', done: progress.done + progress.failed, total: Math.max(1, progress.total), message: sweepLine(progress) }),
     );
-    const onSigint = () => scheduler.stop('paused');
-    process.once('SIGINT', onSigint);
+    // Trials training here end interrupted, naming the signal; the scheduler starts no more and pauses.
+    const stopping = stopOnSignals((signal) => {
+      void interruptTrainingHere(`stopped by ${signal}`);
+      scheduler.stop('paused');
+    });
     const status = await scheduler.run();
-    process.off('SIGINT', onSigint);
+    stopping.dispose();
     await scheduler.dispose();
     const sweep = getSweep(open.db, sweepId)!;
     const trials = listTrials(open.db, sweepId);
@@ -456,7 +472,7 @@ program
         );
       }
     }
-    if (status === 'paused') process.exitCode = EXIT.cancelled;
+    if (status === 'paused') process.exitCode = stopping.exitCode ?? EXIT.cancelled;
     else if (trials.some((trial) => trial.status === 'failed')) process.exitCode = EXIT.failure;
   });
 
@@ -635,7 +651,7 @@ runsCommand
   });
 runsCommand
   .command('resume <runId>')
-  .description('Continue a cancelled or failed run from its last checkpoint.')
+  .description('Continue a cancelled, failed or interrupted run from its last checkpoint (refused while another process trains it).')
   .requiredOption('--project <dir>', 'the project')
   .action(async (runId: string, options: { project: string }) => {
     await project.open({ path: options.project });
@@ -645,11 +661,25 @@ runsCommand
       });
     });
     await training.resumeRun({ runId });
+    const stopping = stopOnSignals((signal) => void interruptTrainingHere(`stopped by ${signal}`));
     const end = await finished;
+    stopping.dispose();
     console.log(`status=${end.status}`);
     console.log(`message=${end.message}`);
+    if (reportInterrupted(runId, options.project, end, stopping)) return;
     if (end.status !== 'done') process.exitCode = EXIT.failure;
   });
+
+/**
+ * A run a signal stopped: says how to continue it, and sets the signal's exit code (130 for
+ * SIGINT, 143 for SIGTERM). False when the run ended otherwise (it may have finished meanwhile).
+ */
+function reportInterrupted(runId: string, projectDir: string, end: TrainingProgress, stopping: SignalStop): boolean {
+  if (end.status !== 'interrupted' || !stopping.signal) return false;
+  console.error(`kws-studio: run ${runId} stopped by ${stopping.signal}; \`kws-studio runs resume ${runId} --project ${projectDir}\` continues it`);
+  process.exitCode = stopping.exitCode!;
+  return true;
+}
 
 /** `--filter` text as typed conditions; a part that does not parse stops the command, saying why. */
 function parseFilterOption(text: string | undefined): RunCondition[] {
@@ -791,6 +821,10 @@ try {
   } else if (error instanceof StudioError) {
     console.error(`kws-studio: ${error.message}`);
     process.exitCode = exitCodeFor[error.code] ?? EXIT.failure;
+  } else if (isCorruption(error)) {
+    // A page damaged where the open's quick check does not look surfaces in the query that reads it.
+    console.error(`kws-studio: ${asCorruption(error, studio.session.current?.layout.database ?? 'the project database')!.message}`);
+    process.exitCode = EXIT.incompatible;
   } else {
     console.error(`kws-studio: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = EXIT.failure;

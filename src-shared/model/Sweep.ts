@@ -3,6 +3,21 @@ import type { SweepSpec } from './SweepSpec.ts';
 export type SweepStatus = 'running' | 'paused' | 'done' | 'cancelled';
 export type TrialStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
+/**
+ * One attempt at a trial. A trial interrupted (a crash, a pause) or failed is attempted again; the
+ * earlier attempts stay as its history, their runs kept, but they are not trials of their own.
+ */
+export interface TrialAttemptRecord {
+  attempt: number;
+  /** The run it trained: the trial's own run when the next attempt resumed it, else a run of its own. Null once purged. */
+  runId: string | null;
+  /** Null while under way. */
+  outcome: 'done' | 'failed' | 'cancelled' | 'interrupted' | null;
+  error: string | null;
+  startedAt: string;
+  endedAt: string | null;
+}
+
 export interface SweepTrial {
   id: number;
   /** The configuration (grid point or random draw); successive halving trains one again at later rungs. */
@@ -13,6 +28,8 @@ export interface SweepTrial {
   status: TrialStatus;
   runId: string | null;
   attempts: number;
+  /** The attempts before the current one, oldest first. */
+  earlierAttempts: TrialAttemptRecord[];
   error: string | null;
   valAccuracy: number | null;
   testAccuracy: number | null;

@@ -98,3 +98,52 @@ describe('migration 8 (runs rebuilt for the interrupted status)', () => {
     db.close();
   });
 });
+
+describe('migration 9 (one metric point per run, key and step)', () => {
+  it('drops duplicated points, keeping the latest write, rebuilds those runs\' latest values and makes the points unique', () => {
+    const file = path.join(dir, 'm008.sqlite');
+    const old = openProjectDatabase(file, { create: true, migrations: migrations.slice(0, 8) });
+    old.exec(`
+      INSERT INTO snapshots (id, created_at, clip_count) VALUES ('snap-1', 'now', 0);
+      INSERT INTO runs (id, name, spec_json, spec_hash, snapshot_id, status, created_at, app_version)
+        VALUES ('run-twice', 'two writers', '{}', 'h', 'snap-1', 'done', '2026-01-01', '0'),
+               ('run-once', 'one writer', '{}', 'h', 'snap-1', 'done', '2026-01-02', '0');
+      -- Two workers trained run-twice: each epoch's points twice, interleaved; the second writer's are later.
+      INSERT INTO metrics (run_id, key, step, value, time) VALUES
+        ('run-twice', 'val_accuracy', 10, 0.50, '2026-01-01T00:00:01Z'),
+        ('run-twice', 'val_accuracy', 10, 0.55, '2026-01-01T00:00:02Z'),
+        ('run-twice', 'val_accuracy', 20, 0.80, '2026-01-01T00:00:04Z'),
+        ('run-twice', 'val_accuracy', 20, 0.70, '2026-01-01T00:00:03Z'),
+        -- A log applied twice: the same time, so the later row wins.
+        ('run-twice', 'train_loss', 20, 0.40, '2026-01-01T00:00:05Z'),
+        ('run-twice', 'train_loss', 20, 0.30, '2026-01-01T00:00:05Z'),
+        ('run-once', 'val_accuracy', 10, 0.90, '2026-01-02T00:00:01Z');
+      INSERT INTO latest_metrics (run_id, key, step, value, time) VALUES
+        ('run-twice', 'val_accuracy', 20, 0.70, '2026-01-01T00:00:03Z'),
+        ('run-twice', 'train_loss', 20, 0.40, '2026-01-01T00:00:05Z'),
+        ('run-once', 'val_accuracy', 10, 0.90, '2026-01-02T00:00:01Z');
+    `);
+    old.close();
+
+    const db = openProjectDatabase(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.at(-1)!.version);
+    expect(db.prepare('SELECT run_id, key, step, value FROM metrics ORDER BY run_id, key, step').all()).toEqual([
+      { run_id: 'run-once', key: 'val_accuracy', step: 10, value: 0.9 },
+      { run_id: 'run-twice', key: 'train_loss', step: 20, value: 0.3 },
+      { run_id: 'run-twice', key: 'val_accuracy', step: 10, value: 0.55 },
+      { run_id: 'run-twice', key: 'val_accuracy', step: 20, value: 0.8 },
+    ]);
+    expect(db.prepare('SELECT run_id, key, step, value FROM latest_metrics ORDER BY run_id, key').all()).toEqual([
+      { run_id: 'run-once', key: 'val_accuracy', step: 10, value: 0.9 },
+      { run_id: 'run-twice', key: 'train_loss', step: 20, value: 0.3 },
+      { run_id: 'run-twice', key: 'val_accuracy', step: 20, value: 0.8 },
+    ]);
+    const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'metrics' AND sql IS NOT NULL").all();
+    expect(indexes).toEqual([{ name: 'metrics_run_key_step', sql: expect.stringMatching(/^CREATE UNIQUE INDEX/) }]);
+    expect(() => db.prepare("INSERT INTO metrics (run_id, key, step, value, time) VALUES ('run-once', 'val_accuracy', 10, 1, 'now')").run()).toThrow(/UNIQUE constraint/);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    // The migration's scratch table is gone with it.
+    expect(db.prepare("SELECT COUNT(*) FROM sqlite_temp_master WHERE name LIKE 'm009%'").pluck().get()).toBe(0);
+    db.close();
+  });
+});

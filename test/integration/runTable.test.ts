@@ -173,7 +173,7 @@ describe('the run table', () => {
     expect((await client.runs.queryRuns(query())).scopeCounts).toEqual({ active: 40, archived: 0, deleted: 0 });
 
     const running = runs.find((run) => run.status === 'queued')!.id;
-    await expect(client.runs.deleteRuns({ runIds: [running] })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/still training; cancel/) });
+    await expect(client.runs.deleteRuns({ runIds: [running] })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/is being trained by a test \(process \d+ on .+\); cancel it there/) });
   });
 
   it('purges only deleted runs, with their rows and folders', async () => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FeatureMatrix } from '../../../src-shared/model/FeatureSpec.ts';
 import type { FeatureCacheStatus } from '../../../src-shared/model/FeatureCacheStatus.ts';
+import { diskFullMessage, isDiskFull } from '../diskFull.ts';
 import { decodeFeatureFile, encodeFeatureFile, type FeatureValueType } from './featureFile.ts';
 
 const EXTENSION = '.feat';
@@ -82,7 +83,16 @@ export class FeatureCache {
     } catch (error) {
       removeQuietly(temporary);
       this.writeFailures++;
-      this.lastWriteError = error instanceof Error ? error.message : String(error);
+      const entries = this.index?.size ?? 0;
+      this.lastWriteError = isDiskFull(error)
+        ? diskFullMessage(
+            this.dir,
+            `the ${entries} cached feature file${entries === 1 ? ' is' : 's are'} kept, and features that cannot be stored are computed again when needed`,
+            'Free some space, or lower the cache cap.',
+          )
+        : error instanceof Error
+          ? error.message
+          : String(error);
       return;
     }
     const index = this.loadIndex();

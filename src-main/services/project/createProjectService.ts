@@ -6,13 +6,14 @@ import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import { Emitter } from '../../../src-shared/contract/events.ts';
 import type { ProjectInfo } from '../../../src-shared/model/ProjectInfo.ts';
 import type { TaskProgress } from '../../../src-shared/model/TaskProgress.ts';
-import { openProjectDatabase } from '../../store/openProjectDatabase.ts';
+import { asCorruption, openProjectDatabase } from '../../store/openProjectDatabase.ts';
 import { RecentProjects } from '../../store/recentProjects.ts';
 import { appVersion } from '../appVersion.ts';
 import { defaultDemoProjectPath } from '../appPaths.ts';
 import { assignSplits } from '../library/assignSplits.ts';
 import { recoverOrphanRuns } from '../training/runOwners.ts';
 import { refreshDurationFlags } from '../library/refreshDurationFlags.ts';
+import { cleanProjectDebris } from './cleanProjectDebris.ts';
 import { importFolder } from './importFolder.ts';
 import { importLayout, previewImport } from './previewImport.ts';
 import { readProjectInfo, type OpenProject, type ProjectSession } from './OpenProject.ts';
@@ -226,10 +227,13 @@ export function createProject(target: string, name?: string): OpenProject {
     throw new StudioError('io_error', `Cannot create the project folder ${target}: ${(error as Error).message}`);
   }
   const db = openProjectDatabase(layout.database, { create: true });
-  db.prepare('INSERT INTO project (id, name, created_at, created_by_version) VALUES (1, ?, ?, ?)').run(
+  const now = new Date().toISOString();
+  // A new store has nothing from before audio/.incoming to check.
+  db.prepare('INSERT INTO project (id, name, created_at, created_by_version, audio_checked_at) VALUES (1, ?, ?, ?, ?)').run(
     name ?? path.basename(target),
-    new Date().toISOString(),
+    now,
     appVersion,
+    now,
   );
   return { layout, db };
 }
@@ -249,10 +253,13 @@ export function openProject(target: string): OpenProject {
     // The duration flags follow today's bounds without a re-analysis (a write only when one is out of date).
     refreshDurationFlags(db, clipDurationMs);
     // Runs whose process died (a killed CLI, a crash, a power cut) become interrupted, resumable.
-    recoverOrphanRuns(db);
+    const recovered = recoverOrphanRuns(db);
+    // What such a process left half-done on disk is finished or removed.
+    cleanProjectDebris(project, recovered);
   } catch (error) {
     db.close();
-    throw error;
+    // A page damaged where the quick check does not look (an index's contents) surfaces here.
+    throw asCorruption(error, layout.database) ?? error;
   }
   return project;
 }

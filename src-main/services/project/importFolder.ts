@@ -11,6 +11,8 @@ import { naturalSortKey } from '../../../src-shared/model/naturalSortKey.ts';
 import { readSplitPercentages, recordImportBatch, takenHotkeys } from '../library/editHistory.ts';
 import { computeQualityFlags, type QualityFlag } from '../library/qualityFlags.ts';
 import { computeSplit } from '../library/splitHash.ts';
+import { diskFullError, isDiskFull } from '../diskFull.ts';
+import { discardIncoming, incomingPath, placeIncoming, removeIncomingIfEmpty, writeIncoming } from './incomingAudio.ts';
 import type { OpenProject } from './OpenProject.ts';
 import { planImport } from './planImport.ts';
 import { audioPath } from './projectLayout.ts';
@@ -32,6 +34,8 @@ interface PreparedClip extends ImportCandidate {
   audio: DecodedAudio;
   flags: QualityFlag[];
   fingerprint: Buffer;
+  /** The copy waiting in audio/.incoming for its row, and where it goes; null when the store has the content already. */
+  copy: { incoming: string; target: string } | null;
 }
 
 const BATCH = 200;
@@ -39,11 +43,12 @@ const MAX_FILE_BYTES = 512 * 1024 * 1024;
 
 /**
  * Imports audio into the project's content-addressed store. Originals are only read; each copy is
- * written to a temporary name and renamed, and rows go in per batch inside a transaction, so a
- * crash or a cancel leaves neither half-written files nor partial rows (whole batches already
- * written are kept and reported). Files whose content is already in the project are duplicates
- * and add nothing. Quality flags, the near-duplicate fingerprint and — once the project has split
- * percentages — the split are computed on the way in.
+ * written aside (audio/.incoming) and moved into the store once its batch's rows have committed in
+ * one transaction, so a crash, a cancel or a full disk leaves neither half-written files, nor files
+ * without rows, nor partial rows: whole batches already written are kept and reported, and the next
+ * open settles any copy a killed import left aside (see cleanProjectDebris). Files whose content
+ * is already in the project are duplicates and add nothing. Quality flags, the near-duplicate
+ * fingerprint and — once the project has split percentages — the split are computed on the way in.
  */
 export async function importFolder(project: OpenProject, source: string, options: ImportFolderOptions = {}): Promise<ImportReport> {
   const started = performance.now();
@@ -66,8 +71,14 @@ export async function importFolder(project: OpenProject, source: string, options
   const sourceName = options.sourceName ?? plan.root;
   const sourcePath = (candidate: ImportCandidate) =>
     options.sourceName === undefined ? candidate.path : path.posix.join(options.sourceName, candidate.relative.split(path.sep).join('/'));
+  const diskFull = (kept: string) =>
+    diskFullError(layout.root, kept, 'Free some space and import again: the files already imported are skipped as duplicates.');
   // An import is history too (not undoable: trash undoes it); a new action ends the redo stack.
-  db.transaction(() => recordImportBatch(db, batchId, `Import from ${sourceName}`))();
+  try {
+    db.transaction(() => recordImportBatch(db, batchId, `Import from ${sourceName}`))();
+  } catch (error) {
+    throw isDiskFull(error) ? diskFull('nothing was imported and nothing was changed') : error;
+  }
 
   const writeBatch = db.transaction((batch: PreparedClip[]) => {
     const addedAt = new Date().toISOString();
@@ -106,12 +117,31 @@ export async function importFolder(project: OpenProject, source: string, options
   const importedLabels = new Set<string>();
   const seenInThisImport = new Set<string>();
   let batch: PreparedClip[] = [];
+  /** Rows first, then the copies into place: a copy is in the store only once its row is. */
   const flush = () => {
-    writeBatch(batch);
+    try {
+      writeBatch(batch);
+    } catch (error) {
+      // Labels the rolled-back transaction made are gone with it.
+      labels.forget();
+      throw error;
+    }
     imported += batch.filter((clip) => clip.kind === 'sample').length;
     noise += batch.filter((clip) => clip.kind === 'noise').length;
     for (const clip of batch) if (clip.label) importedLabels.add(clip.label);
+    const written = batch;
     batch = [];
+    // A copy that cannot be moved now stays aside with its row; the next open moves it.
+    let unplaced: unknown = null;
+    for (const clip of written) {
+      if (!clip.copy) continue;
+      try {
+        placeIncoming(clip.copy.incoming, clip.copy.target);
+      } catch (error) {
+        unplaced ??= error;
+      }
+    }
+    if (unplaced !== null) throw unplaced;
   };
   const finish = () =>
     db.prepare('UPDATE history_batches SET description = ? WHERE batch_id = ?').run(
@@ -119,58 +149,89 @@ export async function importFolder(project: OpenProject, source: string, options
       batchId,
     );
 
-  for (const [index, candidate] of plan.candidates.entries()) {
-    if (options.signal?.aborted) {
-      flush();
-      finish();
-      throw new StudioError('cancelled', `Import cancelled after ${imported + noise} files; those are kept, the rest were not imported.`);
+  let cancelled = false;
+  const importCandidates = async (): Promise<void> => {
+    for (const [index, candidate] of plan.candidates.entries()) {
+      if (options.signal?.aborted) {
+        cancelled = true;
+        return;
+      }
+      options.onProgress?.(index, plan.candidates.length, candidate.relative);
+      let bytes: Buffer;
+      try {
+        const size = fs.statSync(candidate.path).size;
+        if (size > MAX_FILE_BYTES) throw new Error(`${(size / 2 ** 20).toFixed(0)} MiB is larger than the ${MAX_FILE_BYTES / 2 ** 20} MiB limit`);
+        bytes = fs.readFileSync(candidate.path);
+      } catch (error) {
+        rejected.push({ path: candidate.relative, reason: `unreadable: ${(error as Error).message}` });
+        continue;
+      }
+      const hash = createHash('sha256').update(bytes).digest('hex');
+      if (seenInThisImport.has(hash) || knownHash.get(hash)) {
+        duplicates++;
+        continue;
+      }
+      let audio: DecodedAudio;
+      try {
+        audio = await decodeAudio(bytes, candidate.path);
+      } catch (error) {
+        const reason = error instanceof AudioDecodeError ? error.message : `could not decode: ${(error as Error).message}`;
+        rejected.push({ path: candidate.relative, reason });
+        continue;
+      }
+      const target = audioPath(layout, hash, audio.format);
+      // Content already in the store without a row (an earlier version's crash) is taken as it is.
+      const copy = fs.existsSync(target) ? null : { incoming: incomingPath(layout, hash, audio.format), target };
+      if (copy) writeIncoming(copy.incoming, copy.target, bytes);
+      seenInThisImport.add(hash);
+      batch.push({
+        ...candidate,
+        hash,
+        audio,
+        flags: candidate.kind === 'sample' ? computeQualityFlags(audio.mono, audio.sampleRate, { clipDurationMs: settings.clip_duration_ms }) : [],
+        fingerprint: fingerprintToBlob(computeFingerprint(audio.mono, audio.sampleRate)),
+        copy,
+      });
+      if (batch.length >= BATCH) {
+        flush();
+        // Let events (progress, cancel) through between batches.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
-    options.onProgress?.(index, plan.candidates.length, candidate.relative);
-    let bytes: Buffer;
-    try {
-      const size = fs.statSync(candidate.path).size;
-      if (size > MAX_FILE_BYTES) throw new Error(`${(size / 2 ** 20).toFixed(0)} MiB is larger than the ${MAX_FILE_BYTES / 2 ** 20} MiB limit`);
-      bytes = fs.readFileSync(candidate.path);
-    } catch (error) {
-      rejected.push({ path: candidate.relative, reason: `unreadable: ${(error as Error).message}` });
-      continue;
-    }
-    const hash = createHash('sha256').update(bytes).digest('hex');
-    if (seenInThisImport.has(hash) || knownHash.get(hash)) {
-      duplicates++;
-      continue;
-    }
-    let audio: DecodedAudio;
-    try {
-      audio = await decodeAudio(bytes, candidate.path);
-    } catch (error) {
-      const reason = error instanceof AudioDecodeError ? error.message : `could not decode: ${(error as Error).message}`;
-      rejected.push({ path: candidate.relative, reason });
-      continue;
-    }
-    const target = audioPath(layout, hash, audio.format);
-    if (!fs.existsSync(target)) {
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      const temporary = `${target}.${process.pid}.tmp`;
-      fs.writeFileSync(temporary, bytes);
-      fs.renameSync(temporary, target);
-    }
-    seenInThisImport.add(hash);
-    batch.push({
-      ...candidate,
-      hash,
-      audio,
-      flags: candidate.kind === 'sample' ? computeQualityFlags(audio.mono, audio.sampleRate, { clipDurationMs: settings.clip_duration_ms }) : [],
-      fingerprint: fingerprintToBlob(computeFingerprint(audio.mono, audio.sampleRate)),
-    });
-    if (batch.length >= BATCH) {
-      flush();
-      // Let events (progress, cancel) through between batches.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+  };
+
+  let failure: unknown = null;
+  try {
+    await importCandidates();
+  } catch (error) {
+    failure = error;
   }
-  flush();
-  finish();
+  // What the import finished is kept; when even its rows cannot be written (the disk is full), its
+  // copies go too, so nothing half-done stays behind.
+  try {
+    flush();
+  } catch (error) {
+    for (const clip of batch) if (clip.copy) discardIncoming(clip.copy.incoming);
+    failure ??= error;
+  }
+  try {
+    finish();
+  } catch {
+    // The history keeps the batch under its first description ("Import from …").
+  }
+  removeIncomingIfEmpty(layout);
+  const kept = imported + noise;
+  if (failure !== null) {
+    if (!isDiskFull(failure)) throw failure;
+    const left = plan.candidates.length - kept - duplicates - (rejected.length - plan.rejected.length);
+    throw diskFull(
+      kept === 0
+        ? 'nothing was imported and no partial copy was left'
+        : `the ${kept} file${kept === 1 ? '' : 's'} imported before it filled up ${kept === 1 ? 'is' : 'are'} kept, ` +
+            `the other ${left} ${left === 1 ? 'was' : 'were'} not imported and no partial copy was left`,
+    );
+  }
+  if (cancelled) throw new StudioError('cancelled', `Import cancelled after ${kept} files; those are kept, the rest were not imported.`);
   options.onProgress?.(plan.candidates.length, plan.candidates.length, '');
   return {
     imported,
@@ -193,6 +254,11 @@ class LabelIds {
     this.db = project.db;
     this.select = project.db.prepare('SELECT id FROM labels WHERE name = ?').pluck();
     this.insert = project.db.prepare('INSERT INTO labels (name, created_at, hotkey) VALUES (?, ?, ?)');
+  }
+
+  /** Drops the cached ids, after a transaction that may have made some of them was rolled back. */
+  forget(): void {
+    this.cache.clear();
   }
 
   idFor(name: string): number {

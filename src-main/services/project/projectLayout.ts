@@ -6,6 +6,8 @@ export function projectLayout(root: string) {
     root,
     database: path.join(root, 'project.sqlite'),
     audio: path.join(root, 'audio'),
+    /** Copies an import has made whose rows are not committed yet; moved into audio/ once they are. */
+    incoming: path.join(root, 'audio', '.incoming'),
     derived: path.join(root, 'derived'),
     featureCache: path.join(root, 'cache', 'features'),
     runs: path.join(root, 'runs'),

@@ -4,6 +4,7 @@ import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import type { PurgeResult } from '../../../src-shared/model/RunTable.ts';
 import type { OpenProject } from '../project/OpenProject.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
+import { liveOwnerOf, recoverOrphanRuns, runBusyError } from '../training/runOwners.ts';
 
 const maxTagLength = 60;
 const maxNoteLength = 20_000;
@@ -67,20 +68,30 @@ export function setRunArchived(db: ProjectDatabase, runIds: readonly string[], a
     : updateEach(db, runIds, 'UPDATE runs SET archived_at = NULL WHERE id = ? AND archived_at IS NOT NULL', (id) => [id]);
 }
 
-/** Soft delete: the run leaves every list but the trash, and `restore` brings it back unchanged. */
+/**
+ * Soft delete: the run leaves every list but the trash, and `restore` brings it back unchanged. A
+ * run a live process owns is refused, naming the process; the check and the delete are one
+ * transaction, and a deleted run cannot be claimed, so a run is never trained in the trash. A run
+ * left running by a process that is gone is marked interrupted first.
+ */
 export function setRunDeleted(db: ProjectDatabase, runIds: readonly string[], deleted: boolean): number {
-  if (deleted) {
-    requireRuns(db, runIds);
-    const busy = db
-      .prepare(`SELECT id FROM runs WHERE id IN (SELECT value FROM json_each(?)) AND status IN ('queued', 'running')`)
-      .pluck()
-      .all(JSON.stringify(runIds)) as string[];
-    if (busy.length) throw new StudioError('invalid_input', `${listed(busy)} ${busy.length === 1 ? 'is' : 'are'} still training; cancel before deleting.`);
-  }
+  if (!deleted) return updateEach(db, runIds, 'UPDATE runs SET deleted_at = NULL WHERE id = ? AND deleted_at IS NOT NULL', (id) => [id]);
   const now = new Date().toISOString();
-  return deleted
-    ? updateEach(db, runIds, 'UPDATE runs SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL', (id) => [now, id])
-    : updateEach(db, runIds, 'UPDATE runs SET deleted_at = NULL WHERE id = ? AND deleted_at IS NOT NULL', (id) => [id]);
+  const remove = db.transaction(() => {
+    refuseOwnedRuns(db, runIds);
+    recoverOrphanRuns(db);
+    return updateEach(db, runIds, 'UPDATE runs SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL', (id) => [now, id]);
+  });
+  return remove.immediate();
+}
+
+/** Throws, naming the process, when a live process owns any of the runs. */
+function refuseOwnedRuns(db: ProjectDatabase, runIds: readonly string[]): void {
+  requireRuns(db, runIds);
+  for (const runId of new Set(runIds)) {
+    const owner = liveOwnerOf(db, runId);
+    if (owner) throw runBusyError(runId, owner);
+  }
 }
 
 /**
@@ -108,14 +119,17 @@ export function purgeDeletedRuns(project: OpenProject, runIds?: readonly string[
   if (inLiveSweeps.length) {
     throw new StudioError('invalid_input', `${listed(inLiveSweeps)} belong${inLiveSweeps.length === 1 ? 's' : ''} to a sweep that has not ended; finish or cancel the sweep before purging.`);
   }
-  db.transaction(() => {
+  const purge = db.transaction(() => {
+    // A run in the trash cannot be claimed; one deleted by an older version while it was claimed can be.
+    refuseOwnedRuns(db, targets);
     const detach = db.prepare('UPDATE trials SET run_id = NULL WHERE run_id = ?');
     const remove = db.prepare('DELETE FROM runs WHERE id = ?');
     for (const id of targets) {
       detach.run(id);
       remove.run(id);
     }
-  })();
+  });
+  purge.immediate();
   let bytesFreed = 0;
   for (const id of targets) {
     const folder = path.join(layout.runs, id);

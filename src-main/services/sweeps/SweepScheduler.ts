@@ -5,7 +5,9 @@ import { appVersion } from '../appVersion.ts';
 import type { OpenProject } from '../project/OpenProject.ts';
 import { createRun, getRun, setRunStatus } from '../training/runStore.ts';
 import { createTrialExecutor } from './createTrialExecutor.ts';
-import { addTrial, getSweep, listTrials, setSweepStatus, updateTrial, type SweepStatus, type TrialRow } from './sweepStore.ts';
+import {
+  addTrial, endAttempt, failedAttempts, getSweep, listTrials, nextAttempt, setSweepStatus, startAttempt, updateTrial, type SweepStatus, type TrialRow,
+} from './sweepStore.ts';
 import type { TrialExecutor } from './TrialExecutor.ts';
 import { sweepEta } from './sweepEta.ts';
 import { createTrialCost } from './trialCost.ts';
@@ -14,7 +16,8 @@ import { trialScores, type TrialScore } from './trialScores.ts';
 /** The progress event, with the best trial in full rather than its accuracy alone. */
 export type SweepProgress = Omit<SweepProgressEvent, 'bestValAccuracy'> & { best: TrialScore | null };
 
-const MAX_ATTEMPTS = 2;
+/** Failed attempts a trial gets before it is marked failed; interrupted and paused attempts do not count. */
+const MAX_FAILURES = 2;
 
 /**
  * Works through a sweep's queue of trials, as many at once as its executor has slots (this
@@ -22,7 +25,10 @@ const MAX_ATTEMPTS = 2;
  * only in memory: started again after the studio was killed, it finds trials marked running whose
  * process is gone and resumes their runs from the last checkpoint (or restarts them), or waits again
  * for a queued job that outlived it; it keeps every finished trial and never runs a trial twice at
- * once. Successive halving adds the next rung's trials when a rung completes.
+ * once. Each try at a trial is an attempt (trial_attempts): one that ended early stays in the
+ * trial's history, with its run when the next attempt could not resume that run, but a trial is
+ * one trial however many attempts it took. Successive halving adds the next rung's trials when a
+ * rung completes.
  */
 export class SweepScheduler {
   private readonly executor: TrialExecutor;
@@ -116,6 +122,7 @@ export class SweepScheduler {
       if (trial.status !== 'running' && trial.status !== 'cancelled') continue;
       const run = trial.runId ? getRun(db, trial.runId) : null;
       if (run?.status === 'done') {
+        endAttempt(db, this.sweepId, trial.id, 'done');
         updateTrial(db, this.sweepId, trial.id, { status: 'done' });
         continue;
       }
@@ -123,7 +130,9 @@ export class SweepScheduler {
         this.reattach.add(trial.id);
         continue;
       }
-      if (run && (run.status === 'running' || run.status === 'queued')) setRunStatus(db, run.id, 'interrupted', { error: 'interrupted: the studio stopped during this run' });
+      const stopped = 'interrupted: the studio stopped during this run';
+      if (run && (run.status === 'running' || run.status === 'queued')) setRunStatus(db, run.id, 'interrupted', { error: stopped });
+      endAttempt(db, this.sweepId, trial.id, 'interrupted', getRun(db, trial.runId ?? '')?.error ?? stopped);
       updateTrial(db, this.sweepId, trial.id, { status: 'queued' });
     }
   }
@@ -135,23 +144,29 @@ export class SweepScheduler {
     const resume = previous !== null && previous.checkpointEpoch !== null;
     // A job waited for again trains the run it was queued with, checkpoint or not.
     let runId = resume || (reattaching && previous) ? previous!.id : null;
+    const attempts = reattaching ? trial.attempts : nextAttempt(db, this.sweepId, trial);
     if (!runId) {
       const trialSpec = { ...withOverrides(spec.base, trial.overrides, trial.config), epochs: trial.epochs };
       if (trial.rung > 0) trialSpec.name = `${trialSpec.name} (rung ${trial.rung + 1})`;
+      // The earlier attempt left nothing to resume: a new run, named as another attempt at this trial.
+      if (previous) trialSpec.name = `${trialSpec.name} (attempt ${attempts})`;
       runId = createRun(db, trialSpec, snapshotId, appVersion);
       db.prepare('UPDATE runs SET sweep_id = ? WHERE id = ?').run(this.sweepId, runId);
     }
-    const attempts = reattaching ? trial.attempts : trial.attempts + 1;
-    updateTrial(db, this.sweepId, trial.id, { status: 'running', runId, attempts });
+    db.transaction(() => {
+      updateTrial(db, this.sweepId, trial.id, { status: 'running', runId, attempts });
+      startAttempt(db, this.sweepId, trial.id, attempts, runId);
+    })();
     this.report();
     const started = performance.now();
     const outcome = await this.executor.start({ runId, resume, jobKey: `${this.sweepId}.${trial.id}.${attempts}` });
+    endAttempt(db, this.sweepId, trial.id, outcome.status, outcome.status === 'done' ? null : outcome.message);
     if (outcome.status === 'done') {
       this.durations.set(trial.id, (performance.now() - started) / 1000);
       updateTrial(db, this.sweepId, trial.id, { status: 'done', error: null });
-    } else if (outcome.status === 'cancelled' || this.stopping) {
+    } else if (outcome.status !== 'failed' || this.stopping) {
       updateTrial(db, this.sweepId, trial.id, { status: 'queued', error: null });
-    } else if (attempts < MAX_ATTEMPTS) {
+    } else if (failedAttempts(db, this.sweepId, trial.id) < MAX_FAILURES) {
       updateTrial(db, this.sweepId, trial.id, { status: 'queued', error: outcome.message });
     } else {
       updateTrial(db, this.sweepId, trial.id, { status: 'failed', error: outcome.message });

@@ -14,7 +14,7 @@ import { checkRedis } from './queue/trialQueue.ts';
 import { startSweep } from './startSweep.ts';
 import { SweepScheduler } from './SweepScheduler.ts';
 import { sweepWarningsFor } from './sweepWarningsFor.ts';
-import { getSweep, listSweeps, listTrials, setSweepStatus, type SweepRow } from './sweepStore.ts';
+import { earlierAttempts, getSweep, listSweeps, listTrials, setSweepStatus, type SweepRow } from './sweepStore.ts';
 import { paretoFront, trialScores } from './trialScores.ts';
 
 /**
@@ -163,13 +163,14 @@ export function createSweepService(session: ProjectSession): SweepService & { di
       const scores = trialScores(project.db, trials, sweep.spec.constraints);
       const front = new Set(paretoFront(scores, sweep.spec.objectives).map((score) => score.trialId));
       const byTrial = new Map(scores.map((score) => [score.trialId, score]));
+      const history = earlierAttempts(project.db, sweepId);
       const detail: SweepDetail = {
         ...info(project, sweep),
         spec: sweep.spec,
         trials: trials.map((trial) => {
           const score = byTrial.get(trial.id);
           return {
-            ...trial, valAccuracy: score?.valAccuracy ?? null, testAccuracy: score?.testAccuracy ?? null, gzipKb: score?.gzipKb ?? null,
+            ...trial, earlierAttempts: history.get(trial.id) ?? [], valAccuracy: score?.valAccuracy ?? null, testAccuracy: score?.testAccuracy ?? null, gzipKb: score?.gzipKb ?? null,
             latencyMs: score?.latencyMs ?? null, meetsConstraints: score?.meetsConstraints ?? true, pareto: front.has(trial.id),
           };
         }),

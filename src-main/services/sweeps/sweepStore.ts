@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { SweepSpec } from '../../../src-shared/model/SweepSpec.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
 
-import type { SweepStatus, SweepTrial, TrialStatus } from '../../../src-shared/model/Sweep.ts';
+import type { SweepStatus, SweepTrial, TrialAttemptRecord, TrialStatus } from '../../../src-shared/model/Sweep.ts';
 
 export type { SweepStatus, TrialStatus };
+export type AttemptOutcome = NonNullable<TrialAttemptRecord['outcome']>;
 
 /** A trial as the queue holds it (its scores come from its run). */
 export type TrialRow = Pick<SweepTrial, 'id' | 'config' | 'rung' | 'epochs' | 'overrides' | 'status' | 'runId' | 'attempts' | 'error'>;
@@ -85,4 +86,51 @@ export function listSweeps(db: ProjectDatabase): SweepRow[] {
 
 export function unfinishedSweeps(db: ProjectDatabase): string[] {
   return db.prepare(`SELECT id FROM sweeps WHERE status = 'running' ORDER BY created_at`).pluck().all() as string[];
+}
+
+/**
+ * Records that attempt `attempt` of a trial trains `runId`. Again for the same attempt (a queued job
+ * waited for again after a restart) it is the same attempt, under way once more.
+ */
+export function startAttempt(db: ProjectDatabase, sweepId: string, trialId: number, attempt: number, runId: string): void {
+  db.prepare(
+    `INSERT INTO trial_attempts (sweep_id, trial_id, attempt, run_id, started_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (sweep_id, trial_id, attempt) DO UPDATE SET run_id = excluded.run_id, ended_at = NULL, outcome = NULL, error = NULL`,
+  ).run(sweepId, trialId, attempt, runId, new Date().toISOString());
+}
+
+/** Ends the trial's attempts still under way (one at most) with `outcome`. */
+export function endAttempt(db: ProjectDatabase, sweepId: string, trialId: number, outcome: AttemptOutcome, error: string | null = null): void {
+  db.prepare(`UPDATE trial_attempts SET outcome = ?, error = ?, ended_at = ? WHERE sweep_id = ? AND trial_id = ? AND outcome IS NULL`).run(
+    outcome, error, new Date().toISOString(), sweepId, trialId,
+  );
+}
+
+/** The number the trial's next attempt takes: after every attempt recorded or counted. */
+export function nextAttempt(db: ProjectDatabase, sweepId: string, trial: Pick<TrialRow, 'id' | 'attempts'>): number {
+  const recorded = db.prepare('SELECT COALESCE(MAX(attempt), 0) FROM trial_attempts WHERE sweep_id = ? AND trial_id = ?').pluck().get(sweepId, trial.id) as number;
+  return Math.max(recorded, trial.attempts) + 1;
+}
+
+/** How many of the trial's attempts failed: interrupted and paused attempts are no failures and use up no retry. */
+export function failedAttempts(db: ProjectDatabase, sweepId: string, trialId: number): number {
+  return db.prepare(`SELECT COUNT(*) FROM trial_attempts WHERE sweep_id = ? AND trial_id = ? AND outcome = 'failed'`).pluck().get(sweepId, trialId) as number;
+}
+
+/** Every trial's attempts before its latest one, by trial, oldest first. */
+export function earlierAttempts(db: ProjectDatabase, sweepId: string): Map<number, TrialAttemptRecord[]> {
+  const rows = db
+    .prepare(
+      `SELECT trial_id, attempt, run_id, outcome, error, started_at, ended_at FROM trial_attempts a
+       WHERE sweep_id = ? AND attempt < (SELECT MAX(attempt) FROM trial_attempts WHERE sweep_id = a.sweep_id AND trial_id = a.trial_id)
+       ORDER BY trial_id, attempt`,
+    )
+    .all(sweepId) as { trial_id: number; attempt: number; run_id: string | null; outcome: TrialAttemptRecord['outcome']; error: string | null; started_at: string; ended_at: string | null }[];
+  const byTrial = new Map<number, TrialAttemptRecord[]>();
+  for (const row of rows) {
+    let list = byTrial.get(row.trial_id);
+    if (!list) byTrial.set(row.trial_id, (list = []));
+    list.push({ attempt: row.attempt, runId: row.run_id, outcome: row.outcome, error: row.error, startedAt: row.started_at, endedAt: row.ended_at });
+  }
+  return byTrial;
 }

@@ -1,5 +1,6 @@
 import type { RunSummary } from '../../../src-shared/model/Run.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
+import { writeAsOwner, type RunOwner } from './runOwners.ts';
 import { addArtifact, recordMetrics, savePredictions, setRunStatus, truncateMetrics, type MetricPoint, type PredictionRow } from './runStore.ts';
 
 /**
@@ -18,14 +19,20 @@ export interface RunRecorder {
   done(summary: RunSummary): void;
 }
 
-export function databaseRecorder(db: ProjectDatabase, runId: string): RunRecorder {
+/**
+ * Writes straight into the project database. With `owner`, every write first checks, in its own
+ * transaction, that the owner still owns the run, and throws RunTakenOver when another process has
+ * taken it over: a worker never writes a run that is no longer its own.
+ */
+export function databaseRecorder(db: ProjectDatabase, runId: string, owner?: RunOwner): RunRecorder {
+  const write = (apply: () => void) => (owner ? writeAsOwner(db, runId, owner, apply) : apply());
   return {
-    started: (tensorflowVersion) => setRunStatus(db, runId, 'running', { tensorflowVersion }),
-    metrics: (points) => recordMetrics(db, runId, points),
-    truncateMetrics: (afterStep) => truncateMetrics(db, runId, afterStep),
-    checkpoint: (epoch) => setRunStatus(db, runId, 'running', { checkpointEpoch: epoch }),
-    predictions: (rows) => savePredictions(db, runId, rows),
-    artifact: (kind, path, bytes) => addArtifact(db, runId, kind, path, bytes),
-    done: (summary) => setRunStatus(db, runId, 'done', { summary }),
+    started: (tensorflowVersion) => write(() => setRunStatus(db, runId, 'running', { tensorflowVersion })),
+    metrics: (points) => write(() => recordMetrics(db, runId, points)),
+    truncateMetrics: (afterStep) => write(() => truncateMetrics(db, runId, afterStep)),
+    checkpoint: (epoch) => write(() => setRunStatus(db, runId, 'running', { checkpointEpoch: epoch })),
+    predictions: (rows) => write(() => savePredictions(db, runId, rows)),
+    artifact: (kind, path, bytes) => write(() => addArtifact(db, runId, kind, path, bytes)),
+    done: (summary) => write(() => setRunStatus(db, runId, 'done', { summary })),
   };
 }

@@ -9,6 +9,17 @@ export interface RunOutcome {
   message: string;
 }
 
+/** Every runner of this process, so that one signal handler can stop all of its training. */
+const runnersHere = new Set<TrainingRunner>();
+
+/**
+ * Stops every run this process trains (in any runner: the training service's, a sweep's) as
+ * interrupted for `reason`, e.g. "stopped by SIGTERM"; resolves when all of them have ended.
+ */
+export function interruptTrainingHere(reason: string): Promise<void> {
+  return Promise.all([...runnersHere].map((runner) => runner.interruptAll(reason))).then(() => undefined);
+}
+
 interface Worker {
   child: ChildProcess;
   threads: number | undefined;
@@ -25,6 +36,8 @@ interface Worker {
  */
 export class TrainingRunner {
   private readonly workers = new Map<string, Worker>();
+  /** Each running run's end, for those who wait for runs they stopped. */
+  private readonly ends = new Map<string, Promise<RunOutcome>>();
   private readonly idle = new Set<Worker>();
   private readonly progress = new Emitter<TrainingProgress>();
   private disposed = false;
@@ -33,7 +46,9 @@ export class TrainingRunner {
   constructor(
     private readonly onCrash: (runId: string, message: string) => void,
     private readonly options: { reuseWorkers?: boolean } = {},
-  ) {}
+  ) {
+    runnersHere.add(this);
+  }
 
   get running(): string[] {
     return [...this.workers.keys()];
@@ -48,12 +63,13 @@ export class TrainingRunner {
     const { child } = worker;
     const fire = (status: RunStatus, message: string) =>
       this.progress.fire({ runId, status, epoch: 0, epochs: 0, step: 0, steps: 0, loss: null, accuracy: null, samplesPerSecond: null, etaSeconds: null, message });
-    return new Promise((resolve) => {
+    const settled = new Promise<RunOutcome>((resolve) => {
       let outcome: RunOutcome | null = null;
       const finish = (ended: RunOutcome) => {
         child.off('message', onMessage);
         child.off('exit', onExit);
         this.workers.delete(runId);
+        this.ends.delete(runId);
         fire(ended.status, ended.message);
         resolve(ended);
       };
@@ -64,6 +80,7 @@ export class TrainingRunner {
         }
         if (message.type === 'done') outcome = { status: 'done', message: `test accuracy ${(message.summary.testAccuracy * 100).toFixed(1)} %` };
         else if (message.type === 'cancelled') outcome = { status: 'cancelled', message: 'cancelled; resume continues from the last checkpoint' };
+        else if (message.type === 'interrupted') outcome = { status: 'interrupted', message: `interrupted (${message.reason}); resume continues from the last checkpoint` };
         else outcome = { status: 'failed', message: message.message };
         if (!message.stays) return; // it exits: the run ends with its exit
         finish(outcome);
@@ -84,6 +101,8 @@ export class TrainingRunner {
       child.on('exit', onExit);
       child.send({ type: 'start', projectPath, runId, resume, keepAlive: this.options.reuseWorkers === true } satisfies ToTrainingWorker, () => undefined);
     });
+    this.ends.set(runId, settled);
+    return settled;
   }
 
   /** The worker's process id while the run trains (for diagnostics and crash tests). */
@@ -100,9 +119,25 @@ export class TrainingRunner {
     return true;
   }
 
+  /** Stops the run after its current step as interrupted (resumable), recording `reason`. */
+  interrupt(runId: string, reason: string): boolean {
+    const worker = this.workers.get(runId);
+    if (!worker) return false;
+    if (worker.child.connected) worker.child.send({ type: 'stop', reason } satisfies ToTrainingWorker, () => undefined);
+    return true;
+  }
+
+  /** Interrupts every run of this runner; resolves when they have ended. */
+  async interruptAll(reason: string): Promise<void> {
+    const ends = [...this.ends.values()];
+    for (const runId of this.running) this.interrupt(runId, reason);
+    await Promise.all(ends);
+  }
+
   /** Stops every worker now (the studio is closing, or the sweep has ended). */
   dispose(): void {
     this.disposed = true;
+    runnersHere.delete(this);
     for (const worker of [...this.workers.values(), ...this.idle]) worker.child.kill();
     this.workers.clear();
     this.idle.clear();

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { diskFullError, isDiskFull } from '../diskFull.ts';
 import type { TensorflowModule } from '../tensorflow/loadTensorflow.ts';
 
 type Tensor = ReturnType<TensorflowModule['tensor']>;
@@ -18,8 +19,6 @@ interface IndexEntry {
  */
 export function saveCheckpoint(dir: string, tensors: ReadonlyMap<string, Tensor>, meta: unknown): void {
   const temporary = `${dir}.tmp-${process.pid}`;
-  fs.rmSync(temporary, { recursive: true, force: true });
-  fs.mkdirSync(temporary, { recursive: true });
   const index: IndexEntry[] = [];
   const chunks: Buffer[] = [];
   let offset = 0;
@@ -29,9 +28,20 @@ export function saveCheckpoint(dir: string, tensors: ReadonlyMap<string, Tensor>
     chunks.push(Buffer.from(values.buffer));
     offset += values.length;
   }
-  fs.writeFileSync(path.join(temporary, 'tensors.bin'), Buffer.concat(chunks));
-  fs.writeFileSync(path.join(temporary, 'index.json'), JSON.stringify(index));
-  fs.writeFileSync(path.join(temporary, 'meta.json'), JSON.stringify(meta, null, 2));
+  try {
+    fs.rmSync(temporary, { recursive: true, force: true });
+    fs.mkdirSync(temporary, { recursive: true });
+    fs.writeFileSync(path.join(temporary, 'tensors.bin'), Buffer.concat(chunks));
+    fs.writeFileSync(path.join(temporary, 'index.json'), JSON.stringify(index));
+    fs.writeFileSync(path.join(temporary, 'meta.json'), JSON.stringify(meta, null, 2));
+  } catch (error) {
+    // A half-written checkpoint is never left beside the whole one.
+    fs.rmSync(temporary, { recursive: true, force: true });
+    if (!isDiskFull(error)) throw error;
+    const which = path.basename(dir) === 'checkpoint' ? 'checkpoint' : `${path.basename(dir)} checkpoint`;
+    const kept = fs.existsSync(dir) ? `the previous ${which} is kept whole and this one was not written` : `this ${which} was not written`;
+    throw diskFullError(path.dirname(dir), kept, 'Free some space, then resume the run: it continues from its last whole checkpoint.');
+  }
   const previous = `${dir}.old-${process.pid}`;
   if (fs.existsSync(dir)) fs.renameSync(dir, previous);
   fs.renameSync(temporary, dir);

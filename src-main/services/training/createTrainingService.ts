@@ -33,7 +33,11 @@ export function createTrainingService(session: ProjectSession): TrainingService 
   const launch = (project: OpenProject, runId: string, resume: boolean) => {
     // The worker takes ownership over from this process when it starts; this process forgets it then.
     void runner.start(project.layout.root, runId, resume).finally(() => {
-      if (session.current === project) releaseRun(project.db, runId, me);
+      try {
+        releaseRun(project.db, runId, me);
+      } catch {
+        // The project was closed meanwhile; its worker had the run, and left it as it ended.
+      }
     });
     return getRun(project.db, runId)!;
   };
@@ -68,8 +72,8 @@ export function createTrainingService(session: ProjectSession): TrainingService 
       if (!run) throw new StudioError('not_found', `There is no run ${runId} in this project.`);
       if (runner.running.includes(runId)) throw new StudioError('invalid_input', `Run ${runId} is already running.`);
       if (run.status === 'done') throw new StudioError('invalid_input', `Run ${runId} has finished; start a new run instead.`);
-      // Refused, naming the process, while another live process trains it.
-      claimRun(project.db, runId, me);
+      // Refused, naming the process, while another live process (or a sweep of this one) trains it.
+      claimRun(project.db, runId, me, { exclusive: true });
       return launch(project, runId, true);
     },
 

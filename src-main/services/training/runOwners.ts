@@ -43,18 +43,33 @@ function defaultOwnerName(): string {
 }
 
 /**
- * Makes `who` the owner of the run, in one transaction. Refused (naming the owner) while another
- * live process owns it; `takeOverFrom` lets a training worker take a run over from the process that
- * started it.
+ * Runs a part of this process works on, from its claim to its release. The owner record names a
+ * process, and this process may renew its own claims (a sweep claims the run it has just created);
+ * a claim made for a user (`exclusive`) must not take a run from another part of the same process,
+ * such as a sweep whose worker is still starting.
  */
-export function claimRun(db: ProjectDatabase, runId: string, who: RunOwner, options: { takeOverFrom?: number } = {}): void {
+const heldHere = new Set<string>();
+
+/**
+ * Makes `who` the owner of the run, in one transaction: the check and the claim are one step, so of
+ * two processes that claim a run at once, one gets it and the other is refused, naming the owner.
+ * Refused while another live process owns it, and for a run in the trash; `takeOverFrom` lets a
+ * training worker take a run over from the process that started it. A run whose owner is gone is
+ * taken over (that is what resuming an interrupted run is).
+ */
+export function claimRun(db: ProjectDatabase, runId: string, who: RunOwner, options: { takeOverFrom?: number; exclusive?: boolean } = {}): void {
   // IMMEDIATE: the write lock first (waiting for it), then the read. A deferred transaction that read
   // the owner and then wrote would fail at once ("database is locked") if a training process had
   // written in between, as the workers of runs side by side do every second.
   const claim = db.transaction(() => {
+    const deleted = db.prepare('SELECT deleted_at FROM runs WHERE id = ?').pluck().get(runId) as string | null | undefined;
+    if (deleted) throw new StudioError('invalid_input', `Run ${runId} is deleted; restore it from the trash before resuming it.`);
     const current = ownerOf(db, runId);
-    const handedOver = current !== null && current.host === who.host && (current.pid === who.pid || current.pid === options.takeOverFrom);
-    if (current && !handedOver && ownerAlive(current)) throw runBusy(runId, current);
+    const sameHost = current !== null && current.host === who.host;
+    const fromParent = sameHost && current.pid === options.takeOverFrom;
+    const renewed = sameHost && current.pid === who.pid && !(options.exclusive && who.pid === process.pid && heldHere.has(runId));
+    const handedOver = fromParent || renewed;
+    if (current && !handedOver && ownerAlive(current)) throw runBusyError(runId, current);
     const now = new Date().toISOString();
     // A worker taking over says whose it is: "kws-studio train's training worker".
     const owner = handedOver && current.pid !== who.pid ? `${current.owner}'s ${who.owner}` : who.owner;
@@ -67,11 +82,58 @@ export function claimRun(db: ProjectDatabase, runId: string, who: RunOwner, opti
     ).run(runId, who.pid, who.host, owner, now, now, handedOver ? current.cancelRequestedAt : null, handedOver ? 1 : 0);
   });
   claim.immediate();
+  if (who.pid === process.pid && who.host === os.hostname()) heldHere.add(runId);
 }
 
 /** Gives the run up, if `who` still owns it. */
 export function releaseRun(db: ProjectDatabase, runId: string, who: RunOwner): void {
+  if (who.pid === process.pid) heldHere.delete(runId);
   db.prepare('DELETE FROM run_owners WHERE run_id = ? AND pid = ? AND host = ?').run(runId, who.pid, who.host);
+}
+
+/** True while `who` is the run's owner: a process that lost its run (taken over) must stop writing it. */
+export function ownsRun(db: ProjectDatabase, runId: string, who: RunOwner): boolean {
+  return db.prepare('SELECT 1 FROM run_owners WHERE run_id = ? AND pid = ? AND host = ?').get(runId, who.pid, who.host) !== undefined;
+}
+
+/** A write refused because the writer no longer owns the run. */
+export class RunTakenOver extends Error {
+  constructor(runId: string, now: OwnerRow | null) {
+    super(
+      now
+        ? `Run ${runId} was taken over by ${now.owner} (process ${now.pid} on ${now.host}); this process stopped without writing to it.`
+        : `Run ${runId} is no longer owned by this process (its owner record is gone); this process stopped without writing to it.`,
+    );
+    this.name = 'RunTakenOver';
+  }
+}
+
+/**
+ * Runs `write` only while `who` owns the run, check and write in one transaction, so a process that
+ * lost the run cannot slip a write in after the new owner's claim. Throws RunTakenOver otherwise.
+ */
+export function writeAsOwner<T>(db: ProjectDatabase, runId: string, who: RunOwner, write: () => T): T {
+  const guarded = db.transaction(() => {
+    if (!ownsRun(db, runId, who)) throw new RunTakenOver(runId, ownerOf(db, runId));
+    return write();
+  });
+  return guarded.immediate();
+}
+
+/** What resuming a run does, from its last checkpoint: for the messages of interrupted runs. */
+export function resumeNote(checkpointEpoch: number | null): string {
+  return checkpointEpoch === null ? 'resume starts it over' : `resume continues after epoch ${checkpointEpoch + 1}`;
+}
+
+/**
+ * The run's owner while it is at work: a live process, or a part of this one. A record of this
+ * process that no part of it holds any more (a claim left behind when its worker never started) does not count.
+ */
+export function liveOwnerOf(db: ProjectDatabase, runId: string): OwnerRow | null {
+  const owner = ownerOf(db, runId);
+  if (!owner || !ownerAlive(owner)) return null;
+  if (owner.pid === process.pid && owner.host === os.hostname() && !heldHere.has(runId)) return null;
+  return owner;
 }
 
 /**
@@ -136,36 +198,53 @@ function isZombie(pid: number): boolean {
 
 /**
  * Runs left queued or running by a process that is gone (killed, crashed, the machine lost power)
- * become `interrupted`: resumable from their last checkpoint. Returns their ids.
+ * become `interrupted`: resumable from their last checkpoint. Returns their ids. The owners are
+ * checked again under the write lock, so a run claimed in between (resumed by another process) is
+ * left alone.
  */
 export function recoverOrphanRuns(db: ProjectDatabase): string[] {
+  // A cheap read first: nearly always there is nothing to recover, and no write lock is taken then.
+  if (findOrphans(db).length === 0) return [];
+  const recover = db.transaction(() => {
+    const orphans = findOrphans(db);
+    const now = new Date().toISOString();
+    const mark = db.prepare(`UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? WHERE id = ? AND status IN ('queued', 'running')`);
+    const forget = db.prepare('DELETE FROM run_owners WHERE run_id = ? AND pid IS ?');
+    for (const run of orphans) {
+      const who = run.pid === null ? 'its process' : `${run.owner} (process ${run.pid} on ${run.host})`;
+      mark.run(now, `interrupted: ${who} ended without finishing the run; ${resumeNote(run.checkpointEpoch)}`, run.id);
+      forget.run(run.id, run.pid);
+    }
+    return orphans.map((run) => run.id);
+  });
+  return recover.immediate();
+}
+
+interface OrphanCandidate {
+  id: string;
+  checkpointEpoch: number | null;
+  pid: number | null;
+  host: string | null;
+  owner: string | null;
+  heartbeatAt: string | null;
+}
+
+function findOrphans(db: ProjectDatabase): OrphanCandidate[] {
   const candidates = db
     .prepare(
       `SELECT r.id, r.checkpoint_epoch AS checkpointEpoch, o.pid, o.host, o.owner, o.heartbeat_at AS heartbeatAt
        FROM runs r LEFT JOIN run_owners o ON o.run_id = r.id WHERE r.status IN ('queued', 'running')`,
     )
-    .all() as { id: string; checkpointEpoch: number | null; pid: number | null; host: string | null; owner: string | null; heartbeatAt: string | null }[];
-  const orphans = candidates.filter((run) => run.pid === null || !ownerAlive({ pid: run.pid, host: run.host!, heartbeatAt: run.heartbeatAt! }));
-  if (orphans.length === 0) return [];
-  const now = new Date().toISOString();
-  const mark = db.prepare(
-    `UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? WHERE id = ? AND status IN ('queued', 'running')`,
-  );
-  const forget = db.prepare('DELETE FROM run_owners WHERE run_id = ? AND pid IS ?');
-  db.transaction(() => {
-    for (const run of orphans) {
-      const who = run.pid === null ? 'its process' : `${run.owner} (process ${run.pid} on ${run.host})`;
-      const resume = run.checkpointEpoch === null ? 'resume starts it over' : `resume continues after epoch ${run.checkpointEpoch + 1}`;
-      mark.run(now, `interrupted: ${who} ended without finishing the run; ${resume}`, run.id);
-      forget.run(run.id, run.pid);
-    }
-  })();
-  return orphans.map((run) => run.id);
+    .all() as OrphanCandidate[];
+  return candidates.filter((run) => run.pid === null || !ownerAlive({ pid: run.pid, host: run.host!, heartbeatAt: run.heartbeatAt! }));
 }
 
-function runBusy(runId: string, owner: OwnerRow): StudioError {
-  const where = owner.host === os.hostname() ? `process ${owner.pid}` : `process ${owner.pid} on ${owner.host}`;
-  return new StudioError('invalid_input', `Run ${runId} is being trained by ${owner.owner} (${where}, since ${owner.startedAt}); cancel it there or wait for it to end.`);
+/** "Run … is being trained by kws-studio train (process 4711 on box, since …); cancel it there or wait for it to end." */
+export function runBusyError(runId: string, owner: OwnerRow): StudioError {
+  return new StudioError(
+    'invalid_input',
+    `Run ${runId} is being trained by ${owner.owner} (process ${owner.pid} on ${owner.host}, since ${owner.startedAt}); cancel it there or wait for it to end.`,
+  );
 }
 
 interface RawOwnerRow {

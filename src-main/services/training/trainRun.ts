@@ -151,6 +151,9 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
     tf.dispose([...resumed.tensors.values()]);
     state = resumed.meta;
     recorder.truncateMetrics(state.step);
+  } else if (options.resume) {
+    // No checkpoint yet: the run starts over, without what its first attempt recorded of its first epoch.
+    recorder.truncateMetrics(-1);
   }
   // A resumed run keeps the best weights of its earlier epochs.
   let best = options.resume ? (loadCheckpoint<CheckpointMeta>(tf, path.join(runDir, 'best'))?.tensors ?? null) : null;

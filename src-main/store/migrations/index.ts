@@ -6,6 +6,8 @@ import m005 from './m005_sweeps.ts';
 import m006 from './m006_sweep_queue.ts';
 import m007 from './m007_run_annotations.ts';
 import m008 from './m008_first_hour.ts';
+import m009 from './m009_one_writer_per_run.ts';
+import m010 from './m010_trial_attempts.ts';
 import type Database from 'better-sqlite3';
 
 export interface Migration {
@@ -28,4 +30,6 @@ export const migrations: readonly Migration[] = [
   { version: 6, name: 'sweep_queue', sql: m006 },
   { version: 7, name: 'run_annotations', sql: m007 },
   { version: 8, name: 'first_hour', ...m008 },
+  { version: 9, name: 'one_writer_per_run', sql: m009 },
+  { version: 10, name: 'trial_attempts', ...m010 },
 ];
