@@ -8,6 +8,7 @@ import type { SweepSpec } from '../../src-shared/model/SweepSpec.ts';
 import { createClient } from '../../src-shared/contract/createClient.ts';
 import { createDispatcher } from '../../src-shared/contract/dispatch.ts';
 import { createServices } from '../../src-main/services/createServices.ts';
+import { checkProjectInvariants, reportFaults } from '../support/projectInvariants.ts';
 import { smallSpec, writeSource } from '../support/trainingData.ts';
 import { tempDir } from '../support/tempDir.ts';
 
@@ -126,6 +127,9 @@ describe.skipIf(!hasRedis)('sweeps through a Redis queue', () => {
 
     // Every epoch recorded exactly once, including the ones trained before the kill.
     for (const trial of expectCompleteSweep(db, sweep.id)) expect(fs.existsSync(path.join(projectDir, 'runs', trial.run_id, 'model', 'model.json'))).toBe(true);
+    const invariants = checkProjectInvariants(projectDir);
+    expect(invariants.violations).toEqual([]);
+    reportFaults('Redis sweep, worker killed', { kills: 1, invariantsChecked: invariants.checked + 3 + 3 * 4, lost: 0 }); // expectCompleteSweep: 3 sweep-wide checks, 4 per trial
     const detail = await client.sweeps.getSweep({ sweepId: sweep.id });
     expect(detail).toMatchObject({ status: 'done', total: 3, done: 3, failed: 0 });
     db.close();
@@ -169,6 +173,9 @@ describe.skipIf(!hasRedis)('sweeps through a Redis queue', () => {
     // The queued jobs were waited for, not queued again: no run was added after the kill.
     expect(db.prepare('SELECT COUNT(*) FROM runs WHERE sweep_id = ?').pluck().get(sweepId)).toBe(runsBefore);
     expectCompleteSweep(db, sweepId);
+    const invariants = checkProjectInvariants(projectDir);
+    expect(invariants.violations).toEqual([]);
+    reportFaults('Redis sweep, coordinator killed', { kills: 1, invariantsChecked: invariants.checked + 3 + 3 * 4, lost: 0 }); // expectCompleteSweep: 3 sweep-wide checks, 4 per trial
     db.close();
     worker.child.kill('SIGTERM');
     await new Promise((resolve) => worker.child.once('exit', resolve));
