@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createDispatcher } from '../src-shared/contract/dispatch.ts';
-import { createRandom } from '../src-shared/dsp/random.ts';
+import { createRandom } from '../src-shared/random/createRandom.ts';
 import type { ClipFilter, ClipSort } from '../src-shared/model/ClipQuery.ts';
 import { naturalSortKey } from '../src-shared/model/naturalSortKey.ts';
 import { startServeHost } from '../src-main/host/startServeHost.ts';

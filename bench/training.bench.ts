@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FeatureStatsAccumulator } from '../src-shared/dsp/normalizeFeatures.ts';
-import { createRandom } from '../src-shared/dsp/random.ts';
+import { createRandom } from '../src-shared/random/createRandom.ts';
 import type { TrainSpec } from '../src-shared/model/TrainSpec.ts';
 import { parseTrainSpec } from '../src-shared/contract/trainSpecSchema.ts';
 import { appVersion } from '../src-main/services/appVersion.ts';
@@ -12,7 +12,7 @@ import { createProject } from '../src-main/services/project/createProjectService
 import { importFolder } from '../src-main/services/project/importFolder.ts';
 import type { OpenProject } from '../src-main/services/project/OpenProject.ts';
 import { ExampleMaker } from '../src-main/services/training/ExampleMaker.ts';
-import { planDataset, SPLITS } from '../src-main/services/training/planDataset.ts';
+import { planDataset, SPLITS } from '../src-shared/training/planDataset.ts';
 import { createRun, createSnapshot, getRun, snapshotClips } from '../src-main/services/training/runStore.ts';
 import { TrainingRunner } from '../src-main/services/training/TrainingRunner.ts';
 import { recordBenchmark } from './recordBenchmark.ts';

@@ -1,4 +1,4 @@
-import { createRandom, hashSeed, type Random } from '../dsp/random.ts';
+import { createRandom, hashSeed, type Random } from '../random/createRandom.ts';
 
 /** A feature for the forest: level codes of each sample, and whether the levels are ordered. */
 export interface ForestFeature {

@@ -2,7 +2,7 @@
  * Seeded noise generators for background-noise files and augmentation. Every generator draws only
  * from the given Random, so a seed reproduces the same samples.
  */
-import type { Random } from './random.ts';
+import type { Random } from '../random/createRandom.ts';
 
 export type NoiseKind = 'white' | 'pink' | 'brown' | 'rain' | 'hum';
 

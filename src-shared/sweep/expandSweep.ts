@@ -1,4 +1,4 @@
-import { createRandom } from '../dsp/random.ts';
+import { createRandom } from '../random/createRandom.ts';
 import type { SweepAxis, SweepSpec, SweepTrialPlan } from '../model/SweepSpec.ts';
 import type { TrainSpec } from '../model/TrainSpec.ts';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../src-shared/contract/StudioError.ts';
-import { createRandom } from '../../src-shared/dsp/random.ts';
+import { createRandom } from '../../src-shared/random/createRandom.ts';
 import { decodeAudio } from '../../src-main/services/audio/decodeAudio.ts';
 import { analyzeClips } from '../../src-main/services/library/analyzeClips.ts';
 import { assignSplits, setSplitOverride, splitReport } from '../../src-main/services/library/assignSplits.ts';

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRandom } from '../../src-shared/dsp/random.ts';
+import { createRandom } from '../../src-shared/random/createRandom.ts';
 import { FeatureCache } from '../../src-main/services/features/FeatureCache.ts';
 import { hostTag } from '../../src-main/services/project/incomingAudio.ts';
 import { loadTensorflow } from '../../src-main/services/tensorflow/loadTensorflow.ts';

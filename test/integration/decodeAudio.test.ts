@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createRandom } from '../../src-shared/dsp/random.ts';
+import { createRandom } from '../../src-shared/random/createRandom.ts';
 import { AudioDecodeError, decodeAudio, isSupportedAudioName } from '../../src-main/services/audio/decodeAudio.ts';
 import { toProjectRate } from '../../src-main/services/audio/toProjectRate.ts';
 import { buildWav, sine } from '../support/buildWav.ts';

@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRandom } from '../../src-shared/dsp/random.ts';
+import { createRandom } from '../../src-shared/random/createRandom.ts';
 import type { SweepSpec } from '../../src-shared/model/SweepSpec.ts';
 import { historySummary, undo, redo } from '../../src-main/services/library/undoRedo.ts';
 import { openProject } from '../../src-main/services/project/createProjectService.ts';

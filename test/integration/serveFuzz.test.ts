@@ -9,7 +9,7 @@ import { eventChannels, methodChannels, splitChannel } from '../../src-shared/co
 import { inputSchemas } from '../../src-shared/contract/inputSchemas.ts';
 import { decodeWire, encodeWire } from '../../src-shared/contract/wireCodec.ts';
 import type { ServerMessage } from '../../src-shared/contract/wireMessages.ts';
-import { createRandom } from '../../src-shared/dsp/random.ts';
+import { createRandom } from '../../src-shared/random/createRandom.ts';
 import { tempDir } from '../support/tempDir.ts';
 
 /**

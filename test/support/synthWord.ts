@@ -1,4 +1,4 @@
-import { createRandom } from '../../src-shared/dsp/random.ts';
+import { createRandom } from '../../src-shared/random/createRandom.ts';
 
 export interface SynthWordOptions {
   sampleRate?: number;

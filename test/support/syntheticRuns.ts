@@ -1,5 +1,5 @@
 import { claimRun, thisProcess } from '../../src-main/services/training/runOwners.ts';
-import { createRandom, type Random } from '../../src-shared/dsp/random.ts';
+import { createRandom, type Random } from '../../src-shared/random/createRandom.ts';
 import type { ClassMetrics, RunStatus, RunSummary } from '../../src-shared/model/Run.ts';
 import type { ModelSpec } from '../../src-shared/model/ModelSpec.ts';
 import type { TrainSpec } from '../../src-shared/model/TrainSpec.ts';

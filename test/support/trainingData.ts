@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRandom } from '../../src-shared/dsp/random.ts';
+import { createRandom } from '../../src-shared/random/createRandom.ts';
 import type { TrainSpec } from '../../src-shared/model/TrainSpec.ts';
 import { createServices } from '../../src-main/services/createServices.ts';
 import { loadFeaturePresets } from '../../src-main/services/features/loadFeaturePresets.ts';

@@ -7,7 +7,7 @@ import {
   FINGERPRINT_WORDS,
 } from '../../src-main/services/library/audioFingerprint.ts';
 import { DEFAULT_NEAR_DUPLICATE_THRESHOLD, nearDuplicatePairs } from '../../src-main/services/library/findNearDuplicates.ts';
-import { createRandom } from '../../src-shared/dsp/random.ts';
+import { createRandom } from '../../src-shared/random/createRandom.ts';
 import { resample } from '../../src-shared/dsp/resample.ts';
 import { synthWord } from '../support/synthWord.ts';
 

@@ -11,7 +11,7 @@ import { createWindow } from '../../src-shared/dsp/createWindow.ts';
 import { featureGeometry, featureSpecProblems } from '../../src-shared/dsp/featureGeometry.ts';
 import { hzToMel, melToHz } from '../../src-shared/dsp/melScale.ts';
 import { FeatureStatsAccumulator } from '../../src-shared/dsp/normalizeFeatures.ts';
-import { createRandom } from '../../src-shared/dsp/random.ts';
+import { createRandom } from '../../src-shared/random/createRandom.ts';
 import type { FeaturePreset, FeatureSpec } from '../../src-shared/model/FeatureSpec.ts';
 
 const presetDir = join(import.meta.dirname, '../../resources/presets/features');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateNoise, NOISE_KINDS, type NoiseKind } from '../../src-shared/dsp/noise.ts';
-import { createRandom, hashSeed } from '../../src-shared/dsp/random.ts';
+import { createRandom, hashSeed } from '../../src-shared/random/createRandom.ts';
 import { createFft } from '../../src-shared/dsp/createFft.ts';
 
 const SAMPLE_RATE = 16000;

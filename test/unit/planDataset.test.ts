@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DataSpec } from '../../src-shared/model/TrainSpec.ts';
-import { planDataset } from '../../src-main/services/training/planDataset.ts';
+import { planDataset } from '../../src-shared/training/planDataset.ts';
 import type { SnapshotClip } from '../../src-main/services/training/runStore.ts';
 
 const data: DataSpec = {

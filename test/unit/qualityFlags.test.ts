@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeQualityFlags, durationLimits, type QualityFlagName } from '../../src-main/services/library/qualityFlags.ts';
-import { createRandom } from '../../src-shared/dsp/random.ts';
+import { createRandom } from '../../src-shared/random/createRandom.ts';
 import { synthWord } from '../support/synthWord.ts';
 
 const RATE = 16000;

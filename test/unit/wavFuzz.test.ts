@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom, type Random } from '../../src-shared/dsp/random.ts';
+import { createRandom, type Random } from '../../src-shared/random/createRandom.ts';
 import { AUDIO_LIMITS, AudioDecodeError, type DecodedAudio } from '../../src-main/services/audio/decodedAudio.ts';
 import { parseWav } from '../../src-main/services/audio/parseWav.ts';
 import { chunk, encodeSamples, fmtChunk, sine } from '../support/buildWav.ts';

@@ -9,7 +9,7 @@
  */
 import { mkdir, mkdtemp, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createRandom, hashSeed } from '../../../src-shared/dsp/random.ts';
+import { createRandom, hashSeed } from '../../../src-shared/random/createRandom.ts';
 import { generateNoise, type NoiseKind } from '../../../src-shared/dsp/noise.ts';
 import { resample } from '../../../src-shared/dsp/resample.ts';
 import { synthesizeWord, type EspeakVoice } from './synthesizeWord.ts';

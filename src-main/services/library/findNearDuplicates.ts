@@ -1,5 +1,5 @@
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
-import { createRandom } from '../../../src-shared/dsp/random.ts';
+import { createRandom } from '../../../src-shared/random/createRandom.ts';
 import { FINGERPRINT_WORDS, fingerprintDistance, fingerprintFromBlob, popcount } from './audioFingerprint.ts';
 import type { ProjectDb } from './editHistory.ts';
 

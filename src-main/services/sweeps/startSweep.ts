@@ -2,7 +2,7 @@ import type { SweepSpec } from '../../../src-shared/model/SweepSpec.ts';
 import { expandSweep } from '../../../src-shared/sweep/expandSweep.ts';
 import { appVersion } from '../appVersion.ts';
 import type { OpenProject } from '../project/OpenProject.ts';
-import { planDataset } from '../training/planDataset.ts';
+import { planDataset } from '../../../src-shared/training/planDataset.ts';
 import { createSnapshot, snapshotClips } from '../training/runStore.ts';
 import { createSweep } from './sweepStore.ts';
 import { uniqueTrialBaseName } from './uniqueTrialBaseName.ts';

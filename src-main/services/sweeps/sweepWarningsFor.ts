@@ -4,7 +4,7 @@ import { sweepWarnings, type TrialFacts } from '../../../src-shared/sweep/sweepW
 import { runLength } from '../../../src-shared/training/runLength.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
 import { libraryClips } from '../training/libraryClips.ts';
-import { planDataset, type DatasetPlan } from '../training/planDataset.ts';
+import { planDataset, type DatasetPlan } from '../../../src-shared/training/planDataset.ts';
 import { modelStatsOf } from './trialCost.ts';
 
 /** Past this many trials the check gives no warnings: planning them all would stall it. */

@@ -1,11 +1,11 @@
 import { createFeatureExtractor, type FeatureExtractor } from '../../../src-shared/dsp/createFeatureExtractor.ts';
 import { featureGeometry } from '../../../src-shared/dsp/featureGeometry.ts';
 import { normalizeRows } from '../../../src-shared/dsp/normalizeFeatures.ts';
-import type { Random } from '../../../src-shared/dsp/random.ts';
+import type { Random } from '../../../src-shared/random/createRandom.ts';
 import { resample } from '../../../src-shared/dsp/resample.ts';
 import type { FeatureSpec, FeatureStats } from '../../../src-shared/model/FeatureSpec.ts';
 import type { DataSpec } from '../../../src-shared/model/TrainSpec.ts';
-import type { DatasetItem } from './planDataset.ts';
+import type { DatasetItem } from '../../../src-shared/training/planDataset.ts';
 
 /**
  * Turns dataset items into feature matrices, with the audio augmentation of TensorFlow's

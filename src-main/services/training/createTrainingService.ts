@@ -10,7 +10,7 @@ import type { OpenProject, ProjectSession } from '../project/OpenProject.ts';
 import { ExternalRunWatcher } from './ExternalRunWatcher.ts';
 import { claimRun, recoverOrphanRuns, releaseRun, requestCancel, thisProcess } from './runOwners.ts';
 import { modelStatsFor } from './models/modelStatsFor.ts';
-import { planDataset } from './planDataset.ts';
+import { planDataset } from '../../../src-shared/training/planDataset.ts';
 import { createRun, createSnapshot, getRun, listRuns, setRunStatus, snapshotClips } from './runStore.ts';
 import { TrainingRunner } from './TrainingRunner.ts';
 

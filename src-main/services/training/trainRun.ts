@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { createRandom, hashSeed, type Random } from '../../../src-shared/dsp/random.ts';
+import { createRandom, hashSeed, type Random } from '../../../src-shared/random/createRandom.ts';
 import { resample } from '../../../src-shared/dsp/resample.ts';
 import { learningRateAt } from '../../../src-shared/training/learningRateAt.ts';
 import { pruningEffect, type PruningEffect } from '../../../src-shared/training/pruningEffect.ts';
@@ -20,7 +20,7 @@ import type { Optimizer } from './Optimizer.ts';
 import { evaluateClassifier } from './evaluateClassifier.ts';
 import { ExampleMaker } from './ExampleMaker.ts';
 import { buildModel, reparameterize, type KwsModel } from './models/buildModel.ts';
-import { planDataset, SPLITS, type DatasetItem, type Split } from './planDataset.ts';
+import { planDataset, SPLITS, type DatasetItem, type Split } from '../../../src-shared/training/planDataset.ts';
 import { createPruner, type Pruner } from './pruning/createPruner.ts';
 import type { RunRecorder } from './RunRecorder.ts';
 import type { RunSource } from './RunSource.ts';

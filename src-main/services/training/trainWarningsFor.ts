@@ -3,7 +3,7 @@ import { runLength } from '../../../src-shared/training/runLength.ts';
 import { trainSpecWarnings } from '../../../src-shared/training/trainSpecWarnings.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
 import { libraryClips } from './libraryClips.ts';
-import { planDataset } from './planDataset.ts';
+import { planDataset } from '../../../src-shared/training/planDataset.ts';
 
 /**
  * What would not work as the spec seems to ask in a run on the project's data as it is now (pruning

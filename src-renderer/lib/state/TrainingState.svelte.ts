@@ -7,12 +7,12 @@ import type { LabelSplitRow } from '../../../src-shared/model/LibraryStatistics.
 import type { ModelStats } from '../../../src-shared/model/ModelSpec.ts';
 import type { RunDetail, RunInfo, TrainingProgress } from '../../../src-shared/model/Run.ts';
 import type { TrainSpec } from '../../../src-shared/model/TrainSpec.ts';
+import { datasetClasses } from '../../../src-shared/training/datasetClasses.ts';
+import { planExampleCounts } from '../../../src-shared/training/planExampleCounts.ts';
 import { runLength } from '../../../src-shared/training/runLength.ts';
 import type { ToastState } from './ToastState.svelte.ts';
 
 const DRAFT_KEY = 'kws-studio.trainDraft';
-const SILENCE = '_silence_';
-const UNKNOWN = '_unknown_';
 
 /** What the page saw of a run while it trained: the latest event and a step-level loss series. */
 export interface LiveRun {
@@ -73,37 +73,18 @@ export class TrainingState {
   /** The labels trained as themselves when the spec names no wanted words: those not marked as unknown words. */
   keywords = $derived(this.labels.filter((label) => !label.unknown).map((label) => label.label).sort());
 
-  /** Output classes the draft trains, in model order, as the data plan will build them. */
+  /** Output classes the draft trains, in model order: the data plan's own rule, on the labels that have clips. */
   classes = $derived.by(() => {
     const data = this.draft?.data;
     if (!data) return [];
-    const all = this.labels.map((label) => label.label).sort();
-    // As the data plan: by default every label not marked as an unknown word.
-    const wanted = data.wantedWords ?? this.keywords;
-    const hasUnknown = data.unknownPercentage > 0 && all.some((label) => !wanted.includes(label));
-    return [...(data.silencePercentage > 0 ? [SILENCE] : []), ...(hasUnknown ? [UNKNOWN] : []), ...wanted];
+    return datasetClasses(this.labels.filter((label) => label.count > 0), data).classes;
   });
 
-  /**
-   * Examples per split and the run's length as the data plan will make them (TF speech_commands
-   * semantics: silence and unknown as percentages of the wanted words' clips).
-   */
+  /** Examples per split and the run's length, counted by the data plan's and the training loop's own rules. */
   plan = $derived.by(() => {
     const spec = this.draft;
     if (!spec || this.splits.length === 0) return null;
-    const classes = this.classes;
-    const wanted = { has: (label: string) => classes.includes(label) };
-    const count = (split: 'train' | 'validation' | 'test') => {
-      const known = this.splits.reduce((sum, row) => sum + (row.label !== null && wanted.has(row.label) ? row[split] : 0), 0);
-      const others = this.splits.reduce((sum, row) => sum + (row.label !== null && !wanted.has(row.label) ? row[split] : 0), 0);
-      const silence = wanted.has(SILENCE) ? Math.ceil((known * spec.data.silencePercentage) / 100) : 0;
-      const unknown = wanted.has(UNKNOWN) ? Math.min(others, Math.ceil((known * spec.data.unknownPercentage) / 100)) : 0;
-      return { known, examples: known + silence + unknown };
-    };
-    const train = count('train');
-    const validation = count('validation');
-    const test = count('test');
-    // The same rule as the training loop's, so the page shows the length the run will have.
+    const { train, validation, test } = planExampleCounts(this.splits, this.classes, spec.data);
     const { stepsPerEpoch, totalSteps, epochs } = runLength(train.examples, spec);
     return { train, validation, test, stepsPerEpoch, totalSteps, epochs };
   });

@@ -5,7 +5,7 @@
  * Usage: node --import tsx editLabels.ts <projectDir> <seed> <edits>
  */
 import fs from 'node:fs';
-import { createRandom } from '../../../src-shared/dsp/random.ts';
+import { createRandom } from '../../../src-shared/random/createRandom.ts';
 import { setLabel } from '../../../src-main/services/library/labelEdits.ts';
 import { openProject } from '../../../src-main/services/project/createProjectService.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parameterImportance, type ImportanceTrial, type ParameterImportance } from '../../../src-shared/compare/parameterImportance.ts';
-import { createRandom } from '../../../src-shared/dsp/random.ts';
+import { createRandom } from '../../../src-shared/random/createRandom.ts';
 
 const importanceOf = (result: ParameterImportance, key: string) => (result.ok ? result.parameters.find((entry) => entry.key === key)?.importance : undefined);
 

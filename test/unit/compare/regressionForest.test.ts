@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitRegressionForest, predict, type ForestFeature, type TreeNode } from '../../../src-shared/compare/regressionForest.ts';
-import { createRandom } from '../../../src-shared/dsp/random.ts';
+import { createRandom } from '../../../src-shared/random/createRandom.ts';
 
 const options = { trees: 16, maxDepth: 8, minSamplesLeaf: 1, featureFraction: 1, seed: 4 };
 
