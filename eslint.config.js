@@ -1,20 +1,89 @@
 import js from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
-import { builtinModules } from 'node:module';
 
-const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
+/**
+ * The design's dependency rules (../shared/docs/design.md), checked by eslint-plugin-boundaries on
+ * resolved import targets, so `../x`, `../../features/x` and any other relative spelling of the same
+ * file are judged alike. Every folder of the app is one element; tests, bench and scripts are not
+ * elements and may import anything.
+ */
+const elements = [
+  { type: 'shared', pattern: 'src-shared' },
+  { type: 'platform', pattern: 'src-main/platform' },
+  { type: 'preload', pattern: 'src-main/preload' },
+  { type: 'host', pattern: 'src-main/host' },
+  { type: 'services', pattern: 'src-main/services' },
+  { type: 'store', pattern: 'src-main/store' },
+  { type: 'workers', pattern: 'src-main/workers' },
+  { type: 'cli', pattern: 'src-main/cli' },
+  // src-main/index.ts and src-main/cli.ts, told apart by the file categories below.
+  { type: 'main-root', pattern: 'src-main' },
+  { type: 'renderer-lib', pattern: 'src-renderer/lib' },
+  { type: 'page', pattern: 'src-renderer/features/*', capture: ['page'] },
+  // App.svelte, main.ts: the renderer's composition root, which mounts the pages.
+  { type: 'renderer-root', pattern: 'src-renderer' },
+].map((element) => ({ partialMatch: false, ...element }));
 
-/** The design's dependency rules, one zone per folder; a forbidden import fails `npm test`. */
-const restrict = (paths, patterns) => ['error', { paths, patterns }];
-const noElectron = { name: 'electron', message: 'Only src-main/platform (and the preload) may import electron.' };
-const noNode = nodeBuiltins.map((name) => ({ name, message: 'This code runs in the renderer or in src-shared: no Node built-ins.' }));
-const mainFolders = { group: ['**/src-main/**', '**/src-main'], message: 'The renderer and src-shared must not import src-main.' };
-const rendererFolders = { group: ['**/src-renderer/**'], message: 'Only the renderer imports the renderer.' };
+/** Single files that act as elements of their own: the CLI may be one file or the cli/ folder. */
+const files = [
+  { category: 'cli', pattern: 'src-main/cli.ts' },
+  { category: 'composition-root', pattern: 'src-main/index.ts' },
+];
+
+const main = ['platform', 'preload', 'host', 'services', 'store', 'workers', 'cli', 'main-root'];
+const renderer = ['renderer-lib', 'page', 'renderer-root'];
+const local = (types) => ({ to: { element: { types: { anyOf: types } } } });
+
+/** Later policies override earlier ones for the same import; anything no policy names is allowed. */
+const policies = [
+  {
+    from: { element: { type: 'shared' } },
+    disallow: [local([...main, ...renderer]), { to: { module: { origin: ['external', 'core'] } } }],
+    message: 'src-shared imports only src-shared and zod ({{ dependency.source }}).',
+  },
+  { from: { element: { type: 'shared' } }, allow: { to: { module: { origin: 'external', source: 'zod' } } } },
+  {
+    from: { element: { types: { anyOf: renderer } } },
+    disallow: [local(main), { to: { module: { origin: 'core' } } }],
+    message: 'The renderer never imports src-main or Node built-ins ({{ dependency.source }}).',
+  },
+  {
+    from: { element: { types: { anyOf: main } } },
+    disallow: local(renderer),
+    message: 'Only the renderer imports the renderer ({{ dependency.source }}).',
+  },
+  {
+    from: { element: { type: 'services' } },
+    disallow: [local(['platform', 'preload', 'host', 'workers', 'cli', 'main-root']), { to: { file: { categories: 'cli' } } }],
+    message: 'Services are plain Node: they never import platform, host, workers or the CLI ({{ dependency.source }}).',
+  },
+  {
+    from: { element: { type: 'store' } },
+    disallow: local(['services']),
+    message: 'The store never imports services ({{ dependency.source }}).',
+  },
+  {
+    from: { element: { type: 'renderer-lib' } },
+    disallow: local(['page']),
+    message: 'src-renderer/lib never imports a page folder ({{ dependency.source }}).',
+  },
+  {
+    from: { element: { type: 'page' } },
+    disallow: { to: { element: { type: 'page', captured: { page: '!{{ from.element.captured.page }}' } } } },
+    message: 'Page folders never import each other; share state through lib/state ({{ dependency.source }}).',
+  },
+  { disallow: { to: { module: { source: 'electron' } } }, message: 'Only src-main/platform, the preload and src-main/index.ts import electron.' },
+  {
+    from: [{ element: { types: { anyOf: ['platform', 'preload'] } } }, { file: { categories: 'composition-root' } }],
+    allow: { to: { module: { source: 'electron' } } },
+  },
+];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'test-results/**', '.venv-ref/**', 'docs/**'] },
+  { ignores: ['out/**', 'node_modules/**', 'test-results/**', '.venv-ref/**', 'docs/**', 'scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs['flat/recommended'],
@@ -29,33 +98,17 @@ export default tseslint.config(
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] }, globals: { ...globals.browser } },
   },
+  { files: ['src-renderer/**'], languageOptions: { globals: { ...globals.browser } } },
   {
-    files: ['src-shared/**'],
-    rules: {
-      'no-restricted-imports': restrict(
-        [noElectron, ...noNode, { name: 'svelte', message: 'src-shared is framework-free.' }],
-        [mainFolders, rendererFolders, { group: ['svelte/*'], message: 'src-shared is framework-free.' }],
-      ),
+    files: ['src-shared/**', 'src-main/**', 'src-renderer/**'],
+    plugins: { boundaries },
+    settings: {
+      'boundaries/elements': elements,
+      'boundaries/files': files,
+      'boundaries/dependency-nodes': ['import', 'dynamic-import', 'export'],
+      'boundaries/legacy-templates': false,
+      'import/resolver': { node: { extensions: ['.ts', '.js', '.mjs', '.svelte'] } },
     },
-  },
-  {
-    files: ['src-main/**'],
-    ignores: ['src-main/platform/**', 'src-main/preload/**', 'src-main/index.ts'],
-    rules: { 'no-restricted-imports': restrict([noElectron], [rendererFolders, { group: ['electron/*'], message: noElectron.message }]) },
-  },
-  {
-    files: ['src-renderer/**'],
-    languageOptions: { globals: { ...globals.browser } },
-    rules: { 'no-restricted-imports': restrict([noElectron, ...noNode], [mainFolders]) },
-  },
-  {
-    // Features share state through lib/state and never import one another.
-    files: ['src-renderer/features/**'],
-    rules: {
-      'no-restricted-imports': restrict(
-        [noElectron, ...noNode],
-        [mainFolders, { regex: '^\\.\\./(?!\\.\\.)', message: 'Features must not import other features; share state through lib/state.' }],
-      ),
-    },
+    rules: { 'boundaries/dependencies': ['error', { default: 'allow', checkAllOrigins: true, policies }] },
   },
 );

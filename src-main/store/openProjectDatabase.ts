@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { StudioError } from '../../src-shared/contract/StudioError.ts';
-import { appVersion } from '../services/appVersion.ts';
+import { appVersion } from './appVersion.ts';
 import { migrations as defaultMigrations, type Migration } from './migrations/index.ts';
 
 export type ProjectDatabase = Database.Database;
