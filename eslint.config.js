@@ -19,7 +19,7 @@ const elements = [
   { type: 'store', pattern: 'src-main/store' },
   { type: 'workers', pattern: 'src-main/workers' },
   { type: 'cli', pattern: 'src-main/cli' },
-  // src-main/index.ts and src-main/cli.ts, told apart by the file categories below.
+  // src-main/index.ts, the Electron composition root (a file category below).
   { type: 'main-root', pattern: 'src-main' },
   { type: 'renderer-lib', pattern: 'src-renderer/lib' },
   { type: 'page', pattern: 'src-renderer/features/*', capture: ['page'] },
@@ -27,11 +27,8 @@ const elements = [
   { type: 'renderer-root', pattern: 'src-renderer' },
 ].map((element) => ({ partialMatch: false, ...element }));
 
-/** Single files that act as elements of their own: the CLI may be one file or the cli/ folder. */
-const files = [
-  { category: 'cli', pattern: 'src-main/cli.ts' },
-  { category: 'composition-root', pattern: 'src-main/index.ts' },
-];
+/** Single files that act as elements of their own. */
+const files = [{ category: 'composition-root', pattern: 'src-main/index.ts' }];
 
 const main = ['platform', 'preload', 'host', 'services', 'store', 'workers', 'cli', 'main-root'];
 const renderer = ['renderer-lib', 'page', 'renderer-root'];
@@ -57,7 +54,7 @@ const policies = [
   },
   {
     from: { element: { type: 'services' } },
-    disallow: [local(['platform', 'preload', 'host', 'workers', 'cli', 'main-root']), { to: { file: { categories: 'cli' } } }],
+    disallow: local(['platform', 'preload', 'host', 'workers', 'cli', 'main-root']),
     message: 'Services are plain Node: they never import platform, host, workers or the CLI ({{ dependency.source }}).',
   },
   {

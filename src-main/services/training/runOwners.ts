@@ -37,7 +37,8 @@ export function thisProcess(owner = defaultOwnerName()): RunOwner {
 /** "kws-studio train" for the CLI, "KWS Studio" for the app, else the script's name. */
 function defaultOwnerName(): string {
   const script = path.basename(process.argv[1] ?? '');
-  if (script === 'kws-studio.js' || script === 'cli.ts') return `kws-studio ${process.argv[2] ?? ''}`.trim();
+  const cliEntry = /[\\/]cli[\\/]main\.ts$/.test(process.argv[1] ?? '');
+  if (script === 'kws-studio.js' || cliEntry) return `kws-studio ${process.argv[2] ?? ''}`.trim();
   if (process.versions.electron) return 'KWS Studio';
   return script || 'a KWS Studio process';
 }

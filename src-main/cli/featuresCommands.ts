@@ -1,0 +1,86 @@
+import { Option, type Command } from 'commander';
+import { StudioError } from '../../src-shared/contract/StudioError.ts';
+import { parseFeatureSpec } from '../../src-shared/contract/featureSpecSchema.ts';
+import type { StudioServices } from '../services/createServices.ts';
+import { FeatureCache } from '../services/features/FeatureCache.ts';
+import { extractProjectFeatures } from '../services/features/extractProjectFeatures.ts';
+import { featureSpecHash } from '../services/features/featureSpecHash.ts';
+import { numberOption } from './numberOption.ts';
+import { RANGE } from './optionRanges.ts';
+import { progressLine } from './progressLine.ts';
+import { resolveSpec } from './resolveSpec.ts';
+
+/** `kws-studio features extract|cache|presets`. */
+export function addFeaturesCommands(program: Command, studio: StudioServices): void {
+  const { project, features } = studio.services;
+  const resolveFeatureSpec = (options: { spec?: string; preset?: string }) => resolveSpec(options, 'feature', parseFeatureSpec, () => features.presets(), 'log-mel-40');
+  const featuresCommand = program.command('features').description('Compute and cache features (MFCC, log-mel, spectrogram) for a project.');
+  featuresCommand
+    .command('extract')
+    .description('Compute the features of every clip under a preset or spec file, through the project\'s feature cache.')
+    .requiredOption('--project <dir>', 'the project')
+    .addOption(new Option('--preset <id>', 'a feature preset (see `kws-studio features presets`)').conflicts('spec'))
+    .addOption(new Option('--spec <file>', 'a FeatureSpec JSON file'))
+    .option('--threads <n>', 'worker threads (default: one per core)', numberOption('--threads', RANGE.threads))
+    .option('--float16', 'store newly computed features as float16 (half the disk; ~3 significant digits)')
+    .option('--json', 'print the report as JSON')
+    .action(async (options: { project: string; preset?: string; spec?: string; threads?: number; float16?: boolean; json?: boolean }) => {
+      await project.open({ path: options.project });
+      // The feature service has no whole-project extraction yet, so this command drives it on the open project itself.
+      const open = studio.session.require();
+      const spec = await resolveFeatureSpec(options);
+      const cache = new FeatureCache(open.layout.featureCache, { valueType: options.float16 ? 'float16' : 'float32' });
+      const showProgress = progressLine(options.json, (progress) => `${progress.done}/${progress.total} clips`);
+      const controller = new AbortController();
+      const onSigint = () => controller.abort(new StudioError('cancelled', 'Feature extraction was cancelled.'));
+      process.once('SIGINT', onSigint);
+      const report = await extractProjectFeatures(open, {
+        spec,
+        cache,
+        ...(options.threads ? { threads: options.threads } : {}),
+        signal: controller.signal,
+        onProgress: (done, total) =>
+          showProgress({ taskId: 'features', title: 'features', state: done === total ? 'done' : 'running', done, total, message: '' }),
+      });
+      process.off('SIGINT', onSigint);
+      const status = cache.status();
+      if (options.json) {
+        console.log(JSON.stringify({ ...report, specHash: featureSpecHash(spec), cache: status }, null, 2));
+        return;
+      }
+      console.log(`clips=${report.clips}`);
+      console.log(`from_cache=${report.fromCache}`);
+      console.log(`computed=${report.computed}`);
+      console.log(`failed=${report.failed.length}`);
+      for (const item of report.failed.slice(0, 20)) console.log(`  failed: clip ${item.clipId}: ${item.reason}`);
+      console.log(`hit_rate=${status.hitRate === null ? 'n/a' : status.hitRate.toFixed(3)}`);
+      console.log(`cache_entries=${status.entries}`);
+      console.log(`cache_mb=${(status.bytes / 2 ** 20).toFixed(1)}`);
+      console.log(`seconds=${report.seconds.toFixed(1)}`);
+    });
+  featuresCommand
+    .command('cache')
+    .description('Show (or clear) the project\'s feature cache.')
+    .requiredOption('--project <dir>', 'the project')
+    .option('--clear', 'delete every cached feature file')
+    .option('--json', 'print JSON')
+    .action(async (options: { project: string; clear?: boolean; json?: boolean }) => {
+      await project.open({ path: options.project });
+      const status = options.clear ? await features.clearCache() : await features.cacheStatus();
+      if (options.json) console.log(JSON.stringify(status, null, 2));
+      else {
+        console.log(`cache_entries=${status.entries}`);
+        console.log(`cache_mb=${(status.bytes / 2 ** 20).toFixed(1)}`);
+        console.log(`cap_mb=${(status.capBytes / 2 ** 20).toFixed(0)}`);
+      }
+    });
+  featuresCommand
+    .command('presets')
+    .description('List the feature presets.')
+    .option('--json', 'print the presets with their full specs as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const presets = await features.presets();
+      if (options.json) console.log(JSON.stringify(presets, null, 2));
+      else for (const preset of presets) console.log(`${preset.id}\t${preset.description}`);
+    });
+}
