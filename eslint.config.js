@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 
 /**
  * The design's dependency rules (../shared/docs/design.md), checked by eslint-plugin-boundaries on
- * resolved import targets, so `../x`, `../../features/x` and any other relative spelling of the same
+ * resolved import targets, so `../x`, `../../pages/x` and any other relative spelling of the same
  * file are judged alike. Every folder of the app is one element; tests, bench and scripts are not
  * elements and may import anything.
  */
@@ -22,7 +22,7 @@ const elements = [
   // src-main/index.ts, the Electron composition root (a file category below).
   { type: 'main-root', pattern: 'src-main' },
   { type: 'renderer-lib', pattern: 'src-renderer/lib' },
-  { type: 'page', pattern: 'src-renderer/features/*', capture: ['page'] },
+  { type: 'page', pattern: 'src-renderer/pages/*', capture: ['page'] },
   // App.svelte, main.ts: the renderer's composition root, which mounts the pages.
   { type: 'renderer-root', pattern: 'src-renderer' },
 ].map((element) => ({ partialMatch: false, ...element }));

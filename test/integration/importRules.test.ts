@@ -40,11 +40,11 @@ const violations: { name: string; file: string; code: string; expected: RegExp }
   { name: 'service → workers (dynamic import)', file: 'src-main/services/Planted.ts', code: `await import('../${existing('src-main/workers/featureWorker.ts').slice('src-main/'.length)}');`, expected: /Services are plain Node/ },
   ...cliTargets.map((target) => ({ name: `service → CLI (${target})`, file: 'src-main/services/training/Planted.ts', code: `import '../../${target.slice('src-main/'.length)}';`, expected: /Services are plain Node/ })),
   { name: 'store → services', file: 'src-main/store/Planted.ts', code: `import { appVersion } from '../${existing('src-main/services/appVersion.ts').slice('src-main/'.length)}';`, expected: /The store never imports services/ },
-  { name: 'renderer lib → page folder', file: 'src-renderer/lib/state/Planted.svelte.ts', code: `import ClipTable from '../../${existing('src-renderer/features/library/ClipTable.svelte').slice('src-renderer/'.length)}';`, expected: /src-renderer\/lib never imports a page folder/ },
-  { name: 'page → other page (../x/Y.svelte, in a .svelte file)', file: 'src-renderer/features/runs/Planted.svelte', code: `<script lang="ts">\n  import ClipTable from '../library/ClipTable.svelte';\n</script>\n<ClipTable />\n`, expected: /Page folders never import each other/ },
-  { name: 'page → other page (../../features/x/Y.svelte)', file: 'src-renderer/features/runs/Planted.ts', code: "import ClipTable from '../../features/library/ClipTable.svelte';", expected: /Page folders never import each other/ },
+  { name: 'renderer lib → page folder', file: 'src-renderer/lib/state/Planted.svelte.ts', code: `import ClipTable from '../../${existing('src-renderer/pages/library/ClipTable.svelte').slice('src-renderer/'.length)}';`, expected: /src-renderer\/lib never imports a page folder/ },
+  { name: 'page → other page (../x/Y.svelte, in a .svelte file)', file: 'src-renderer/pages/runs/Planted.svelte', code: `<script lang="ts">\n  import ClipTable from '../library/ClipTable.svelte';\n</script>\n<ClipTable />\n`, expected: /Page folders never import each other/ },
+  { name: 'page → other page (../../pages/x/Y.svelte)', file: 'src-renderer/pages/runs/Planted.ts', code: "import ClipTable from '../../pages/library/ClipTable.svelte';", expected: /Page folders never import each other/ },
   { name: 'renderer → src-main', file: 'src-renderer/lib/api/Planted.ts', code: "import { appVersion } from '../../../src-main/services/appVersion.ts';", expected: /The renderer never imports src-main or Node built-ins/ },
-  { name: 'renderer → a Node built-in', file: 'src-renderer/features/runs/Planted.ts', code: "import path from 'node:path';", expected: /The renderer never imports src-main or Node built-ins \(node:path\)/ },
+  { name: 'renderer → a Node built-in', file: 'src-renderer/pages/runs/Planted.ts', code: "import path from 'node:path';", expected: /The renderer never imports src-main or Node built-ins \(node:path\)/ },
   { name: 'src-main → the renderer', file: 'src-main/host/Planted.ts', code: `import '../../${existing('src-renderer/lib/api/connectApi.ts')}';`, expected: /Only the renderer imports the renderer/ },
   { name: 'electron in a service', file: 'src-main/services/Planted.ts', code: "import { app } from 'electron';", expected: /Only src-main\/platform, the preload and src-main\/index.ts import electron/ },
   { name: 'electron in a worker', file: 'src-main/workers/Planted.ts', code: "import { utilityProcess } from 'electron';", expected: /Only src-main\/platform, the preload and src-main\/index.ts import electron/ },
@@ -58,7 +58,7 @@ const allowed: { name: string; file: string; code: string }[] = [
   { name: 'workers → services', file: 'src-main/workers/Planted.ts', code: "import { appVersion } from '../services/appVersion.ts';" },
   { name: 'host → services', file: 'src-main/host/Planted.ts', code: "import { appVersion } from '../services/appVersion.ts';" },
   { name: 'services → store', file: 'src-main/services/Planted.ts', code: "import { appVersion } from '../store/appVersion.ts';" },
-  { name: 'page → its own folder and lib', file: 'src-renderer/features/library/Planted.ts', code: `import ClipTable from './ClipTable.svelte';\nimport '../../${existing('src-renderer/lib/api/connectApi.ts').slice('src-renderer/'.length)}';` },
+  { name: 'page → its own folder and lib', file: 'src-renderer/pages/library/Planted.ts', code: `import ClipTable from './ClipTable.svelte';\nimport '../../${existing('src-renderer/lib/api/connectApi.ts').slice('src-renderer/'.length)}';` },
 ];
 
 describe('the design’s import matrix, enforced by lint', () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TrainSpec } from '../../src-shared/model/TrainSpec.ts';
-import { problemOf, specProblems } from '../../src-renderer/features/train/specProblems.ts';
+import { problemOf, specProblems } from '../../src-renderer/pages/train/specProblems.ts';
 import { formatBlocks, formatCount, formatDuration, formatRate } from '../../src-renderer/lib/ui/format.ts';
 
 const preset = (id: string): TrainSpec =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { comparisonReport, type ReportInput } from '../../../src-renderer/features/compare/comparisonReport.ts';
+import { comparisonReport, type ReportInput } from '../../../src-renderer/pages/compare/comparisonReport.ts';
 import type { ClipDifferences, ComparedRun, RunComparison } from '../../../src-shared/model/RunComparison.ts';
 import type { TrainSpec } from '../../../src-shared/model/TrainSpec.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { differenceCells, runCells, type MatrixCell } from '../../../src-renderer/features/compare/matrixCells.ts';
+import { differenceCells, runCells, type MatrixCell } from '../../../src-renderer/pages/compare/matrixCells.ts';
 
 const classes = ['go', 'stop'];
 

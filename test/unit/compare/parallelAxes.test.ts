@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metricAxis, parameterAxis, shortKey } from '../../../src-renderer/features/compare/parallelAxes.ts';
+import { metricAxis, parameterAxis, shortKey } from '../../../src-renderer/pages/compare/parallelAxes.ts';
 import type { SweepParameter } from '../../../src-shared/model/RunComparison.ts';
 
 const numberParameter = (values: SweepParameter['values']): SweepParameter => ({ key: 'training.learningRate', type: 'number', values });
