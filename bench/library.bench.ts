@@ -7,7 +7,7 @@ import type { ClipFilter, ClipSort } from '../src-shared/model/ClipQuery.ts';
 import { naturalSortKey } from '../src-shared/model/naturalSortKey.ts';
 import { startServeHost } from '../src-main/host/startServeHost.ts';
 import { createServices } from '../src-main/services/createServices.ts';
-import { createProject } from '../src-main/services/project/createProjectService.ts';
+import { createProject } from '../src-main/services/project/createProject.ts';
 import { launchChromium } from '../test/support/launchChromium.ts';
 import { recordBenchmark } from './recordBenchmark.ts';
 import { repoRoot } from './repoRoot.ts';

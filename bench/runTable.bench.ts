@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { parseRunFilter } from '../src-shared/compare/parseRunFilter.ts';
 import type { RunQuery } from '../src-shared/model/RunQuery.ts';
 import { createServices } from '../src-main/services/createServices.ts';
-import { createProject } from '../src-main/services/project/createProjectService.ts';
+import { createProject } from '../src-main/services/project/createProject.ts';
 import { RunIndex } from '../src-main/services/runs/RunIndex.ts';
 import { createSnapshot } from '../src-main/services/training/runStore.ts';
 import { insertSyntheticRun, syntheticRuns } from '../test/support/syntheticRuns.ts';

@@ -1,7 +1,7 @@
 import type { ServiceTable } from '../../src-shared/contract/ServiceTable.ts';
 import { createFeatureService } from './features/createFeatureService.ts';
 import { createLibraryService } from './library/createLibraryService.ts';
-import { ProjectSession } from './project/OpenProject.ts';
+import { ProjectSession } from './project/ProjectSession.ts';
 import { createProjectService } from './project/createProjectService.ts';
 import { createRunService } from './runs/createRunService.ts';
 import { createSystemService } from './system/createSystemService.ts';

@@ -1,4 +1,4 @@
-import { openProject } from '../services/project/createProjectService.ts';
+import { openProject } from '../services/project/openProject.ts';
 import { loadTensorflow } from '../services/tensorflow/loadTensorflow.ts';
 import type { FromTrainingWorker, ToTrainingWorker, TrainingWorkerEnd } from '../services/training/trainingWorkerMessages.ts';
 import { setRunStatus } from '../services/training/runStore.ts';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { createProject } from '../../src-main/services/project/createProjectService.ts';
+import { createProject } from '../../src-main/services/project/createProject.ts';
 import { launchChromium, screenshotPath, watchedPage } from '../support/launchChromium.ts';
 import { startServe, type RunningServe } from '../support/startServe.ts';
 import { tempDir } from '../support/tempDir.ts';

@@ -12,8 +12,9 @@ import { findNearDuplicates } from '../../src-main/services/library/findNearDupl
 import { recordImportBatch } from '../../src-main/services/library/editHistory.ts';
 import { createLabel, deleteLabel, mergeLabels, renameLabel, setLabel, setLabelStyle } from '../../src-main/services/library/labelEdits.ts';
 import { historySummary, redo, undo } from '../../src-main/services/library/undoRedo.ts';
-import type { OpenProject } from '../../src-main/services/project/OpenProject.ts';
-import { createProject, openProject } from '../../src-main/services/project/createProjectService.ts';
+import type { OpenProject } from '../../src-main/services/project/ProjectSession.ts';
+import { createProject } from '../../src-main/services/project/createProject.ts';
+import { openProject } from '../../src-main/services/project/openProject.ts';
 import { audioPath } from '../../src-main/services/project/projectLayout.ts';
 import { migrations } from '../../src-main/store/migrations/index.ts';
 import { openProjectDatabase, type ProjectDatabase } from '../../src-main/store/openProjectDatabase.ts';

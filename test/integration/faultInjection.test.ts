@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createRandom } from '../../src-shared/random/createRandom.ts';
 import type { SweepSpec } from '../../src-shared/model/SweepSpec.ts';
 import { historySummary, undo, redo } from '../../src-main/services/library/undoRedo.ts';
-import { openProject } from '../../src-main/services/project/createProjectService.ts';
+import { openProject } from '../../src-main/services/project/openProject.ts';
 import { checkProjectInvariants, reportFaults } from '../support/projectInvariants.ts';
 import { createWordsProject, smallSpec } from '../support/trainingData.ts';
 import { tempDir } from '../support/tempDir.ts';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fsddPattern } from '../../src-shared/model/fileNamePattern.ts';
-import { createProject } from '../../src-main/services/project/createProjectService.ts';
+import { createProject } from '../../src-main/services/project/createProject.ts';
 import { importFolder } from '../../src-main/services/project/importFolder.ts';
 import { fsddDir, fsddMissing, hasFsdd } from '../support/sharedData.ts';
 import { tempDir } from '../support/tempDir.ts';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createProject } from '../../src-main/services/project/createProjectService.ts';
+import { createProject } from '../../src-main/services/project/createProject.ts';
 import { importFolder } from '../../src-main/services/project/importFolder.ts';
 import { previewImport } from '../../src-main/services/project/previewImport.ts';
 import { createServices } from '../../src-main/services/createServices.ts';

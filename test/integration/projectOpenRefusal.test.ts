@@ -5,7 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../src-shared/contract/StudioError.ts';
-import { openProject } from '../../src-main/services/project/createProjectService.ts';
+import { openProject } from '../../src-main/services/project/openProject.ts';
 import { migrations } from '../../src-main/store/migrations/index.ts';
 import { openProjectDatabase, PROJECT_APPLICATION_ID } from '../../src-main/store/openProjectDatabase.ts';
 import { tempDir } from '../support/tempDir.ts';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TrainSpec } from '../../src-shared/model/TrainSpec.ts';
 import { appVersion } from '../../src-main/services/appVersion.ts';
-import { openProject } from '../../src-main/services/project/createProjectService.ts';
+import { openProject } from '../../src-main/services/project/openProject.ts';
 import { createRun, createSnapshot, getRun } from '../../src-main/services/training/runStore.ts';
 import { TrainingRunner } from '../../src-main/services/training/TrainingRunner.ts';
 import { trainWarningsFor } from '../../src-main/services/training/trainWarningsFor.ts';

@@ -8,7 +8,7 @@ import type { TrainingProgress } from '../../src-shared/model/Run.ts';
 import type { SweepSpec } from '../../src-shared/model/SweepSpec.ts';
 import { appVersion } from '../../src-main/services/appVersion.ts';
 import { createServices } from '../../src-main/services/createServices.ts';
-import { openProject } from '../../src-main/services/project/createProjectService.ts';
+import { openProject } from '../../src-main/services/project/openProject.ts';
 import { LocalTrialExecutor } from '../../src-main/services/sweeps/LocalTrialExecutor.ts';
 import { claimRun, ownerOf, recoverOrphanRuns, thisProcess } from '../../src-main/services/training/runOwners.ts';
 import { createRun, createSnapshot, getRun } from '../../src-main/services/training/runStore.ts';

@@ -7,7 +7,7 @@ import type { TrainingProgress } from '../../src-shared/model/Run.ts';
 import type { TrainSpec } from '../../src-shared/model/TrainSpec.ts';
 import { appVersion } from '../../src-main/services/appVersion.ts';
 import { createServices } from '../../src-main/services/createServices.ts';
-import { openProject } from '../../src-main/services/project/createProjectService.ts';
+import { openProject } from '../../src-main/services/project/openProject.ts';
 import { createRun, createSnapshot, getRun, setRunStatus } from '../../src-main/services/training/runStore.ts';
 import { TrainingRunner } from '../../src-main/services/training/TrainingRunner.ts';
 import { smallSpec, writeSource } from '../support/trainingData.ts';

@@ -1,7 +1,7 @@
 import type { FeatureService } from '../../../src-shared/contract/FeatureService.ts';
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import { createFeatureExtractor, type FeatureExtractor } from '../../../src-shared/dsp/createFeatureExtractor.ts';
-import type { OpenProject, ProjectSession } from '../project/OpenProject.ts';
+import type { OpenProject, ProjectSession } from '../project/ProjectSession.ts';
 import { clipAudioRecord, decodeClipAudio } from '../project/clipAudioStore.ts';
 import { FeatureCache } from './FeatureCache.ts';
 import { featureSpecHash } from './featureSpecHash.ts';

@@ -1,5 +1,5 @@
 import type { FeatureMatrix, FeatureSpec } from '../../../src-shared/model/FeatureSpec.ts';
-import type { OpenProject } from '../project/OpenProject.ts';
+import type { OpenProject } from '../project/ProjectSession.ts';
 import { audioPath } from '../project/projectLayout.ts';
 import type { FeatureCache } from './FeatureCache.ts';
 import { extractInWorkers } from './extractInWorkers.ts';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import { decodeAudio } from '../audio/decodeAudio.ts';
-import type { OpenProject } from '../project/OpenProject.ts';
+import type { OpenProject } from '../project/ProjectSession.ts';
 import { audioPath } from '../project/projectLayout.ts';
 import { computeFingerprint, fingerprintToBlob } from './audioFingerprint.ts';
 import { computeQualityFlags, QUALITY_FLAGS, type QualityFlag } from './qualityFlags.ts';

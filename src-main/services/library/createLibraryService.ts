@@ -1,11 +1,11 @@
 import type { LibraryService } from '../../../src-shared/contract/LibraryService.ts';
 import type { ClipRow, LabelCount } from '../../../src-shared/model/Clip.ts';
 import { clipAudioRecord, decodeClipAudio } from '../project/clipAudioStore.ts';
-import type { ProjectSession } from '../project/OpenProject.ts';
+import type { ProjectSession } from '../project/ProjectSession.ts';
 import { Emitter } from '../../../src-shared/contract/events.ts';
 import type { LibraryChange } from '../../../src-shared/contract/LibraryService.ts';
 import type { EditResult } from '../../../src-shared/model/Curation.ts';
-import type { OpenProject } from '../project/OpenProject.ts';
+import type { OpenProject } from '../project/ProjectSession.ts';
 import { assignSplits, setSplitOverride, splitReport } from './assignSplits.ts';
 import { restoreClips, trashClips } from './clipTrash.ts';
 import { clipOrder, clipWhere } from './clipQuery.ts';

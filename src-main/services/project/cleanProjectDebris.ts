@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ownerAlive } from '../training/runOwners.ts';
 import { hostTag, isInFlightHere, parseIncoming, removeIncomingIfEmpty } from './incomingAudio.ts';
-import type { OpenProject } from './OpenProject.ts';
+import type { OpenProject } from './ProjectSession.ts';
 import { audioPath } from './projectLayout.ts';
 
 /** What an open found left behind by a crash, and settled. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import { decodeAudio, type DecodedAudio } from '../audio/decodeAudio.ts';
-import type { OpenProject } from './OpenProject.ts';
+import type { OpenProject } from './ProjectSession.ts';
 import { audioPath } from './projectLayout.ts';
 
 /** Where a clip's audio lives in the content-addressed store; not_found when there is no such clip. */

@@ -6,18 +6,15 @@ import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import { Emitter } from '../../../src-shared/contract/events.ts';
 import type { ProjectInfo } from '../../../src-shared/model/ProjectInfo.ts';
 import type { TaskProgress } from '../../../src-shared/model/TaskProgress.ts';
-import { asCorruption, openProjectDatabase } from '../../store/openProjectDatabase.ts';
 import { RecentProjects } from '../../store/recentProjects.ts';
-import { appVersion } from '../appVersion.ts';
 import { defaultDemoProjectPath } from '../appPaths.ts';
 import { assignSplits } from '../library/assignSplits.ts';
-import { recoverOrphanRuns } from '../training/runOwners.ts';
-import { refreshDurationFlags } from '../library/refreshDurationFlags.ts';
-import { cleanProjectDebris } from './cleanProjectDebris.ts';
+import { assertCanCreate, createProject } from './createProject.ts';
 import { importFolder } from './importFolder.ts';
 import { importLayout, previewImport } from './previewImport.ts';
-import { readProjectInfo, type OpenProject, type ProjectSession } from './OpenProject.ts';
-import { projectLayout } from './projectLayout.ts';
+import { openProject } from './openProject.ts';
+import type { OpenProject, ProjectSession } from './ProjectSession.ts';
+import { readProjectInfo } from './readProjectInfo.ts';
 import { UploadStaging } from './uploadStaging.ts';
 
 export interface ProjectServiceOptions {
@@ -205,63 +202,6 @@ export function createProjectService({ session, home }: ProjectServiceOptions): 
     onDidProgress: progress.event,
   };
   return service;
-}
-
-function assertCanCreate(target: string): void {
-  if (fs.existsSync(path.join(target, 'project.sqlite'))) {
-    throw new StudioError('project_exists', `${target} already holds a project; open it instead.`);
-  }
-  if (fs.existsSync(target) && fs.readdirSync(target).length > 0) {
-    throw new StudioError('project_exists', `${target} is not empty; choose a new or empty folder for the project.`);
-  }
-}
-
-export function createProject(target: string, name?: string): OpenProject {
-  assertCanCreate(target);
-  const layout = projectLayout(target);
-  try {
-    for (const dir of [layout.root, layout.audio, layout.derived, layout.featureCache, layout.runs]) {
-      fs.mkdirSync(dir, { recursive: true });
-    }
-  } catch (error) {
-    throw new StudioError('io_error', `Cannot create the project folder ${target}: ${(error as Error).message}`);
-  }
-  const db = openProjectDatabase(layout.database, { create: true });
-  const now = new Date().toISOString();
-  // A new store has nothing from before audio/.incoming to check.
-  db.prepare('INSERT INTO project (id, name, created_at, created_by_version, audio_checked_at) VALUES (1, ?, ?, ?, ?)').run(
-    name ?? path.basename(target),
-    now,
-    appVersion,
-    now,
-  );
-  return { layout, db };
-}
-
-export function openProject(target: string): OpenProject {
-  const layout = projectLayout(target);
-  if (!fs.existsSync(layout.database)) {
-    throw new StudioError(
-      'not_a_project',
-      `${target} is not a KWS Studio project (no project.sqlite). Create a project there first (New project, or: kws-studio project create ${target}).`,
-    );
-  }
-  const db = openProjectDatabase(layout.database);
-  const project = { layout, db };
-  try {
-    const { clipDurationMs } = readProjectInfo(project);
-    // The duration flags follow today's bounds without a re-analysis (a write only when one is out of date).
-    refreshDurationFlags(db, clipDurationMs);
-    // Runs whose process died (a killed CLI, a crash, a power cut) become interrupted, resumable.
-    const recovered = recoverOrphanRuns(db);
-    // What such a process left half-done on disk is finished or removed.
-    cleanProjectDebris(project, recovered);
-  } catch (error) {
-    db.close();
-    // A page damaged where the quick check does not look (an index's contents) surfaces here.
-    throw asCorruption(error, layout.database) ?? error;
-  }
-  return project;
 }
 
 /**

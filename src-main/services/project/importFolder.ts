@@ -13,7 +13,7 @@ import { computeQualityFlags, type QualityFlag } from '../library/qualityFlags.t
 import { computeSplit } from '../library/splitHash.ts';
 import { diskFullError, isDiskFull } from '../diskFull.ts';
 import { discardIncoming, incomingPath, placeIncoming, removeIncomingIfEmpty, writeIncoming } from './incomingAudio.ts';
-import type { OpenProject } from './OpenProject.ts';
+import type { OpenProject } from './ProjectSession.ts';
 import { planImport } from './planImport.ts';
 import { audioPath } from './projectLayout.ts';
 

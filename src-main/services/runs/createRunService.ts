@@ -2,7 +2,7 @@ import { Emitter } from '../../../src-shared/contract/events.ts';
 import type { RunService } from '../../../src-shared/contract/RunService.ts';
 import type { RunsChangedEvent, RunTagCount } from '../../../src-shared/model/RunTable.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
-import type { OpenProject, ProjectSession } from '../project/OpenProject.ts';
+import type { OpenProject, ProjectSession } from '../project/ProjectSession.ts';
 import { clipDifferences } from './clipDifferences.ts';
 import { compareRuns } from './compareRuns.ts';
 import { exportRuns } from './exportRuns.ts';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import type { PurgeResult } from '../../../src-shared/model/RunTable.ts';
-import type { OpenProject } from '../project/OpenProject.ts';
+import type { OpenProject } from '../project/ProjectSession.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
 import { liveOwnerOf, recoverOrphanRuns, runBusyError } from '../training/runOwners.ts';
 

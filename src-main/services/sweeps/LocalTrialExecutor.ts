@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { OpenProject } from '../project/OpenProject.ts';
+import type { OpenProject } from '../project/ProjectSession.ts';
 import { claimRun, releaseRun, thisProcess } from '../training/runOwners.ts';
 import { setRunStatus } from '../training/runStore.ts';
 import { TrainingRunner, type RunOutcome } from '../training/TrainingRunner.ts';

@@ -2,7 +2,7 @@ import type { SweepProgressEvent } from '../../../src-shared/model/Sweep.ts';
 import type { SweepSpec } from '../../../src-shared/model/SweepSpec.ts';
 import { withOverrides } from '../../../src-shared/sweep/expandSweep.ts';
 import { appVersion } from '../appVersion.ts';
-import type { OpenProject } from '../project/OpenProject.ts';
+import type { OpenProject } from '../project/ProjectSession.ts';
 import { createRun, getRun, setRunStatus } from '../training/runStore.ts';
 import { createTrialExecutor } from './createTrialExecutor.ts';
 import {

@@ -6,7 +6,7 @@ import type { SweepDetail, SweepInfo, SweepProgressEvent } from '../../../src-sh
 import type { SweepSpec } from '../../../src-shared/model/SweepSpec.ts';
 import { sweepTrialCount } from '../../../src-shared/sweep/expandSweep.ts';
 import { loadPresets } from '../features/loadFeaturePresets.ts';
-import type { OpenProject, ProjectSession } from '../project/OpenProject.ts';
+import type { OpenProject, ProjectSession } from '../project/ProjectSession.ts';
 import { estimateSweepSeconds } from './estimateSweepSeconds.ts';
 import { extendSweep } from './extendSweep.ts';
 import { sweepParallelism } from './LocalTrialExecutor.ts';

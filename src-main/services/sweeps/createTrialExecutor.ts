@@ -1,4 +1,4 @@
-import type { OpenProject } from '../project/OpenProject.ts';
+import type { OpenProject } from '../project/ProjectSession.ts';
 import { LocalTrialExecutor } from './LocalTrialExecutor.ts';
 import { RedisTrialExecutor } from './queue/RedisTrialExecutor.ts';
 import { getSweep } from './sweepStore.ts';

@@ -1,6 +1,6 @@
 import type { SweepSpec } from '../../../src-shared/model/SweepSpec.ts';
 import { expandSweep } from '../../../src-shared/sweep/expandSweep.ts';
-import type { OpenProject } from '../project/OpenProject.ts';
+import type { OpenProject } from '../project/ProjectSession.ts';
 import { addTrial, getSweep, listTrials } from './sweepStore.ts';
 
 /** Stable JSON (keys sorted), so two override sets compare by content. */

@@ -1,7 +1,7 @@
 import type { SweepSpec } from '../../../src-shared/model/SweepSpec.ts';
 import { expandSweep } from '../../../src-shared/sweep/expandSweep.ts';
 import { appVersion } from '../appVersion.ts';
-import type { OpenProject } from '../project/OpenProject.ts';
+import type { OpenProject } from '../project/ProjectSession.ts';
 import { planDataset } from '../../../src-shared/training/planDataset.ts';
 import { createSnapshot, snapshotClips } from '../training/runStore.ts';
 import { createSweep } from './sweepStore.ts';

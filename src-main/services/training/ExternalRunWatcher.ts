@@ -1,5 +1,5 @@
 import type { TrainingProgress } from '../../../src-shared/model/Run.ts';
-import type { OpenProject, ProjectSession } from '../project/OpenProject.ts';
+import type { OpenProject, ProjectSession } from '../project/ProjectSession.ts';
 import { listOwners, recoverOrphanRuns } from './runOwners.ts';
 import { getRun } from './runStore.ts';
 import type { TrainingRunner } from './TrainingRunner.ts';

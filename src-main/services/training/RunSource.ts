@@ -1,5 +1,5 @@
 import type { TrainSpec } from '../../../src-shared/model/TrainSpec.ts';
-import type { OpenProject } from '../project/OpenProject.ts';
+import type { OpenProject } from '../project/ProjectSession.ts';
 import type { ProjectLayout } from '../project/projectLayout.ts';
 import { getRun, snapshotClips, type SnapshotClip } from './runStore.ts';
 

@@ -6,7 +6,7 @@ import type { ClipPrediction } from '../../../src-shared/model/ClipPrediction.ts
 import type { TrainingProgress } from '../../../src-shared/model/Run.ts';
 import { appVersion } from '../appVersion.ts';
 import { loadPresets } from '../features/loadFeaturePresets.ts';
-import type { OpenProject, ProjectSession } from '../project/OpenProject.ts';
+import type { OpenProject, ProjectSession } from '../project/ProjectSession.ts';
 import { ExternalRunWatcher } from './ExternalRunWatcher.ts';
 import { claimRun, recoverOrphanRuns, releaseRun, requestCancel, thisProcess } from './runOwners.ts';
 import { modelStatsFor } from './models/modelStatsFor.ts';

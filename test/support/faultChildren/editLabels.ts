@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { createRandom } from '../../../src-shared/random/createRandom.ts';
 import { setLabel } from '../../../src-main/services/library/labelEdits.ts';
-import { openProject } from '../../../src-main/services/project/createProjectService.ts';
+import { openProject } from '../../../src-main/services/project/openProject.ts';
 
 const [projectDir, seedText, editsText] = process.argv.slice(2);
 const random = createRandom(Number(seedText));

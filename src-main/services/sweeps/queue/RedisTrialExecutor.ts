@@ -1,7 +1,7 @@
 import { Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { OpenProject } from '../../project/OpenProject.ts';
-import { readProjectInfo } from '../../project/OpenProject.ts';
+import type { OpenProject } from '../../project/ProjectSession.ts';
+import { readProjectInfo } from '../../project/readProjectInfo.ts';
 import { applyRunLog } from '../../training/runLog.ts';
 import { beatRuns, claimRun, releaseRun, thisProcess } from '../../training/runOwners.ts';
 import { getRun, setRunStatus, snapshotClips } from '../../training/runStore.ts';
