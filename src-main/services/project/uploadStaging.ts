@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { BeginUploadInput, UploadChunkInput, UploadInfo, UploadProgress } from '../../../src-shared/contract/ProjectService.ts';
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import { uploadLimits, uploadPathProblem } from '../../../src-shared/model/Upload.ts';
+import { processAlive } from '../processAlive.ts';
 import type { ProjectLayout } from './projectLayout.ts';
 
 interface StagedFile {
@@ -266,7 +267,7 @@ function removeStaged(dir: string): void {
 
 function isLeftover(dir: string): boolean {
   const owner = readOwner(dir);
-  if (owner && owner.host === os.hostname()) return Math.abs(owner.booted - bootTime()) > BOOT_TOLERANCE_MS || !processIsRunning(owner.pid);
+  if (owner && owner.host === os.hostname()) return Math.abs(owner.booted - bootTime()) > BOOT_TOLERANCE_MS || !processAlive(owner.pid);
   return Date.now() - fs.statSync(dir).mtimeMs > IDLE_MS;
 }
 
@@ -282,17 +283,6 @@ function readOwner(dir: string): UploadOwner | undefined {
 
 function bootTime(): number {
   return Math.round(Date.now() - os.uptime() * 1000);
-}
-
-function processIsRunning(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, as another user. Only ESRCH says it is gone.
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
 }
 
 function removeIfEmpty(dir: string): void {

@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { processAlive } from '../processAlive.ts';
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import type { TrainingProgress } from '../../../src-shared/model/Run.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
@@ -176,25 +176,7 @@ export function listOwners(db: ProjectDatabase): OwnerRow[] {
  */
 export function ownerAlive(owner: Pick<OwnerRow, 'pid' | 'host' | 'heartbeatAt'>, now = Date.now()): boolean {
   if (owner.host !== os.hostname()) return now - Date.parse(owner.heartbeatAt) < REMOTE_OWNER_TIMEOUT_MS;
-  try {
-    process.kill(owner.pid, 0);
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  return !isZombie(owner.pid);
-}
-
-/** A killed process whose parent has not reaped it (common under a container's init) still answers to its pid. */
-function isZombie(pid: number): boolean {
-  try {
-    // /proc/<pid>/stat: "pid (command) state …"; the command may hold spaces or parentheses.
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state === 'Z' || state === 'X';
-  } catch {
-    return false;
-  }
+  return processAlive(owner.pid);
 }
 
 /**
