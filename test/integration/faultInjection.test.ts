@@ -5,11 +5,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRandom } from '../../src-shared/random/createRandom.ts';
-import type { SweepSpec } from '../../src-shared/model/SweepSpec.ts';
 import { historySummary, undo, redo } from '../../src-main/services/library/undoRedo.ts';
 import { openProject } from '../../src-main/services/project/openProject.ts';
 import { checkProjectInvariants, reportFaults } from '../support/projectInvariants.ts';
-import { createWordsProject, smallSpec } from '../support/trainingData.ts';
+import { createWordsProject, gridSweep, smallSpec } from '../support/trainingData.ts';
 import { tempDir } from '../support/tempDir.ts';
 import { encodeTestWav } from '../support/writeTestWav.ts';
 
@@ -238,14 +237,7 @@ describe('kill -9 during a local sweep', () => {
   it('finishes every trial exactly once across repeated kills of the coordinator and its workers', async () => {
     const projectDir = path.join(dir, 'sweep-project');
     await createWordsProject(path.join(dir, 'home'), projectDir);
-    const spec: SweepSpec = {
-      name: 'fault sweep',
-      base: smallSpec(3),
-      axes: [{ path: 'model.firstConv.filters', values: [8, 12, 16, 20] }],
-      strategy: { kind: 'grid' },
-      constraints: { maxGzipKb: null, maxLatencyMs: null, minValAccuracy: null },
-      objectives: ['val_accuracy', 'gzip_kb', 'latency_ms'],
-    };
+    const spec = gridSweep('fault sweep', 3, [{ path: 'model.firstConv.filters', values: [8, 12, 16, 20] }]);
     const specFile = path.join(dir, 'fault-sweep.json');
     fs.writeFileSync(specFile, JSON.stringify(spec));
     const trials = () => readOnly(projectDir, (db) => db.prepare('SELECT status, run_id FROM trials').all() as { status: string; run_id: string | null }[], []);
@@ -292,14 +284,7 @@ describe.skipIf(!hasRedis)('kill -9 of Redis workers and the coordinator', () =>
 
     const projectDir = path.join(dir, 'redis-project');
     await createWordsProject(path.join(dir, 'home'), projectDir);
-    const spec: SweepSpec = {
-      name: 'redis fault sweep',
-      base: smallSpec(6),
-      axes: [{ path: 'model.firstConv.filters', values: [8, 12, 16] }],
-      strategy: { kind: 'grid' },
-      constraints: { maxGzipKb: null, maxLatencyMs: null, minValAccuracy: null },
-      objectives: ['val_accuracy', 'gzip_kb', 'latency_ms'],
-    };
+    const spec = gridSweep('redis fault sweep', 6, [{ path: 'model.firstConv.filters', values: [8, 12, 16] }]);
     const specFile = path.join(dir, 'redis-sweep.json');
     fs.writeFileSync(specFile, JSON.stringify(spec));
     const startWorker = () => startGroup([cli, 'worker', '--redis', url, '--project', projectDir, '--threads', '1', '--stall-seconds', '2']);

@@ -5,14 +5,13 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TrainingProgress } from '../../src-shared/model/Run.ts';
-import type { SweepSpec } from '../../src-shared/model/SweepSpec.ts';
 import { appVersion } from '../../src-main/services/appVersion.ts';
 import { createServices } from '../../src-main/services/createServices.ts';
 import { openProject } from '../../src-main/services/project/openProject.ts';
 import { LocalTrialExecutor } from '../../src-main/services/sweeps/LocalTrialExecutor.ts';
 import { claimRun, ownerOf, recoverOrphanRuns, thisProcess } from '../../src-main/services/training/runOwners.ts';
 import { createRun, createSnapshot, getRun } from '../../src-main/services/training/runStore.ts';
-import { createWordsProject, smallSpec } from '../support/trainingData.ts';
+import { createWordsProject, gridSweep, smallSpec } from '../support/trainingData.ts';
 import { tempDir } from '../support/tempDir.ts';
 
 const dir = tempDir('kws-owners-');
@@ -190,14 +189,7 @@ describe('one owner per run', () => {
 
   it('SIGTERM to a local sweep interrupts its trials, naming the signal, pauses it and leaves no worker', async () => {
     const projectDir = await preparedProject('sweep-term');
-    const spec: SweepSpec = {
-      name: 'signal sweep',
-      base: smallSpec(EPOCHS),
-      axes: [{ path: 'model.firstConv.filters', values: [12, 16] }],
-      strategy: { kind: 'grid' },
-      constraints: { maxGzipKb: null, maxLatencyMs: null, minValAccuracy: null },
-      objectives: ['val_accuracy', 'gzip_kb', 'latency_ms'],
-    };
+    const spec = gridSweep('signal sweep', EPOCHS, [{ path: 'model.firstConv.filters', values: [12, 16] }]);
     const specFile = path.join(dir, 'sweep-term.json');
     fs.writeFileSync(specFile, JSON.stringify(spec));
     const child = spawn(process.execPath, [cli, 'sweep', specFile, '--project', projectDir, '--json'], { env: { ...process.env, KWS_STUDIO_HOME: home }, stdio: 'ignore', detached: true });

@@ -8,7 +8,7 @@ import { parseSweepSpec } from '../../src-shared/contract/sweepSpecSchema.ts';
 import { expandSweep } from '../../src-shared/sweep/expandSweep.ts';
 import { paretoFront, type TrialScore } from '../../src-main/services/sweeps/trialScores.ts';
 import { createServices } from '../../src-main/services/createServices.ts';
-import { createWordsProject, smallSpec, writeSource } from '../support/trainingData.ts';
+import { createWordsProject, gridSweep, smallSpec, writeSource } from '../support/trainingData.ts';
 import { tempDir } from '../support/tempDir.ts';
 
 const dir = tempDir('kws-sweep-');
@@ -16,17 +16,10 @@ const cli = path.resolve(import.meta.dirname, '..', '..', 'bin', 'kws-studio.js'
 const env = { ...process.env, KWS_STUDIO_HOME: path.join(dir, 'home') };
 
 function sweepSpec(): SweepSpec {
-  return {
-    name: 'kill test',
-    base: smallSpec(4),
-    axes: [
-      { path: 'model.firstConv.filters', values: [8, 16] },
-      { path: 'optimizer.beta1', values: [0.9, 0.8] },
-    ],
-    strategy: { kind: 'grid' },
-    constraints: { maxGzipKb: null, maxLatencyMs: null, minValAccuracy: null },
-    objectives: ['val_accuracy', 'gzip_kb', 'latency_ms'],
-  };
+  return gridSweep('kill test', 4, [
+    { path: 'model.firstConv.filters', values: [8, 16] },
+    { path: 'optimizer.beta1', values: [0.9, 0.8] },
+  ]);
 }
 
 describe('sweep specs', () => {

@@ -16,7 +16,7 @@ import type { RunOutcome } from '../../src-main/services/training/TrainingRunner
 import { migrations } from '../../src-main/store/migrations/index.ts';
 import { openProjectDatabase } from '../../src-main/store/openProjectDatabase.ts';
 import { syntheticSummary } from '../support/syntheticRuns.ts';
-import { createWordsProject, smallSpec } from '../support/trainingData.ts';
+import { createWordsProject, gridSweep, smallSpec } from '../support/trainingData.ts';
 import { tempDir } from '../support/tempDir.ts';
 
 const dir = tempDir('kws-attempts-');
@@ -67,17 +67,10 @@ class ScriptedExecutor implements TrialExecutor {
 }
 
 function spec(): SweepSpec {
-  return {
-    name: 'attempts',
-    base: smallSpec(2),
-    axes: [
-      { path: 'model.firstConv.filters', values: [8, 16] },
-      { path: 'optimizer.beta1', values: [0.9, 0.8] },
-    ],
-    strategy: { kind: 'grid' },
-    constraints: { maxGzipKb: null, maxLatencyMs: null, minValAccuracy: null },
-    objectives: ['val_accuracy', 'gzip_kb', 'latency_ms'],
-  };
+  return gridSweep('attempts', 2, [
+    { path: 'model.firstConv.filters', values: [8, 16] },
+    { path: 'optimizer.beta1', values: [0.9, 0.8] },
+  ]);
 }
 
 async function until(ready: () => boolean, what: string): Promise<void> {

@@ -9,7 +9,7 @@ import { createClient } from '../../src-shared/contract/createClient.ts';
 import { createDispatcher } from '../../src-shared/contract/dispatch.ts';
 import { createServices } from '../../src-main/services/createServices.ts';
 import { checkProjectInvariants, reportFaults } from '../support/projectInvariants.ts';
-import { smallSpec, writeSource } from '../support/trainingData.ts';
+import { gridSweep, writeSource } from '../support/trainingData.ts';
 import { tempDir } from '../support/tempDir.ts';
 
 const dir = tempDir('kws-sweep-redis-');
@@ -56,14 +56,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 180_000
 }
 
 function queueSpec(name: string): SweepSpec {
-  return {
-    name,
-    base: smallSpec(5),
-    axes: [{ path: 'model.firstConv.filters', values: [8, 12, 16] }],
-    strategy: { kind: 'grid' },
-    constraints: { maxGzipKb: null, maxLatencyMs: null, minValAccuracy: null },
-    objectives: ['val_accuracy', 'gzip_kb', 'latency_ms'],
-  };
+  return gridSweep(name, 5, [{ path: 'model.firstConv.filters', values: [8, 12, 16] }]);
 }
 
 /** Every trial done with its own run, and every epoch of every run recorded exactly once. */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRandom } from '../../src-shared/random/createRandom.ts';
+import type { SweepAxis, SweepSpec } from '../../src-shared/model/SweepSpec.ts';
 import type { TrainSpec } from '../../src-shared/model/TrainSpec.ts';
 import { createServices } from '../../src-main/services/createServices.ts';
 import { loadFeaturePresets } from '../../src-main/services/features/loadFeaturePresets.ts';
@@ -81,3 +82,15 @@ export async function createWordsProject(home: string, projectDir: string, optio
   studio.dispose();
 }
 
+
+/** A grid sweep over the small spec with no constraints, ranked on accuracy, size and latency. */
+export function gridSweep(name: string, epochs: number, axes: SweepAxis[]): SweepSpec {
+  return {
+    name,
+    base: smallSpec(epochs),
+    axes,
+    strategy: { kind: 'grid' },
+    constraints: { maxGzipKb: null, maxLatencyMs: null, minValAccuracy: null },
+    objectives: ['val_accuracy', 'gzip_kb', 'latency_ms'],
+  };
+}
