@@ -18,7 +18,7 @@ import { trainingLine } from './trainingLine.ts';
 
 /** `kws-studio train`: one run in a worker process, in the foreground, and its summary. */
 export function addTrainCommand(program: Command, studio: StudioServices): void {
-  const { project, training } = studio.services;
+  const { project, training, runs } = studio.services;
   const resolveTrainSpec = (options: { spec?: string; preset?: string }) => resolveSpec(options, 'train', parseTrainSpec, () => training.presets(), DEFAULT_TRAIN_PRESET_ID);
   program
     .command('train')
@@ -53,7 +53,7 @@ export function addTrainCommand(program: Command, studio: StudioServices): void 
       stopping.dispose();
       showProgress({ taskId: runId, title: 'train', state: 'done', done: 1, total: 1, message: end.message });
       if (reportInterrupted(runId, options.project, end, stopping)) return;
-      const run = await training.getRun({ runId });
+      const run = await runs.getRun({ runId });
       if (end.status !== 'done' || !run.summary) {
         throw new StudioError(end.status === 'cancelled' ? 'cancelled' : 'internal', `Run ${runId} ${end.status}: ${run.error ?? end.message}`);
       }

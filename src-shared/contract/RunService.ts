@@ -1,9 +1,20 @@
+import type { ClipPrediction } from '../model/ClipPrediction.ts';
+import type { RunDetail, RunInfo } from '../model/Run.ts';
 import type { ClipDifferences, LikelyMislabeled, RunComparison, RunExport, SweepAnalysis } from '../model/RunComparison.ts';
 import type { RunQuery } from '../model/RunQuery.ts';
 import type {
   PurgeResult, RunChangeResult, RunColumn, RunIdsInput, RunNoteInput, RunPage, RunSelection, RunsChangedEvent, RunStarInput, RunTagCount, RunTagsInput,
 } from '../model/RunTable.ts';
 import type { Event } from './events.ts';
+
+export interface PredictionQuery {
+  runId: string;
+  /** Class the clip belongs to / the model said; omit for any. */
+  actual?: string | undefined;
+  predicted?: string | undefined;
+  split?: 'train' | 'validation' | 'test' | undefined;
+  limit?: number | undefined;
+}
 
 export interface CompareRunsInput {
   /** 2 to 8 runs, in the order the page shows them. */
@@ -44,12 +55,18 @@ export interface ExportRunsInput {
 }
 
 /**
- * The run table and run comparison. Every run, single or sweep trial, is a flat record of readable
+ * What runs recorded, the run table and run comparison. Every run, single or sweep trial, is a flat record of readable
  * keys (see RunQuery); queries filter and sort on any of them, fast at 10,000 runs. Lifecycle edits
  * (archive, delete, restore) and annotations (tags, note, star) take many runs at once and apply to
  * all of them or, when one is missing, to none. Relabeling a clip is the library's (undoable) edit.
  */
 export interface RunService {
+  /** Every run, newest first, with its status and summary: the Train page's list. */
+  listRuns(): Promise<RunInfo[]>;
+  /** One run with its spec, metric series and artifacts. */
+  getRun(input: { runId: string }): Promise<RunDetail>;
+  /** The run's per-clip answers, most confident first. */
+  predictions(input: PredictionQuery): Promise<ClipPrediction[]>;
   /** A page of runs with every column, the per-sweep counts for group headers and per-scope counts. */
   queryRuns(input: RunQuery): Promise<RunPage>;
   /** Every key a run has: for column pickers and the filter box's completions. */

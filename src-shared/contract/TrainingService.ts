@@ -1,7 +1,6 @@
-import type { ClipPrediction } from '../model/ClipPrediction.ts';
 import type { FeatureSpec } from '../model/FeatureSpec.ts';
 import type { ModelSpec, ModelStats } from '../model/ModelSpec.ts';
-import type { RunDetail, RunInfo, TrainingProgress } from '../model/Run.ts';
+import type { RunInfo, TrainingProgress } from '../model/Run.ts';
 import type { TrainSpec } from '../model/TrainSpec.ts';
 import type { Event } from './events.ts';
 
@@ -15,16 +14,7 @@ export interface TrainPreset {
   spec: TrainSpec;
 }
 
-export interface PredictionQuery {
-  runId: string;
-  /** Class the clip belongs to / the model said; omit for any. */
-  actual?: string | undefined;
-  predicted?: string | undefined;
-  split?: 'train' | 'validation' | 'test' | undefined;
-  limit?: number | undefined;
-}
-
-/** Training runs: start, follow, cancel, resume, and read what they recorded. */
+/** Training runs: start, follow, cancel and resume them. What they recorded is the run service's. */
 export interface TrainingService {
   /** Example specs in resources/presets/train, one per model family. */
   presets(): Promise<TrainPreset[]>;
@@ -34,8 +24,5 @@ export interface TrainingService {
   startRun(input: { spec: TrainSpec }): Promise<RunInfo>;
   resumeRun(input: { runId: string }): Promise<RunInfo>;
   cancelRun(input: { runId: string }): Promise<void>;
-  listRuns(): Promise<RunInfo[]>;
-  getRun(input: { runId: string }): Promise<RunDetail>;
-  predictions(input: PredictionQuery): Promise<ClipPrediction[]>;
   onDidProgress: Event<TrainingProgress>;
 }

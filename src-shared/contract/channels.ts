@@ -15,10 +15,10 @@ export const serviceMethods = {
     'undo', 'redo', 'history', 'assignSplits', 'setSplitOverride', 'splitReport', 'flagNearDuplicates',
   ],
   features: ['presets', 'clipFeatures', 'cacheStatus', 'clearCache'],
-  training: ['presets', 'modelStats', 'startRun', 'resumeRun', 'cancelRun', 'listRuns', 'getRun', 'predictions'],
+  training: ['presets', 'modelStats', 'startRun', 'resumeRun', 'cancelRun'],
   sweeps: ['presets', 'check', 'startSweep', 'addTrials', 'pauseSweep', 'resumeSweep', 'cancelSweep', 'listSweeps', 'getSweep'],
   runs: [
-    'queryRuns', 'columns', 'runIds', 'tags', 'setTags', 'addTags', 'removeTags', 'setNote', 'setStarred', 'archiveRuns', 'unarchiveRuns',
+    'listRuns', 'getRun', 'predictions', 'queryRuns', 'columns', 'runIds', 'tags', 'setTags', 'addTags', 'removeTags', 'setNote', 'setStarred', 'archiveRuns', 'unarchiveRuns',
     'deleteRuns', 'restoreRuns', 'purgeDeletedRuns', 'compareRuns', 'clipDifferences', 'likelyMislabeled', 'sweepAnalysis', 'exportRuns',
   ],
   system: ['diagnostics', 'version'],

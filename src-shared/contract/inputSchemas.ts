@@ -147,17 +147,6 @@ export const inputSchemas = {
     startRun: z.object({ spec: trainSpecSchema }).strict(),
     resumeRun: z.object({ runId }).strict(),
     cancelRun: z.object({ runId }).strict(),
-    listRuns: noInput,
-    getRun: z.object({ runId }).strict(),
-    predictions: z
-      .object({
-        runId,
-        actual: z.string().max(200).optional(),
-        predicted: z.string().max(200).optional(),
-        split: z.enum(['train', 'validation', 'test']).optional(),
-        limit: z.number().int().min(1).max(100_000).optional(),
-      })
-      .strict(),
   },
   sweeps: {
     presets: noInput,
@@ -171,6 +160,17 @@ export const inputSchemas = {
     getSweep: z.object({ sweepId }).strict(),
   },
   runs: {
+    listRuns: noInput,
+    getRun: z.object({ runId }).strict(),
+    predictions: z
+      .object({
+        runId,
+        actual: z.string().max(200).optional(),
+        predicted: z.string().max(200).optional(),
+        split: z.enum(['train', 'validation', 'test']).optional(),
+        limit: z.number().int().min(1).max(100_000).optional(),
+      })
+      .strict(),
     queryRuns: z
       .object({
         ...runSelection,

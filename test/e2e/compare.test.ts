@@ -71,7 +71,7 @@ beforeAll(async () => {
   await services.sweeps.startSweep({ spec: sweep });
   await runsDone;
   await sweepDone;
-  for (const run of await services.training.listRuns()) expect(run.status, `${run.name}: ${run.error}`).toBe('done');
+  for (const run of await services.runs.listRuns()) expect(run.status, `${run.name}: ${run.error}`).toBe('done');
   studio.dispose();
 
   serve = await startServe(['--project', projectDir], { KWS_STUDIO_HOME: home });

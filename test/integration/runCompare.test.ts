@@ -302,7 +302,7 @@ describe('comparing two real training runs', () => {
 
     const differences = await client.runs.clipDifferences({ baseRunId: first, otherRunId: second, split: 'test' });
     // Only clips both runs predicted: each run draws its own `_unknown_` examples from its seed.
-    const testClips = async (runId: string) => new Set((await client.training.predictions({ runId, split: 'test', limit: 100_000 })).map((item) => item.clipId));
+    const testClips = async (runId: string) => new Set((await client.runs.predictions({ runId, split: 'test', limit: 100_000 })).map((item) => item.clipId));
     const [firstClips, secondClips] = [await testClips(first), await testClips(second)];
     expect(differences.compared).toBe([...firstClips].filter((clipId) => secondClips.has(clipId)).length);
     expect(differences.counts.fixed - differences.counts.broken).toBe(differences.otherCorrect - differences.baseCorrect);

@@ -126,7 +126,7 @@ describe('one owner per run', () => {
 
     const studio = createServices({ home });
     await studio.services.project.open({ path: projectDir });
-    const run = await studio.services.training.getRun({ runId: running.id });
+    const run = await studio.services.runs.getRun({ runId: running.id });
     expect(run.status).toBe('interrupted');
     expect(run.error).toMatch(/^interrupted: kws-studio train's training worker \(process \d+ on .+\) ended without finishing/);
     expect(run.error).toMatch(/resume continues after epoch \d+/);
@@ -138,7 +138,7 @@ describe('one owner per run', () => {
     );
     await studio.services.training.resumeRun({ runId: running.id });
     expect((await resumed).status).toBe('done');
-    const detail = await studio.services.training.getRun({ runId: running.id });
+    const detail = await studio.services.runs.getRun({ runId: running.id });
     const epochs = detail.metrics.epoch!.map((point) => point.value);
     // Every epoch once: the checkpointed ones kept, the interrupted one redone.
     expect(epochs).toEqual(Array.from({ length: EPOCHS }, (_, i) => i + 1));
@@ -296,7 +296,7 @@ describe('one owner per run', () => {
     await studio.services.training.cancelRun({ runId: running.id });
     expect((await ended).runId).toBe(running.id);
     expect(await exited).toBe(130);
-    const run = await studio.services.training.getRun({ runId: running.id });
+    const run = await studio.services.runs.getRun({ runId: running.id });
     expect(run.status).toBe('cancelled');
     studio.dispose();
   }, 300_000);

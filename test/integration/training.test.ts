@@ -43,7 +43,7 @@ describe('training with real tfjs-node', () => {
     const end = await finished;
     expect(end.status, end.message).toBe('done');
 
-    const detail = await client.training.getRun({ runId: run.id });
+    const detail = await client.runs.getRun({ runId: run.id });
     expect(detail.status).toBe('done');
     const summary = detail.summary!;
     expect(summary.classes).toEqual(['_silence_', '_unknown_', 'yes', 'no', 'up']);
@@ -58,10 +58,10 @@ describe('training with real tfjs-node', () => {
     expect(events.some((event) => event.status === 'running' && event.loss !== null)).toBe(true);
     expect(fs.existsSync(path.join(projectDir, 'runs', run.id, 'model', 'model.json'))).toBe(true);
 
-    const errors = await client.training.predictions({ runId: run.id, split: 'test' });
+    const errors = await client.runs.predictions({ runId: run.id, split: 'test' });
     expect(errors.length).toBeGreaterThan(0);
     expect(errors[0]).toMatchObject({ clipId: expect.any(Number), originalName: expect.stringMatching(/\.wav$/), confidence: expect.any(Number) });
-    expect((await client.training.listRuns()).map((item) => item.id)).toEqual([run.id]);
+    expect((await client.runs.listRuns()).map((item) => item.id)).toEqual([run.id]);
     studio.dispose();
   }, 180_000);
 
@@ -111,7 +111,7 @@ describe('training with real tfjs-node', () => {
     const cancelledEvent = ended('cancelled');
     const run = await client.training.startRun({ spec: smallSpec(6) });
     await cancelledEvent;
-    const stopped = await client.training.getRun({ runId: run.id });
+    const stopped = await client.runs.getRun({ runId: run.id });
     expect(stopped.status).toBe('cancelled');
     expect(stopped.checkpointEpoch).toBeGreaterThanOrEqual(0);
     await expect(client.training.cancelRun({ runId: run.id })).rejects.toMatchObject({ code: 'not_found' });
@@ -119,7 +119,7 @@ describe('training with real tfjs-node', () => {
     const done = ended('done');
     await client.training.resumeRun({ runId: run.id });
     await done;
-    const finished = await client.training.getRun({ runId: run.id });
+    const finished = await client.runs.getRun({ runId: run.id });
     expect(finished.status).toBe('done');
     expect(finished.metrics.epoch!.map((point) => point.value)).toEqual([1, 2, 3, 4, 5, 6]);
     await expect(client.training.resumeRun({ runId: run.id })).rejects.toMatchObject({ code: 'invalid_input' });
@@ -136,7 +136,7 @@ describe('training with real tfjs-node', () => {
     const run = await client.training.startRun({ spec });
     const end = await finished;
     expect(end.status, end.message).toBe('done');
-    const summary = (await client.training.getRun({ runId: run.id })).summary!;
+    const summary = (await client.runs.getRun({ runId: run.id })).summary!;
     expect(summary.pruning.length).toBeGreaterThan(3);
     for (const layer of summary.pruning) expect(layer.sparsity).toBeCloseTo(0.5, 1);
     // The merged model's depthwise kernels are new sums, so overall sparsity counts the pruned pointwise and dense kernels.

@@ -1,4 +1,5 @@
 import { Emitter } from '../../../src-shared/contract/events.ts';
+import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import type { RunService } from '../../../src-shared/contract/RunService.ts';
 import type { RunsChangedEvent, RunTagCount } from '../../../src-shared/model/RunTable.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
@@ -9,6 +10,7 @@ import { exportRuns } from './exportRuns.ts';
 import { likelyMislabeled } from './likelyMislabeled.ts';
 import { RunIndex } from './RunIndex.ts';
 import { purgeDeletedRuns, setRunArchived, setRunDeleted, setRunNote, setRunStarred, setRunTags } from './runAnnotations.ts';
+import { getRun, listRuns, readPredictions } from '../training/runStore.ts';
 import { sweepAnalysis } from './sweepAnalysis.ts';
 
 /** How often, while someone listens for run changes, the project is checked for runs written by training processes. */
@@ -55,6 +57,18 @@ export function createRunService(session: ProjectSession): RunService & { dispos
   watch.unref();
 
   return {
+    async listRuns() {
+      return listRuns(open().project.db);
+    },
+    async getRun({ runId }) {
+      const run = getRun(open().project.db, runId);
+      if (!run) throw new StudioError('not_found', `There is no run ${runId} in this project.`);
+      return run;
+    },
+    async predictions(query) {
+      return readPredictions(open().project.db, query);
+    },
+
     async queryRuns(query) {
       return open().index.query(query);
     },

@@ -2,7 +2,6 @@ import { Emitter } from '../../../src-shared/contract/events.ts';
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import { parseTrainSpec } from '../../../src-shared/contract/trainSpecSchema.ts';
 import { DEFAULT_TRAIN_PRESET_ID, type TrainingService } from '../../../src-shared/contract/TrainingService.ts';
-import type { ClipPrediction } from '../../../src-shared/model/ClipPrediction.ts';
 import type { TrainingProgress } from '../../../src-shared/model/Run.ts';
 import { appVersion } from '../appVersion.ts';
 import { loadPresets } from '../features/loadFeaturePresets.ts';
@@ -11,7 +10,7 @@ import { ExternalRunWatcher } from './ExternalRunWatcher.ts';
 import { claimRun, recoverOrphanRuns, releaseRun, requestCancel, thisProcess } from './runOwners.ts';
 import { modelStatsFor } from './models/modelStatsFor.ts';
 import { planDataset } from '../../../src-shared/training/planDataset.ts';
-import { createRun, createSnapshot, getRun, listRuns, setRunStatus, snapshotClips } from './runStore.ts';
+import { createRun, createSnapshot, getRun, setRunStatus, snapshotClips } from './runStore.ts';
 import { TrainingRunner } from './TrainingRunner.ts';
 
 /**
@@ -88,29 +87,6 @@ export function createTrainingService(session: ProjectSession): TrainingService 
         throw new StudioError('not_found', `Run ${runId} was not running any more: its process had ended. It is now marked interrupted and can be resumed.`);
       }
       throw new StudioError('not_found', `Run ${runId} is not running (it is ${run.status}).`);
-    },
-
-    async listRuns() {
-      return listRuns(session.require().db);
-    },
-
-    async getRun({ runId }) {
-      const run = getRun(session.require().db, runId);
-      if (!run) throw new StudioError('not_found', `There is no run ${runId} in this project.`);
-      return run;
-    },
-
-    async predictions({ runId, actual, predicted, split, limit }) {
-      const rows = session
-        .require()
-        .db.prepare(
-          `SELECT p.clip_id AS clipId, c.original_name AS originalName, p.split, p.label, l.name AS currentLabel, p.predicted, p.confidence
-           FROM predictions p JOIN clips c ON c.id = p.clip_id LEFT JOIN labels l ON l.id = c.label_id
-           WHERE p.run_id = ? AND (? IS NULL OR p.label = ?) AND (? IS NULL OR p.predicted = ?) AND (? IS NULL OR p.split = ?)
-           ORDER BY p.confidence DESC LIMIT ?`,
-        )
-        .all(runId, actual ?? null, actual ?? null, predicted ?? null, predicted ?? null, split ?? null, split ?? null, limit ?? 1000);
-      return rows as ClipPrediction[];
     },
 
     onDidProgress: progress.event,

@@ -14,6 +14,7 @@ import { featureSpecHash } from '../features/featureSpecHash.ts';
 import { decodeClipAudio } from '../project/clipAudioStore.ts';
 import { audioPath } from '../project/projectLayout.ts';
 import { loadTensorflow, type TensorflowModule } from '../tensorflow/loadTensorflow.ts';
+import { saveTfjsModel } from '../export/saveTfjsModel.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpointStore.ts';
 import { createOptimizer } from './createOptimizer.ts';
 import type { Optimizer } from './Optimizer.ts';
@@ -290,11 +291,7 @@ export async function trainRun(options: TrainRunOptions): Promise<RunSummary> {
   recorder.predictions(predictionRows(tf, final, plan, { train: trainStatic ?? raw.train.map((f) => maker.finish(f.slice(), false, createRandom(0))), validation, test }, shape));
 
   const modelDir = path.join(runDir, 'model');
-  fs.rmSync(modelDir, { recursive: true, force: true });
-  const layers = final.toLayersModel();
-  await layers.save(`file://${modelDir}`);
-  layers.dispose();
-  for (const file of fs.readdirSync(modelDir)) recorder.artifact(file.endsWith('.json') ? 'tfjs-model' : 'tfjs-weights', path.join('model', file), fs.statSync(path.join(modelDir, file)).size);
+  for (const file of await saveTfjsModel(final, modelDir)) recorder.artifact(file.kind, path.join('model', file.path), file.bytes);
   const weightsBytes = Buffer.concat(fs.readdirSync(modelDir).filter((file) => file.endsWith('.bin')).map((file) => fs.readFileSync(path.join(modelDir, file))));
   const stats = final.stats();
   const sparsity = kernelSparsity(final);

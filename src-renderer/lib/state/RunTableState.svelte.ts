@@ -568,7 +568,7 @@ export class RunTableState {
     if (!runId) return;
     const generation = ++this.detailGeneration;
     try {
-      const detail = await this.services.training.getRun({ runId });
+      const detail = await this.services.runs.getRun({ runId });
       if (generation === this.detailGeneration && runId === this.openRunId) this.detail = detail;
     } catch (error) {
       if (generation === this.detailGeneration) this.toasts.error(error);

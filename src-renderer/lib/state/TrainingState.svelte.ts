@@ -125,7 +125,7 @@ export class TrainingState {
         this.featurePresets.length ? this.featurePresets : this.services.features.presets(),
         this.services.library.labelCounts(),
         this.services.library.statistics(),
-        this.services.training.listRuns(),
+        this.services.runs.listRuns(),
       ]);
       this.presets = presets;
       this.featurePresets = featurePresets;
@@ -283,7 +283,7 @@ export class TrainingState {
 
   async refreshRuns(): Promise<void> {
     try {
-      this.runs = await this.services.training.listRuns();
+      this.runs = await this.services.runs.listRuns();
       this.specs = Object.fromEntries(this.runs.map((run) => [run.id, run.spec]));
     } catch (error) {
       this.toasts.error(error);
@@ -295,7 +295,7 @@ export class TrainingState {
     if (!runId) return;
     const generation = ++this.detailGeneration;
     try {
-      const detail = await this.services.training.getRun({ runId });
+      const detail = await this.services.runs.getRun({ runId });
       // While a run trains, answers can overtake each other: show any that is newer than the screen, so no epoch is skipped.
       if (runId !== this.openRunId || (generation !== this.detailGeneration && this.detail?.id === runId && pointsOf(this.detail) > pointsOf(detail))) return;
       this.detail = detail;
@@ -388,7 +388,7 @@ export class TrainingState {
     this.cellClips = null;
     const generation = ++this.cellGeneration;
     try {
-      const clips = await this.services.training.predictions({ runId, actual: cell.actual, predicted: cell.predicted, split: 'test' });
+      const clips = await this.services.runs.predictions({ runId, actual: cell.actual, predicted: cell.predicted, split: 'test' });
       if (generation === this.cellGeneration) this.cellClips = clips;
     } catch (error) {
       if (generation === this.cellGeneration) this.toasts.error(error);
