@@ -28,7 +28,20 @@ const elements = [
 ].map((element) => ({ partialMatch: false, ...element }));
 
 /** Single files that act as elements of their own. */
-const files = [{ category: 'composition-root', pattern: 'src-main/index.ts' }];
+const files = [
+  { category: 'composition-root', pattern: 'src-main/index.ts' },
+  // All the CLI may import from services. It calls the service table, so: the composition root (the
+  // table, and the process's lifecycle: dispose, interrupting training on a signal, dropping staged
+  // uploads) and the studio's home, its one input. `kws-studio worker` is a process of its own that
+  // serves another machine's queue without a project session or a table, as src-main/workers/ do.
+  // trainWarningsFor only until the training service reports a spec's warnings itself.
+  ...[
+    'src-main/services/createServices.ts',
+    'src-main/services/appPaths.ts',
+    'src-main/services/sweeps/queue/startTrialWorker.ts',
+    'src-main/services/training/trainWarningsFor.ts',
+  ].map((pattern) => ({ category: 'cli-entry', pattern })),
+];
 
 const main = ['platform', 'preload', 'host', 'services', 'store', 'workers', 'cli', 'main-root'];
 const renderer = ['renderer-lib', 'page', 'renderer-root'];
@@ -57,6 +70,12 @@ const policies = [
     disallow: local(['platform', 'preload', 'host', 'workers', 'cli', 'main-root']),
     message: 'Services are plain Node: they never import platform, host, workers or the CLI ({{ dependency.source }}).',
   },
+  {
+    from: { element: { type: 'cli' } },
+    disallow: local(['services']),
+    message: 'The CLI calls the service table: from src-main/services it imports only createServices.ts and the few files eslint.config.js names ({{ dependency.source }}).',
+  },
+  { from: { element: { type: 'cli' } }, allow: { to: { file: { categories: 'cli-entry' } } } },
   {
     from: { element: { type: 'store' } },
     disallow: local(['services']),

@@ -7,7 +7,7 @@ import type { RunQuery } from '../src-shared/model/RunQuery.ts';
 import { createServices } from '../src-main/services/createServices.ts';
 import { createProject } from '../src-main/services/project/createProject.ts';
 import { RunIndex } from '../src-main/services/runs/RunIndex.ts';
-import { createSnapshot } from '../src-main/services/training/runStore.ts';
+import { createSnapshot } from '../src-main/services/runs/store/createSnapshot.ts';
 import { insertSyntheticRun, syntheticRuns } from '../test/support/syntheticRuns.ts';
 import { recordBenchmark } from './recordBenchmark.ts';
 

@@ -10,6 +10,7 @@ export const exitCodeFor: Partial<Record<StudioErrorCode, number>> = {
   not_a_project: EXIT.notFound,
   no_project: EXIT.notFound,
   project_exists: EXIT.usage,
+  already_exists: EXIT.usage,
   project_too_new: EXIT.incompatible,
   project_corrupt: EXIT.incompatible,
   cancelled: EXIT.cancelled,

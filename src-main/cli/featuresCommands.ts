@@ -1,10 +1,7 @@
 import { Option, type Command } from 'commander';
-import { StudioError } from '../../src-shared/contract/StudioError.ts';
+import type { FeatureExtractionReport } from '../../src-shared/contract/FeatureService.ts';
 import { parseFeatureSpec } from '../../src-shared/contract/featureSpecSchema.ts';
 import type { StudioServices } from '../services/createServices.ts';
-import { FeatureCache } from '../services/features/FeatureCache.ts';
-import { extractProjectFeatures } from '../services/features/extractProjectFeatures.ts';
-import { featureSpecHash } from '../services/features/featureSpecHash.ts';
 import { numberOption } from './numberOption.ts';
 import { RANGE } from './optionRanges.ts';
 import { progressLine } from './progressLine.ts';
@@ -26,26 +23,27 @@ export function addFeaturesCommands(program: Command, studio: StudioServices): v
     .option('--json', 'print the report as JSON')
     .action(async (options: { project: string; preset?: string; spec?: string; threads?: number; float16?: boolean; json?: boolean }) => {
       await project.open({ path: options.project });
-      // The feature service has no whole-project extraction yet, so this command drives it on the open project itself.
-      const open = studio.session.require();
       const spec = await resolveFeatureSpec(options);
-      const cache = new FeatureCache(open.layout.featureCache, { valueType: options.float16 ? 'float16' : 'float32' });
       const showProgress = progressLine(options.json, (progress) => `${progress.done}/${progress.total} clips`);
-      const controller = new AbortController();
-      const onSigint = () => controller.abort(new StudioError('cancelled', 'Feature extraction was cancelled.'));
-      process.once('SIGINT', onSigint);
-      const report = await extractProjectFeatures(open, {
-        spec,
-        cache,
-        ...(options.threads ? { threads: options.threads } : {}),
-        signal: controller.signal,
-        onProgress: (done, total) =>
-          showProgress({ taskId: 'features', title: 'features', state: done === total ? 'done' : 'running', done, total, message: '' }),
+      let taskId: string | undefined;
+      const unsubscribe = features.onDidProgress((progress) => {
+        taskId = progress.state === 'running' ? progress.taskId : undefined;
+        showProgress(progress);
       });
-      process.off('SIGINT', onSigint);
-      const status = cache.status();
+      const onSigint = () => {
+        if (taskId) void features.cancelTask({ taskId }).catch(() => undefined);
+      };
+      process.once('SIGINT', onSigint);
+      let report: FeatureExtractionReport;
+      try {
+        report = await features.extractAll({ spec, threads: options.threads, float16: options.float16 });
+      } finally {
+        process.off('SIGINT', onSigint);
+        unsubscribe();
+      }
+      const status = report.cache;
       if (options.json) {
-        console.log(JSON.stringify({ ...report, specHash: featureSpecHash(spec), cache: status }, null, 2));
+        console.log(JSON.stringify(report, null, 2));
         return;
       }
       console.log(`clips=${report.clips}`);

@@ -2,12 +2,12 @@
 // one module per command group, runs it, and turns what went wrong into a message and an exit code.
 import { Command, CommanderError } from 'commander';
 import { StudioError } from '../../src-shared/contract/StudioError.ts';
-import { appVersion } from '../services/appVersion.ts';
 import { studioHome } from '../services/appPaths.ts';
 import { createServices } from '../services/createServices.ts';
 import { asCorruption, isCorruption } from '../store/openProjectDatabase.ts';
 import { addDemoCommand } from './demoCommand.ts';
 import { addDoctorCommand } from './doctorCommand.ts';
+import { addExportCommand } from './exportCommand.ts';
 import { EXIT, exitCodeFor } from './exitCodes.ts';
 import { addFeaturesCommands } from './featuresCommands.ts';
 import { addImportCommand } from './importCommand.ts';
@@ -20,6 +20,7 @@ import { addTrainCommand } from './trainCommand.ts';
 import { addWorkerCommand } from './workerCommand.ts';
 
 const studio = createServices({ home: studioHome() });
+const { app: appVersion } = await studio.services.system.version();
 
 // Set before any command is added, so every subcommand inherits them: commander's usage errors
 // throw (caught at the end of this file) instead of exiting, and print in the CLI's own voice.
@@ -46,6 +47,7 @@ addSplitsCommand(program, studio);
 addSweepCommand(program, studio);
 addWorkerCommand(program);
 addRunsCommands(program, studio);
+addExportCommand(program, studio);
 
 // `kws-studio … | head` closes the pipe early; that is the reader's choice, not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -4,7 +4,6 @@ import { StudioError } from '../../src-shared/contract/StudioError.ts';
 import type { TrainingProgress } from '../../src-shared/model/Run.ts';
 import type { RunScope, RunValue } from '../../src-shared/model/RunQuery.ts';
 import type { StudioServices } from '../services/createServices.ts';
-import { interruptTrainingHere } from '../services/training/TrainingRunner.ts';
 import { EXIT } from './exitCodes.ts';
 import { numberOption } from './numberOption.ts';
 import { RANGE } from './optionRanges.ts';
@@ -163,7 +162,7 @@ export function addRunsCommands(program: Command, studio: StudioServices): void 
         });
       });
       await training.resumeRun({ runId });
-      const stopping = stopOnSignals((signal) => void interruptTrainingHere(`stopped by ${signal}`));
+      const stopping = stopOnSignals((signal) => void studio.interruptTraining(`stopped by ${signal}`));
       const end = await finished;
       stopping.dispose();
       console.log(`status=${end.status}`);

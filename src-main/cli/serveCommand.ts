@@ -6,7 +6,6 @@ import { createDispatcher } from '../../src-shared/contract/dispatch.ts';
 import { StudioError } from '../../src-shared/contract/StudioError.ts';
 import { startServeHost } from '../host/startServeHost.ts';
 import type { StudioServices } from '../services/createServices.ts';
-import { removeStagedUploads } from '../services/project/uploadStaging.ts';
 import { EXIT } from './exitCodes.ts';
 import { numberOption } from './numberOption.ts';
 import { RANGE } from './optionRanges.ts';
@@ -52,7 +51,7 @@ export function addServeCommand(program: Command, studio: StudioServices): void 
           code = EXIT.failure;
         }
         // Drops staged from the browser that no import took yet, or that one was reading: nothing will read them now.
-        removeStagedUploads();
+        studio.removeStagedUploads();
         process.exit(code);
       };
       process.once('SIGINT', stop);

@@ -1,15 +1,8 @@
 import type { Command } from 'commander';
 import { StudioError } from '../../src-shared/contract/StudioError.ts';
 import { parseSweepSpec } from '../../src-shared/contract/sweepSpecSchema.ts';
+import type { SweepProgressEvent } from '../../src-shared/model/Sweep.ts';
 import type { StudioServices } from '../services/createServices.ts';
-import { loadPresets } from '../services/features/loadFeaturePresets.ts';
-import { checkRedis } from '../services/sweeps/queue/trialQueue.ts';
-import { startSweep } from '../services/sweeps/startSweep.ts';
-import { SweepScheduler, type SweepProgress } from '../services/sweeps/SweepScheduler.ts';
-import { getSweep, listTrials, unfinishedSweeps } from '../services/sweeps/sweepStore.ts';
-import { sweepWarningsFor } from '../services/sweeps/sweepWarningsFor.ts';
-import { paretoFront, trialScores } from '../services/sweeps/trialScores.ts';
-import { interruptTrainingHere } from '../services/training/TrainingRunner.ts';
 import { EXIT } from './exitCodes.ts';
 import { progressLine } from './progressLine.ts';
 import { resolveSpec } from './resolveSpec.ts';
@@ -17,7 +10,7 @@ import { stopOnSignals } from './stopOnSignals.ts';
 
 /** `kws-studio sweep`: runs (or resumes) a sweep in the foreground and prints its leaderboard. */
 export function addSweepCommand(program: Command, studio: StudioServices): void {
-  const { project } = studio.services;
+  const { project, sweeps } = studio.services;
   program
     .command('sweep [spec]')
     .description('Run a sweep (grid, random or successive halving) over a base train spec, trials in parallel worker processes; --resume continues an interrupted one.')
@@ -28,49 +21,51 @@ export function addSweepCommand(program: Command, studio: StudioServices): void 
     .option('--json', 'print the leaderboard and Pareto front as JSON')
     .action(async (specFile: string | undefined, options: { project: string; preset?: string; resume?: string | boolean; redis?: string; json?: boolean }) => {
       await project.open({ path: options.project });
-      const open = studio.session.require();
-      let sweepId: string;
+      let sweepId = '';
+      const showProgress = progressLine(options.json, (progress) => progress.message);
+      const unsubscribe = sweeps.onDidProgress((progress) => {
+        if (progress.sweepId !== sweepId) return;
+        showProgress({ taskId: sweepId, title: 'sweep', state: progress.status === 'running' ? 'running' : 'done', done: progress.done + progress.failed, total: Math.max(1, progress.total), message: sweepLine(progress) });
+      });
       if (options.resume) {
-        const unfinished = unfinishedSweeps(open.db);
-        sweepId = typeof options.resume === 'string' ? options.resume : (unfinished.at(-1) ?? '');
-        if (!sweepId || !getSweep(open.db, sweepId)) throw new StudioError('not_found', typeof options.resume === 'string' ? `There is no sweep ${options.resume} in this project.` : 'There is no unfinished sweep to resume.');
+        // The latest unfinished one (listSweeps is newest first); a named one that does not exist, runSweep refuses.
+        sweepId = typeof options.resume === 'string' ? options.resume : ((await sweeps.listSweeps()).find((sweep) => sweep.status === 'running')?.id ?? '');
+        if (!sweepId) throw new StudioError('not_found', 'There is no unfinished sweep to resume.');
       } else {
         if (!specFile && !options.preset) throw new StudioError('invalid_input', 'Give a sweep spec file, --preset ID, or --resume.');
-        const spec = await resolveSpec({ spec: specFile, preset: options.preset }, 'sweep', parseSweepSpec, async () => loadPresets('sweeps', parseSweepSpec), '');
-        if (options.redis) await checkRedis(options.redis).catch((error: Error) => Promise.reject(new StudioError('invalid_input', error.message)));
-        try {
-          sweepId = startSweep(open, spec, { queueUrl: options.redis ?? null });
-        } catch (error) {
-          throw new StudioError('invalid_input', error instanceof Error ? error.message : String(error));
-        }
-        // Queued, not yet training: what would waste trials is said before the first one runs.
-        for (const warning of await sweepWarningsFor(open.db, spec)) console.error(`warning: ${warning}`);
+        const spec = await resolveSpec({ spec: specFile, preset: options.preset }, 'sweep', parseSweepSpec, () => sweeps.presets(), '');
+        const started = await sweeps.startSweep({ spec, queueUrl: options.redis });
+        sweepId = started.id;
+        for (const warning of started.warnings) console.error(`warning: ${warning}`);
       }
-      const showProgress = progressLine(options.json, (progress) => progress.message);
-      const scheduler = new SweepScheduler(open, sweepId, (progress) =>
-        showProgress({ taskId: sweepId, title: 'sweep', state: progress.status === 'running' ? 'running' : 'done', done: progress.done + progress.failed, total: Math.max(1, progress.total), message: sweepLine(progress) }),
-      );
-      // Trials training here end interrupted, naming the signal; the scheduler starts no more and pauses.
-      const stopping = stopOnSignals((signal) => {
-        void interruptTrainingHere(`stopped by ${signal}`);
-        scheduler.stop('paused');
-      });
-      const status = await scheduler.run();
-      stopping.dispose();
-      await scheduler.dispose();
-      const sweep = getSweep(open.db, sweepId)!;
-      const trials = listTrials(open.db, sweepId);
-      const scores = trialScores(open.db, trials, sweep.spec.constraints).sort((a, b) => (b.valAccuracy ?? 0) - (a.valAccuracy ?? 0));
-      const front = new Set(paretoFront(scores, sweep.spec.objectives).map((score) => score.trialId));
+      const ended = sweeps.runSweep({ sweepId });
+      // Trials training here end interrupted, naming the signal; the sweep starts no more and pauses.
+      const stopping = stopOnSignals((signal) => void sweeps.pauseSweep({ sweepId, reason: `stopped by ${signal}` }).catch(() => undefined));
+      let sweep: Awaited<typeof ended>;
+      try {
+        sweep = await ended;
+      } finally {
+        stopping.dispose();
+        unsubscribe();
+      }
+      const { status, trials } = sweep;
+      // The trials that finished with a run to score, best validation accuracy first.
+      const scores = trials
+        .filter((trial) => trial.runId !== null && trial.valAccuracy !== null)
+        .map((trial) => ({
+          trialId: trial.id, config: trial.config, rung: trial.rung, runId: trial.runId!, overrides: trial.overrides, valAccuracy: trial.valAccuracy, testAccuracy: trial.testAccuracy,
+          gzipKb: trial.gzipKb, latencyMs: trial.latencyMs, meetsConstraints: trial.meetsConstraints, pareto: trial.pareto,
+        }))
+        .sort((a, b) => (b.valAccuracy ?? 0) - (a.valAccuracy ?? 0));
       if (options.json) {
-        console.log(JSON.stringify({ sweep_id: sweepId, status, trials: trials.length, done: trials.filter((t) => t.status === 'done').length, failed: trials.filter((t) => t.status === 'failed').length, leaderboard: scores.map((score) => ({ ...score, pareto: front.has(score.trialId) })) }, null, 2));
+        console.log(JSON.stringify({ sweep_id: sweepId, status, trials: trials.length, done: trials.filter((t) => t.status === 'done').length, failed: trials.filter((t) => t.status === 'failed').length, leaderboard: scores }, null, 2));
       } else {
         console.log(`sweep ${sweepId}: ${status}, ${trials.length} trials`);
         console.log(`${'#'.padStart(3)}  ${'val acc'.padStart(8)}  ${'test acc'.padStart(8)}  ${'gzip KB'.padStart(8)}  ${'latency'.padStart(8)}  pareto  settings`);
         for (const score of scores) {
           const settings = Object.entries(score.overrides).map(([key, value]) => `${key.split('.').at(-1)}=${JSON.stringify(value)}`).join(' ');
           console.log(
-            `${String(score.trialId + 1).padStart(3)}  ${pct(score.valAccuracy).padStart(8)}  ${pct(score.testAccuracy).padStart(8)}  ${(score.gzipKb ?? 0).toFixed(1).padStart(8)}  ${`${(score.latencyMs ?? 0).toFixed(2)} ms`.padStart(8)}  ${front.has(score.trialId) ? '  *   ' : '      '}  ${settings}${score.meetsConstraints ? '' : ' (fails constraints)'}`,
+            `${String(score.trialId + 1).padStart(3)}  ${pct(score.valAccuracy).padStart(8)}  ${pct(score.testAccuracy).padStart(8)}  ${(score.gzipKb ?? 0).toFixed(1).padStart(8)}  ${`${(score.latencyMs ?? 0).toFixed(2)} ms`.padStart(8)}  ${score.pareto ? '  *   ' : '      '}  ${settings}${score.meetsConstraints ? '' : ' (fails constraints)'}`,
           );
         }
       }
@@ -83,10 +78,10 @@ function pct(value: number | null): string {
   return value === null ? '—' : `${(value * 100).toFixed(1)} %`;
 }
 
-function sweepLine(progress: SweepProgress): string {
+function sweepLine(progress: SweepProgressEvent): string {
   const parts = [`${progress.done}/${progress.total} done`, `${progress.running} running`];
   if (progress.failed) parts.push(`${progress.failed} failed`);
-  if (progress.best?.valAccuracy != null) parts.push(`best ${(progress.best.valAccuracy * 100).toFixed(1)} %`);
+  if (progress.bestValAccuracy !== null) parts.push(`best ${(progress.bestValAccuracy * 100).toFixed(1)} %`);
   if (progress.etaSeconds !== null) parts.push(`eta ${Math.round(progress.etaSeconds)}s`);
   return parts.join(' · ');
 }

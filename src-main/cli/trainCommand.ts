@@ -6,7 +6,6 @@ import type { TrainingProgress } from '../../src-shared/model/Run.ts';
 import { relativeSchedule } from '../../src-shared/training/relativeSchedule.ts';
 import { totalStepsOf } from '../../src-shared/training/totalStepsOf.ts';
 import type { StudioServices } from '../services/createServices.ts';
-import { interruptTrainingHere } from '../services/training/TrainingRunner.ts';
 import { trainWarningsFor } from '../services/training/trainWarningsFor.ts';
 import { numberOption } from './numberOption.ts';
 import { RANGE } from './optionRanges.ts';
@@ -48,7 +47,7 @@ export function addTrainCommand(program: Command, studio: StudioServices): void 
         });
       });
       runId = (await training.startRun({ spec })).id;
-      const stopping = stopOnSignals((signal) => void interruptTrainingHere(`stopped by ${signal}`));
+      const stopping = stopOnSignals((signal) => void studio.interruptTraining(`stopped by ${signal}`));
       const end = await finished;
       stopping.dispose();
       showProgress({ taskId: runId, title: 'train', state: 'done', done: 1, total: 1, message: end.message });

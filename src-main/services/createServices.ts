@@ -1,12 +1,15 @@
 import type { ServiceTable } from '../../src-shared/contract/ServiceTable.ts';
+import { createExportService } from './export/createExportService.ts';
 import { createFeatureService } from './features/createFeatureService.ts';
 import { createLibraryService } from './library/createLibraryService.ts';
 import { ProjectSession } from './project/ProjectSession.ts';
+import { removeStagedUploads } from './project/uploadStaging.ts';
 import { createProjectService } from './project/createProjectService.ts';
 import { createRunService } from './runs/createRunService.ts';
 import { createSystemService } from './system/createSystemService.ts';
 import { createSweepService } from './sweeps/createSweepService.ts';
 import { createTrainingService } from './training/createTrainingService.ts';
+import { interruptTrainingHere } from './training/TrainingRunner.ts';
 
 export interface StudioServices {
   services: ServiceTable;
@@ -16,6 +19,13 @@ export interface StudioServices {
    * project opens, so killing the studio mid-sweep loses nothing. One-shot CLI commands leave it off.
    */
   resumeSweepsOnOpen(): void;
+  /**
+   * For a signal to the process (Ctrl+C, SIGTERM): every run it trains, on its own or in a sweep, stops
+   * after its step as interrupted for `reason` (resumable); resolves when all of them have ended.
+   */
+  interruptTraining(reason: string): Promise<void>;
+  /** For a process that is stopping (serve mode): removes every browser drop it staged, even one an import is reading. */
+  removeStagedUploads(): number;
   dispose(): void;
 }
 
@@ -32,6 +42,7 @@ export function createServices(options: { home: string }): StudioServices {
     training,
     sweeps,
     runs,
+    export: createExportService({ session, runs }),
     system: createSystemService(options.home),
   };
   return {
@@ -43,6 +54,8 @@ export function createServices(options: { home: string }): StudioServices {
         if (session.current) sweeps.resumeUnfinished(session.current);
       });
     },
+    interruptTraining: interruptTrainingHere,
+    removeStagedUploads,
     dispose() {
       training.dispose();
       sweeps.dispose();

@@ -1,9 +1,9 @@
 import { openProject } from '../services/project/openProject.ts';
 import { loadTensorflow } from '../services/tensorflow/loadTensorflow.ts';
 import type { FromTrainingWorker, ToTrainingWorker, TrainingWorkerEnd } from '../services/training/trainingWorkerMessages.ts';
-import { setRunStatus } from '../services/training/runStore.ts';
+import { setRunStatus } from '../services/runs/store/setRunStatus.ts';
 import type { ProjectDatabase } from '../store/openProjectDatabase.ts';
-import { beatRuns, claimRun, ownerOf, ownsRun, releaseRun, resumeNote, RunTakenOver, thisProcess, writeAsOwner } from '../services/training/runOwners.ts';
+import { beatRuns, claimRun, ownerOf, ownsRun, releaseRun, resumeNote, RunTakenOver, thisProcess, writeAsOwner } from '../services/runs/store/runOwners.ts';
 import type { TrainingProgress } from '../../src-shared/model/Run.ts';
 import { databaseRecorder } from '../services/training/RunRecorder.ts';
 import { projectRunSource } from '../services/training/RunSource.ts';

@@ -1,5 +1,7 @@
 import type { FeatureCacheStatus } from '../model/FeatureCacheStatus.ts';
 import type { FeaturePreset, FeatureSpec } from '../model/FeatureSpec.ts';
+import type { TaskProgress } from '../model/TaskProgress.ts';
+import type { Event } from './events.ts';
 
 export interface ClipFeaturesInput {
   clipId: number;
@@ -20,11 +22,45 @@ export interface ClipFeatures {
   cached: boolean;
 }
 
-/** Feature presets, per-clip features for the views, and the feature cache. */
+export interface ExtractAllInput {
+  spec: FeatureSpec;
+  /** Worker threads computing what the cache lacks; one per core when absent. */
+  threads?: number | undefined;
+  /** Store newly computed features as float16: half the disk, about three significant digits. */
+  float16?: boolean | undefined;
+}
+
+/** What one pass over the whole project did. */
+export interface FeatureExtractionReport {
+  /** Clips of the project (trashed ones excluded). */
+  clips: number;
+  fromCache: number;
+  computed: number;
+  /** Clips whose audio could not be read or whose features could not be computed, and why. */
+  failed: { clipId: number; reason: string }[];
+  seconds: number;
+  /** The hash of the spec as given. */
+  specHash: string;
+  /** The cache after the pass; its hits, misses and hit rate are this pass's. */
+  cache: FeatureCacheStatus;
+}
+
+/** Feature presets, per-clip features for the views, whole-project extraction, and the feature cache. */
 export interface FeatureService {
   /** The presets shipped in resources/presets/features. */
   presets(): Promise<FeaturePreset[]>;
   clipFeatures(input: ClipFeaturesInput): Promise<ClipFeatures>;
+  /**
+   * Fills the cache with the features of every clip under `spec`: cached ones are read, missing ones
+   * computed on worker threads. A spec normalized with dataset statistics caches the features before
+   * that normalization (training applies it with its split's statistics). Progress comes through
+   * onDidProgress, whose first event (before any clip) names the task for cancelTask; a cancelled
+   * pass rejects with `cancelled` and keeps what it had cached.
+   */
+  extractAll(input: ExtractAllInput): Promise<FeatureExtractionReport>;
+  /** Stops a running extraction (see extractAll). */
+  cancelTask(input: { taskId: string }): Promise<void>;
   cacheStatus(): Promise<FeatureCacheStatus>;
   clearCache(): Promise<FeatureCacheStatus>;
+  onDidProgress: Event<TaskProgress>;
 }

@@ -1,3 +1,4 @@
+import type { ExportService } from './ExportService.ts';
 import type { FeatureService } from './FeatureService.ts';
 import type { LibraryService } from './LibraryService.ts';
 import type { ProjectService } from './ProjectService.ts';
@@ -15,6 +16,7 @@ export interface ServiceTable {
   training: TrainingService;
   sweeps: SweepService;
   runs: RunService;
+  export: ExportService;
   system: SystemService;
 }
 

@@ -18,6 +18,8 @@ export type StudioErrorCode =
   | 'no_project'
   | 'not_a_project'
   | 'project_exists'
+  /** A file or folder is in the way of what would be written; the call can say to overwrite it. */
+  | 'already_exists'
   | 'project_too_new'
   | 'project_corrupt'
   | 'not_found'

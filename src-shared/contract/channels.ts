@@ -14,23 +14,25 @@ export const serviceMethods = {
     'setLabel', 'setSpeaker', 'createLabel', 'renameLabel', 'mergeLabels', 'deleteLabel', 'setLabelStyle', 'trashClips', 'restoreClips',
     'undo', 'redo', 'history', 'assignSplits', 'setSplitOverride', 'splitReport', 'flagNearDuplicates',
   ],
-  features: ['presets', 'clipFeatures', 'cacheStatus', 'clearCache'],
+  features: ['presets', 'clipFeatures', 'extractAll', 'cancelTask', 'cacheStatus', 'clearCache'],
   training: ['presets', 'modelStats', 'startRun', 'resumeRun', 'cancelRun'],
-  sweeps: ['presets', 'check', 'startSweep', 'addTrials', 'pauseSweep', 'resumeSweep', 'cancelSweep', 'listSweeps', 'getSweep'],
+  sweeps: ['presets', 'check', 'startSweep', 'runSweep', 'addTrials', 'pauseSweep', 'resumeSweep', 'cancelSweep', 'listSweeps', 'getSweep'],
   runs: [
     'listRuns', 'getRun', 'predictions', 'queryRuns', 'columns', 'runIds', 'tags', 'setTags', 'addTags', 'removeTags', 'setNote', 'setStarred', 'archiveRuns', 'unarchiveRuns',
     'deleteRuns', 'restoreRuns', 'purgeDeletedRuns', 'compareRuns', 'clipDifferences', 'likelyMislabeled', 'sweepAnalysis', 'exportRuns',
   ],
+  export: ['formats', 'exportRun', 'exportFiles'],
   system: ['diagnostics', 'version'],
 } as const satisfies { [S in ServiceName]: readonly MethodName<ServiceTable[S]>[] };
 
 export const serviceEvents = {
   project: ['onDidChangeProject', 'onDidProgress'],
   library: ['onDidChangeLibrary'],
-  features: [],
+  features: ['onDidProgress'],
   training: ['onDidProgress'],
   sweeps: ['onDidProgress'],
   runs: ['onDidChangeRuns'],
+  export: [],
   system: [],
 } as const satisfies { [S in ServiceName]: readonly EventName<ServiceTable[S]>[] };
 

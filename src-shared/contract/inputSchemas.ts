@@ -4,6 +4,7 @@ import { featureSpecSchema } from './featureSpecSchema.ts';
 import { trainSpecSchema } from './trainSpecSchema.ts';
 import { sweepSpecSchema } from './sweepSpecSchema.ts';
 import { uploadLimits } from '../model/Upload.ts';
+import { exportFormats } from '../model/ExportBundle.ts';
 import type { MethodName, ServiceName, ServiceTable } from './ServiceTable.ts';
 
 type FirstParameter<F> = F extends (...args: infer A) => unknown ? A[0] : never;
@@ -138,6 +139,8 @@ export const inputSchemas = {
   features: {
     presets: noInput,
     clipFeatures: z.object({ clipId: z.number().int().positive(), spec: featureSpecSchema, fresh: z.boolean().optional() }).strict(),
+    extractAll: z.object({ spec: featureSpecSchema, threads: z.number().int().min(1).max(1024).optional(), float16: z.boolean().optional() }).strict(),
+    cancelTask: z.object({ taskId: z.string().min(1).max(100) }).strict(),
     cacheStatus: noInput,
     clearCache: noInput,
   },
@@ -152,8 +155,9 @@ export const inputSchemas = {
     presets: noInput,
     check: z.object({ spec: z.unknown() }).strict(),
     startSweep: z.object({ spec: sweepSpecSchema, queueUrl: z.string().regex(/^rediss?:\/\/\S+$/, 'not a Redis URL (redis://host:port)').optional() }).strict(),
+    runSweep: z.object({ sweepId }).strict(),
     addTrials: z.object({ sweepId, spec: sweepSpecSchema }).strict(),
-    pauseSweep: z.object({ sweepId }).strict(),
+    pauseSweep: z.object({ sweepId, reason: z.string().trim().min(1).max(200).optional() }).strict(),
     resumeSweep: z.object({ sweepId }).strict(),
     cancelSweep: z.object({ sweepId }).strict(),
     listSweeps: noInput,
@@ -201,6 +205,11 @@ export const inputSchemas = {
       .strict(),
     sweepAnalysis: z.object({ sweepId, metric: runKey.optional() }).strict(),
     exportRuns: z.object({ runIds: runIdList, format: z.enum(['csv', 'json']), columns: z.array(runKey).max(2000).optional() }).strict(),
+  },
+  export: {
+    formats: noInput,
+    exportRun: z.object({ runId, format: z.enum(exportFormats), directory: fsPath, overwrite: z.boolean().optional() }).strict(),
+    exportFiles: z.object({ runId, format: z.enum(exportFormats) }).strict(),
   },
   system: {
     diagnostics: noInput,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createServices } from '../../src-main/services/createServices.ts';
 import { createSweep } from '../../src-main/services/sweeps/sweepStore.ts';
-import { createSnapshot } from '../../src-main/services/training/runStore.ts';
+import { createSnapshot } from '../../src-main/services/runs/store/createSnapshot.ts';
 import { launchChromium, screenshotPath, watchedPage } from '../support/launchChromium.ts';
 import { startServe, type RunningServe } from '../support/startServe.ts';
 import { insertSyntheticRun, syntheticRuns, type SyntheticRun } from '../support/syntheticRuns.ts';

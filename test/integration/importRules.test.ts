@@ -39,6 +39,8 @@ const violations: { name: string; file: string; code: string; expected: RegExp }
   { name: 'service → platform', file: 'src-main/services/runs/Planted.ts', code: `export { createMainWindow } from '../../${existing('src-main/platform/createMainWindow.ts').slice('src-main/'.length)}';`, expected: /Services are plain Node/ },
   { name: 'service → workers (dynamic import)', file: 'src-main/services/Planted.ts', code: `await import('../${existing('src-main/workers/featureWorker.ts').slice('src-main/'.length)}');`, expected: /Services are plain Node/ },
   ...cliTargets.map((target) => ({ name: `service → CLI (${target})`, file: 'src-main/services/training/Planted.ts', code: `import '../../${target.slice('src-main/'.length)}';`, expected: /Services are plain Node/ })),
+  { name: 'CLI → a service\'s internals (the sweep scheduler)', file: 'src-main/cli/Planted.ts', code: `import { SweepScheduler } from '../${existing('src-main/services/sweeps/SweepScheduler.ts').slice('src-main/'.length)}';`, expected: /The CLI calls the service table/ },
+  { name: 'CLI → a service\'s internals (the feature extractor, dynamic import)', file: 'src-main/cli/Planted.ts', code: `await import('../${existing('src-main/services/features/extractProjectFeatures.ts').slice('src-main/'.length)}');`, expected: /The CLI calls the service table/ },
   { name: 'store → services', file: 'src-main/store/Planted.ts', code: `import { appVersion } from '../${existing('src-main/services/appVersion.ts').slice('src-main/'.length)}';`, expected: /The store never imports services/ },
   { name: 'renderer lib → page folder', file: 'src-renderer/lib/state/Planted.svelte.ts', code: `import ClipTable from '../../${existing('src-renderer/pages/library/ClipTable.svelte').slice('src-renderer/'.length)}';`, expected: /src-renderer\/lib never imports a page folder/ },
   { name: 'page → other page (../x/Y.svelte, in a .svelte file)', file: 'src-renderer/pages/runs/Planted.svelte', code: `<script lang="ts">\n  import ClipTable from '../library/ClipTable.svelte';\n</script>\n<ClipTable />\n`, expected: /Page folders never import each other/ },
@@ -57,6 +59,7 @@ const allowed: { name: string; file: string; code: string }[] = [
   { name: 'src-main/index.ts → electron', file: 'src-main/index.ts', code: "import { app } from 'electron';" },
   { name: 'workers → services', file: 'src-main/workers/Planted.ts', code: "import { appVersion } from '../services/appVersion.ts';" },
   { name: 'host → services', file: 'src-main/host/Planted.ts', code: "import { appVersion } from '../services/appVersion.ts';" },
+  { name: 'CLI → the composition root and the studio home', file: 'src-main/cli/Planted.ts', code: "import { createServices } from '../services/createServices.ts';\nimport { studioHome } from '../services/appPaths.ts';" },
   { name: 'services → store', file: 'src-main/services/Planted.ts', code: "import { appVersion } from '../store/appVersion.ts';" },
   { name: 'page → its own folder and lib', file: 'src-renderer/pages/library/Planted.ts', code: `import ClipTable from './ClipTable.svelte';\nimport '../../${existing('src-renderer/lib/api/connectApi.ts').slice('src-renderer/'.length)}';` },
 ];

@@ -7,8 +7,12 @@ import { createServices } from '../../src-main/services/createServices.ts';
 import { openProject } from '../../src-main/services/project/openProject.ts';
 import type { OpenProject } from '../../src-main/services/project/ProjectSession.ts';
 import { applyRunLog, type RunOp } from '../../src-main/services/training/runLog.ts';
-import { claimRun, ownerOf, recoverOrphanRuns } from '../../src-main/services/training/runOwners.ts';
-import { createRun, createSnapshot, getRun, recordMetrics, setRunStatus } from '../../src-main/services/training/runStore.ts';
+import { claimRun, ownerOf, recoverOrphanRuns } from '../../src-main/services/runs/store/runOwners.ts';
+import { createRun } from '../../src-main/services/runs/store/createRun.ts';
+import { createSnapshot } from '../../src-main/services/runs/store/createSnapshot.ts';
+import { getRun } from '../../src-main/services/runs/store/getRun.ts';
+import { recordMetrics } from '../../src-main/services/runs/store/recordMetrics.ts';
+import { setRunStatus } from '../../src-main/services/runs/store/setRunStatus.ts';
 import { createWordsProject, smallSpec } from '../support/trainingData.ts';
 import { tempDir } from '../support/tempDir.ts';
 

@@ -1,8 +1,8 @@
 import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createPruner } from '../../src-main/services/training/pruning/createPruner.ts';
-import { keptWeightCount } from '../../src-main/services/training/pruning/keptWeightCount.ts';
-import { magnitudeMask } from '../../src-main/services/training/pruning/magnitudeMask.ts';
+import { createPruner } from '../../src-main/services/optimize/createPruner.ts';
+import { keptWeightCount } from '../../src-main/services/optimize/keptWeightCount.ts';
+import { magnitudeMask } from '../../src-main/services/optimize/magnitudeMask.ts';
 import { constantSparsity, polynomialDecay, pruningSchedule } from '../../src-shared/training/pruningSchedule.ts';
 import { loadTensorflow, type TensorflowModule } from '../../src-main/services/tensorflow/loadTensorflow.ts';
 

@@ -5,7 +5,8 @@ import { expandSweep } from '../../src-shared/sweep/expandSweep.ts';
 import { createServices } from '../../src-main/services/createServices.ts';
 import { startSweep } from '../../src-main/services/sweeps/startSweep.ts';
 import { getSweep } from '../../src-main/services/sweeps/sweepStore.ts';
-import { createRun, createSnapshot } from '../../src-main/services/training/runStore.ts';
+import { createRun } from '../../src-main/services/runs/store/createRun.ts';
+import { createSnapshot } from '../../src-main/services/runs/store/createSnapshot.ts';
 import { smallSpec, writeSource } from '../support/trainingData.ts';
 import { tempDir } from '../support/tempDir.ts';
 

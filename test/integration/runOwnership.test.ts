@@ -9,8 +9,10 @@ import { appVersion } from '../../src-main/services/appVersion.ts';
 import { createServices } from '../../src-main/services/createServices.ts';
 import { openProject } from '../../src-main/services/project/openProject.ts';
 import { LocalTrialExecutor } from '../../src-main/services/sweeps/LocalTrialExecutor.ts';
-import { claimRun, ownerOf, recoverOrphanRuns, thisProcess } from '../../src-main/services/training/runOwners.ts';
-import { createRun, createSnapshot, getRun } from '../../src-main/services/training/runStore.ts';
+import { claimRun, ownerOf, recoverOrphanRuns, thisProcess } from '../../src-main/services/runs/store/runOwners.ts';
+import { createRun } from '../../src-main/services/runs/store/createRun.ts';
+import { createSnapshot } from '../../src-main/services/runs/store/createSnapshot.ts';
+import { getRun } from '../../src-main/services/runs/store/getRun.ts';
 import { createWordsProject, gridSweep, smallSpec } from '../support/trainingData.ts';
 import { tempDir } from '../support/tempDir.ts';
 

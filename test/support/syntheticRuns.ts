@@ -1,9 +1,11 @@
-import { claimRun, thisProcess } from '../../src-main/services/training/runOwners.ts';
+import { claimRun, thisProcess } from '../../src-main/services/runs/store/runOwners.ts';
 import { createRandom, type Random } from '../../src-shared/random/createRandom.ts';
 import type { ClassMetrics, RunStatus, RunSummary } from '../../src-shared/model/Run.ts';
 import type { ModelSpec } from '../../src-shared/model/ModelSpec.ts';
 import type { TrainSpec } from '../../src-shared/model/TrainSpec.ts';
-import { recordMetrics, setRunStatus, trainSpecHash, type MetricPoint } from '../../src-main/services/training/runStore.ts';
+import { recordMetrics, type MetricPoint } from '../../src-main/services/runs/store/recordMetrics.ts';
+import { setRunStatus } from '../../src-main/services/runs/store/setRunStatus.ts';
+import { trainSpecHash } from '../../src-main/services/runs/store/trainSpecHash.ts';
 import type { ProjectDatabase } from '../../src-main/store/openProjectDatabase.ts';
 import { smallSpec } from './trainingData.ts';
 

@@ -7,6 +7,7 @@ import type { RunService } from '../../src-shared/contract/RunService.ts';
 import type { RunsChangedEvent } from '../../src-shared/model/RunTable.ts';
 import type { SweepProgressEvent } from '../../src-shared/model/Sweep.ts';
 import type { TrainingProgress } from '../../src-shared/model/Run.ts';
+import type { ExportService } from '../../src-shared/contract/ExportService.ts';
 import type { FeatureService } from '../../src-shared/contract/FeatureService.ts';
 import type { LibraryChange, LibraryService } from '../../src-shared/contract/LibraryService.ts';
 import { createDispatcher } from '../../src-shared/contract/dispatch.ts';
@@ -69,6 +70,7 @@ function fakeServices() {
       ...(Object.fromEntries(serviceMethods.runs.map((name) => [name, reject])) as unknown as RunService),
       onDidChangeRuns: new Emitter<RunsChangedEvent>().event,
     },
+    export: Object.fromEntries(serviceMethods.export.map((name) => [name, reject])) as unknown as ExportService,
     system: { diagnostics: async () => ({ facts: [] }), version: async () => ({ app: 'test' }) },
   };
   return { services, calls, changed };

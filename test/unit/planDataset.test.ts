@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DataSpec } from '../../src-shared/model/TrainSpec.ts';
 import { planDataset } from '../../src-shared/training/planDataset.ts';
-import type { SnapshotClip } from '../../src-main/services/training/runStore.ts';
+import type { SnapshotClip } from '../../src-main/services/runs/store/snapshotClips.ts';
 
 const data: DataSpec = {
   wantedWords: null,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keptWeightCount } from '../../src-main/services/training/pruning/keptWeightCount.ts';
+import { keptWeightCount } from '../../src-main/services/optimize/keptWeightCount.ts';
 import { parseTrainSpec } from '../../src-shared/contract/trainSpecSchema.ts';
 import type { PruningSpec } from '../../src-shared/model/TrainSpec.ts';
 import { pruningEffect } from '../../src-shared/training/pruningEffect.ts';

@@ -1,15 +1,24 @@
+import { Emitter } from '../../../src-shared/contract/events.ts';
 import type { FeatureService } from '../../../src-shared/contract/FeatureService.ts';
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import { createFeatureExtractor, type FeatureExtractor } from '../../../src-shared/dsp/createFeatureExtractor.ts';
+import type { TaskProgress } from '../../../src-shared/model/TaskProgress.ts';
 import type { OpenProject, ProjectSession } from '../project/ProjectSession.ts';
 import { clipAudioRecord, decodeClipAudio } from '../project/clipAudioStore.ts';
+import { extractProjectFeatures } from './extractProjectFeatures.ts';
 import { FeatureCache } from './FeatureCache.ts';
 import { featureSpecHash } from './featureSpecHash.ts';
 import { loadFeaturePresets } from './loadFeaturePresets.ts';
 
-/** Per-clip features for the Library and the inspector, served through the project's cache. */
+/**
+ * Per-clip features for the Library and the inspector, and whole-project extraction on worker
+ * threads, served through the project's cache.
+ */
 export function createFeatureService(session: ProjectSession): FeatureService {
   const caches = new WeakMap<OpenProject, FeatureCache>();
+  const progress = new Emitter<TaskProgress>({ name: 'features.onDidProgress' });
+  const running = new Map<string, AbortController>();
+  let taskCounter = 0;
   const extractors = new Map<string, FeatureExtractor>();
   const cacheOf = (project: OpenProject) => {
     let cache = caches.get(project);
@@ -47,6 +56,44 @@ export function createFeatureService(session: ProjectSession): FeatureService {
       return { clipId, specHash, ...matrix, computeMs, cached: false };
     },
 
+    async extractAll({ spec, threads, float16 }) {
+      const project = session.require();
+      const taskId = `features-${++taskCounter}`;
+      const title = 'Extracting features';
+      const controller = new AbortController();
+      running.set(taskId, controller);
+      const report = (state: TaskProgress['state'], done: number, total: number, message = '') =>
+        progress.fire({ taskId, title, state, done, total, message, cancellable: state === 'running' });
+      // Before any clip is read, so a caller can cancel from the start.
+      report('running', 0, 0);
+      // A pass of its own: its hit rate is this pass's, and float16 applies to what it writes.
+      const cache = new FeatureCache(project.layout.featureCache, { valueType: float16 ? 'float16' : 'float32' });
+      try {
+        const result = await extractProjectFeatures(project, {
+          spec,
+          cache,
+          ...(threads ? { threads } : {}),
+          signal: controller.signal,
+          onProgress: (done, total) => report('running', done, total),
+        });
+        report('done', result.clips, result.clips);
+        return { ...result, specHash: featureSpecHash(spec), cache: cache.status() };
+      } catch (error) {
+        report(controller.signal.aborted ? 'cancelled' : 'failed', 0, 0, error instanceof Error ? error.message : String(error));
+        throw error;
+      } finally {
+        running.delete(taskId);
+        // The per-clip cache indexed the folder before this pass wrote to it: it reads it again when next asked.
+        caches.delete(project);
+      }
+    },
+
+    async cancelTask({ taskId }) {
+      const controller = running.get(taskId);
+      if (!controller) throw new StudioError('not_found', `There is no running feature extraction ${taskId} to cancel (it may have finished).`);
+      controller.abort(new StudioError('cancelled', 'Feature extraction was cancelled.'));
+    },
+
     async cacheStatus() {
       return cacheOf(session.require()).status();
     },
@@ -56,5 +103,7 @@ export function createFeatureService(session: ProjectSession): FeatureService {
       cache.clear();
       return cache.status();
     },
+
+    onDidProgress: progress.event,
   };
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ownerAlive } from '../training/runOwners.ts';
+import { ownerAlive } from '../runs/store/runOwners.ts';
 import { hostTag, isInFlightHere, parseIncoming, removeIncomingIfEmpty } from './incomingAudio.ts';
 import type { OpenProject } from './ProjectSession.ts';
 import { audioPath } from './projectLayout.ts';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import { asCorruption, openProjectDatabase } from '../../store/openProjectDatabase.ts';
 import { refreshDurationFlags } from '../library/refreshDurationFlags.ts';
-import { recoverOrphanRuns } from '../training/runOwners.ts';
+import { recoverOrphanRuns } from '../runs/store/runOwners.ts';
 import { cleanProjectDebris } from './cleanProjectDebris.ts';
 import type { OpenProject } from './ProjectSession.ts';
 import { projectLayout } from './projectLayout.ts';

@@ -2,7 +2,7 @@ import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import type { ClipDifferencesInput } from '../../../src-shared/contract/RunService.ts';
 import type { ClipDifference, ClipDifferences } from '../../../src-shared/model/RunComparison.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
-import { requireRuns } from './runAnnotations.ts';
+import { requireRuns } from './store/requireRuns.ts';
 
 /** Throws when a run has no predictions, which only a finished run records. */
 export function requirePredictions(db: ProjectDatabase, runId: string): void {

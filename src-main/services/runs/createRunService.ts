@@ -1,7 +1,7 @@
 import { Emitter } from '../../../src-shared/contract/events.ts';
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import type { RunService } from '../../../src-shared/contract/RunService.ts';
-import type { RunsChangedEvent, RunTagCount } from '../../../src-shared/model/RunTable.ts';
+import type { RunsChangedEvent } from '../../../src-shared/model/RunTable.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
 import type { OpenProject, ProjectSession } from '../project/ProjectSession.ts';
 import { clipDifferences } from './clipDifferences.ts';
@@ -9,8 +9,16 @@ import { compareRuns } from './compareRuns.ts';
 import { exportRuns } from './exportRuns.ts';
 import { likelyMislabeled } from './likelyMislabeled.ts';
 import { RunIndex } from './RunIndex.ts';
-import { purgeDeletedRuns, setRunArchived, setRunDeleted, setRunNote, setRunStarred, setRunTags } from './runAnnotations.ts';
-import { getRun, listRuns, readPredictions } from '../training/runStore.ts';
+import { getRun } from './store/getRun.ts';
+import { listRuns } from './store/listRuns.ts';
+import { purgeDeletedRuns } from './store/purgeDeletedRuns.ts';
+import { readPredictions } from './store/readPredictions.ts';
+import { readTagCounts } from './store/readTagCounts.ts';
+import { setRunArchived } from './store/setRunArchived.ts';
+import { setRunDeleted } from './store/setRunDeleted.ts';
+import { setRunNote } from './store/setRunNote.ts';
+import { setRunStarred } from './store/setRunStarred.ts';
+import { setRunTags } from './store/setRunTags.ts';
 import { sweepAnalysis } from './sweepAnalysis.ts';
 
 /** How often, while someone listens for run changes, the project is checked for runs written by training processes. */
@@ -79,12 +87,7 @@ export function createRunService(session: ProjectSession): RunService & { dispos
       return open().index.ids(selection);
     },
     async tags() {
-      return open()
-        .project.db.prepare(
-          `SELECT MIN(t.tag) AS tag, COUNT(*) AS count FROM run_tags t JOIN runs r ON r.id = t.run_id
-           WHERE r.deleted_at IS NULL GROUP BY t.tag ORDER BY count DESC, tag COLLATE NOCASE`,
-        )
-        .all() as RunTagCount[];
+      return readTagCounts(open().project.db);
     },
 
     async setTags({ runIds, tags }) {

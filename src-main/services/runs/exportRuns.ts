@@ -5,7 +5,7 @@ import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
 import { appVersion } from '../appVersion.ts';
 import { readRunDetails } from './readRunDetails.ts';
 import type { RunIndex } from './RunIndex.ts';
-import { requireRuns } from './runAnnotations.ts';
+import { requireRuns } from './store/requireRuns.ts';
 import { toCsv } from './toCsv.ts';
 
 /** What a JSON export holds: enough to read every number back, and to train any run again from its spec. */

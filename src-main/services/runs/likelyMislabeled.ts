@@ -2,7 +2,7 @@ import type { LikelyMislabeledInput } from '../../../src-shared/contract/RunServ
 import type { LikelyMislabeled, MislabeledCandidate } from '../../../src-shared/model/RunComparison.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
 import { requirePredictions } from './clipDifferences.ts';
-import { requireRuns } from './runAnnotations.ts';
+import { requireRuns } from './store/requireRuns.ts';
 
 /**
  * Clips a run confidently calls something other than their label — the confident-learning idea in

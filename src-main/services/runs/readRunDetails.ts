@@ -2,7 +2,7 @@ import type { ComparedRun, MetricSeriesPoint } from '../../../src-shared/model/R
 import type { RunStatus, RunSummary } from '../../../src-shared/model/Run.ts';
 import type { TrainSpec } from '../../../src-shared/model/TrainSpec.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
-import { requireRuns } from './runAnnotations.ts';
+import { requireRuns } from './store/requireRuns.ts';
 
 /** A run with everything a comparison or a JSON export shows about it. */
 export interface RunDetailRecord extends ComparedRun {

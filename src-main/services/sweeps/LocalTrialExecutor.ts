@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { OpenProject } from '../project/ProjectSession.ts';
-import { claimRun, releaseRun, thisProcess } from '../training/runOwners.ts';
-import { setRunStatus } from '../training/runStore.ts';
+import { claimRun, releaseRun, thisProcess } from '../runs/store/runOwners.ts';
+import { setRunStatus } from '../runs/store/setRunStatus.ts';
 import { TrainingRunner, type RunOutcome } from '../training/TrainingRunner.ts';
 import type { TrialAttempt, TrialExecutor } from './TrialExecutor.ts';
 
@@ -46,6 +46,10 @@ export class LocalTrialExecutor implements TrialExecutor {
 
   cancel(runId: string): void {
     this.runner.cancel(runId);
+  }
+
+  interrupt(runId: string, reason: string): void {
+    this.runner.interrupt(runId, reason);
   }
 
   async dispose(): Promise<void> {

@@ -3,7 +3,10 @@ import type { SweepSpec } from '../../../src-shared/model/SweepSpec.ts';
 import { withOverrides } from '../../../src-shared/sweep/expandSweep.ts';
 import { appVersion } from '../appVersion.ts';
 import type { OpenProject } from '../project/ProjectSession.ts';
-import { createRun, getRun, setRunStatus } from '../training/runStore.ts';
+import { assignRunToSweep } from '../runs/store/assignRunToSweep.ts';
+import { createRun } from '../runs/store/createRun.ts';
+import { getRun } from '../runs/store/getRun.ts';
+import { setRunStatus } from '../runs/store/setRunStatus.ts';
 import { createTrialExecutor } from './createTrialExecutor.ts';
 import {
   addTrial, endAttempt, failedAttempts, getSweep, listTrials, nextAttempt, setSweepStatus, startAttempt, updateTrial, type SweepStatus, type TrialRow,
@@ -91,10 +94,16 @@ export class SweepScheduler {
     return this.stopping !== null;
   }
 
-  /** Stops launching, and asks running trials to stop after their current step (they resume later). */
-  stop(status: 'paused' | 'cancelled'): void {
+  /**
+   * Stops launching, and asks running trials to stop after their current step (they resume later):
+   * cancelled, or with `reason` interrupted for it where the executor can tell the two apart.
+   */
+  stop(status: 'paused' | 'cancelled', reason?: string): void {
     this.stopping = status;
-    for (const runId of this.executor.running) this.executor.cancel(runId);
+    for (const runId of this.executor.running) {
+      if (reason && this.executor.interrupt) this.executor.interrupt(runId, reason);
+      else this.executor.cancel(runId);
+    }
   }
 
   dispose(): Promise<void> {
@@ -151,7 +160,7 @@ export class SweepScheduler {
       // The earlier attempt left nothing to resume: a new run, named as another attempt at this trial.
       if (previous) trialSpec.name = `${trialSpec.name} (attempt ${attempts})`;
       runId = createRun(db, trialSpec, snapshotId, appVersion);
-      db.prepare('UPDATE runs SET sweep_id = ? WHERE id = ?').run(this.sweepId, runId);
+      assignRunToSweep(db, runId, this.sweepId);
     }
     db.transaction(() => {
       updateTrial(db, this.sweepId, trial.id, { status: 'running', runId, attempts });

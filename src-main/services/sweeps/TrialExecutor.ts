@@ -24,5 +24,10 @@ export interface TrialExecutor {
   readonly running: readonly string[];
   start(attempt: TrialAttempt): Promise<RunOutcome>;
   cancel(runId: string): void;
+  /**
+   * Stops a run after its step as interrupted for `reason` (resumable), e.g. "stopped by SIGTERM".
+   * Executors whose trials train elsewhere (a Redis queue) leave it out: the run is cancelled instead.
+   */
+  interrupt?(runId: string, reason: string): void;
   dispose(): Promise<void>;
 }

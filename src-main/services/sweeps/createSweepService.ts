@@ -14,7 +14,7 @@ import { checkRedis } from './queue/trialQueue.ts';
 import { startSweep } from './startSweep.ts';
 import { SweepScheduler } from './SweepScheduler.ts';
 import { sweepWarningsFor } from './sweepWarningsFor.ts';
-import { earlierAttempts, getSweep, listSweeps, listTrials, setSweepStatus, type SweepRow } from './sweepStore.ts';
+import { earlierAttempts, getSweep, listSweeps, listTrials, setSweepStatus, type SweepRow, type SweepStatus } from './sweepStore.ts';
 import { paretoFront, trialScores } from './trialScores.ts';
 
 /**
@@ -24,15 +24,11 @@ import { paretoFront, trialScores } from './trialScores.ts';
 export function createSweepService(session: ProjectSession): SweepService & { dispose(): void; resumeUnfinished(project: OpenProject): void } {
   const progress = new Emitter<SweepProgressEvent>();
   const schedulers = new Map<string, SweepScheduler>();
-  const finishing = new Map<string, Promise<void>>();
+  /** Each sweep's latest scheduler run, until it has let go of the sweep: the status it ended in. */
+  const finishing = new Map<string, Promise<SweepStatus>>();
 
-  const launch = (project: OpenProject, sweepId: string): void => {
-    const previous = finishing.get(sweepId);
-    if (previous) {
-      // A scheduler that is pausing still holds the sweep; start the next when it has let go.
-      void previous.then(() => launch(project, sweepId));
-      return;
-    }
+  /** One scheduler's run of a sweep; settles once the scheduler is disposed (workers gone, queue connections closed). */
+  const schedule = async (project: OpenProject, sweepId: string): Promise<SweepStatus> => {
     const scheduler = new SweepScheduler(project, sweepId, (event) =>
       progress.fire({
         sweepId: event.sweepId, status: event.status, total: event.total, done: event.done, running: event.running, failed: event.failed,
@@ -40,16 +36,30 @@ export function createSweepService(session: ProjectSession): SweepService & { di
       }),
     );
     schedulers.set(sweepId, scheduler);
-    const running = scheduler
-      .run()
-      .catch((error: unknown) => progress.fire({ sweepId, status: 'paused', total: 0, done: 0, running: 0, failed: 0, queued: 0, bestValAccuracy: null, etaSeconds: null, message: `stopped: ${error instanceof Error ? error.message : String(error)}` }))
-      .then(() => undefined)
-      .finally(() => {
-        void scheduler.dispose();
-        schedulers.delete(sweepId);
-        finishing.delete(sweepId);
-      });
-    finishing.set(sweepId, running);
+    try {
+      return await scheduler.run();
+    } catch (error) {
+      progress.fire({ sweepId, status: 'paused', total: 0, done: 0, running: 0, failed: 0, queued: 0, bestValAccuracy: null, etaSeconds: null, message: `stopped: ${error instanceof Error ? error.message : String(error)}` });
+      throw error;
+    } finally {
+      // Out of the table first: trials added meanwhile start a new run rather than notify this one.
+      if (schedulers.get(sweepId) === scheduler) schedulers.delete(sweepId);
+      await scheduler.dispose();
+    }
+  };
+
+  const launch = (project: OpenProject, sweepId: string): Promise<SweepStatus> => {
+    const previous = finishing.get(sweepId);
+    // A scheduler that is pausing still holds the sweep; the next starts when it has let go.
+    const next = () => schedule(project, sweepId);
+    const ended = previous ? previous.then(next, next) : next();
+    finishing.set(sweepId, ended);
+    // Settled either way; a failure was reported as progress, and runSweep hands it to its caller.
+    const forget = () => {
+      if (finishing.get(sweepId) === ended) finishing.delete(sweepId);
+    };
+    ended.then(forget, forget);
+    return ended;
   };
 
   const info = (project: OpenProject, sweep: SweepRow): SweepInfo => {
@@ -66,6 +76,24 @@ export function createSweepService(session: ProjectSession): SweepService & { di
     const sweep = getSweep(project.db, sweepId);
     if (!sweep) throw new StudioError('not_found', `There is no sweep ${sweepId} in this project.`);
     return sweep;
+  };
+  const detail = (project: OpenProject, sweep: SweepRow): SweepDetail => {
+    const trials = listTrials(project.db, sweep.id);
+    const scores = trialScores(project.db, trials, sweep.spec.constraints);
+    const front = new Set(paretoFront(scores, sweep.spec.objectives).map((score) => score.trialId));
+    const byTrial = new Map(scores.map((score) => [score.trialId, score]));
+    const history = earlierAttempts(project.db, sweep.id);
+    return {
+      ...info(project, sweep),
+      spec: sweep.spec,
+      trials: trials.map((trial) => {
+        const score = byTrial.get(trial.id);
+        return {
+          ...trial, earlierAttempts: history.get(trial.id) ?? [], valAccuracy: score?.valAccuracy ?? null, testAccuracy: score?.testAccuracy ?? null, gzipKb: score?.gzipKb ?? null,
+          latencyMs: score?.latencyMs ?? null, meetsConstraints: score?.meetsConstraints ?? true, pareto: front.has(trial.id),
+        };
+      }),
+    };
   };
 
   return {
@@ -108,8 +136,19 @@ export function createSweepService(session: ProjectSession): SweepService & { di
       } catch (error) {
         throw new StudioError('invalid_input', error instanceof Error ? error.message : String(error));
       }
-      launch(project, sweepId);
-      return info(project, requireSweep(project, sweepId));
+      // Queued, not yet training: what would waste trials is known before the first one runs.
+      // The spec has expanded by now; warnings are advice, so a failure to work them out only leaves them off.
+      const warnings = await sweepWarningsFor(project.db, spec).catch(() => []);
+      void launch(project, sweepId);
+      return { ...info(project, requireSweep(project, sweepId)), warnings };
+    },
+
+    async runSweep({ sweepId }) {
+      const project = session.require();
+      requireSweep(project, sweepId);
+      const running = schedulers.get(sweepId)?.isStopping === false ? finishing.get(sweepId) : undefined;
+      await (running ?? launch(project, sweepId));
+      return detail(project, requireSweep(project, sweepId));
     },
 
     async addTrials({ sweepId, spec }) {
@@ -124,15 +163,15 @@ export function createSweepService(session: ProjectSession): SweepService & { di
       if (scheduler && !scheduler.isStopping) scheduler.notify();
       else if (added > 0 && requireSweep(project, sweepId).status === 'done') {
         setSweepStatus(project.db, sweepId, 'running');
-        launch(project, sweepId);
+        void launch(project, sweepId);
       }
       return { added, sweep: info(project, requireSweep(project, sweepId)) };
     },
 
-    async pauseSweep({ sweepId }) {
+    async pauseSweep({ sweepId, reason }) {
       const scheduler = schedulers.get(sweepId);
       if (!scheduler) throw new StudioError('not_found', `Sweep ${sweepId} is not running.`);
-      scheduler.stop('paused');
+      scheduler.stop('paused', reason);
     },
 
     async resumeSweep({ sweepId }) {
@@ -140,7 +179,7 @@ export function createSweepService(session: ProjectSession): SweepService & { di
       const sweep = requireSweep(project, sweepId);
       if (sweep.status === 'done' || sweep.status === 'cancelled') throw new StudioError('invalid_input', `Sweep ${sweepId} has ended (${sweep.status}).`);
       if (schedulers.get(sweepId)?.isStopping === false) return;
-      launch(project, sweepId);
+      void launch(project, sweepId);
     },
 
     async cancelSweep({ sweepId }) {
@@ -158,30 +197,13 @@ export function createSweepService(session: ProjectSession): SweepService & { di
 
     async getSweep({ sweepId }) {
       const project = session.require();
-      const sweep = requireSweep(project, sweepId);
-      const trials = listTrials(project.db, sweepId);
-      const scores = trialScores(project.db, trials, sweep.spec.constraints);
-      const front = new Set(paretoFront(scores, sweep.spec.objectives).map((score) => score.trialId));
-      const byTrial = new Map(scores.map((score) => [score.trialId, score]));
-      const history = earlierAttempts(project.db, sweepId);
-      const detail: SweepDetail = {
-        ...info(project, sweep),
-        spec: sweep.spec,
-        trials: trials.map((trial) => {
-          const score = byTrial.get(trial.id);
-          return {
-            ...trial, earlierAttempts: history.get(trial.id) ?? [], valAccuracy: score?.valAccuracy ?? null, testAccuracy: score?.testAccuracy ?? null, gzipKb: score?.gzipKb ?? null,
-            latencyMs: score?.latencyMs ?? null, meetsConstraints: score?.meetsConstraints ?? true, pareto: front.has(trial.id),
-          };
-        }),
-      };
-      return detail;
+      return detail(project, requireSweep(project, sweepId));
     },
 
     onDidProgress: progress.event,
 
     resumeUnfinished(project) {
-      for (const sweep of listSweeps(project.db)) if (sweep.status === 'running') launch(project, sweep.id);
+      for (const sweep of listSweeps(project.db)) if (sweep.status === 'running') void launch(project, sweep.id);
     },
 
     dispose() {

@@ -3,7 +3,8 @@ import { expandSweep } from '../../../src-shared/sweep/expandSweep.ts';
 import { appVersion } from '../appVersion.ts';
 import type { OpenProject } from '../project/ProjectSession.ts';
 import { planDataset } from '../../../src-shared/training/planDataset.ts';
-import { createSnapshot, snapshotClips } from '../training/runStore.ts';
+import { createSnapshot } from '../runs/store/createSnapshot.ts';
+import { snapshotClips } from '../runs/store/snapshotClips.ts';
 import { createSweep } from './sweepStore.ts';
 import { uniqueTrialBaseName } from './uniqueTrialBaseName.ts';
 

@@ -134,3 +134,8 @@ export function earlierAttempts(db: ProjectDatabase, sweepId: string): Map<numbe
   }
   return byTrial;
 }
+
+/** Unlinks a run from the trials that trained it, before the run is purged (its trial attempts lose the link by themselves: ON DELETE SET NULL). */
+export function detachTrialsFromRun(db: ProjectDatabase, runId: string): void {
+  db.prepare('UPDATE trials SET run_id = NULL WHERE run_id = ?').run(runId);
+}

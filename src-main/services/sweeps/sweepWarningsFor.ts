@@ -3,7 +3,7 @@ import { expandSweep, sweepTrialCount } from '../../../src-shared/sweep/expandSw
 import { sweepWarnings, type TrialFacts } from '../../../src-shared/sweep/sweepWarnings.ts';
 import { runLength } from '../../../src-shared/training/runLength.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
-import { libraryClips } from '../training/libraryClips.ts';
+import { libraryClips } from '../runs/store/libraryClips.ts';
 import { planDataset, type DatasetPlan } from '../../../src-shared/training/planDataset.ts';
 import { modelStatsOf } from './trialCost.ts';
 

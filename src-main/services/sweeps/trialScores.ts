@@ -1,7 +1,7 @@
 import { paretoFront as genericParetoFront, type ParetoObjective } from '../../../src-shared/compare/paretoFront.ts';
 import type { SweepConstraints, SweepObjective } from '../../../src-shared/model/SweepSpec.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
-import { getRun } from '../training/runStore.ts';
+import { getRun } from '../runs/store/getRun.ts';
 import type { TrialRow } from './sweepStore.ts';
 
 /** A finished trial's numbers, and whether it meets the sweep's constraints. */

@@ -1,5 +1,5 @@
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
-import { firstFreeName } from '../training/uniqueRunName.ts';
+import { firstFreeName } from '../runs/store/uniqueRunName.ts';
 
 /**
  * The name a new sweep numbers its trials under ("DS-CNN #1", "DS-CNN #2", …): the base spec's

@@ -1,7 +1,7 @@
 import type { TrainingProgress } from '../../../src-shared/model/Run.ts';
 import type { OpenProject, ProjectSession } from '../project/ProjectSession.ts';
-import { listOwners, recoverOrphanRuns } from './runOwners.ts';
-import { getRun } from './runStore.ts';
+import { listOwners, recoverOrphanRuns } from '../runs/store/runOwners.ts';
+import { getRun } from '../runs/store/getRun.ts';
 import type { TrainingRunner } from './TrainingRunner.ts';
 
 const POLL_MS = 1000;

@@ -1,7 +1,11 @@
 import type { RunSummary } from '../../../src-shared/model/Run.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
-import { writeAsOwner, type RunOwner } from './runOwners.ts';
-import { addArtifact, recordMetrics, savePredictions, setRunStatus, truncateMetrics, type MetricPoint, type PredictionRow } from './runStore.ts';
+import { writeAsOwner, type RunOwner } from '../runs/store/runOwners.ts';
+import { addArtifact } from '../runs/store/addArtifact.ts';
+import { recordMetrics, type MetricPoint } from '../runs/store/recordMetrics.ts';
+import { savePredictions, type PredictionRow } from '../runs/store/savePredictions.ts';
+import { setRunStatus } from '../runs/store/setRunStatus.ts';
+import { truncateMetrics } from '../runs/store/truncateMetrics.ts';
 
 /**
  * Everything a training run records about itself, as one interface: on this machine it goes

@@ -1,7 +1,8 @@
 import type { TrainSpec } from '../../../src-shared/model/TrainSpec.ts';
 import type { OpenProject } from '../project/ProjectSession.ts';
 import type { ProjectLayout } from '../project/projectLayout.ts';
-import { getRun, snapshotClips, type SnapshotClip } from './runStore.ts';
+import { getRun } from '../runs/store/getRun.ts';
+import { snapshotClips, type SnapshotClip } from '../runs/store/snapshotClips.ts';
 
 /**
  * What a run trains on, read before training starts: its spec, its frozen snapshot and the

@@ -7,10 +7,14 @@ import { appVersion } from '../appVersion.ts';
 import { loadPresets } from '../features/loadFeaturePresets.ts';
 import type { OpenProject, ProjectSession } from '../project/ProjectSession.ts';
 import { ExternalRunWatcher } from './ExternalRunWatcher.ts';
-import { claimRun, recoverOrphanRuns, releaseRun, requestCancel, thisProcess } from './runOwners.ts';
+import { claimRun, recoverOrphanRuns, releaseRun, requestCancel, thisProcess } from '../runs/store/runOwners.ts';
 import { modelStatsFor } from './models/modelStatsFor.ts';
 import { planDataset } from '../../../src-shared/training/planDataset.ts';
-import { createRun, createSnapshot, getRun, setRunStatus, snapshotClips } from './runStore.ts';
+import { createRun } from '../runs/store/createRun.ts';
+import { createSnapshot } from '../runs/store/createSnapshot.ts';
+import { getRun } from '../runs/store/getRun.ts';
+import { setRunStatus } from '../runs/store/setRunStatus.ts';
+import { snapshotClips } from '../runs/store/snapshotClips.ts';
 import { TrainingRunner } from './TrainingRunner.ts';
 
 /**

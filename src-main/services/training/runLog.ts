@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import type { RunSummary } from '../../../src-shared/model/Run.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
 import type { RunRecorder } from './RunRecorder.ts';
-import { addArtifact, recordMetrics, savePredictions, setRunStatus, truncateMetrics, type MetricPoint } from './runStore.ts';
+import { addArtifact } from '../runs/store/addArtifact.ts';
+import { clearRunResults } from '../runs/store/clearRunResults.ts';
+import { recordMetrics, type MetricPoint } from '../runs/store/recordMetrics.ts';
+import { savePredictions } from '../runs/store/savePredictions.ts';
+import { setRunStatus } from '../runs/store/setRunStatus.ts';
+import { truncateMetrics } from '../runs/store/truncateMetrics.ts';
 
 /** One thing a run recorded, as JSON: what a queue worker logs and sends back to the coordinator. */
 export type RunOp =
@@ -57,9 +62,7 @@ export function readRunLog(file: string): RunOp[] {
  */
 export function applyRunLog(db: ProjectDatabase, runId: string, ops: readonly RunOp[], options: { replace: boolean }): void {
   db.transaction(() => {
-    if (options.replace) {
-      for (const table of ['metrics', 'latest_metrics', 'predictions', 'artifacts']) db.prepare(`DELETE FROM ${table} WHERE run_id = ?`).run(runId);
-    }
+    if (options.replace) clearRunResults(db, runId);
     for (const op of ops) {
       if (op.op === 'started') setRunStatus(db, runId, 'running', { tensorflowVersion: op.tensorflowVersion });
       else if (op.op === 'metrics') recordMetrics(db, runId, op.points, op.time);

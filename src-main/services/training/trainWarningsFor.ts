@@ -2,7 +2,7 @@ import type { TrainSpec } from '../../../src-shared/model/TrainSpec.ts';
 import { runLength } from '../../../src-shared/training/runLength.ts';
 import { trainSpecWarnings } from '../../../src-shared/training/trainSpecWarnings.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
-import { libraryClips } from './libraryClips.ts';
+import { libraryClips } from '../runs/store/libraryClips.ts';
 import { planDataset } from '../../../src-shared/training/planDataset.ts';
 
 /**

@@ -1,6 +1,6 @@
-/** Saves text as a file through the browser's download (a Blob URL), in Electron and in serve mode alike. */
-export function downloadFile(fileName: string, mimeType: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: mimeType }));
+/** Saves text or bytes as a file through the browser's download (a Blob URL), in Electron and in serve mode alike. */
+export function downloadFile(fileName: string, mimeType: string, content: string | Uint8Array<ArrayBuffer>): void {
+  const url = URL.createObjectURL(new Blob([content], { type: mimeType }));
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;

@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import { projectLayout, type ProjectLayout } from '../../project/projectLayout.ts';
 import { loadTensorflow } from '../../tensorflow/loadTensorflow.ts';
 import { loggingRecorder, readRunLog, type RunOp } from '../../training/runLog.ts';
-import type { SnapshotClip } from '../../training/runStore.ts';
+import type { SnapshotClip } from '../../runs/store/snapshotClips.ts';
 import { TrainingCancelled, trainRun } from '../../training/trainRun.ts';
 import { cancelKey, checkRedis, projectQueueKey, redisConnection, snapshotKey, trialQueueName, type TrialJobData, type TrialJobProgress, type TrialJobResult } from './trialQueue.ts';
 

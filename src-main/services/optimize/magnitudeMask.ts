@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-node';
-import type { TensorflowModule } from '../../tensorflow/loadTensorflow.ts';
+import type { TensorflowModule } from '../tensorflow/loadTensorflow.ts';
 import { keptWeightCount } from './keptWeightCount.ts';
 
 /**

@@ -1,8 +1,8 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs-node';
-import type { PruningSteps } from '../../../../src-shared/model/TrainSpec.ts';
-import type { TensorflowModule } from '../../tensorflow/loadTensorflow.ts';
+import type { PruningSteps } from '../../../src-shared/model/TrainSpec.ts';
+import type { TensorflowModule } from '../tensorflow/loadTensorflow.ts';
 import { magnitudeMask } from './magnitudeMask.ts';
-import { pruningSchedule } from '../../../../src-shared/training/pruningSchedule.ts';
+import { pruningSchedule } from '../../../src-shared/training/pruningSchedule.ts';
 
 /** A weight tensor to prune (tfmot prunes conv, depthwise and dense kernels, never biases or BN). */
 export interface PrunableKernel {

@@ -1,4 +1,4 @@
-import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
+import type { ProjectDatabase } from '../../../store/openProjectDatabase.ts';
 
 /**
  * `base` when no run of the project has that name yet, else the first free "base 2", "base 3", …,

@@ -1,9 +1,10 @@
 import os from 'node:os';
 import path from 'node:path';
-import { processAlive } from '../processAlive.ts';
-import { StudioError } from '../../../src-shared/contract/StudioError.ts';
-import type { TrainingProgress } from '../../../src-shared/model/Run.ts';
-import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
+import { processAlive } from '../../processAlive.ts';
+import { StudioError } from '../../../../src-shared/contract/StudioError.ts';
+import type { TrainingProgress } from '../../../../src-shared/model/Run.ts';
+import type { ProjectDatabase } from '../../../store/openProjectDatabase.ts';
+import { markRunInterrupted } from './markRunInterrupted.ts';
 
 /**
  * Who trains a run: exactly one process at a time, recorded in `run_owners` with its host and a
@@ -191,11 +192,10 @@ export function recoverOrphanRuns(db: ProjectDatabase): string[] {
   const recover = db.transaction(() => {
     const orphans = findOrphans(db);
     const now = new Date().toISOString();
-    const mark = db.prepare(`UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? WHERE id = ? AND status IN ('queued', 'running')`);
     const forget = db.prepare('DELETE FROM run_owners WHERE run_id = ? AND pid IS ?');
     for (const run of orphans) {
       const who = run.pid === null ? 'its process' : `${run.owner} (process ${run.pid} on ${run.host})`;
-      mark.run(now, `interrupted: ${who} ended without finishing the run; ${resumeNote(run.checkpointEpoch)}`, run.id);
+      markRunInterrupted(db, run.id, `interrupted: ${who} ended without finishing the run; ${resumeNote(run.checkpointEpoch)}`, now);
       forget.run(run.id, run.pid);
     }
     return orphans.map((run) => run.id);

@@ -1,5 +1,5 @@
-import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
-import { toSnapshotClip, type RawSnapshotClip, type SnapshotClip } from './runStore.ts';
+import type { ProjectDatabase } from '../../../store/openProjectDatabase.ts';
+import { toSnapshotClip, type RawSnapshotClip, type SnapshotClip } from './snapshotClips.ts';
 
 /**
  * The library's clips as a snapshot freezes them (trash excluded): what `createSnapshot` stores,
