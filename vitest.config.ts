@@ -1,3 +1,4 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 // Keeps TensorFlow's INFO and WARNING logs out of test output (forked workers inherit it); TF 2.21
@@ -13,7 +14,13 @@ export default defineConfig({
   test: {
     reporters: ['default', './test/support/summaryReporter.ts'],
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], setupFiles, testTimeout: 20_000 } },
+      // Unit tests run in Node with a browser's transform and resolution, so the renderer's rune-based
+      // state classes (`*.svelte.ts`) can be tested as the app runs them, with Svelte's client runtime.
+      {
+        plugins: [svelte({ configFile: false })],
+        resolve: { conditions: ['browser'] },
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: './test/support/svelteClientEnvironment.ts', setupFiles, testTimeout: 20_000 },
+      },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], setupFiles, testTimeout: 180_000, hookTimeout: 180_000 } },
       {
         test: {

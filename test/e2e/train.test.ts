@@ -146,14 +146,46 @@ describe('training from the Train page', () => {
     await rows.first().locator('.play.on').waitFor();
     await page.screenshot({ path: screenshotPath('train-05-confusion-clips') });
 
-    // Relabeling goes to the Library as an undoable edit.
-    const target = (await cell.getAttribute('data-actual')) === 'yes' ? 'no' : 'yes';
-    await rows.first().getByRole('combobox').selectOption(target);
-    await rows.first().getByText(`→ ${target}`).waitFor();
+    // Relabeling goes to the Library as an undoable edit: the Library shows it, and Ctrl+Z there or here undoes it.
+    const row = rows.first();
+    const clipId = (await row.getAttribute('data-clip-id'))!;
+    const name = (await row.locator('.name').textContent())!;
+    const libraryLabel = async () => {
+      await page.getByRole('button', { name: 'Library', exact: true }).click();
+      await page.getByLabel('Search clips').fill(name);
+      const label = page.locator(`.spacer .row[data-clip-id="${clipId}"] .cell:nth-child(2)`);
+      await label.waitFor();
+      return (await label.textContent())?.trim();
+    };
+    const backToTrain = async () => {
+      await page.getByLabel('Search clips').fill('');
+      await page.getByRole('button', { name: 'Train', exact: true }).click();
+      await expect.poll(() => rows.count()).toBe(expected);
+    };
+    const before = await libraryLabel();
+    await backToTrain();
+    const target = before === 'yes' ? 'no' : 'yes';
+    await row.getByRole('combobox').selectOption(target);
+    await row.getByText(`→ ${target}`).waitFor();
     await page.getByText(/Ctrl\+Z undoes/).first().waitFor();
+    await expect.poll(libraryLabel, { timeout: 20_000 }).toBe(target);
+
+    // Undone with the Library's own Ctrl+Z: the Train page's list shows the label back too.
+    await page.locator(`.spacer .row[data-clip-id="${clipId}"]`).click();
+    await page.keyboard.press('Control+z');
+    await expect.poll(libraryLabel, { timeout: 20_000 }).toBe(before);
+    await backToTrain();
+    await expect.poll(() => row.getByText(`→ ${target}`).count()).toBe(0);
+
+    // Relabeled again and undone from the list: the Library follows.
+    await row.getByRole('combobox').selectOption(target);
+    await row.getByText(`→ ${target}`).waitFor();
     await clips.getByRole('listbox').focus();
     await page.keyboard.press('Control+z');
     await page.getByText(/^Undid: /).first().waitFor();
+    await expect.poll(() => row.getByText(`→ ${target}`).count()).toBe(0);
+    await expect.poll(libraryLabel, { timeout: 20_000 }).toBe(before);
+    await backToTrain();
   });
 
   it('shows the run in the dark theme and on the Runs page', async () => {

@@ -2,7 +2,9 @@ import type { ServiceTable } from '../../../src-shared/contract/ServiceTable.ts'
 import type { ClipDifferenceKind, ClipDifferences, LikelyMislabeled, RunComparison, SweepAnalysis } from '../../../src-shared/model/RunComparison.ts';
 import type { RunColumn, RunRow } from '../../../src-shared/model/RunTable.ts';
 import type { SweepInfo } from '../../../src-shared/model/Sweep.ts';
+import { CurationLoop } from '../curation/CurationLoop.svelte.ts';
 import { compareLinkParams, parseCompareLink } from './compareLink.ts';
+import { LatestRequest } from './LatestRequest.ts';
 import type { LibraryState } from './LibraryState.svelte.ts';
 import type { StudioState } from './StudioState.svelte.ts';
 import type { ToastState } from './ToastState.svelte.ts';
@@ -18,7 +20,7 @@ export type ClipSplit = 'train' | 'validation' | 'test';
  * The Compare page's state: the 2–8 runs side by side with their baseline and colours, the
  * clip-level differences of two of them, one run's likely mislabeled clips, and a sweep's analysis.
  * Other pages call `open(runIds)` or `openSweep(sweepId)`; both switch to the Compare page.
- * Relabeling goes through the Library's own edit path, so it is the same undoable change.
+ * Relabeling (`curation`) goes through the Library's own edit path, so it is the same undoable change.
  */
 export class CompareState {
   /** Which half of the page shows: runs side by side, or one sweep's analysis. */
@@ -44,8 +46,8 @@ export class CompareState {
   minConfidence = $state(0.9);
   mislabeled = $state<LikelyMislabeled | null>(null);
   mislabeledError = $state<string | null>(null);
-  /** Labels given from this page, shown at once while the lists reload. */
-  relabeled = $state<Record<number, string | null>>({});
+  /** Relabels from both clip lists: the Library's undoable edits, shown at once while the lists reload. */
+  readonly curation: CurationLoop;
 
   sweeps = $state<SweepInfo[]>([]);
   sweepId = $state<string | null>(null);
@@ -70,17 +72,19 @@ export class CompareState {
   /** Runs an address named that the project no longer has, said on the page. */
   linkNote = $state<string | null>(null);
 
-  private comparisonGeneration = 0;
-  private differencesGeneration = 0;
-  private mislabeledGeneration = 0;
-  private analysisGeneration = 0;
+  private comparisonRequest = new LatestRequest();
+  private differencesRequest = new LatestRequest();
+  private mislabeledRequest = new LatestRequest();
+  private analysisRequest = new LatestRequest();
 
   constructor(
     readonly services: ServiceTable,
     private readonly studio: StudioState,
-    private readonly library: LibraryState,
+    library: LibraryState,
     private readonly toasts: ToastState,
-  ) {}
+  ) {
+    this.curation = new CurationLoop(library, toasts);
+  }
 
   /** Follows project switches, label edits from anywhere (undo in the Library too) and run changes; call once. */
   start(): () => void {
@@ -117,7 +121,7 @@ export class CompareState {
     this.choices = [];
     this.differences = null;
     this.mislabeled = null;
-    this.relabeled = {};
+    this.curation.forget();
     this.sweeps = [];
     this.sweepId = null;
     this.analysis = null;
@@ -233,7 +237,7 @@ export class CompareState {
   /** Loads what the page shows for the current runs: the comparison and both clip lists. */
   async refresh(): Promise<void> {
     const runIds = [...this.runIds];
-    const generation = ++this.comparisonGeneration;
+    const request = this.comparisonRequest.next();
     if (runIds.length < 2) {
       this.comparison = null;
       this.differences = null;
@@ -245,15 +249,15 @@ export class CompareState {
     this.loading = true;
     try {
       const comparison = await this.services.runs.compareRuns({ runIds, baselineRunId: this.baselineRunId ?? undefined });
-      if (generation !== this.comparisonGeneration) return;
+      if (request.stale) return;
       this.comparison = comparison;
       this.error = null;
     } catch (error) {
-      if (generation !== this.comparisonGeneration) return;
+      if (request.stale) return;
       this.comparison = null;
       this.error = error instanceof Error ? error.message : String(error);
     } finally {
-      if (generation === this.comparisonGeneration) this.loading = false;
+      if (!request.stale) this.loading = false;
     }
     void this.reloadClipLists();
   }
@@ -273,7 +277,7 @@ export class CompareState {
   private async reloadClipLists(): Promise<void> {
     await Promise.all([this.loadDifferences(), this.loadMislabeled()]);
     // Fresh lists carry the current labels themselves.
-    this.relabeled = {};
+    this.curation.forget();
   }
 
   setOther(runId: string): void {
@@ -298,18 +302,18 @@ export class CompareState {
   async loadDifferences(): Promise<void> {
     const baseRunId = this.baselineRunId;
     const otherRunId = this.otherRun;
-    const generation = ++this.differencesGeneration;
+    const request = this.differencesRequest.next();
     if (!baseRunId || !otherRunId) {
       this.differences = null;
       return;
     }
     try {
       const differences = await this.services.runs.clipDifferences({ baseRunId, otherRunId, split: this.diffSplit ?? undefined, limit: 500 });
-      if (generation !== this.differencesGeneration) return;
+      if (request.stale) return;
       this.differences = differences;
       this.differencesError = null;
     } catch (error) {
-      if (generation !== this.differencesGeneration) return;
+      if (request.stale) return;
       this.differences = null;
       this.differencesError = error instanceof Error ? error.message : String(error);
     }
@@ -327,38 +331,21 @@ export class CompareState {
 
   async loadMislabeled(): Promise<void> {
     const runId = this.mislabeledRun;
-    const generation = ++this.mislabeledGeneration;
+    const request = this.mislabeledRequest.next();
     if (!runId) {
       this.mislabeled = null;
       return;
     }
     try {
       const list = await this.services.runs.likelyMislabeled({ runId, minConfidence: this.minConfidence, limit: 200 });
-      if (generation !== this.mislabeledGeneration) return;
+      if (request.stale) return;
       this.mislabeled = list;
       this.mislabeledError = null;
     } catch (error) {
-      if (generation !== this.mislabeledGeneration) return;
+      if (request.stale) return;
       this.mislabeled = null;
       this.mislabeledError = error instanceof Error ? error.message : String(error);
     }
-  }
-
-  /** Relabels a clip in the Library: the Library's own recorded, undoable edit (Ctrl+Z here or there undoes it). */
-  async relabel(clipId: number, label: string | null): Promise<boolean> {
-    const done = await this.library.edit(() => this.services.library.setLabel({ clipIds: [clipId], label }));
-    if (done) this.relabeled = { ...this.relabeled, [clipId]: label };
-    return done;
-  }
-
-  /** Undoes the newest library change, as the Library's Ctrl+Z does; the lists reload from the change event. */
-  undo(): Promise<void> {
-    return this.library.undo();
-  }
-
-  /** The label a clip has now: the one given here, else the list's. */
-  labelNow(clipId: number, listed: string | null): string | null {
-    return clipId in this.relabeled ? this.relabeled[clipId]! : listed;
   }
 
   // ---- sweeps ----
@@ -382,18 +369,18 @@ export class CompareState {
 
   async loadAnalysis(): Promise<void> {
     const sweepId = this.sweepId;
-    const generation = ++this.analysisGeneration;
+    const request = this.analysisRequest.next();
     if (!sweepId) {
       this.analysis = null;
       return;
     }
     try {
       const analysis = await this.services.runs.sweepAnalysis({ sweepId, metric: this.sweepMetric });
-      if (generation !== this.analysisGeneration) return;
+      if (request.stale) return;
       this.analysis = analysis;
       this.analysisError = null;
     } catch (error) {
-      if (generation !== this.analysisGeneration) return;
+      if (request.stale) return;
       this.analysis = null;
       this.analysisError = error instanceof Error ? error.message : String(error);
     }

@@ -2,6 +2,7 @@ import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import type { ServiceTable } from '../../../src-shared/contract/ServiceTable.ts';
 import type { ClipRow, LabelCount } from '../../../src-shared/model/Clip.ts';
 import { defaultClipSort, type ClipFilter, type ClipSort, type ClipSortKey } from '../../../src-shared/model/ClipQuery.ts';
+import { LatestRequest, type RequestTicket } from './LatestRequest.ts';
 import type { ToastState } from './ToastState.svelte.ts';
 
 const PAGE_SIZE = 200;
@@ -29,7 +30,8 @@ export class LibraryState {
   // Bookkeeping of requests in flight; nothing renders from it.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private pending = new Set<number>();
-  private generation = 0;
+  /** The query on screen; its replies (and its later pages') are dropped once the filter or sort changes. */
+  private query = new LatestRequest();
 
   kind = $derived(this.filter.kind ?? 'sample');
   current = $derived(this.rowAt(this.cursor) ?? null);
@@ -67,17 +69,17 @@ export class LibraryState {
 
   /** Starts over: counts, the first page, cursor on top. Stale answers of earlier queries are dropped. */
   async reload(): Promise<void> {
-    const generation = ++this.generation;
+    const query = this.query.next();
     this.pending.clear();
     try {
       const [labels, page] = await Promise.all([
         this.services.library.labelCounts(),
         this.services.library.listClips({ filter: $state.snapshot(this.filter), sort: $state.snapshot(this.sort), offset: 0, limit: PAGE_SIZE }),
       ]);
-      if (generation !== this.generation) return;
+      if (query.stale) return;
       this.labels = labels;
       // The counts of the special views come after the rows, so they never delay the first paint.
-      void this.loadViewCounts(generation);
+      void this.loadViewCounts(query);
       this.total = page.total;
       // Swap in one step, so the table never flashes empty while the new first page loads.
       this.pages.clear();
@@ -89,7 +91,7 @@ export class LibraryState {
     }
   }
 
-  private async loadViewCounts(generation: number): Promise<void> {
+  private async loadViewCounts(query: RequestTicket): Promise<void> {
     try {
       // flagCounts, not statistics(): this runs after every edit, and the full statistics cost ~100 ms at 100,000 clips.
       const [unlabeled, trashed, flags] = await Promise.all([
@@ -97,7 +99,7 @@ export class LibraryState {
         this.services.library.listClips({ filter: { trashed: true }, limit: 1 }),
         this.services.library.flagCounts(),
       ]);
-      if (generation !== this.generation) return;
+      if (query.stale) return;
       this.unlabeled = unlabeled.total;
       this.trashed = trashed.total;
       this.flags = flags;
@@ -111,11 +113,11 @@ export class LibraryState {
     for (let page = Math.floor(start / PAGE_SIZE); page <= Math.floor(Math.max(start, end - 1) / PAGE_SIZE); page++) {
       if (this.pages.has(page) || this.pending.has(page) || page * PAGE_SIZE >= this.total) continue;
       this.pending.add(page);
-      const generation = this.generation;
+      const query = this.query.current();
       this.services.library
         .listClips({ filter: $state.snapshot(this.filter), sort: $state.snapshot(this.sort), offset: page * PAGE_SIZE, limit: PAGE_SIZE })
         .then((result) => {
-          if (generation !== this.generation) return;
+          if (query.stale) return;
           this.pages.set(page, result.rows);
           this.total = result.total;
         })
@@ -207,9 +209,18 @@ export class LibraryState {
     const ids = this.targetIds();
     if (ids.length === 0) return;
     const single = ids.length === 1 && this.selection.size <= 1;
-    await this.edit(() => this.services.library.setLabel({ clipIds: ids, label }));
+    await this.relabel(ids, label);
     // In a filtered list (the unlabeled queue) the labelled clip leaves and the next one moves up by itself.
     if (single && this.advanceAfterLabel && !this.filter.labels?.length) this.move(1);
+  }
+
+  /**
+   * Labels clips as one undoable edit: the one path every page's relabel takes (the Library's keys and
+   * bar, the Train page's confusion cells, Compare's lists), so each is recorded, fires the
+   * library-change event and is undone by Ctrl+Z anywhere. True when it was done.
+   */
+  relabel(clipIds: number[], label: string | null): Promise<boolean> {
+    return this.edit(() => this.services.library.setLabel({ clipIds, label }));
   }
 
   /** Sets the speaker of the given clips (the selection, or the cursor clip by default); one undoable step. */

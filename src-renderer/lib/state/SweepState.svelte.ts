@@ -4,6 +4,7 @@ import type { TrainPreset } from '../../../src-shared/contract/TrainingService.t
 import type { SweepDetail, SweepInfo, SweepProgressEvent } from '../../../src-shared/model/Sweep.ts';
 import type { SweepAxis, SweepConstraints, SweepObjective, SweepSpec, SweepStrategy } from '../../../src-shared/model/SweepSpec.ts';
 import type { TrainSpec } from '../../../src-shared/model/TrainSpec.ts';
+import { LatestRequest } from './LatestRequest.ts';
 import type { ToastState } from './ToastState.svelte.ts';
 
 /** An axis as the builder edits it: a dot path and its values as typed. */
@@ -99,8 +100,8 @@ export class SweepState {
   spec = $derived(this.draft ? toSpec(this.draft) : null);
 
   private checkTimer: ReturnType<typeof setTimeout> | undefined;
-  private checkGeneration = 0;
-  private detailGeneration = 0;
+  private checkRequest = new LatestRequest();
+  private detailRequest = new LatestRequest();
   private detailTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -197,14 +198,14 @@ export class SweepState {
   private async runCheck(): Promise<void> {
     const spec = this.spec;
     if (!spec) return;
-    const generation = ++this.checkGeneration;
+    const request = this.checkRequest.next();
     try {
       const result = await this.services.sweeps.check({ spec: $state.snapshot(spec) });
-      if (generation === this.checkGeneration) this.check = result;
+      if (!request.stale) this.check = result;
     } catch (error) {
-      if (generation === this.checkGeneration) this.check = { trials: 0, problems: [error instanceof Error ? error.message : String(error)], warnings: [], etaSeconds: null, slots: 1 };
+      if (!request.stale) this.check = { trials: 0, problems: [error instanceof Error ? error.message : String(error)], warnings: [], etaSeconds: null, slots: 1 };
     } finally {
-      if (generation === this.checkGeneration) this.checking = false;
+      if (!request.stale) this.checking = false;
     }
   }
 
@@ -265,10 +266,10 @@ export class SweepState {
   async refreshDetail(): Promise<void> {
     const sweepId = this.openSweepId;
     if (!sweepId) return;
-    const generation = ++this.detailGeneration;
+    const request = this.detailRequest.next();
     try {
       const detail = await this.services.sweeps.getSweep({ sweepId });
-      if (generation !== this.detailGeneration || this.openSweepId !== sweepId) return;
+      if (request.stale || this.openSweepId !== sweepId) return;
       this.detail = detail;
       this.sweeps = this.sweeps.map((item) => (item.id === sweepId ? { ...item, status: detail.status, done: detail.done, failed: detail.failed, total: detail.total, bestValAccuracy: detail.bestValAccuracy, finishedAt: detail.finishedAt } : item));
     } catch (error) {

@@ -10,6 +10,9 @@ import type { TrainSpec } from '../../../src-shared/model/TrainSpec.ts';
 import { datasetClasses } from '../../../src-shared/training/datasetClasses.ts';
 import { planExampleCounts } from '../../../src-shared/training/planExampleCounts.ts';
 import { runLength } from '../../../src-shared/training/runLength.ts';
+import { CurationLoop } from '../curation/CurationLoop.svelte.ts';
+import { LatestRequest } from './LatestRequest.ts';
+import type { LibraryState } from './LibraryState.svelte.ts';
 import type { ToastState } from './ToastState.svelte.ts';
 
 const DRAFT_KEY = 'kws-studio.trainDraft';
@@ -67,8 +70,8 @@ export class TrainingState {
 
   cell = $state<ConfusionCell | null>(null);
   cellClips = $state<ClipPrediction[] | null>(null);
-  /** Labels given here to listed clips, so the list shows the edit (the run itself keeps its snapshot). */
-  relabeled = $state<Record<number, string | null>>({});
+  /** Relabels from the cell's clip list: the Library's undoable edits, shown on the list until it reloads. */
+  readonly curation: CurationLoop;
 
   /** The labels trained as themselves when the spec names no wanted words: those not marked as unknown words. */
   keywords = $derived(this.labels.filter((label) => !label.unknown).map((label) => label.label).sort());
@@ -93,9 +96,11 @@ export class TrainingState {
   activeRuns = $derived(this.runs.filter((run) => run.status === 'running' || run.status === 'queued'));
 
   private statsTimer: ReturnType<typeof setTimeout> | undefined;
-  private statsGeneration = 0;
-  private detailGeneration = 0;
-  private cellGeneration = 0;
+  private statsRequest = new LatestRequest();
+  private detailRequest = new LatestRequest();
+  private cellRequest = new LatestRequest();
+  /** The library changed since `labels` and `splits` were loaded. */
+  private labelsChanged = false;
   // Per-run bookkeeping for the step-loss series; nothing renders from it.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private windows = new Map<string, LossWindow>();
@@ -105,20 +110,31 @@ export class TrainingState {
   constructor(
     readonly services: ServiceTable,
     private readonly toasts: ToastState,
-  ) {}
+    library: LibraryState,
+  ) {
+    this.curation = new CurationLoop(library, toasts);
+  }
 
-  /** Follows training progress and project switches; call once. */
+  /** Follows training progress, project switches and library edits from anywhere (undo in the Library too); call once. */
   start(): () => void {
+    let libraryTimer: ReturnType<typeof setTimeout> | undefined;
     const offProgress = this.services.training.onDidProgress((event) => this.onProgress(event));
     const offProject = this.services.project.onDidChangeProject(() => this.reset());
+    const offLibrary = this.services.library.onDidChangeLibrary(() => {
+      clearTimeout(libraryTimer);
+      libraryTimer = setTimeout(() => this.onLibraryChange(), 50);
+    });
     return () => {
+      clearTimeout(libraryTimer);
       offProgress();
       offProject();
+      offLibrary();
     };
   }
 
   /** Loads presets, labels and runs for the open project (again, after a project switch). */
   async load(): Promise<void> {
+    this.labelsChanged = false;
     try {
       const [presets, featurePresets, labels, statistics, runs] = await Promise.all([
         this.presets.length ? this.presets : this.services.training.presets(),
@@ -180,6 +196,7 @@ export class TrainingState {
     this.setDraft({ ...(structuredClone($state.snapshot(run.spec)) as TrainSpec), name: run.spec.name ? `${run.spec.name} (copy)` : undefined });
     this.keepWantedWordsKnown();
     this.openRunId = null;
+    void this.refreshLabels();
   }
 
   private restoreDraft(): void {
@@ -208,7 +225,7 @@ export class TrainingState {
   /** Parameters and MACs of the draft's model, a moment after the last edit; stale answers are dropped. */
   requestStats(valid: boolean): void {
     clearTimeout(this.statsTimer);
-    const generation = ++this.statsGeneration;
+    const request = this.statsRequest.next();
     const draft = this.draft;
     const classes = this.classes.length;
     if (!draft || !valid || classes < 2) {
@@ -224,17 +241,17 @@ export class TrainingState {
       this.services.training
         .modelStats({ model, features, classes })
         .then((stats) => {
-          if (generation !== this.statsGeneration) return;
+          if (request.stale) return;
           this.stats = stats;
           this.statsError = null;
         })
         .catch((error: unknown) => {
-          if (generation !== this.statsGeneration) return;
+          if (request.stale) return;
           this.stats = null;
           this.statsError = error instanceof Error ? error.message : String(error);
         })
         .finally(() => {
-          if (generation === this.statsGeneration) this.statsPending = false;
+          if (!request.stale) this.statsPending = false;
         });
     }, 250);
   }
@@ -270,6 +287,7 @@ export class TrainingState {
   newRun(): void {
     this.openRunId = null;
     this.closeCell();
+    void this.refreshLabels();
   }
 
   async open(runId: string): Promise<void> {
@@ -293,16 +311,16 @@ export class TrainingState {
   async refreshDetail(): Promise<void> {
     const runId = this.openRunId;
     if (!runId) return;
-    const generation = ++this.detailGeneration;
+    const request = this.detailRequest.next();
     try {
       const detail = await this.services.runs.getRun({ runId });
       // While a run trains, answers can overtake each other: show any that is newer than the screen, so no epoch is skipped.
-      if (runId !== this.openRunId || (generation !== this.detailGeneration && this.detail?.id === runId && pointsOf(this.detail) > pointsOf(detail))) return;
+      if (runId !== this.openRunId || (request.stale && this.detail?.id === runId && pointsOf(this.detail) > pointsOf(detail))) return;
       this.detail = detail;
       if (!(runId in this.specs)) this.specs = { ...this.specs, [runId]: detail.spec };
       this.runs = this.runs.map((run) => (run.id === runId ? infoOf(detail) : run));
     } catch (error) {
-      if (generation === this.detailGeneration) this.toasts.error(error);
+      if (!request.stale) this.toasts.error(error);
     }
   }
 
@@ -386,44 +404,47 @@ export class TrainingState {
     if (!runId) return;
     this.cell = cell;
     this.cellClips = null;
-    const generation = ++this.cellGeneration;
-    try {
-      const clips = await this.services.runs.predictions({ runId, actual: cell.actual, predicted: cell.predicted, split: 'test' });
-      if (generation === this.cellGeneration) this.cellClips = clips;
-    } catch (error) {
-      if (generation === this.cellGeneration) this.toasts.error(error);
-    }
+    this.curation.forget();
+    await this.loadCellClips(runId, cell);
   }
 
   closeCell(): void {
-    this.cellGeneration++;
+    this.cellRequest.cancel();
     this.cell = null;
     this.cellClips = null;
+    this.curation.forget();
   }
 
-  /** Relabels one clip in the library (undoable there, like any label edit); the run keeps its snapshot. */
-  async relabel(clipId: number, label: string | null): Promise<void> {
+  /** The cell's test clips with the labels they carry now; the list on screen stays until they arrive. */
+  private async loadCellClips(runId: string, cell: ConfusionCell): Promise<void> {
+    const request = this.cellRequest.next();
     try {
-      const result = await this.services.library.setLabel({ clipIds: [clipId], label });
-      this.relabeled = { ...this.relabeled, [clipId]: label };
-      this.toasts.show(result.batchId ? 'success' : 'info', result.batchId ? `${result.description} · Ctrl+Z undoes` : result.description);
-      void Promise.all([this.services.library.labelCounts(), this.services.library.statistics()])
-        .then(([labels, statistics]) => {
-          this.labels = labels;
-          this.splits = statistics.byLabel;
-        })
-        .catch(() => undefined);
+      const clips = await this.services.runs.predictions({ runId, actual: cell.actual, predicted: cell.predicted, split: 'test' });
+      if (request.stale) return;
+      this.cellClips = clips;
+      this.curation.forget();
     } catch (error) {
-      this.toasts.error(error);
+      if (!request.stale) this.toasts.error(error);
     }
   }
 
-  async undo(): Promise<void> {
+  /**
+   * A label changed somewhere (here, in the Library, an undo): the open cell's list shows the labels
+   * anew, and the draft's label counts are fetched again when the editor shows next.
+   */
+  private onLibraryChange(): void {
+    this.labelsChanged = true;
+    if (this.openRunId && this.cell) void this.loadCellClips(this.openRunId, this.cell);
+  }
+
+  /** The labels and their split counts, for the editor, after edits made since they were loaded. */
+  private async refreshLabels(): Promise<void> {
+    if (!this.labelsChanged) return;
+    this.labelsChanged = false;
     try {
-      const description = await this.services.library.undo();
-      this.toasts.show('info', description ? `Undid: ${description}` : 'Nothing to undo');
-      // The list cannot tell which clip the undo touched: show the run's labels again.
-      if (description) this.relabeled = {};
+      const [labels, statistics] = await Promise.all([this.services.library.labelCounts(), this.services.library.statistics()]);
+      this.labels = labels;
+      this.splits = statistics.byLabel;
     } catch (error) {
       this.toasts.error(error);
     }

@@ -1,7 +1,8 @@
 import type { ClassMetricKey } from '../../../src-shared/compare/bestPerClass.ts';
 import type { ClipDifferences, RunComparison } from '../../../src-shared/model/RunComparison.ts';
-import { className, formatRunValue, formatStat } from './formatStat.ts';
-import { differenceCells, runCells, type MatrixCell, type MatrixMode } from './matrixCells.ts';
+import { className } from '../../lib/ui/className.ts';
+import { formatRunValue, formatStat } from './formatStat.ts';
+import { differenceCells, runCells, type MatrixCell, type MatrixMode } from '../../lib/ui/confusionCells.ts';
 
 export interface ReportInput {
   comparison: RunComparison;

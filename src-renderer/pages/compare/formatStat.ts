@@ -32,11 +32,6 @@ export function formatRunValue(value: RunValue | undefined): string {
   return String(value);
 }
 
-/** Readable class names: the two special classes in words. */
-export function className(name: string): string {
-  return name === '_unknown_' ? 'unknown' : name === '_silence_' ? 'silence' : name;
-}
-
 const metricNames: Record<string, string> = {
   val_accuracy: 'validation accuracy',
   val_loss: 'validation loss',

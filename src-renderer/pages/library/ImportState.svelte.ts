@@ -1,8 +1,8 @@
 import type { ServiceTable } from '../../../src-shared/contract/ServiceTable.ts';
 import type { ImportReport, RejectedFile } from '../../../src-shared/model/ImportReport.ts';
 import { isUploadableFileName, manifestExtensions, uploadLimits, uploadPathProblem } from '../../../src-shared/model/Upload.ts';
-import { collectDroppedFiles, commonTopFolder, relativePathOf, snapshotDrop, type DropItem, type DroppedFile } from '../drop/collectDroppedFiles.ts';
-import type { ToastState } from './ToastState.svelte.ts';
+import { collectDroppedFiles, commonTopFolder, relativePathOf, snapshotDrop, type DropItem, type DroppedFile } from '../../lib/drop/collectDroppedFiles.ts';
+import type { ToastState } from '../../lib/state/ToastState.svelte.ts';
 
 /** Where an import starts from after a drop: a folder the host can read, or files uploaded into the project. */
 export type ImportSource =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { differenceCells, runCells, type MatrixCell } from '../../../src-renderer/pages/compare/matrixCells.ts';
+import { differenceCells, runCells, type MatrixCell } from '../../../../src-renderer/lib/ui/confusionCells.ts';
 
 const classes = ['go', 'stop'];
 
@@ -10,7 +10,10 @@ describe('runCells', () => {
   ];
 
   it('writes counts and shades each cell by its share of the row, right in accent and wrong in error', () => {
-    const [[right, wrong], [none, alsoNone]] = runCells(classes, confusion, 'counts') as [[MatrixCell, MatrixCell], [MatrixCell, MatrixCell]];
+    const [[right, wrong], [none, alsoNone]] = runCells(classes, confusion, 'counts') as [
+      [MatrixCell, MatrixCell],
+      [MatrixCell, MatrixCell],
+    ];
     // 8 of 10: 12 + 0.8 × 88 = 82.4 → 82 %, strong enough for light text.
     expect(right).toEqual({
       text: '8',
@@ -28,7 +31,13 @@ describe('runCells', () => {
       empty: false,
     });
     // A class with no examples: zeros, no share, nothing shaded.
-    expect(none).toEqual({ text: '0', title: 'actual stop → predicted go: 0 of 0', background: 'transparent', strong: false, empty: true });
+    expect(none).toEqual({
+      text: '0',
+      title: 'actual stop → predicted go: 0 of 0',
+      background: 'transparent',
+      strong: false,
+      empty: true,
+    });
     expect(alsoNone.title).toBe('actual stop → predicted stop: 0 of 0');
   });
 
@@ -40,7 +49,14 @@ describe('runCells', () => {
     ]);
     // The shading does not depend on the mode.
     expect(cells[0]![0]!.background).toBe(runCells(classes, confusion, 'counts')[0]![0]!.background);
-    const thirds = runCells(['a', 'b'], [[1, 2], [0, 3]], 'rates');
+    const thirds = runCells(
+      ['a', 'b'],
+      [
+        [1, 2],
+        [0, 3],
+      ],
+      'rates',
+    );
     expect(thirds.map((row) => row.map((cell) => cell.text))).toEqual([
       ['33', '67'],
       ['0', '100'],
@@ -122,23 +138,74 @@ describe('differenceCells', () => {
   });
 
   it('shows a row without shares to compare as a dash in rates and leaves the rate out of the title', () => {
-    const cells = differenceCells(['go', 'yes'], [[1, -1], [3, 0]], [[0.5, -0.5], [null, null]], 'rates');
-    expect(cells[1]![0]).toEqual({ text: '—', title: 'actual yes → predicted go: +3 clips', background: 'transparent', strong: false, empty: true });
+    const cells = differenceCells(
+      ['go', 'yes'],
+      [
+        [1, -1],
+        [3, 0],
+      ],
+      [
+        [0.5, -0.5],
+        [null, null],
+      ],
+      'rates',
+    );
+    expect(cells[1]![0]).toEqual({
+      text: '—',
+      title: 'actual yes → predicted go: +3 clips',
+      background: 'transparent',
+      strong: false,
+      empty: true,
+    });
     // A single clip is one clip.
     expect(cells[0]![1]!.title).toBe('actual go → predicted yes: −1 clip, −50.0 points of the row');
     // In counts the same cell is written and shaded by its count.
-    const inCounts = differenceCells(['go', 'yes'], [[1, -1], [3, 0]], [[0.5, -0.5], [null, null]], 'counts');
+    const inCounts = differenceCells(
+      ['go', 'yes'],
+      [
+        [1, -1],
+        [3, 0],
+      ],
+      [
+        [0.5, -0.5],
+        [null, null],
+      ],
+      'counts',
+    );
     expect(inCounts[1]![0]!.text).toBe('+3');
     expect(inCounts[1]![0]!.background).toBe('color-mix(in srgb, var(--error) 90%, var(--panel))');
   });
 
   it('leaves a matrix without any change unshaded', () => {
-    const cells = differenceCells(classes, [[0, 0], [0, 0]], [[0, 0], [0, 0]], 'rates');
-    for (const cell of cells.flat()) expect(cell).toMatchObject({ text: '0', background: 'transparent', empty: true, strong: false });
+    const cells = differenceCells(
+      classes,
+      [
+        [0, 0],
+        [0, 0],
+      ],
+      [
+        [0, 0],
+        [0, 0],
+      ],
+      'rates',
+    );
+    for (const cell of cells.flat())
+      expect(cell).toMatchObject({ text: '0', background: 'transparent', empty: true, strong: false });
   });
 
   it('in rates, leaves a change that rounds to 0 points unshaded, as its text says', () => {
-    const cells = differenceCells(['go', 'yes'], [[0, 0], [1, -1]], [[0.004, -0.004], [0.3, -0.3]], 'rates');
+    const cells = differenceCells(
+      ['go', 'yes'],
+      [
+        [0, 0],
+        [1, -1],
+      ],
+      [
+        [0.004, -0.004],
+        [0.3, -0.3],
+      ],
+      'rates',
+    );
     expect(cells[0]![0]).toMatchObject({ text: '0', background: 'transparent', empty: true });
     expect(cells[0]![1]).toMatchObject({ text: '0', background: 'transparent', empty: true });
     expect(cells[1]![0]).toMatchObject({ text: '+30', empty: false });

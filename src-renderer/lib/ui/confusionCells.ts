@@ -1,4 +1,4 @@
-/** How one cell of a compared confusion matrix is written and shaded, for the page and the HTML report alike. */
+/** How one cell of a confusion matrix is written and shaded, for the pages and the comparison report alike. */
 export interface MatrixCell {
   text: string;
   title: string;
@@ -17,7 +17,11 @@ const shareText = (share: number) => `${(share * 100).toFixed(share === 0 || sha
  * A run's matrix: shaded by each cell's share of its row, so a small class's errors show as clearly
  * as a large one's; correct cells in the accent colour, errors in the error colour.
  */
-export function runCells(classes: readonly string[], confusion: readonly (readonly number[])[], mode: MatrixMode): MatrixCell[][] {
+export function runCells(
+  classes: readonly string[],
+  confusion: readonly (readonly number[])[],
+  mode: MatrixMode,
+): MatrixCell[][] {
   return confusion.map((row, actual) => {
     const total = row.reduce((sum, count) => sum + count, 0);
     return row.map((count, predicted) => {
@@ -55,11 +59,20 @@ export function differenceCells(
       const change = mode === 'rates' ? Math.round((value ?? 0) * 100) / 100 : (value ?? 0);
       const better = actual === predicted ? change > 0 : change < 0;
       const strength = change === 0 ? 0 : Math.round(15 + (Math.abs(change) / largest) * 75);
-      const signed = (number: number, text: string) => (number > 0 ? `+${text}` : number < 0 ? `−${text.replace('-', '')}` : '0');
+      const signed = (number: number, text: string) =>
+        number > 0 ? `+${text}` : number < 0 ? `−${text.replace('-', '')}` : '0';
       return {
-        text: value === null ? '—' : mode === 'counts' ? signed(count, String(count)) : signed(change, String(Math.round(Math.abs(change) * 100))),
+        text:
+          value === null
+            ? '—'
+            : mode === 'counts'
+              ? signed(count, String(count))
+              : signed(change, String(Math.round(Math.abs(change) * 100))),
         title: `actual ${classes[actual]} → predicted ${classes[predicted]}: ${signed(count, String(count))} clip${Math.abs(count) === 1 ? '' : 's'}${rate === null ? '' : `, ${signed(rate, (Math.abs(rate) * 100).toFixed(1))} points of the row`}`,
-        background: change === 0 ? 'transparent' : `color-mix(in srgb, ${better ? 'var(--ok)' : 'var(--error)'} ${strength}%, var(--panel))`,
+        background:
+          change === 0
+            ? 'transparent'
+            : `color-mix(in srgb, ${better ? 'var(--ok)' : 'var(--error)'} ${strength}%, var(--panel))`,
         strong: strength > 55,
         empty: change === 0,
       };
