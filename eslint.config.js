@@ -31,15 +31,13 @@ const elements = [
 const files = [
   { category: 'composition-root', pattern: 'src-main/index.ts' },
   // All the CLI may import from services. It calls the service table, so: the composition root (the
-  // table, and the process's lifecycle: dispose, interrupting training on a signal, dropping staged
+  // table, and the process's lifecycle: dispose, dropping staged
   // uploads) and the studio's home, its one input. `kws-studio worker` is a process of its own that
   // serves another machine's queue without a project session or a table, as src-main/workers/ do.
-  // trainWarningsFor only until the training service reports a spec's warnings itself.
   ...[
     'src-main/services/createServices.ts',
     'src-main/services/appPaths.ts',
     'src-main/services/sweeps/queue/startTrialWorker.ts',
-    'src-main/services/training/trainWarningsFor.ts',
   ].map((pattern) => ({ category: 'cli-entry', pattern })),
 ];
 

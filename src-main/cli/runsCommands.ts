@@ -162,7 +162,7 @@ export function addRunsCommands(program: Command, studio: StudioServices): void 
         });
       });
       await training.resumeRun({ runId });
-      const stopping = stopOnSignals((signal) => void studio.interruptTraining(`stopped by ${signal}`));
+      const stopping = stopOnSignals((signal) => void training.cancelRun({ runId, reason: `stopped by ${signal}` }));
       const end = await finished;
       stopping.dispose();
       console.log(`status=${end.status}`);

@@ -6,7 +6,6 @@ import type { TrainingProgress } from '../../src-shared/model/Run.ts';
 import { relativeSchedule } from '../../src-shared/training/relativeSchedule.ts';
 import { totalStepsOf } from '../../src-shared/training/totalStepsOf.ts';
 import type { StudioServices } from '../services/createServices.ts';
-import { trainWarningsFor } from '../services/training/trainWarningsFor.ts';
 import { numberOption } from './numberOption.ts';
 import { RANGE } from './optionRanges.ts';
 import { progressLine } from './progressLine.ts';
@@ -35,7 +34,7 @@ export function addTrainCommand(program: Command, studio: StudioServices): void 
         const schedule = spec.schedule.kind === 'piecewise' ? relativeSchedule(spec.schedule, totalStepsOf(spec.schedule, spec.epochs, 0)) : spec.schedule;
         spec = { ...spec, epochs: options.epochs, schedule };
       }
-      for (const warning of trainWarningsFor(studio.session.require().db, spec)) console.error(`warning: ${warning}`);
+      for (const warning of await training.warnings({ spec })) console.error(`warning: ${warning}`);
       const showProgress = progressLine(options.json, (progress) => progress.message);
       let runId = '';
       const finished = new Promise<TrainingProgress>((resolve) => {
@@ -47,7 +46,7 @@ export function addTrainCommand(program: Command, studio: StudioServices): void 
         });
       });
       runId = (await training.startRun({ spec })).id;
-      const stopping = stopOnSignals((signal) => void studio.interruptTraining(`stopped by ${signal}`));
+      const stopping = stopOnSignals((signal) => void training.cancelRun({ runId, reason: `stopped by ${signal}` }));
       const end = await finished;
       stopping.dispose();
       showProgress({ taskId: runId, title: 'train', state: 'done', done: 1, total: 1, message: end.message });

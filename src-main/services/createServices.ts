@@ -9,7 +9,6 @@ import { createRunService } from './runs/createRunService.ts';
 import { createSystemService } from './system/createSystemService.ts';
 import { createSweepService } from './sweeps/createSweepService.ts';
 import { createTrainingService } from './training/createTrainingService.ts';
-import { interruptTrainingHere } from './training/TrainingRunner.ts';
 
 export interface StudioServices {
   services: ServiceTable;
@@ -19,11 +18,6 @@ export interface StudioServices {
    * project opens, so killing the studio mid-sweep loses nothing. One-shot CLI commands leave it off.
    */
   resumeSweepsOnOpen(): void;
-  /**
-   * For a signal to the process (Ctrl+C, SIGTERM): every run it trains, on its own or in a sweep, stops
-   * after its step as interrupted for `reason` (resumable); resolves when all of them have ended.
-   */
-  interruptTraining(reason: string): Promise<void>;
   /** For a process that is stopping (serve mode): removes every browser drop it staged, even one an import is reading. */
   removeStagedUploads(): number;
   dispose(): void;
@@ -54,7 +48,6 @@ export function createServices(options: { home: string }): StudioServices {
         if (session.current) sweeps.resumeUnfinished(session.current);
       });
     },
-    interruptTraining: interruptTrainingHere,
     removeStagedUploads,
     dispose() {
       training.dispose();

@@ -21,8 +21,14 @@ export interface TrainingService {
   /** Parameters and MACs of a model for a feature spec, before anything trains. */
   modelStats(input: { model: ModelSpec; features: FeatureSpec; classes: number }): Promise<ModelStats>;
   /** Freezes a snapshot of the library and starts the run in its own process. */
+  /** What would not work as the spec seems to ask, on the project's data as it is now, in sentences. */
+  warnings(input: { spec: TrainSpec }): Promise<string[]>;
   startRun(input: { spec: TrainSpec }): Promise<RunInfo>;
   resumeRun(input: { runId: string }): Promise<RunInfo>;
-  cancelRun(input: { runId: string }): Promise<void>;
+  /**
+   * Stops the run after its current step as cancelled; with a `reason` (a signal the process got), a run
+   * this process trains stops as interrupted instead, recording the reason, and resume continues it.
+   */
+  cancelRun(input: { runId: string; reason?: string | undefined }): Promise<void>;
   onDidProgress: Event<TrainingProgress>;
 }

@@ -15,7 +15,7 @@ export const serviceMethods = {
     'undo', 'redo', 'history', 'assignSplits', 'setSplitOverride', 'splitReport', 'flagNearDuplicates',
   ],
   features: ['presets', 'clipFeatures', 'extractAll', 'cancelTask', 'cacheStatus', 'clearCache'],
-  training: ['presets', 'modelStats', 'startRun', 'resumeRun', 'cancelRun'],
+  training: ['presets', 'modelStats', 'warnings', 'startRun', 'resumeRun', 'cancelRun'],
   sweeps: ['presets', 'check', 'startSweep', 'runSweep', 'addTrials', 'pauseSweep', 'resumeSweep', 'cancelSweep', 'listSweeps', 'getSweep'],
   runs: [
     'listRuns', 'getRun', 'predictions', 'queryRuns', 'columns', 'runIds', 'tags', 'setTags', 'addTags', 'removeTags', 'setNote', 'setStarred', 'archiveRuns', 'unarchiveRuns',

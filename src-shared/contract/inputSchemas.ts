@@ -147,9 +147,10 @@ export const inputSchemas = {
   training: {
     presets: noInput,
     modelStats: z.object({ model: trainSpecSchema.shape.model, features: featureSpecSchema, classes: z.number().int().min(2).max(10_000) }).strict(),
+    warnings: z.object({ spec: trainSpecSchema }).strict(),
     startRun: z.object({ spec: trainSpecSchema }).strict(),
     resumeRun: z.object({ runId }).strict(),
-    cancelRun: z.object({ runId }).strict(),
+    cancelRun: z.object({ runId, reason: z.string().min(1).max(500).optional() }).strict(),
   },
   sweeps: {
     presets: noInput,

@@ -9,17 +9,6 @@ export interface RunOutcome {
   message: string;
 }
 
-/** Every runner of this process, so that one signal handler can stop all of its training. */
-const runnersHere = new Set<TrainingRunner>();
-
-/**
- * Stops every run this process trains (in any runner: the training service's, a sweep's) as
- * interrupted for `reason`, e.g. "stopped by SIGTERM"; resolves when all of them have ended.
- */
-export function interruptTrainingHere(reason: string): Promise<void> {
-  return Promise.all([...runnersHere].map((runner) => runner.interruptAll(reason))).then(() => undefined);
-}
-
 interface Worker {
   child: ChildProcess;
   threads: number | undefined;
@@ -36,8 +25,6 @@ interface Worker {
  */
 export class TrainingRunner {
   private readonly workers = new Map<string, Worker>();
-  /** Each running run's end, for those who wait for runs they stopped. */
-  private readonly ends = new Map<string, Promise<RunOutcome>>();
   private readonly idle = new Set<Worker>();
   private readonly progress = new Emitter<TrainingProgress>();
   private disposed = false;
@@ -46,9 +33,7 @@ export class TrainingRunner {
   constructor(
     private readonly onCrash: (runId: string, message: string) => void,
     private readonly options: { reuseWorkers?: boolean } = {},
-  ) {
-    runnersHere.add(this);
-  }
+  ) {}
 
   get running(): string[] {
     return [...this.workers.keys()];
@@ -69,7 +54,6 @@ export class TrainingRunner {
         child.off('message', onMessage);
         child.off('exit', onExit);
         this.workers.delete(runId);
-        this.ends.delete(runId);
         fire(ended.status, ended.message);
         resolve(ended);
       };
@@ -101,7 +85,6 @@ export class TrainingRunner {
       child.on('exit', onExit);
       child.send({ type: 'start', projectPath, runId, resume, keepAlive: this.options.reuseWorkers === true } satisfies ToTrainingWorker, () => undefined);
     });
-    this.ends.set(runId, settled);
     return settled;
   }
 
@@ -127,17 +110,9 @@ export class TrainingRunner {
     return true;
   }
 
-  /** Interrupts every run of this runner; resolves when they have ended. */
-  async interruptAll(reason: string): Promise<void> {
-    const ends = [...this.ends.values()];
-    for (const runId of this.running) this.interrupt(runId, reason);
-    await Promise.all(ends);
-  }
-
   /** Stops every worker now (the studio is closing, or the sweep has ended). */
   dispose(): void {
     this.disposed = true;
-    runnersHere.delete(this);
     for (const worker of [...this.workers.values(), ...this.idle]) worker.child.kill();
     this.workers.clear();
     this.idle.clear();

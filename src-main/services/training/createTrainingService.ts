@@ -16,6 +16,7 @@ import { getRun } from '../runs/store/getRun.ts';
 import { setRunStatus } from '../runs/store/setRunStatus.ts';
 import { snapshotClips } from '../runs/store/snapshotClips.ts';
 import { TrainingRunner } from './TrainingRunner.ts';
+import { trainWarningsFor } from './trainWarningsFor.ts';
 
 /**
  * Training runs for the open project; each run trains in its own worker process. Runs this process
@@ -56,6 +57,10 @@ export function createTrainingService(session: ProjectSession): TrainingService 
       return modelStatsFor(model, features, classes);
     },
 
+    async warnings({ spec }) {
+      return trainWarningsFor(session.require().db, spec);
+    },
+
     async startRun({ spec }) {
       const project = session.require();
       const snapshotId = createSnapshot(project.db);
@@ -80,8 +85,8 @@ export function createTrainingService(session: ProjectSession): TrainingService 
       return launch(project, runId, true);
     },
 
-    async cancelRun({ runId }) {
-      if (runner.cancel(runId)) return;
+    async cancelRun({ runId, reason }) {
+      if (reason !== undefined ? runner.interrupt(runId, reason) : runner.cancel(runId)) return;
       const project = session.require();
       if (requestCancel(project.db, runId)) return;
       const run = getRun(project.db, runId);
