@@ -71,7 +71,8 @@ const policies = [
   {
     from: { element: { type: 'cli' } },
     disallow: local(['services']),
-    message: 'The CLI calls the service table: from src-main/services it imports only createServices.ts and the few files eslint.config.js names ({{ dependency.source }}).',
+    message:
+      'The CLI calls the service table: from src-main/services it imports only createServices.ts and the few files eslint.config.js names ({{ dependency.source }}).',
   },
   { from: { element: { type: 'cli' } }, allow: { to: { file: { categories: 'cli-entry' } } } },
   {
@@ -89,7 +90,10 @@ const policies = [
     disallow: { to: { element: { type: 'page', captured: { page: '!{{ from.element.captured.page }}' } } } },
     message: 'Page folders never import each other; share state through lib/state ({{ dependency.source }}).',
   },
-  { disallow: { to: { module: { source: 'electron' } } }, message: 'Only src-main/platform, the preload and src-main/index.ts import electron.' },
+  {
+    disallow: { to: { module: { source: 'electron' } } },
+    message: 'Only src-main/platform, the preload and src-main/index.ts import electron.',
+  },
   {
     from: [{ element: { types: { anyOf: ['platform', 'preload'] } } }, { file: { categories: 'composition-root' } }],
     allow: { to: { module: { source: 'electron' } } },
@@ -110,7 +114,10 @@ export default tseslint.config(
   },
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],
-    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] }, globals: { ...globals.browser } },
+    languageOptions: {
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] },
+      globals: { ...globals.browser },
+    },
   },
   { files: ['src-renderer/**'], languageOptions: { globals: { ...globals.browser } } },
   {

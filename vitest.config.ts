@@ -19,9 +19,23 @@ export default defineConfig({
       {
         plugins: [svelte({ configFile: false })],
         resolve: { conditions: ['browser'] },
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: './test/support/svelteClientEnvironment.ts', setupFiles, testTimeout: 20_000 },
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: './test/support/svelteClientEnvironment.ts',
+          setupFiles,
+          testTimeout: 20_000,
+        },
       },
-      { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], setupFiles, testTimeout: 180_000, hookTimeout: 180_000 } },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          setupFiles,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
       {
         test: {
           name: 'e2e',

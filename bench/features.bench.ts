@@ -18,9 +18,30 @@ const STREAMED_CLIPS = 100_000;
 
 /** librosa.feature.mfcc's defaults at FSDD's 8 kHz: 25 ms / 10 ms frames, 40 Slaney mel bins, 13 MFCCs. */
 const spec: FeatureSpec = {
-  type: 'mfcc', sampleRate: 8000, clipDurationMs: 1000, windowMs: 25, strideMs: 10, fftSize: 256, window: 'hann', center: true,
-  preEmphasis: 0, magnitudePower: 2, melBins: 40, lowerHz: 0, upperHz: 4000, melScale: 'slaney', melNorm: 'slaney', melTriangles: 'hz',
-  log: 'db', logFloor: 1e-10, topDb: 80, mfccCount: 13, dctNorm: 'ortho', lifter: 0, deltas: 0, normalization: 'none',
+  type: 'mfcc',
+  sampleRate: 8000,
+  clipDurationMs: 1000,
+  windowMs: 25,
+  strideMs: 10,
+  fftSize: 256,
+  window: 'hann',
+  center: true,
+  preEmphasis: 0,
+  magnitudePower: 2,
+  melBins: 40,
+  lowerHz: 0,
+  upperHz: 4000,
+  melScale: 'slaney',
+  melNorm: 'slaney',
+  melTriangles: 'hz',
+  log: 'db',
+  logFloor: 1e-10,
+  topDb: 80,
+  mfccCount: 13,
+  dctNorm: 'ortho',
+  lifter: 0,
+  deltas: 0,
+  normalization: 'none',
 };
 
 /**
@@ -30,10 +51,17 @@ const spec: FeatureSpec = {
  */
 export async function runFeaturesBench(): Promise<void> {
   if (!fs.existsSync(fsddDir)) {
-    console.log(`skipped: ${fsddDir} is absent (the shared FSDD sample sits beside the checkout; set KWS_SHARED_DATA to point elsewhere)`);
+    console.log(
+      `skipped: ${fsddDir} is absent (the shared FSDD sample sits beside the checkout; set KWS_SHARED_DATA to point elsewhere)`,
+    );
     return;
   }
-  const files = fs.readdirSync(fsddDir).filter((name) => name.endsWith('.wav')).sort().slice(0, CLIPS).map((name) => path.join(fsddDir, name));
+  const files = fs
+    .readdirSync(fsddDir)
+    .filter((name) => name.endsWith('.wav'))
+    .sort()
+    .slice(0, CLIPS)
+    .map((name) => path.join(fsddDir, name));
   const clips = files.map((file) => parseWav(fs.readFileSync(file)));
 
   const timeExtractor = (extract: ReturnType<typeof createFeatureExtractor>) => {
@@ -114,14 +142,29 @@ export async function runFeaturesBench(): Promise<void> {
 function runLibrosa(files: string[], api: boolean): { msPerClip: number; version: string } {
   const python = path.join(root, '.venv-ref', 'bin', 'python');
   // Cheap when the venv is complete, and it repairs a half-made one.
-  execFileSync('bash', [path.join(root, 'scripts', 'reference', 'setup-venv.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('bash', [path.join(root, 'scripts', 'reference', 'setup-venv.sh')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kws-bench-features-'));
   try {
     fs.writeFileSync(path.join(dir, 'spec.json'), JSON.stringify(spec));
     fs.writeFileSync(path.join(dir, 'files.txt'), files.join('\n'));
-    const output = execFileSync(python, [path.join(root, 'bench', 'librosa_features.py'), '--spec', path.join(dir, 'spec.json'), '--files', path.join(dir, 'files.txt'), '--repeat', '3', ...(api ? ['--api'] : [])], {
-      encoding: 'utf8',
-    });
+    const output = execFileSync(
+      python,
+      [
+        path.join(root, 'bench', 'librosa_features.py'),
+        '--spec',
+        path.join(dir, 'spec.json'),
+        '--files',
+        path.join(dir, 'files.txt'),
+        '--repeat',
+        '3',
+        ...(api ? ['--api'] : []),
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
     const result = JSON.parse(output.trim().split('\n').at(-1)!) as { msPerClip: number; librosa: string };
     return { msPerClip: result.msPerClip, version: result.librosa };
   } finally {

@@ -37,12 +37,20 @@ export async function runFirstHourBench(): Promise<void> {
   try {
     const project = path.join(dir, 'demo');
     const started = performance.now();
-    const info = JSON.parse(cli('demo', '--out', project, '--seed', '1', '--json')) as { clipCount: number; labelCount: number };
+    const info = JSON.parse(cli('demo', '--out', project, '--seed', '1', '--json')) as {
+      clipCount: number;
+      labelCount: number;
+    };
     const demoSeconds = (performance.now() - started) / 1000;
 
     const ours = JSON.parse(cli('train', '--project', project, '--json')) as CliRun;
-    const peer = JSON.parse(cli('train', '--project', project, '--preset', 'ds-cnn', '--epochs', String(ours.epochs), '--json')) as CliRun;
-    const meets = demoSeconds <= DEMO_SECONDS_TARGET && ours.train_seconds <= TRAIN_SECONDS_TARGET && ours.test_accuracy >= ACCURACY_TARGET;
+    const peer = JSON.parse(
+      cli('train', '--project', project, '--preset', 'ds-cnn', '--epochs', String(ours.epochs), '--json'),
+    ) as CliRun;
+    const meets =
+      demoSeconds <= DEMO_SECONDS_TARGET &&
+      ours.train_seconds <= TRAIN_SECONDS_TARGET &&
+      ours.test_accuracy >= ACCURACY_TARGET;
     const lines = [
       `machine: ${os.availableParallelism()} cores; demo: ${info.clipCount} clips, ${info.labelCount} labels, seed 1`,
       `demo ready (kws-studio demo --seed 1): ${demoSeconds.toFixed(1)} s (target ≤ ${DEMO_SECONDS_TARGET} s)`,

@@ -13,7 +13,43 @@ import { recordBenchmark } from './recordBenchmark.ts';
 import { repoRoot } from './repoRoot.ts';
 
 const CLIPS = 100_000;
-const LABELS = ['yes', 'no', 'up', 'down', 'left', 'right', 'on', 'off', 'stop', 'go', 'zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'bed', 'bird', 'cat', 'dog', 'happy', 'house', 'marvin', 'sheila', 'tree', 'wow', 'backward', 'forward', 'follow', 'learn', 'visual'];
+const LABELS = [
+  'yes',
+  'no',
+  'up',
+  'down',
+  'left',
+  'right',
+  'on',
+  'off',
+  'stop',
+  'go',
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'bed',
+  'bird',
+  'cat',
+  'dog',
+  'happy',
+  'house',
+  'marvin',
+  'sheila',
+  'tree',
+  'wow',
+  'backward',
+  'forward',
+  'follow',
+  'learn',
+  'visual',
+];
 const SPLITS = ['train', 'train', 'train', 'train', 'train', 'train', 'train', 'train', 'validation', 'test'];
 
 function median(values: number[]): number {
@@ -41,7 +77,8 @@ function createCatalog(dir: string): { projectDir: string; seconds: number } {
   db.transaction(() => {
     const label = db.prepare('INSERT INTO labels (name, created_at) VALUES (?, ?)');
     LABELS.forEach((name) => label.run(name, new Date().toISOString()));
-    const insert = db.prepare(`INSERT INTO clips (hash, ext, source_path, original_name, name_key, label_id, speaker, take, split,
+    const insert =
+      db.prepare(`INSERT INTO clips (hash, ext, source_path, original_name, name_key, label_id, speaker, take, split,
       duration_ms, sample_rate, channels, bits_per_sample, num_frames, added_at)
       VALUES (?, 'wav', ?, ?, ?, ?, ?, ?, ?, ?, 16000, 1, 16, ?, ?)`);
     for (let i = 0; i < CLIPS; i++) {
@@ -51,7 +88,19 @@ function createCatalog(dir: string): { projectDir: string; seconds: number } {
       const duration = random.next() < 0.9 ? 1000 : random.int(400, 999);
       const hash = `${i.toString(16).padStart(8, '0')}${'0'.repeat(56)}`;
       const name = `${speaker}_nohash_${take}.wav`;
-      insert.run(hash, `/data/${LABELS[labelIndex]}/${name}`, name, naturalSortKey(name), labelIndex + 1, speaker, String(take), random.pick(SPLITS), duration, duration * 16, new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString());
+      insert.run(
+        hash,
+        `/data/${LABELS[labelIndex]}/${name}`,
+        name,
+        naturalSortKey(name),
+        labelIndex + 1,
+        speaker,
+        String(take),
+        random.pick(SPLITS),
+        duration,
+        duration * 16,
+        new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
+      );
     }
   })();
   const seconds = (performance.now() - started) / 1000;
@@ -61,7 +110,8 @@ function createCatalog(dir: string): { projectDir: string; seconds: number } {
 
 export async function runLibraryBench(): Promise<void> {
   const rendererIndex = path.join(repoRoot, 'out', 'renderer', 'index.html');
-  if (!fs.existsSync(rendererIndex)) throw new Error('The renderer is not built: run `npm run build` first (npm run bench does).');
+  if (!fs.existsSync(rendererIndex))
+    throw new Error('The renderer is not built: run `npm run build` first (npm run bench does).');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kws-bench-library-'));
   try {
     const { projectDir, seconds: insertSeconds } = createCatalog(dir);
@@ -75,7 +125,9 @@ export async function runLibraryBench(): Promise<void> {
     const firstPage = await time(15, () => library.listClips({ sort: byLabel, offset: 0, limit: 200 }));
     const deepPage = await time(15, () => library.listClips({ sort: byLabel, offset: CLIPS - 200, limit: 200 }));
     const yesFilter: ClipFilter = { labels: ['yes'], splits: ['train'] };
-    const filtered = await time(15, () => library.listClips({ filter: yesFilter, sort: { key: 'duration', direction: 'desc' }, limit: 200 }));
+    const filtered = await time(15, () =>
+      library.listClips({ filter: yesFilter, sort: { key: 'duration', direction: 'desc' }, limit: 200 }),
+    );
     const search = await time(15, () => library.listClips({ filter: { search: 'spk01a' }, limit: 200 }));
     const selectAll = await time(5, () => library.clipIds({ sort: byLabel }));
     const labelCounts = await time(15, () => library.labelCounts());
@@ -85,14 +137,22 @@ export async function runLibraryBench(): Promise<void> {
     // Peer: what a script or a non-paged tool does — load the whole catalog, then filter and sort in memory.
     const naive = await time(5, () => {
       const rows = db
-        .prepare('SELECT c.*, l.name AS label FROM clips c LEFT JOIN labels l ON l.id = c.label_id WHERE c.deleted_at IS NULL')
+        .prepare(
+          'SELECT c.*, l.name AS label FROM clips c LEFT JOIN labels l ON l.id = c.label_id WHERE c.deleted_at IS NULL',
+        )
         .all() as { label: string | null; original_name: string; id: number }[];
-      rows.sort((a, b) => (a.label ?? '').localeCompare(b.label ?? '') || a.original_name.localeCompare(b.original_name) || a.id - b.id);
+      rows.sort(
+        (a, b) =>
+          (a.label ?? '').localeCompare(b.label ?? '') || a.original_name.localeCompare(b.original_name) || a.id - b.id,
+      );
       return rows.slice(0, 200);
     });
 
     // First render in Chromium through serve mode, against a plain HTML table of the same catalog.
-    const host = await startServeHost({ dispatcher: createDispatcher(studio.services), staticDir: path.dirname(rendererIndex) });
+    const host = await startServeHost({
+      dispatcher: createDispatcher(studio.services),
+      staticDir: path.dirname(rendererIndex),
+    });
     const browser = await launchChromium();
     const renders: number[] = [];
     const scrolls: number[] = [];
@@ -111,13 +171,18 @@ export async function runLibraryBench(): Promise<void> {
         scrolls.push(performance.now() - scrollStarted);
       }
       const rows = db
-        .prepare('SELECT c.original_name, l.name AS label, c.speaker, c.split, c.duration_ms, c.sample_rate FROM clips c LEFT JOIN labels l ON l.id = c.label_id ORDER BY l.name, c.original_name, c.id')
+        .prepare(
+          'SELECT c.original_name, l.name AS label, c.speaker, c.split, c.duration_ms, c.sample_rate FROM clips c LEFT JOIN labels l ON l.id = c.label_id ORDER BY l.name, c.original_name, c.id',
+        )
         .all() as Record<string, string | number | null>[];
       const plain = path.join(dir, 'plain-table.html');
       fs.writeFileSync(
         plain,
         `<!doctype html><meta charset="utf-8"><table><thead><tr><th>File</th><th>Label</th><th>Speaker</th><th>Split</th><th>Duration</th><th>Rate</th></tr></thead><tbody>${rows
-          .map((row) => `<tr><td>${row.original_name}</td><td>${row.label}</td><td>${row.speaker}</td><td>${row.split}</td><td>${row.duration_ms}</td><td>${row.sample_rate}</td></tr>`)
+          .map(
+            (row) =>
+              `<tr><td>${row.original_name}</td><td>${row.label}</td><td>${row.speaker}</td><td>${row.split}</td><td>${row.duration_ms}</td><td>${row.sample_rate}</td></tr>`,
+          )
           .join('')}</tbody></table>`,
       );
       const peerPage = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -126,7 +191,9 @@ export async function runLibraryBench(): Promise<void> {
         const started = performance.now();
         await peerPage.goto(`file://${plain}`, { waitUntil: 'load', timeout: 120_000 });
         // Two animation frames after load: the table has been laid out and painted.
-        await peerPage.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+        await peerPage.evaluate(
+          'new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))',
+        );
         peerSamples.push(performance.now() - started);
       }
       peerRender = median(peerSamples);

@@ -9,7 +9,14 @@ const CLASSES = 12;
 const RATE = 0.01;
 const ROUNDS = 3;
 const STEPS_PER_ROUND = 15;
-const spec: DsCnnSpec = { kind: 'ds_cnn', firstConv: { filters: 64, kernel: [10, 4], stride: [2, 2] }, blocks: [64, 64, 64, 64], blockKernel: [3, 3], widthMultiplier: 1, dropout: 0.2 };
+const spec: DsCnnSpec = {
+  kind: 'ds_cnn',
+  firstConv: { filters: 64, kernel: [10, 4], stride: [2, 2] },
+  blocks: [64, 64, 64, 64],
+  blockKernel: [3, 3],
+  widthMultiplier: 1,
+  dropout: 0.2,
+};
 
 /** The same DS-CNN as tfjs-layers, the way a tfjs user would write it. */
 function layersDsCnn(tf: TensorflowModule): tfjs.Sequential {
@@ -18,7 +25,16 @@ function layersDsCnn(tf: TensorflowModule): tfjs.Sequential {
     model.add(tf.layers.reLU());
   };
   const model = tf.sequential();
-  model.add(tf.layers.conv2d({ inputShape: [49, 10, 1], filters: 64, kernelSize: [10, 4], strides: [2, 2], padding: 'same', useBias: false }));
+  model.add(
+    tf.layers.conv2d({
+      inputShape: [49, 10, 1],
+      filters: 64,
+      kernelSize: [10, 4],
+      strides: [2, 2],
+      padding: 'same',
+      useBias: false,
+    }),
+  );
   bnRelu(model);
   for (let block = 0; block < spec.blocks.length; block++) {
     model.add(tf.layers.depthwiseConv2d({ kernelSize: spec.blockKernel, padding: 'same', useBias: false }));
@@ -39,7 +55,10 @@ type Executor = (name: string, attrs: unknown, inputs: unknown, outputs?: number
 async function nativeOpTimes(tf: TensorflowModule, step: () => unknown, steps: number) {
   const backend = tf.backend() as unknown as Record<'executeSingleOutput' | 'executeMultipleOutputs', Executor>;
   const totals = new Map<string, { calls: number; ms: number }>();
-  const originals = { executeSingleOutput: backend.executeSingleOutput, executeMultipleOutputs: backend.executeMultipleOutputs };
+  const originals = {
+    executeSingleOutput: backend.executeSingleOutput,
+    executeMultipleOutputs: backend.executeMultipleOutputs,
+  };
   for (const method of ['executeSingleOutput', 'executeMultipleOutputs'] as const) {
     const original = originals[method].bind(backend);
     backend[method] = (name, attrs, inputs, outputs) => {
@@ -59,8 +78,15 @@ async function nativeOpTimes(tf: TensorflowModule, step: () => unknown, steps: n
     Object.assign(backend, originals);
   }
   const wall = (performance.now() - started) / steps;
-  const ops = [...totals].map(([name, t]) => ({ name, calls: t.calls / steps, ms: t.ms / steps })).sort((a, b) => b.ms - a.ms);
-  return { wall, native: ops.reduce((sum, op) => sum + op.ms, 0), calls: ops.reduce((sum, op) => sum + op.calls, 0), ops };
+  const ops = [...totals]
+    .map(([name, t]) => ({ name, calls: t.calls / steps, ms: t.ms / steps }))
+    .sort((a, b) => b.ms - a.ms);
+  return {
+    wall,
+    native: ops.reduce((sum, op) => sum + op.ms, 0),
+    calls: ops.reduce((sum, op) => sum + op.calls, 0),
+    ops,
+  };
 }
 
 function median(values: number[]): number {
@@ -76,13 +102,22 @@ function median(values: number[]): number {
 export async function runModelStepBench(options: { record?: boolean } = {}): Promise<void> {
   const { tf, backend } = await loadTensorflow();
   const x = tf.randomNormal([BATCH, 49, 10, 1], 0, 1, 'float32', 1) as tfjs.Tensor4D;
-  const labels = tf.oneHot(tf.tensor1d(Array.from({ length: BATCH }, (_, i) => i % CLASSES), 'int32'), CLASSES) as tfjs.Tensor2D;
+  const labels = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: BATCH }, (_, i) => i % CLASSES),
+      'int32',
+    ),
+    CLASSES,
+  ) as tfjs.Tensor2D;
   const model = buildModel(tf, spec, [49, 10, 1], CLASSES, 1);
   let seed = 0;
   const ourStep = () =>
     tf
       .tidy(() => {
-        const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, model.apply(x, true, seed++)) as tfjs.Scalar, model.trainable);
+        const { value, grads } = tf.variableGrads(
+          () => tf.losses.softmaxCrossEntropy(labels, model.apply(x, true, seed++)) as tfjs.Scalar,
+          model.trainable,
+        );
         for (const variable of model.trainable) variable.assign(variable.sub(grads[variable.name]!.mul(RATE)));
         return value;
       })

@@ -31,7 +31,9 @@ async function time(runs: number, action: (iteration: number) => unknown): Promi
 }
 
 const conditions = (threshold: number) => {
-  const { conditions: parsed, problems } = parseRunFilter(`val_accuracy > ${threshold} and model.kind = ds_cnn and stats.gzip_kb < 500`);
+  const { conditions: parsed, problems } = parseRunFilter(
+    `val_accuracy > ${threshold} and model.kind = ds_cnn and stats.gzip_kb < 500`,
+  );
   if (problems.length) throw new Error(problems.join('; '));
   return parsed;
 };
@@ -70,7 +72,8 @@ function createEavPeer(file: string, index: RunIndex, ids: readonly string[]): D
         const kind = index.kindOf(key);
         if (value === null) continue;
         if (kind === 'param') insertParam.run(key, String(value), run.id);
-        else if ((kind === 'metric' || kind === 'stat') && typeof value === 'number') insertMetric.run(key, value, run.id);
+        else if ((kind === 'metric' || kind === 'stat') && typeof value === 'number')
+          insertMetric.run(key, value, run.id);
       }
     }
   })();
@@ -78,8 +81,15 @@ function createEavPeer(file: string, index: RunIndex, ids: readonly string[]): D
   return db;
 }
 
-function eavSearch(db: Database.Database, filters: { table: 'params' | 'latest_metrics'; key: string; op: string; value: string | number }[], sort: { key: string; direction: 'ASC' | 'DESC' }) {
-  const joins = filters.map((filter, i) => `JOIN (SELECT run_uuid FROM ${filter.table} WHERE key = ? AND value ${filter.op} ?) f${i} ON f${i}.run_uuid = runs.run_uuid`);
+function eavSearch(
+  db: Database.Database,
+  filters: { table: 'params' | 'latest_metrics'; key: string; op: string; value: string | number }[],
+  sort: { key: string; direction: 'ASC' | 'DESC' },
+) {
+  const joins = filters.map(
+    (filter, i) =>
+      `JOIN (SELECT run_uuid FROM ${filter.table} WHERE key = ? AND value ${filter.op} ?) f${i} ON f${i}.run_uuid = runs.run_uuid`,
+  );
   const rows = db
     .prepare(
       `SELECT runs.* FROM runs ${joins.join(' ')}
@@ -92,7 +102,9 @@ function eavSearch(db: Database.Database, filters: { table: 'params' | 'latest_m
   const ids = JSON.stringify(rows.map((row) => row.run_uuid));
   // search_runs returns whole runs: their params, metrics and tags, loaded per page.
   const params = db.prepare('SELECT * FROM params WHERE run_uuid IN (SELECT value FROM json_each(?))').all(ids);
-  const metrics = db.prepare('SELECT * FROM latest_metrics WHERE run_uuid IN (SELECT value FROM json_each(?))').all(ids);
+  const metrics = db
+    .prepare('SELECT * FROM latest_metrics WHERE run_uuid IN (SELECT value FROM json_each(?))')
+    .all(ids);
   const tags = db.prepare('SELECT * FROM tags WHERE run_uuid IN (SELECT value FROM json_each(?))').all(ids);
   return { rows, params, metrics, tags };
 }
@@ -127,18 +139,36 @@ export async function runRunTableBench(): Promise<void> {
     const keys = index.columns().length;
 
     // (b) A filtered + sorted page; each iteration a different threshold, so no cached order helps.
-    const query = (i: number): RunQuery => ({ conditions: conditions(0.9 + i * 1e-6), sort: [{ key: 'stats.latency_ms', direction: 'asc' }], scope: 'active', offset: 0, limit: PAGE });
+    const query = (i: number): RunQuery => ({
+      conditions: conditions(0.9 + i * 1e-6),
+      sort: [{ key: 'stats.latency_ms', direction: 'asc' }],
+      scope: 'active',
+      offset: 0,
+      limit: PAGE,
+    });
     await service.queryRuns(query(0));
     const filtered = await time(21, (i) => service.queryRuns(query(i + 1)));
     const nextPage = await time(21, (i) => service.queryRuns({ ...query(1), offset: PAGE * (1 + (i % 5)) }));
     // (c) A free sort on a metric, a different key or direction each time.
     const freeSort = await time(21, (i) =>
-      service.queryRuns({ conditions: [], sort: [{ key: sortKeys[i % sortKeys.length]!, direction: i % 2 ? 'asc' : 'desc' }], scope: 'active', offset: 0, limit: PAGE }),
+      service.queryRuns({
+        conditions: [],
+        sort: [{ key: sortKeys[i % sortKeys.length]!, direction: i % 2 ? 'asc' : 'desc' }],
+        scope: 'active',
+        offset: 0,
+        limit: PAGE,
+      }),
     );
-    const change = await time(11, (i) => service.setStarred({ runIds: [runs[i]!.id], starred: true }).then(() => service.queryRuns(query(100 + i))));
+    const change = await time(11, (i) =>
+      service.setStarred({ runIds: [runs[i]!.id], starred: true }).then(() => service.queryRuns(query(100 + i))),
+    );
 
     started = performance.now();
-    const peer = createEavPeer(path.join(dir, 'mlflow-eav.sqlite'), index, runs.map((run) => run.id));
+    const peer = createEavPeer(
+      path.join(dir, 'mlflow-eav.sqlite'),
+      index,
+      runs.map((run) => run.id),
+    );
     const peerLoadSeconds = (performance.now() - started) / 1000;
     const peerFilters = (i: number) => [
       { table: 'latest_metrics' as const, key: 'val_accuracy', op: '>', value: 0.9 + i * 1e-6 },
@@ -147,10 +177,19 @@ export async function runRunTableBench(): Promise<void> {
     ];
     // Both sides answer the same page.
     const ours = (await service.queryRuns(query(0))).rows.map((row) => row.id);
-    const theirs = eavSearch(peer, peerFilters(0), { key: 'stats.latency_ms', direction: 'ASC' }).rows.map((row) => row.run_uuid);
-    if (JSON.stringify(ours) !== JSON.stringify(theirs)) throw new Error(`the peer answers a different page:\n${ours.slice(0, 5).join(' ')}\n${theirs.slice(0, 5).join(' ')}`);
-    const peerFiltered = await time(21, (i) => eavSearch(peer, peerFilters(i + 1), { key: 'stats.latency_ms', direction: 'ASC' }));
-    const peerSort = await time(21, (i) => eavSearch(peer, [], { key: sortKeys[i % sortKeys.length]!, direction: i % 2 ? 'ASC' : 'DESC' }));
+    const theirs = eavSearch(peer, peerFilters(0), { key: 'stats.latency_ms', direction: 'ASC' }).rows.map(
+      (row) => row.run_uuid,
+    );
+    if (JSON.stringify(ours) !== JSON.stringify(theirs))
+      throw new Error(
+        `the peer answers a different page:\n${ours.slice(0, 5).join(' ')}\n${theirs.slice(0, 5).join(' ')}`,
+      );
+    const peerFiltered = await time(21, (i) =>
+      eavSearch(peer, peerFilters(i + 1), { key: 'stats.latency_ms', direction: 'ASC' }),
+    );
+    const peerSort = await time(21, (i) =>
+      eavSearch(peer, [], { key: sortKeys[i % sortKeys.length]!, direction: i % 2 ? 'ASC' : 'DESC' }),
+    );
     peer.close();
     studio.dispose();
 

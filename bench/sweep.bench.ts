@@ -22,7 +22,9 @@ const fsddDir = path.join(process.env.KWS_SHARED_DATA ?? path.resolve(repoRoot, 
  */
 export async function runSweepBench(): Promise<void> {
   if (!fs.existsSync(fsddDir)) {
-    console.log(`skipped: ${fsddDir} is absent (the shared FSDD sample sits beside the checkout; set KWS_SHARED_DATA to point elsewhere)`);
+    console.log(
+      `skipped: ${fsddDir} is absent (the shared FSDD sample sits beside the checkout; set KWS_SHARED_DATA to point elsewhere)`,
+    );
     return;
   }
   const specFile = path.join(repoRoot, 'bench', 'fsdd-sweep.json');
@@ -42,13 +44,23 @@ export async function runSweepBench(): Promise<void> {
     const scores = trialScores(project.db, trials, getSweep(project.db, sweepId)!.spec.constraints);
     const ourBest = scores.reduce((best, score) => ((score.valAccuracy ?? 0) > (best.valAccuracy ?? 0) ? score : best));
 
-    execFileSync('bash', [path.join(repoRoot, 'scripts', 'reference', 'setup-venv.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
-    const output = execFileSync(path.join(repoRoot, '.venv-ref', 'bin', 'python'), [path.join(repoRoot, 'bench', 'keras_librosa_sweep.py'), '--sweep', specFile, '--data', fsddDir], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-      maxBuffer: 16 * 2 ** 20,
+    execFileSync('bash', [path.join(repoRoot, 'scripts', 'reference', 'setup-venv.sh')], {
+      stdio: ['ignore', 'ignore', 'inherit'],
     });
-    const keras = JSON.parse(output.trim().split('\n').at(-1)!) as { wallSeconds: number; bestTestAccuracy: number; trials: unknown[] };
+    const output = execFileSync(
+      path.join(repoRoot, '.venv-ref', 'bin', 'python'),
+      [path.join(repoRoot, 'bench', 'keras_librosa_sweep.py'), '--sweep', specFile, '--data', fsddDir],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+        maxBuffer: 16 * 2 ** 20,
+      },
+    );
+    const keras = JSON.parse(output.trim().split('\n').at(-1)!) as {
+      wallSeconds: number;
+      bestTestAccuracy: number;
+      trials: unknown[];
+    };
 
     const lines = [
       `grid: ${trials.length} trials (${spec.axes.map((axis) => axis.path).join(' × ')}), ${spec.base.epochs} epochs each, FSDD's own split, ${os.availableParallelism()} cores`,
@@ -58,7 +70,11 @@ export async function runSweepBench(): Promise<void> {
       `sweep_best_acc_delta=${(((ourBest.testAccuracy ?? 0) - keras.bestTestAccuracy) * 100).toFixed(2)}`,
     ];
     for (const line of lines) console.log(line);
-    recordBenchmark('sweep', 'npm run bench -- sweep', `A 12-trial grid (bench/fsdd-sweep.json): wall time below 1 means the studio finished sooner.\n\n${lines.map((line) => `- ${line}`).join('\n')}`);
+    recordBenchmark(
+      'sweep',
+      'npm run bench -- sweep',
+      `A 12-trial grid (bench/fsdd-sweep.json): wall time below 1 means the studio finished sooner.\n\n${lines.map((line) => `- ${line}`).join('\n')}`,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

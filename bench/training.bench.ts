@@ -22,7 +22,11 @@ import { recordBenchmark } from './recordBenchmark.ts';
 import { repoRoot } from './repoRoot.ts';
 
 const fsddDir = path.join(process.env.KWS_SHARED_DATA ?? path.resolve(repoRoot, '..', 'shared', 'data'), 'fsdd-dev');
-const recipe = () => parseTrainSpec(JSON.parse(fs.readFileSync(path.join(repoRoot, 'bench', 'fsdd-ds-cnn.spec.json'), 'utf8')), 'bench/fsdd-ds-cnn.spec.json');
+const recipe = () =>
+  parseTrainSpec(
+    JSON.parse(fs.readFileSync(path.join(repoRoot, 'bench', 'fsdd-ds-cnn.spec.json'), 'utf8')),
+    'bench/fsdd-ds-cnn.spec.json',
+  );
 
 interface Outcome {
   testAccuracy: number;
@@ -46,12 +50,20 @@ export async function runTrainingBench(): Promise<void> {
  * own split (takes 0–4 test, 5–9 validation, the rest train), ours and Keras.
  */
 export async function runAccuracyBench(): Promise<void> {
-  await compare('accuracy', undefined, (ours, keras) => [`fsdd_acc_delta=${((ours.testAccuracy - keras.testAccuracy) * 100).toFixed(2)}`]);
+  await compare('accuracy', undefined, (ours, keras) => [
+    `fsdd_acc_delta=${((ours.testAccuracy - keras.testAccuracy) * 100).toFixed(2)}`,
+  ]);
 }
 
-async function compare(name: string, epochs: number | undefined, verdict: (ours: Outcome, keras: Outcome) => string[]): Promise<void> {
+async function compare(
+  name: string,
+  epochs: number | undefined,
+  verdict: (ours: Outcome, keras: Outcome) => string[],
+): Promise<void> {
   if (!fs.existsSync(fsddDir)) {
-    console.log(`skipped: ${fsddDir} is absent (the shared FSDD sample sits beside the checkout; set KWS_SHARED_DATA to point elsewhere)`);
+    console.log(
+      `skipped: ${fsddDir} is absent (the shared FSDD sample sits beside the checkout; set KWS_SHARED_DATA to point elsewhere)`,
+    );
     return;
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kws-bench-${name}-`));
@@ -85,7 +97,10 @@ async function compare(name: string, epochs: number | undefined, verdict: (ours:
 /** FSDD in a fresh project with the dataset's own split, set through an import manifest. */
 export async function fsddProject(target: string): Promise<OpenProject> {
   const project = createProject(target, 'FSDD bench');
-  const files = fs.readdirSync(fsddDir).filter((file) => file.endsWith('.wav')).sort();
+  const files = fs
+    .readdirSync(fsddDir)
+    .filter((file) => file.endsWith('.wav'))
+    .sort();
   const rows = files.map((file) => {
     const [digit, speaker, take] = file.slice(0, -4).split('_');
     const split = Number(take) < 5 ? 'test' : Number(take) < 10 ? 'validation' : 'train';
@@ -105,12 +120,14 @@ async function exportFeatures(project: OpenProject, spec: TrainSpec, dir: string
     for (const item of plan.items[split]) {
       if (item.clipId === null || audio.has(item.clipId)) continue;
       const decoded = await decodeClipAudio(item.clipId, clipAudioRecord(project, item.clipId).file);
-      if (decoded.sampleRate !== spec.features.sampleRate) throw new Error('the bench recipe expects FSDD at its own 8 kHz');
+      if (decoded.sampleRate !== spec.features.sampleRate)
+        throw new Error('the bench recipe expects FSDD at its own 8 kHz');
       audio.set(item.clipId, decoded.mono);
     }
   }
   const maker = new ExampleMaker(spec.features, spec.data, audio, []);
-  if (maker.augmentsAudio || maker.augmentsFeatures) throw new Error('the bench recipe must not augment, so both sides see the same data');
+  if (maker.augmentsAudio || maker.augmentsFeatures)
+    throw new Error('the bench recipe must not augment, so both sides see the same data');
   fs.mkdirSync(dir, { recursive: true });
   const raw = (item: (typeof plan.items.train)[number]) => maker.rawFeatures(item, false, createRandom(0));
   if (spec.features.normalization === 'dataset') {
@@ -125,11 +142,23 @@ async function exportFeatures(project: OpenProject, spec: TrainSpec, dir: string
     const xs = new Float32Array(items.length * maker.frames * maker.bins);
     items.forEach((item, i) => xs.set(maker.finish(raw(item), false, createRandom(0)), i * maker.frames * maker.bins));
     fs.writeFileSync(path.join(dir, `${split}_x.f32`), Buffer.from(xs.buffer));
-    fs.writeFileSync(path.join(dir, `${split}_y.i32`), Buffer.from(Int32Array.from(items, (item) => item.classIndex).buffer));
+    fs.writeFileSync(
+      path.join(dir, `${split}_y.i32`),
+      Buffer.from(Int32Array.from(items, (item) => item.classIndex).buffer),
+    );
     counts[split] = items.length;
   }
-  fs.writeFileSync(path.join(dir, 'meta.json'), JSON.stringify({ classes: plan.classes, frames: maker.frames, bins: maker.bins, splits: counts }));
-  return { train: counts.train!, validation: counts.validation!, test: counts.test!, frames: maker.frames, bins: maker.bins };
+  fs.writeFileSync(
+    path.join(dir, 'meta.json'),
+    JSON.stringify({ classes: plan.classes, frames: maker.frames, bins: maker.bins, splits: counts }),
+  );
+  return {
+    train: counts.train!,
+    validation: counts.validation!,
+    test: counts.test!,
+    frames: maker.frames,
+    bins: maker.bins,
+  };
 }
 
 /** A real run, as the studio runs it: its own worker process, metrics in SQLite. */
@@ -153,22 +182,36 @@ async function trainOurs(project: OpenProject, spec: TrainSpec): Promise<Outcome
  * the peer (on 2 cores, one thread is the faster one, by about a quarter).
  */
 function trainKeras(spec: TrainSpec, dataDir: string): Outcome & { version: string; threads: string } {
-  execFileSync('bash', [path.join(repoRoot, 'scripts', 'reference', 'setup-venv.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('bash', [path.join(repoRoot, 'scripts', 'reference', 'setup-venv.sh')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const runs = [trainKerasOnce(spec, dataDir, []), trainKerasOnce(spec, dataDir, ['--threads', '1'])];
   const [slow, fast] = runs[0]!.samplesPerSecond > runs[1]!.samplesPerSecond ? [runs[1]!, runs[0]!] : runs;
-  console.log(`Keras ${slow === runs[0] ? 'default threads' : 'one thread'}: ${slow!.samplesPerSecond.toFixed(0)} samples/s (the slower setting, not used)`);
+  console.log(
+    `Keras ${slow === runs[0] ? 'default threads' : 'one thread'}: ${slow!.samplesPerSecond.toFixed(0)} samples/s (the slower setting, not used)`,
+  );
   return { ...fast!, threads: fast === runs[0] ? 'default threads' : 'one thread' };
 }
 
 function trainKerasOnce(spec: TrainSpec, dataDir: string, extra: string[]): Outcome & { version: string } {
   const specFile = path.join(dataDir, 'spec.json');
   fs.writeFileSync(specFile, JSON.stringify(spec));
-  const output = execFileSync(path.join(repoRoot, '.venv-ref', 'bin', 'python'), [path.join(repoRoot, 'bench', 'keras_training.py'), '--data', dataDir, '--spec', specFile, '--quiet', ...extra], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 16 * 2 ** 20,
-  });
-  const result = JSON.parse(output.trim().split('\n').at(-1)!) as { tensorflow: string; params: number; samplesPerSecond: number; epochSeconds: number[]; testAccuracy: number };
+  const output = execFileSync(
+    path.join(repoRoot, '.venv-ref', 'bin', 'python'),
+    [path.join(repoRoot, 'bench', 'keras_training.py'), '--data', dataDir, '--spec', specFile, '--quiet', ...extra],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 16 * 2 ** 20,
+    },
+  );
+  const result = JSON.parse(output.trim().split('\n').at(-1)!) as {
+    tensorflow: string;
+    params: number;
+    samplesPerSecond: number;
+    epochSeconds: number[];
+    testAccuracy: number;
+  };
   return {
     testAccuracy: result.testAccuracy,
     samplesPerSecond: result.samplesPerSecond,
@@ -179,5 +222,9 @@ function trainKerasOnce(spec: TrainSpec, dataDir: string, extra: string[]): Outc
 }
 
 function tfjsVersion(): string {
-  return (JSON.parse(fs.readFileSync(path.join(repoRoot, 'node_modules', '@tensorflow', 'tfjs-node', 'package.json'), 'utf8')) as { version: string }).version;
+  return (
+    JSON.parse(
+      fs.readFileSync(path.join(repoRoot, 'node_modules', '@tensorflow', 'tfjs-node', 'package.json'), 'utf8'),
+    ) as { version: string }
+  ).version;
 }

@@ -23,7 +23,9 @@ function saveToCache(paths, status) {
     tfCache.save(paths, status);
     return true;
   } catch (err) {
-    log(`could not save native TensorFlow to the cache ${paths.cacheDir} (${err.message}); next reinstall will rebuild.`);
+    log(
+      `could not save native TensorFlow to the cache ${paths.cacheDir} (${err.message}); next reinstall will rebuild.`,
+    );
     return false;
   }
 }

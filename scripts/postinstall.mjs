@@ -54,8 +54,5 @@ if (isMain()) {
   };
   process.on('uncaughtException', bail);
   process.on('unhandledRejection', bail);
-  postinstall({ forceNativeTf: process.argv.includes('--force-native-tf') }).then(
-    () => process.exit(0),
-    bail,
-  );
+  postinstall({ forceNativeTf: process.argv.includes('--force-native-tf') }).then(() => process.exit(0), bail);
 }

@@ -27,7 +27,9 @@ function killTree(child) {
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.once(signal, () => {
     for (const child of running) killTree(child);
-    console.error(`kws-studio: interrupted (${signal}); native setup left incomplete, rerun node scripts/postinstall.mjs`);
+    console.error(
+      `kws-studio: interrupted (${signal}); native setup left incomplete, rerun node scripts/postinstall.mjs`,
+    );
     process.exit(0);
   });
 }
@@ -45,7 +47,9 @@ function shortReason(result, timeoutMs) {
   // "ERROR: No matching distribution ..."), then any line mentioning one.
   const hit =
     lines.find((l) => /^([A-Za-z]*Error|ERROR|error)\b:?/.test(l)) ??
-    lines.find((l) => /\b(getaddrinfo|E[A-Z]{4,}|[A-Za-z]*Error\b|error:|ERR!|No matching distribution|Could not find)/.test(l));
+    lines.find((l) =>
+      /\b(getaddrinfo|E[A-Z]{4,}|[A-Za-z]*Error\b|error:|ERR!|No matching distribution|Could not find)/.test(l),
+    );
   const text = hit ?? (result.signal ? `killed by ${result.signal}` : `exit code ${result.code}`);
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
@@ -125,4 +129,8 @@ export function runCommand(command, args, { cwd, env, timeoutMs = 60_000, logFil
 }
 
 // Last n non-empty lines of a command's output, for failure messages.
-runCommand.tail = (output, n = 20) => output.split(/\r?\n/).filter((l) => l.trim()).slice(-n);
+runCommand.tail = (output, n = 20) =>
+  output
+    .split(/\r?\n/)
+    .filter((l) => l.trim())
+    .slice(-n);

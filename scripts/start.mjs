@@ -25,7 +25,10 @@ const childEnv = { ...process.env, TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_
 
 log(`Building the studio… (full output: ${logFile})`);
 const buildStarted = performance.now();
-const build = await runToLog(process.execPath, [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build']);
+const build = await runToLog(process.execPath, [
+  path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'),
+  'build',
+]);
 if (build !== 0) await fail(`The build failed (exit code ${build}).`, build);
 log(`Built in ${seconds(buildStarted)}.`);
 
@@ -36,7 +39,11 @@ if (electron) {
   const project = demo.code === 0 ? JSON.parse(demo.stdout).path : undefined;
   if (!project) log.warn(`The demo project could not be created; the studio opens without it (details: ${logFile}).`);
   log('Opening the studio window…');
-  const child = spawn(electron, [root], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...childEnv, ...(project ? { KWS_STUDIO_PROJECT: project } : {}) } });
+  const child = spawn(electron, [root], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...childEnv, ...(project ? { KWS_STUDIO_PROJECT: project } : {}) },
+  });
   child.stdout.pipe(logStream, { end: false });
   child.stderr.pipe(logStream, { end: false });
   forwardSignals(child);
@@ -44,7 +51,11 @@ if (electron) {
 } else {
   log('No Electron binary is installed here, so the studio opens in your browser (serve mode) instead.');
   log('Starting the studio…');
-  const child = spawn(process.execPath, [cli, 'serve', '--demo', ...process.argv.slice(2)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
+  const child = spawn(process.execPath, [cli, 'serve', '--demo', ...process.argv.slice(2)], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: childEnv,
+  });
   let running = false;
   eachLine(child.stdout, (line) => {
     const url = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(line)?.[0];
@@ -72,8 +83,12 @@ function openLogFile() {
   for (const dir of [logsDir(studioHome()), path.join(os.tmpdir(), 'kws-studio-logs')]) {
     try {
       fs.mkdirSync(dir, { recursive: true });
-      const old = fs.readdirSync(dir).filter((name) => /^start-.*\.log$/.test(name)).sort();
-      for (const name of old.slice(0, Math.max(0, old.length - (KEPT_LOGS - 1)))) fs.rmSync(path.join(dir, name), { force: true });
+      const old = fs
+        .readdirSync(dir)
+        .filter((name) => /^start-.*\.log$/.test(name))
+        .sort();
+      for (const name of old.slice(0, Math.max(0, old.length - (KEPT_LOGS - 1))))
+        fs.rmSync(path.join(dir, name), { force: true });
       const file = path.join(dir, `start-${stamp}.log`);
       fs.writeFileSync(file, `npm start, ${new Date().toISOString()}, in ${root}\n`);
       return file;
@@ -139,7 +154,10 @@ async function fail(message, code) {
   } catch {
     // Nothing to show.
   }
-  const tail = text.split('\n').filter((line) => line.trim()).slice(-20);
+  const tail = text
+    .split('\n')
+    .filter((line) => line.trim())
+    .slice(-20);
   for (const line of tail) console.error(`  ${line}`);
   process.exit(code);
 }

@@ -71,8 +71,20 @@ export async function tfFromPipWheel(paths, logFile) {
   log(`fetching the ${WHEEL_REQUIREMENT} wheel with pip (about 250 MB, from the configured index)...`);
   let result = await runCommand(
     'python3',
-    ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--platform', 'manylinux_2_27_x86_64',
-      '--python-version', '3.11', WHEEL_REQUIREMENT, '-d', paths.wheelDir],
+    [
+      '-m',
+      'pip',
+      'download',
+      '--no-deps',
+      '--only-binary=:all:',
+      '--platform',
+      'manylinux_2_27_x86_64',
+      '--python-version',
+      '3.11',
+      WHEEL_REQUIREMENT,
+      '-d',
+      paths.wheelDir,
+    ],
     { env, timeoutMs: PIP_TIMEOUT_MS, logFile },
   );
   if (!result.ok) return fail(`pip download failed: ${result.reason}`, result);

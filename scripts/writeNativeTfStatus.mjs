@@ -14,7 +14,10 @@ export function readNativeTfStatus(paths) {
 
 export function writeNativeTfStatus(paths, status) {
   try {
-    fs.writeFileSync(paths.statusFile, `${JSON.stringify({ ...status, updated: new Date().toISOString() }, null, 2)}\n`);
+    fs.writeFileSync(
+      paths.statusFile,
+      `${JSON.stringify({ ...status, updated: new Date().toISOString() }, null, 2)}\n`,
+    );
   } catch {
     // node_modules not writable: nothing useful to do, the app then just probes.
   }

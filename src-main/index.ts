@@ -17,7 +17,9 @@ void app.whenReady().then(async () => {
   studio.resumeSweepsOnOpen();
   // The window loads only this file (createMainWindow); an iframe or a page navigated elsewhere is not the studio.
   const studioPage = pathToFileURL(path.join(outDir, 'renderer', 'index.html')).href;
-  registerIpcHost(ipcMain as unknown as IpcMainLike, createDispatcher(studio.services), { isStudioPage: (url) => url === studioPage });
+  registerIpcHost(ipcMain as unknown as IpcMainLike, createDispatcher(studio.services), {
+    isStudioPage: (url) => url === studioPage,
+  });
   registerFolderDialog();
   const startProject = process.env.KWS_STUDIO_PROJECT;
   if (startProject) await studio.services.project.open({ path: startProject }).catch(() => undefined);

@@ -11,13 +11,17 @@ export function addDemoCommand(program: Command, studio: StudioServices): void {
   program
     .command('demo')
     .description('Create the demo project: ten keywords synthesized offline, unknown words and background noise.')
-    .option('--out <dir>', 'where to create it (default: the studio\'s demo folder)')
+    .option('--out <dir>', "where to create it (default: the studio's demo folder)")
     .option('--seed <n>', 'random seed; the same seed gives the same bytes', numberOption('--seed', RANGE.seed), 1)
     .option('--clips-per-word <n>', 'clips per keyword', numberOption('--clips-per-word', RANGE.clipsPerWord), 60)
     .option('--json', 'print the project as JSON')
     .action(async (options: { out?: string; seed: number; clipsPerWord: number; json?: boolean }) => {
       const unsubscribe = project.onDidProgress(progressLine(options.json, (progress) => progress.message));
-      const info = await project.createDemo({ path: options.out, seed: options.seed, clipsPerWord: options.clipsPerWord });
+      const info = await project.createDemo({
+        path: options.out,
+        seed: options.seed,
+        clipsPerWord: options.clipsPerWord,
+      });
       unsubscribe();
       printProject(info, options.json);
     });

@@ -10,55 +10,67 @@ import { resolveSpec } from './resolveSpec.ts';
 /** `kws-studio features extract|cache|presets`. */
 export function addFeaturesCommands(program: Command, studio: StudioServices): void {
   const { project, features } = studio.services;
-  const resolveFeatureSpec = (options: { spec?: string; preset?: string }) => resolveSpec(options, 'feature', parseFeatureSpec, () => features.presets(), 'log-mel-40');
-  const featuresCommand = program.command('features').description('Compute and cache features (MFCC, log-mel, spectrogram) for a project.');
+  const resolveFeatureSpec = (options: { spec?: string; preset?: string }) =>
+    resolveSpec(options, 'feature', parseFeatureSpec, () => features.presets(), 'log-mel-40');
+  const featuresCommand = program
+    .command('features')
+    .description('Compute and cache features (MFCC, log-mel, spectrogram) for a project.');
   featuresCommand
     .command('extract')
-    .description('Compute the features of every clip under a preset or spec file, through the project\'s feature cache.')
+    .description("Compute the features of every clip under a preset or spec file, through the project's feature cache.")
     .requiredOption('--project <dir>', 'the project')
     .addOption(new Option('--preset <id>', 'a feature preset (see `kws-studio features presets`)').conflicts('spec'))
     .addOption(new Option('--spec <file>', 'a FeatureSpec JSON file'))
     .option('--threads <n>', 'worker threads (default: one per core)', numberOption('--threads', RANGE.threads))
     .option('--float16', 'store newly computed features as float16 (half the disk; ~3 significant digits)')
     .option('--json', 'print the report as JSON')
-    .action(async (options: { project: string; preset?: string; spec?: string; threads?: number; float16?: boolean; json?: boolean }) => {
-      await project.open({ path: options.project });
-      const spec = await resolveFeatureSpec(options);
-      const showProgress = progressLine(options.json, (progress) => `${progress.done}/${progress.total} clips`);
-      let taskId: string | undefined;
-      const unsubscribe = features.onDidProgress((progress) => {
-        taskId = progress.state === 'running' ? progress.taskId : undefined;
-        showProgress(progress);
-      });
-      const onSigint = () => {
-        if (taskId) void features.cancelTask({ taskId }).catch(() => undefined);
-      };
-      process.once('SIGINT', onSigint);
-      let report: FeatureExtractionReport;
-      try {
-        report = await features.extractAll({ spec, threads: options.threads, float16: options.float16 });
-      } finally {
-        process.off('SIGINT', onSigint);
-        unsubscribe();
-      }
-      const status = report.cache;
-      if (options.json) {
-        console.log(JSON.stringify(report, null, 2));
-        return;
-      }
-      console.log(`clips=${report.clips}`);
-      console.log(`from_cache=${report.fromCache}`);
-      console.log(`computed=${report.computed}`);
-      console.log(`failed=${report.failed.length}`);
-      for (const item of report.failed.slice(0, 20)) console.log(`  failed: clip ${item.clipId}: ${item.reason}`);
-      console.log(`hit_rate=${status.hitRate === null ? 'n/a' : status.hitRate.toFixed(3)}`);
-      console.log(`cache_entries=${status.entries}`);
-      console.log(`cache_mb=${(status.bytes / 2 ** 20).toFixed(1)}`);
-      console.log(`seconds=${report.seconds.toFixed(1)}`);
-    });
+    .action(
+      async (options: {
+        project: string;
+        preset?: string;
+        spec?: string;
+        threads?: number;
+        float16?: boolean;
+        json?: boolean;
+      }) => {
+        await project.open({ path: options.project });
+        const spec = await resolveFeatureSpec(options);
+        const showProgress = progressLine(options.json, (progress) => `${progress.done}/${progress.total} clips`);
+        let taskId: string | undefined;
+        const unsubscribe = features.onDidProgress((progress) => {
+          taskId = progress.state === 'running' ? progress.taskId : undefined;
+          showProgress(progress);
+        });
+        const onSigint = () => {
+          if (taskId) void features.cancelTask({ taskId }).catch(() => undefined);
+        };
+        process.once('SIGINT', onSigint);
+        let report: FeatureExtractionReport;
+        try {
+          report = await features.extractAll({ spec, threads: options.threads, float16: options.float16 });
+        } finally {
+          process.off('SIGINT', onSigint);
+          unsubscribe();
+        }
+        const status = report.cache;
+        if (options.json) {
+          console.log(JSON.stringify(report, null, 2));
+          return;
+        }
+        console.log(`clips=${report.clips}`);
+        console.log(`from_cache=${report.fromCache}`);
+        console.log(`computed=${report.computed}`);
+        console.log(`failed=${report.failed.length}`);
+        for (const item of report.failed.slice(0, 20)) console.log(`  failed: clip ${item.clipId}: ${item.reason}`);
+        console.log(`hit_rate=${status.hitRate === null ? 'n/a' : status.hitRate.toFixed(3)}`);
+        console.log(`cache_entries=${status.entries}`);
+        console.log(`cache_mb=${(status.bytes / 2 ** 20).toFixed(1)}`);
+        console.log(`seconds=${report.seconds.toFixed(1)}`);
+      },
+    );
   featuresCommand
     .command('cache')
-    .description('Show (or clear) the project\'s feature cache.')
+    .description("Show (or clear) the project's feature cache.")
     .requiredOption('--project <dir>', 'the project')
     .option('--clear', 'delete every cached feature file')
     .option('--json', 'print JSON')

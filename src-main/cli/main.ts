@@ -66,7 +66,9 @@ try {
     process.exitCode = exitCodeFor[error.code] ?? EXIT.failure;
   } else if (isCorruption(error)) {
     // A page damaged where the open's quick check does not look surfaces in the query that reads it.
-    console.error(`kws-studio: ${asCorruption(error, studio.session.current?.layout.database ?? 'the project database')!.message}`);
+    console.error(
+      `kws-studio: ${asCorruption(error, studio.session.current?.layout.database ?? 'the project database')!.message}`,
+    );
     process.exitCode = EXIT.incompatible;
   } else {
     console.error(`kws-studio: ${error instanceof Error ? error.message : String(error)}`);

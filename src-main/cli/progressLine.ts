@@ -12,7 +12,9 @@ export function progressLine(json: boolean | undefined, detail: (progress: TaskP
     if (!finished && performance.now() - last < 100) return;
     last = performance.now();
     const line = `${progressBar(progress.done / progress.total)} ${detail(progress).slice(0, 50)}`;
-    process.stderr.write(`\r${line.padEnd(process.stderr.columns ? Math.min(process.stderr.columns - 1, 90) : 90)}${finished ? '\n' : ''}`);
+    process.stderr.write(
+      `\r${line.padEnd(process.stderr.columns ? Math.min(process.stderr.columns - 1, 90) : 90)}${finished ? '\n' : ''}`,
+    );
   };
 }
 

@@ -23,7 +23,7 @@ export function addProjectCommands(program: Command, studio: StudioServices): vo
     });
   projectCommand
     .command('info <dir>')
-    .description('Show a project\'s facts: clips, labels, schema version.')
+    .description("Show a project's facts: clips, labels, schema version.")
     .option('--json', 'print the project as JSON')
     .action(async (dir: string, options: { json?: boolean }) => {
       printProject(await project.open({ path: dir }), options.json);
@@ -36,7 +36,9 @@ export function addProjectCommands(program: Command, studio: StudioServices): vo
     .action(async (options: { prune?: boolean; json?: boolean }) => {
       const recents = options.prune ? await project.forgetRecent({ missing: true }) : await project.recent();
       if (options.json) console.log(JSON.stringify(recents, null, 2));
-      else for (const item of recents) console.log(`${item.exists ? ' ' : '!'} ${item.name}\t${item.path}\t${item.openedAt}`);
+      else
+        for (const item of recents)
+          console.log(`${item.exists ? ' ' : '!'} ${item.name}\t${item.path}\t${item.openedAt}`);
     });
   projectCommand
     .command('forget <dir>')

@@ -25,6 +25,10 @@ export async function resolveSpec<Spec>(
   const available = await presets();
   const id = options.preset ?? defaultPreset;
   const preset = available.find((item) => item.id === id);
-  if (!preset) throw new StudioError('invalid_input', `There is no ${kind} preset "${id}"; presets: ${available.map((item) => item.id).join(', ')}.`);
+  if (!preset)
+    throw new StudioError(
+      'invalid_input',
+      `There is no ${kind} preset "${id}"; presets: ${available.map((item) => item.id).join(', ')}.`,
+    );
   return preset.spec;
 }

@@ -30,16 +30,32 @@ export function addServeCommand(program: Command, studio: StudioServices): void 
       }
       studio.resumeSweepsOnOpen();
       if (options.project) await project.open({ path: options.project });
-      const host = await startServeHost({ dispatcher: createDispatcher(studio.services), staticDir, port: options.port });
-      console.log(`KWS Studio is running. Open this URL in a browser (it carries this launch's secret token):\n\n  ${host.url}\n`);
+      const host = await startServeHost({
+        dispatcher: createDispatcher(studio.services),
+        staticDir,
+        port: options.port,
+      });
+      console.log(
+        `KWS Studio is running. Open this URL in a browser (it carries this launch's secret token):\n\n  ${host.url}\n`,
+      );
       console.log('Press Ctrl+C to stop.');
       if (options.demo) {
         // The page is usable at once; it switches to the demo project when it is ready.
-        const unsubscribe = project.onDidProgress(process.stderr.isTTY ? progressLine(false, (progress) => progress.message) : progressSteps('Creating the demo project'));
-        project.createDemo({}).then(
-          (info) => console.log(`Demo project ready: ${info.clipCount} clips in ${info.path}`),
-          (error: unknown) => console.error(`kws-studio: the demo project could not be created: ${error instanceof Error ? error.message : String(error)}`),
-        ).finally(unsubscribe);
+        const unsubscribe = project.onDidProgress(
+          process.stderr.isTTY
+            ? progressLine(false, (progress) => progress.message)
+            : progressSteps('Creating the demo project'),
+        );
+        project
+          .createDemo({})
+          .then(
+            (info) => console.log(`Demo project ready: ${info.clipCount} clips in ${info.path}`),
+            (error: unknown) =>
+              console.error(
+                `kws-studio: the demo project could not be created: ${error instanceof Error ? error.message : String(error)}`,
+              ),
+          )
+          .finally(unsubscribe);
       }
       const stop = async () => {
         let code: number = EXIT.ok;
@@ -47,7 +63,9 @@ export function addServeCommand(program: Command, studio: StudioServices): void 
           await host.close();
           studio.dispose();
         } catch (error) {
-          console.error(`kws-studio: serve mode did not stop cleanly: ${error instanceof Error ? error.message : String(error)}`);
+          console.error(
+            `kws-studio: serve mode did not stop cleanly: ${error instanceof Error ? error.message : String(error)}`,
+          );
           code = EXIT.failure;
         }
         // Drops staged from the browser that no import took yet, or that one was reading: nothing will read them now.

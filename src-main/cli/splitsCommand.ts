@@ -9,7 +9,9 @@ export function addSplitsCommand(program: Command, studio: StudioServices): void
   const { project } = studio.services;
   program
     .command('splits')
-    .description('Assign train/validation/test splits by hashing (speaker, or the name up to _nohash_, stays in one split); pinned clips keep theirs.')
+    .description(
+      'Assign train/validation/test splits by hashing (speaker, or the name up to _nohash_, stays in one split); pinned clips keep theirs.',
+    )
     .requiredOption('--project <dir>', 'the project')
     .option('--validation <percent>', 'validation share', numberOption('--validation', RANGE.percent), 10)
     .option('--test <percent>', 'test share', numberOption('--test', RANGE.percent), 10)
@@ -22,7 +24,10 @@ export function addSplitsCommand(program: Command, studio: StudioServices): void
         );
       }
       await project.open({ path: options.project });
-      const result = await studio.services.library.assignSplits({ validationPercent: options.validation, testPercent: options.test });
+      const result = await studio.services.library.assignSplits({
+        validationPercent: options.validation,
+        testPercent: options.test,
+      });
       if (options.json) console.log(JSON.stringify(result, null, 2));
       else for (const [key, value] of Object.entries(result)) console.log(`${key}=${value}`);
     });

@@ -13,65 +13,120 @@ export function addSweepCommand(program: Command, studio: StudioServices): void 
   const { project, sweeps } = studio.services;
   program
     .command('sweep [spec]')
-    .description('Run a sweep (grid, random or successive halving) over a base train spec, trials in parallel worker processes; --resume continues an interrupted one.')
+    .description(
+      'Run a sweep (grid, random or successive halving) over a base train spec, trials in parallel worker processes; --resume continues an interrupted one.',
+    )
     .requiredOption('--project <dir>', 'the project')
     .option('--preset <id>', 'a sweep from resources/presets/sweeps (edge-go-stop-grid, mfcc-grid, pruning-grid)')
     .option('--resume [sweepId]', 'continue a sweep that was interrupted (default: the latest unfinished one)')
-    .option('--redis <url>', 'queue the trials on Redis for `kws-studio worker` processes (this or other machines) instead of training them here')
+    .option(
+      '--redis <url>',
+      'queue the trials on Redis for `kws-studio worker` processes (this or other machines) instead of training them here',
+    )
     .option('--json', 'print the leaderboard and Pareto front as JSON')
-    .action(async (specFile: string | undefined, options: { project: string; preset?: string; resume?: string | boolean; redis?: string; json?: boolean }) => {
-      await project.open({ path: options.project });
-      let sweepId = '';
-      const showProgress = progressLine(options.json, (progress) => progress.message);
-      const unsubscribe = sweeps.onDidProgress((progress) => {
-        if (progress.sweepId !== sweepId) return;
-        showProgress({ taskId: sweepId, title: 'sweep', state: progress.status === 'running' ? 'running' : 'done', done: progress.done + progress.failed, total: Math.max(1, progress.total), message: sweepLine(progress) });
-      });
-      if (options.resume) {
-        // The latest unfinished one (listSweeps is newest first); a named one that does not exist, runSweep refuses.
-        sweepId = typeof options.resume === 'string' ? options.resume : ((await sweeps.listSweeps()).find((sweep) => sweep.status === 'running')?.id ?? '');
-        if (!sweepId) throw new StudioError('not_found', 'There is no unfinished sweep to resume.');
-      } else {
-        if (!specFile && !options.preset) throw new StudioError('invalid_input', 'Give a sweep spec file, --preset ID, or --resume.');
-        const spec = await resolveSpec({ spec: specFile, preset: options.preset }, 'sweep', parseSweepSpec, () => sweeps.presets(), '');
-        const started = await sweeps.startSweep({ spec, queueUrl: options.redis });
-        sweepId = started.id;
-        for (const warning of started.warnings) console.error(`warning: ${warning}`);
-      }
-      const ended = sweeps.runSweep({ sweepId });
-      // Trials training here end interrupted, naming the signal; the sweep starts no more and pauses.
-      const stopping = stopOnSignals((signal) => void sweeps.pauseSweep({ sweepId, reason: `stopped by ${signal}` }).catch(() => undefined));
-      let sweep: Awaited<typeof ended>;
-      try {
-        sweep = await ended;
-      } finally {
-        stopping.dispose();
-        unsubscribe();
-      }
-      const { status, trials } = sweep;
-      // The trials that finished with a run to score, best validation accuracy first.
-      const scores = trials
-        .filter((trial) => trial.runId !== null && trial.valAccuracy !== null)
-        .map((trial) => ({
-          trialId: trial.id, config: trial.config, rung: trial.rung, runId: trial.runId!, overrides: trial.overrides, valAccuracy: trial.valAccuracy, testAccuracy: trial.testAccuracy,
-          gzipKb: trial.gzipKb, latencyMs: trial.latencyMs, meetsConstraints: trial.meetsConstraints, pareto: trial.pareto,
-        }))
-        .sort((a, b) => (b.valAccuracy ?? 0) - (a.valAccuracy ?? 0));
-      if (options.json) {
-        console.log(JSON.stringify({ sweep_id: sweepId, status, trials: trials.length, done: trials.filter((t) => t.status === 'done').length, failed: trials.filter((t) => t.status === 'failed').length, leaderboard: scores }, null, 2));
-      } else {
-        console.log(`sweep ${sweepId}: ${status}, ${trials.length} trials`);
-        console.log(`${'#'.padStart(3)}  ${'val acc'.padStart(8)}  ${'test acc'.padStart(8)}  ${'gzip KB'.padStart(8)}  ${'latency'.padStart(8)}  pareto  settings`);
-        for (const score of scores) {
-          const settings = Object.entries(score.overrides).map(([key, value]) => `${key.split('.').at(-1)}=${JSON.stringify(value)}`).join(' ');
-          console.log(
-            `${String(score.trialId + 1).padStart(3)}  ${pct(score.valAccuracy).padStart(8)}  ${pct(score.testAccuracy).padStart(8)}  ${(score.gzipKb ?? 0).toFixed(1).padStart(8)}  ${`${(score.latencyMs ?? 0).toFixed(2)} ms`.padStart(8)}  ${score.pareto ? '  *   ' : '      '}  ${settings}${score.meetsConstraints ? '' : ' (fails constraints)'}`,
+    .action(
+      async (
+        specFile: string | undefined,
+        options: { project: string; preset?: string; resume?: string | boolean; redis?: string; json?: boolean },
+      ) => {
+        await project.open({ path: options.project });
+        let sweepId = '';
+        const showProgress = progressLine(options.json, (progress) => progress.message);
+        const unsubscribe = sweeps.onDidProgress((progress) => {
+          if (progress.sweepId !== sweepId) return;
+          showProgress({
+            taskId: sweepId,
+            title: 'sweep',
+            state: progress.status === 'running' ? 'running' : 'done',
+            done: progress.done + progress.failed,
+            total: Math.max(1, progress.total),
+            message: sweepLine(progress),
+          });
+        });
+        if (options.resume) {
+          // The latest unfinished one (listSweeps is newest first); a named one that does not exist, runSweep refuses.
+          sweepId =
+            typeof options.resume === 'string'
+              ? options.resume
+              : ((await sweeps.listSweeps()).find((sweep) => sweep.status === 'running')?.id ?? '');
+          if (!sweepId) throw new StudioError('not_found', 'There is no unfinished sweep to resume.');
+        } else {
+          if (!specFile && !options.preset)
+            throw new StudioError('invalid_input', 'Give a sweep spec file, --preset ID, or --resume.');
+          const spec = await resolveSpec(
+            { spec: specFile, preset: options.preset },
+            'sweep',
+            parseSweepSpec,
+            () => sweeps.presets(),
+            '',
           );
+          const started = await sweeps.startSweep({ spec, queueUrl: options.redis });
+          sweepId = started.id;
+          for (const warning of started.warnings) console.error(`warning: ${warning}`);
         }
-      }
-      if (status === 'paused') process.exitCode = stopping.exitCode ?? EXIT.cancelled;
-      else if (trials.some((trial) => trial.status === 'failed')) process.exitCode = EXIT.failure;
-    });
+        const ended = sweeps.runSweep({ sweepId });
+        // Trials training here end interrupted, naming the signal; the sweep starts no more and pauses.
+        const stopping = stopOnSignals(
+          (signal) => void sweeps.pauseSweep({ sweepId, reason: `stopped by ${signal}` }).catch(() => undefined),
+        );
+        let sweep: Awaited<typeof ended>;
+        try {
+          sweep = await ended;
+        } finally {
+          stopping.dispose();
+          unsubscribe();
+        }
+        const { status, trials } = sweep;
+        // The trials that finished with a run to score, best validation accuracy first.
+        const scores = trials
+          .filter((trial) => trial.runId !== null && trial.valAccuracy !== null)
+          .map((trial) => ({
+            trialId: trial.id,
+            config: trial.config,
+            rung: trial.rung,
+            runId: trial.runId!,
+            overrides: trial.overrides,
+            valAccuracy: trial.valAccuracy,
+            testAccuracy: trial.testAccuracy,
+            gzipKb: trial.gzipKb,
+            latencyMs: trial.latencyMs,
+            meetsConstraints: trial.meetsConstraints,
+            pareto: trial.pareto,
+          }))
+          .sort((a, b) => (b.valAccuracy ?? 0) - (a.valAccuracy ?? 0));
+        if (options.json) {
+          console.log(
+            JSON.stringify(
+              {
+                sweep_id: sweepId,
+                status,
+                trials: trials.length,
+                done: trials.filter((t) => t.status === 'done').length,
+                failed: trials.filter((t) => t.status === 'failed').length,
+                leaderboard: scores,
+              },
+              null,
+              2,
+            ),
+          );
+        } else {
+          console.log(`sweep ${sweepId}: ${status}, ${trials.length} trials`);
+          console.log(
+            `${'#'.padStart(3)}  ${'val acc'.padStart(8)}  ${'test acc'.padStart(8)}  ${'gzip KB'.padStart(8)}  ${'latency'.padStart(8)}  pareto  settings`,
+          );
+          for (const score of scores) {
+            const settings = Object.entries(score.overrides)
+              .map(([key, value]) => `${key.split('.').at(-1)}=${JSON.stringify(value)}`)
+              .join(' ');
+            console.log(
+              `${String(score.trialId + 1).padStart(3)}  ${pct(score.valAccuracy).padStart(8)}  ${pct(score.testAccuracy).padStart(8)}  ${(score.gzipKb ?? 0).toFixed(1).padStart(8)}  ${`${(score.latencyMs ?? 0).toFixed(2)} ms`.padStart(8)}  ${score.pareto ? '  *   ' : '      '}  ${settings}${score.meetsConstraints ? '' : ' (fails constraints)'}`,
+            );
+          }
+        }
+        if (status === 'paused') process.exitCode = stopping.exitCode ?? EXIT.cancelled;
+        else if (trials.some((trial) => trial.status === 'failed')) process.exitCode = EXIT.failure;
+      },
+    );
 }
 
 function pct(value: number | null): string {

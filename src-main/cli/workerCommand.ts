@@ -8,11 +8,22 @@ import { RANGE } from './optionRanges.ts';
 export function addWorkerCommand(program: Command): void {
   program
     .command('worker')
-    .description("Join a project's sweeps from this machine: take trials from its Redis queue and train them. The project folder must be reachable here (a shared path); only the coordinator writes its database.")
+    .description(
+      "Join a project's sweeps from this machine: take trials from its Redis queue and train them. The project folder must be reachable here (a shared path); only the coordinator writes its database.",
+    )
     .requiredOption('--redis <url>', 'the Redis server the coordinator queues trials on, e.g. redis://10.0.0.5:6379')
     .requiredOption('--project <dir>', 'the project, on a path shared with the coordinator')
-    .option('--threads <n>', 'TensorFlow threads for a trial (default: every core)', numberOption('--threads', RANGE.threads))
-    .option('--stall-seconds <s>', 'how long a worker may go silent before another takes its trial over', numberOption('--stall-seconds', RANGE.stallSeconds), 30)
+    .option(
+      '--threads <n>',
+      'TensorFlow threads for a trial (default: every core)',
+      numberOption('--threads', RANGE.threads),
+    )
+    .option(
+      '--stall-seconds <s>',
+      'how long a worker may go silent before another takes its trial over',
+      numberOption('--stall-seconds', RANGE.stallSeconds),
+      30,
+    )
     .action(async (options: { redis: string; project: string; threads?: number; stallSeconds: number }) => {
       if (options.threads !== undefined) {
         process.env.TF_NUM_INTRAOP_THREADS = String(options.threads);
@@ -21,7 +32,12 @@ export function addWorkerCommand(program: Command): void {
       const stallSeconds = options.stallSeconds;
       let worker: Awaited<ReturnType<typeof startTrialWorker>>;
       try {
-        worker = await startTrialWorker({ redisUrl: options.redis, projectPath: options.project, stallSeconds, log: (line) => console.log(`${new Date().toISOString()} ${line}`) });
+        worker = await startTrialWorker({
+          redisUrl: options.redis,
+          projectPath: options.project,
+          stallSeconds,
+          log: (line) => console.log(`${new Date().toISOString()} ${line}`),
+        });
       } catch (error) {
         throw new StudioError('invalid_input', error instanceof Error ? error.message : String(error));
       }

@@ -16,7 +16,11 @@ export interface IpcFrameEvent {
 }
 
 export interface IpcSenderEvent extends IpcFrameEvent {
-  sender: { id: number; send(channel: string, ...args: unknown[]): void; once(event: 'destroyed', listener: () => void): void };
+  sender: {
+    id: number;
+    send(channel: string, ...args: unknown[]): void;
+    once(event: 'destroyed', listener: () => void): void;
+  };
 }
 
 export interface IpcHostOptions {
@@ -37,7 +41,11 @@ export const EVENT_CHANNEL = 'kws:event';
  * subscribing window only. Subscription messages are checked (a whole-number id, an allow-listed
  * event channel); a bad one is logged and ignored, since `ipcMain.on` has no reply to carry an error.
  */
-export function registerIpcHost(ipcMain: IpcMainLike, dispatcher: Dispatcher, { isStudioPage, log = consoleHostLog }: IpcHostOptions): void {
+export function registerIpcHost(
+  ipcMain: IpcMainLike,
+  dispatcher: Dispatcher,
+  { isStudioPage, log = consoleHostLog }: IpcHostOptions,
+): void {
   const fromStudio = (event: IpcFrameEvent): boolean => {
     const url = event.senderFrame?.url;
     // The page's own routes (#/runs) and queries do not make it another page.
@@ -46,8 +54,13 @@ export function registerIpcHost(ipcMain: IpcMainLike, dispatcher: Dispatcher, { 
   for (const channel of methodChannels) {
     ipcMain.handle(channel, async (event, input): Promise<IpcResult> => {
       if (!fromStudio(event)) {
-        log(`kws-studio: a call of ${channel} from a frame that is not the studio's page (${event.senderFrame?.url ?? 'gone'}) was refused.`);
-        return { ok: false, err: { code: 'forbidden', message: `${channel} may only be called by the studio's own page.` } };
+        log(
+          `kws-studio: a call of ${channel} from a frame that is not the studio's page (${event.senderFrame?.url ?? 'gone'}) was refused.`,
+        );
+        return {
+          ok: false,
+          err: { code: 'forbidden', message: `${channel} may only be called by the studio's own page.` },
+        };
       }
       try {
         return { ok: true, out: await dispatcher.call(channel, input) };
@@ -76,11 +89,15 @@ export function registerIpcHost(ipcMain: IpcMainLike, dispatcher: Dispatcher, { 
 
   ipcMain.on(SUBSCRIBE_CHANNEL, (event, id, channel) => {
     if (!fromStudio(event)) {
-      log(`kws-studio: a subscription from a frame that is not the studio's page (${event.senderFrame?.url ?? 'gone'}) was refused.`);
+      log(
+        `kws-studio: a subscription from a frame that is not the studio's page (${event.senderFrame?.url ?? 'gone'}) was refused.`,
+      );
       return;
     }
     if (!Number.isSafeInteger(id) || typeof channel !== 'string' || !eventChannels.includes(channel)) {
-      log(`kws-studio: window ${event.sender.id} sent a subscription with ${Number.isSafeInteger(id) ? 'an unknown event channel' : 'no whole-number id'}; ignored.`);
+      log(
+        `kws-studio: window ${event.sender.id} sent a subscription with ${Number.isSafeInteger(id) ? 'an unknown event channel' : 'no whole-number id'}; ignored.`,
+      );
       return;
     }
     const subscriptions = subscriptionsOf(event.sender);
@@ -94,7 +111,9 @@ export function registerIpcHost(ipcMain: IpcMainLike, dispatcher: Dispatcher, { 
           try {
             event.sender.send(EVENT_CHANNEL, key, data);
           } catch (error) {
-            log(`kws-studio: an event of ${channel} could not be sent to window ${event.sender.id}: ${describeThrown(error)}`);
+            log(
+              `kws-studio: an event of ${channel} could not be sent to window ${event.sender.id}: ${describeThrown(error)}`,
+            );
           }
         }),
       );

@@ -29,10 +29,17 @@ export function serveSocket(ws: WebSocket, dispatcher: Dispatcher, log: HostLog)
     } catch (error) {
       // A result that cannot be encoded (a BigInt, a cycle) still answers its call, as an error.
       if (message.t !== 'result') {
-        log(`kws-studio serve: an event for subscription ${message.id} could not be encoded and was dropped: ${describeThrown(error)}`);
+        log(
+          `kws-studio serve: an event for subscription ${message.id} could not be encoded and was dropped: ${describeThrown(error)}`,
+        );
         return;
       }
-      text = encodeWire({ t: 'result', id: message.id, ok: false, err: { code: 'internal', message: 'The result could not be encoded for the WebSocket.' } });
+      text = encodeWire({
+        t: 'result',
+        id: message.id,
+        ok: false,
+        err: { code: 'internal', message: 'The result could not be encoded for the WebSocket.' },
+      });
     }
     ws.send(text);
   };
@@ -54,7 +61,8 @@ export function serveSocket(ws: WebSocket, dispatcher: Dispatcher, log: HostLog)
     }
     const parsed = parseClientMessage(decoded);
     if (!parsed.ok) {
-      if (parsed.id === undefined) ws.close(CLOSE.policyViolation, `malformed message: ${parsed.problem}`.slice(0, 120));
+      if (parsed.id === undefined)
+        ws.close(CLOSE.policyViolation, `malformed message: ${parsed.problem}`.slice(0, 120));
       else fail(parsed.id, 'invalid_input', `Malformed message: ${parsed.problem}.`);
       return;
     }
@@ -78,7 +86,10 @@ export function serveSocket(ws: WebSocket, dispatcher: Dispatcher, log: HostLog)
         fail(message.id, 'invalid_input', `A connection may hold at most ${MAX_SUBSCRIPTIONS} subscriptions.`);
       } else {
         try {
-          subscriptions.set(message.id, dispatcher.subscribe(message.ch, (data) => send({ t: 'event', id: message.id, data })));
+          subscriptions.set(
+            message.id,
+            dispatcher.subscribe(message.ch, (data) => send({ t: 'event', id: message.id, data })),
+          );
           send({ t: 'result', id: message.id, ok: true });
         } catch (error) {
           send({ t: 'result', id: message.id, ok: false, err: wireErrorOf(error, message.ch) });

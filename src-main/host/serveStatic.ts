@@ -21,14 +21,21 @@ const contentTypes: Record<string, string> = {
 // FIFO swapped in at that moment cannot hang the open. Both are 0 where the platform lacks them.
 const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
 
-type Opened = { kind: 'file'; handle: fs.promises.FileHandle; size: number } | { kind: 'missing' } | { kind: 'refused' };
+type Opened =
+  { kind: 'file'; handle: fs.promises.FileHandle; size: number } | { kind: 'missing' } | { kind: 'refused' };
 
 /**
  * Serves the built renderer: only regular files whose real path (symlinks resolved) lies inside
  * `root`; never dotfiles, directories, devices or FIFOs. A path that names no file gets index.html,
  * so the single-page app's own routes load; a path refused for what it is gets 404.
  */
-export async function serveStatic(root: string, pathname: string, request: http.IncomingMessage, response: http.ServerResponse, log: HostLog): Promise<void> {
+export async function serveStatic(
+  root: string,
+  pathname: string,
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  log: HostLog,
+): Promise<void> {
   let decoded: string;
   try {
     decoded = decodeURIComponent(pathname);
@@ -50,7 +57,10 @@ export async function serveStatic(root: string, pathname: string, request: http.
     notBuilt(response, path.join(root, 'index.html'));
     return;
   }
-  let opened = segments.length === 0 ? ({ kind: 'missing' } as const) : await openInside(realRoot, path.join(realRoot, ...segments));
+  let opened =
+    segments.length === 0
+      ? ({ kind: 'missing' } as const)
+      : await openInside(realRoot, path.join(realRoot, ...segments));
   if (opened.kind === 'refused') {
     notServed(response, pathname);
     return;
@@ -78,7 +88,8 @@ export async function serveStatic(root: string, pathname: string, request: http.
   }
   pipeline(handle.createReadStream(), response, (error) => {
     // A client that leaves mid-download is no failure of ours.
-    if (error && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') log(`kws-studio serve: sending ${pathname} failed: ${describeThrown(error)}`);
+    if (error && error.code !== 'ERR_STREAM_PREMATURE_CLOSE')
+      log(`kws-studio serve: sending ${pathname} failed: ${describeThrown(error)}`);
   });
 }
 
@@ -120,7 +131,11 @@ function isMissing(error: unknown): boolean {
 }
 
 function notServed(response: http.ServerResponse, pathname: string): void {
-  sendPlain(response, 404, `Not found: ${pathname.slice(0, 200)} is not a file of the studio's user interface (dotfiles, special files and links out of its folder are never served).\n`);
+  sendPlain(
+    response,
+    404,
+    `Not found: ${pathname.slice(0, 200)} is not a file of the studio's user interface (dotfiles, special files and links out of its folder are never served).\n`,
+  );
 }
 
 function notBuilt(response: http.ServerResponse, index: string): void {

@@ -64,7 +64,11 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
       return;
     }
     if (!authorized(request, url)) {
-      sendPlain(response, 401, 'Unauthorized: open the URL that `kws-studio serve` printed; it carries this launch\'s token.\n');
+      sendPlain(
+        response,
+        401,
+        "Unauthorized: open the URL that `kws-studio serve` printed; it carries this launch's token.\n",
+      );
       return;
     }
     if (url.searchParams.has('token')) {
@@ -87,7 +91,9 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
 
   server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
     handleRequest(request, response).catch((error: unknown) => {
-      log(`kws-studio serve: ${String(request.method)} ${String(request.url).slice(0, 200)} failed: ${describeThrown(error)}`);
+      log(
+        `kws-studio serve: ${String(request.method)} ${String(request.url).slice(0, 200)} failed: ${describeThrown(error)}`,
+      );
       try {
         if (response.headersSent) response.destroy();
         else sendPlain(response, 500, 'Internal error: the studio could not answer this request; its log says why.\n');

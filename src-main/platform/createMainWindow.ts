@@ -11,7 +11,9 @@ export function createMainWindow(outDir: string): BrowserWindow {
   session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
     callback({ cancel: !details.url.startsWith('file://') && !details.url.startsWith('devtools://') });
   });
-  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(permission === 'media'));
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) =>
+    callback(permission === 'media'),
+  );
 
   const window = new BrowserWindow({
     width: 1360,

@@ -76,14 +76,22 @@ function inspectProjectFile(file: string): { version: number; problems: string[]
     const header = {
       version: db.pragma('user_version', { simple: true }) as number,
       applicationId: db.pragma('application_id', { simple: true }) as number,
-      tables: db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all() as string[],
+      tables: db
+        .prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+        .pluck()
+        .all() as string[],
     };
     const checked = db.pragma('quick_check(3)') as { quick_check: string }[];
     // One row per problem, the first prefixed with the schema's banner line.
-    const lines = checked.flatMap((row) => row.quick_check.split('\n')).filter((line) => line !== 'ok' && !line.startsWith('*** in database'));
+    const lines = checked
+      .flatMap((row) => row.quick_check.split('\n'))
+      .filter((line) => line !== 'ok' && !line.startsWith('*** in database'));
     return { ...header, problems: lines.slice(0, 3) };
   });
-  if (applicationId === PROJECT_APPLICATION_ID || (applicationId === 0 && version > 0 && tables.includes('schema_migrations'))) {
+  if (
+    applicationId === PROJECT_APPLICATION_ID ||
+    (applicationId === 0 && version > 0 && tables.includes('schema_migrations'))
+  ) {
     return { version, problems };
   }
   const untouched = 'nothing was changed';
@@ -102,7 +110,10 @@ function inspectProjectFile(file: string): { version: number; problems: string[]
     );
   }
   const listed = tables.slice(0, 5).join(', ') + (tables.length > 5 ? `, … (${tables.length} tables)` : '');
-  throw new StudioError('not_a_project', `${file} is another program's SQLite database (tables: ${listed}), not a KWS Studio project; ${untouched}.`);
+  throw new StudioError(
+    'not_a_project',
+    `${file} is another program's SQLite database (tables: ${listed}), not a KWS Studio project; ${untouched}.`,
+  );
 }
 
 function readOnly<T>(file: string, read: (db: Database.Database) => T): T {
@@ -113,7 +124,10 @@ function readOnly<T>(file: string, read: (db: Database.Database) => T): T {
   } catch (error) {
     if (error instanceof StudioError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    throw asCorruption(error, file) ?? new StudioError('project_corrupt', `${file} is not a readable SQLite database (${reason}); nothing was changed.`);
+    throw (
+      asCorruption(error, file) ??
+      new StudioError('project_corrupt', `${file} is not a readable SQLite database (${reason}); nothing was changed.`)
+    );
   } finally {
     db?.close();
   }
@@ -130,7 +144,11 @@ export function asCorruption(error: unknown, file: string): StudioError | null {
   if (!isCorruption(error)) return null;
   const reason = error instanceof Error ? error.message : String(error);
   // Not a database at all (another kind of file, or a header overwritten): nothing to recover from it.
-  if ((error as { code?: unknown }).code === 'SQLITE_NOTADB') return new StudioError('project_corrupt', `${file} is not a readable SQLite database (${reason}); nothing was changed.`);
+  if ((error as { code?: unknown }).code === 'SQLITE_NOTADB')
+    return new StudioError(
+      'project_corrupt',
+      `${file} is not a readable SQLite database (${reason}); nothing was changed.`,
+    );
   return damaged(file, reason);
 }
 
@@ -153,7 +171,9 @@ function applyMigrations(db: Database.Database, migrations: readonly Migration[]
     db.transaction(() => {
       db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
         version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL, app_version TEXT NOT NULL)`);
-      const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at, app_version) VALUES (?, ?, ?, ?)');
+      const record = db.prepare(
+        'INSERT INTO schema_migrations (version, name, applied_at, app_version) VALUES (?, ?, ?, ?)',
+      );
       // References broken before the upgrade (by an old bug, say) are not the upgrade's doing.
       const brokenBefore = rebuilds ? (db.pragma('foreign_key_check') as unknown[]).length : 0;
       for (const migration of pending) {
@@ -166,7 +186,11 @@ function applyMigrations(db: Database.Database, migrations: readonly Migration[]
       db.pragma(`application_id = ${PROJECT_APPLICATION_ID}`);
       if (rebuilds) {
         const broken = (db.pragma('foreign_key_check') as unknown[]).length;
-        if (broken > brokenBefore) throw new StudioError('project_corrupt', `The upgrade would break ${broken - brokenBefore} references between tables; nothing was changed.`);
+        if (broken > brokenBefore)
+          throw new StudioError(
+            'project_corrupt',
+            `The upgrade would break ${broken - brokenBefore} references between tables; nothing was changed.`,
+          );
       }
     })();
   } finally {

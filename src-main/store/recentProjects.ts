@@ -46,7 +46,10 @@ export class RecentProjects {
       if (!Array.isArray(parsed)) return [];
       return parsed.filter(
         (entry): entry is StoredRecent =>
-          typeof entry === 'object' && entry !== null && typeof entry.path === 'string' && typeof entry.name === 'string',
+          typeof entry === 'object' &&
+          entry !== null &&
+          typeof entry.path === 'string' &&
+          typeof entry.name === 'string',
       );
     } catch {
       // A missing or damaged list is not worth an error: it is rebuilt as projects are opened.

@@ -7,7 +7,10 @@ import { loadTensorflow } from '../services/tensorflow/loadTensorflow.ts';
 const started = performance.now();
 const result = await loadTensorflow();
 const { tf } = result;
-const x = tf.tensor2d([[1, 2], [3, 4]]);
+const x = tf.tensor2d([
+  [1, 2],
+  [3, 4],
+]);
 const check = (await tf.matMul(x, x).data())[0];
 process.stdout.write(
   `${JSON.stringify({

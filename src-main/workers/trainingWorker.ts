@@ -1,9 +1,23 @@
 import { openProject } from '../services/project/openProject.ts';
 import { loadTensorflow } from '../services/tensorflow/loadTensorflow.ts';
-import type { FromTrainingWorker, ToTrainingWorker, TrainingWorkerEnd } from '../services/training/trainingWorkerMessages.ts';
+import type {
+  FromTrainingWorker,
+  ToTrainingWorker,
+  TrainingWorkerEnd,
+} from '../services/training/trainingWorkerMessages.ts';
 import { setRunStatus } from '../services/runs/store/setRunStatus.ts';
 import type { ProjectDatabase } from '../store/openProjectDatabase.ts';
-import { beatRuns, claimRun, ownerOf, ownsRun, releaseRun, resumeNote, RunTakenOver, thisProcess, writeAsOwner } from '../services/runs/store/runOwners.ts';
+import {
+  beatRuns,
+  claimRun,
+  ownerOf,
+  ownsRun,
+  releaseRun,
+  resumeNote,
+  RunTakenOver,
+  thisProcess,
+  writeAsOwner,
+} from '../services/runs/store/runOwners.ts';
 import type { TrainingProgress } from '../../src-shared/model/Run.ts';
 import { databaseRecorder } from '../services/training/RunRecorder.ts';
 import { projectRunSource } from '../services/training/RunSource.ts';
@@ -34,7 +48,8 @@ const send = (message: FromTrainingWorker) => {
 
 /** Why a run stops before its end, as the abort reason: the user cancelled it, it was interrupted, or it is not ours any more. */
 type StopReason = { kind: 'interrupted'; why: string } | { kind: 'taken-over'; error: RunTakenOver };
-const isStopReason = (reason: unknown): reason is StopReason => typeof reason === 'object' && reason !== null && 'kind' in reason;
+const isStopReason = (reason: unknown): reason is StopReason =>
+  typeof reason === 'object' && reason !== null && 'kind' in reason;
 
 process.on('message', (message: ToTrainingWorker) => {
   if (message.type === 'cancel') controller?.abort();
@@ -63,7 +78,12 @@ function interrupt(why: string): void {
   else process.exit(0);
 }
 
-async function run({ projectPath, runId, resume, keepAlive }: Extract<ToTrainingWorker, { type: 'start' }>): Promise<void> {
+async function run({
+  projectPath,
+  runId,
+  resume,
+  keepAlive,
+}: Extract<ToTrainingWorker, { type: 'start' }>): Promise<void> {
   const signal = (controller = new AbortController()).signal;
   const { tf } = await loadTensorflow();
   const tensorsBefore = tf.memory().numTensors;
@@ -85,7 +105,10 @@ async function run({ projectPath, runId, resume, keepAlive }: Extract<ToTraining
         try {
           // A run taken over (its owner record now names another process) stops here, writing nothing more.
           if (!ownsRun(project.db, runId, me)) {
-            controller?.abort({ kind: 'taken-over', error: new RunTakenOver(runId, ownerOf(project.db, runId)) } satisfies StopReason);
+            controller?.abort({
+              kind: 'taken-over',
+              error: new RunTakenOver(runId, ownerOf(project.db, runId)),
+            } satisfies StopReason);
             return;
           }
           const cancelRequested = beatRuns(project.db, me, latest ? new Map([[runId, latest]]) : undefined);
@@ -99,7 +122,13 @@ async function run({ projectPath, runId, resume, keepAlive }: Extract<ToTraining
         send({ type: 'progress', progress });
       };
       const recorder = databaseRecorder(project.db, runId, me);
-      const summary = await trainRun({ source: projectRunSource(project, runId), recorder, resume, signal, onProgress });
+      const summary = await trainRun({
+        source: projectRunSource(project, runId),
+        recorder,
+        resume,
+        signal,
+        onProgress,
+      });
       end = { type: 'done', summary };
     } catch (error) {
       end = recordEnd(project.db, runId, error, signal.aborted ? signal.reason : undefined);
@@ -121,12 +150,14 @@ async function run({ projectPath, runId, resume, keepAlive }: Extract<ToTraining
 
 /** Records how the run ended early (unless it is not ours any more: then nothing is written) and says so to the parent. */
 function recordEnd(db: ProjectDatabase, runId: string, error: unknown, reason: unknown): TrainingWorkerEnd {
-  const takenOver = error instanceof RunTakenOver ? error : isStopReason(reason) && reason.kind === 'taken-over' ? reason.error : null;
+  const takenOver =
+    error instanceof RunTakenOver ? error : isStopReason(reason) && reason.kind === 'taken-over' ? reason.error : null;
   if (takenOver) return { type: 'failed', message: takenOver.message };
   try {
     return writeAsOwner(db, runId, me, (): TrainingWorkerEnd => {
       if (isStopReason(reason) && reason.kind === 'interrupted') {
-        const checkpointEpoch = db.prepare('SELECT checkpoint_epoch FROM runs WHERE id = ?').pluck().get(runId) as number | null;
+        const checkpointEpoch = db.prepare('SELECT checkpoint_epoch FROM runs WHERE id = ?').pluck().get(runId) as
+          number | null;
         setRunStatus(db, runId, 'interrupted', { error: `interrupted: ${reason.why}; ${resumeNote(checkpointEpoch)}` });
         return { type: 'interrupted', reason: reason.why };
       }

@@ -30,14 +30,19 @@ export function confusionDifference(a: LabeledConfusion, b: LabeledConfusion): C
   return {
     classes,
     counts: countsB.map((row, i) => row.map((count, j) => count - countsA[i]![j]!)),
-    rates: ratesB.map((row, i) => row.map((rate, j) => (rate === null || ratesA[i]![j] === null ? null : rate - ratesA[i]![j]!))),
+    rates: ratesB.map((row, i) =>
+      row.map((rate, j) => (rate === null || ratesA[i]![j] === null ? null : rate - ratesA[i]![j]!)),
+    ),
   };
 }
 
 function checked({ classes, confusion }: LabeledConfusion, run: string): readonly string[] {
-  if (new Set(classes).size !== classes.length) throw new RangeError(`run ${run}: a class is listed twice in [${classes.join(', ')}]`);
+  if (new Set(classes).size !== classes.length)
+    throw new RangeError(`run ${run}: a class is listed twice in [${classes.join(', ')}]`);
   if (confusion.length !== classes.length || confusion.some((row) => row.length !== classes.length)) {
-    throw new RangeError(`run ${run}: the confusion matrix must be ${classes.length} × ${classes.length}, one row and column per class`);
+    throw new RangeError(
+      `run ${run}: the confusion matrix must be ${classes.length} × ${classes.length}, one row and column per class`,
+    );
   }
   return classes;
 }

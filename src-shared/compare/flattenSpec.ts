@@ -16,14 +16,16 @@ export function flattenSpec(value: unknown, prefix?: string): Record<string, Run
 function flattenInto(result: Record<string, RunValue>, value: unknown, key: string | undefined): void {
   if (Array.isArray(value)) {
     if (value.every((item) => asScalar(item) !== undefined)) {
-      if (key !== undefined) result[key] = value.length === 0 ? '[]' : value.map((item) => String(asScalar(item))).join(', ');
+      if (key !== undefined)
+        result[key] = value.length === 0 ? '[]' : value.map((item) => String(asScalar(item))).join(', ');
       return;
     }
     value.forEach((item, index) => flattenInto(result, item, `${key ?? ''}[${index}]`));
     return;
   }
   if (typeof value === 'object' && value !== null) {
-    for (const [name, child] of Object.entries(value)) flattenInto(result, child, key === undefined ? name : `${key}.${name}`);
+    for (const [name, child] of Object.entries(value))
+      flattenInto(result, child, key === undefined ? name : `${key}.${name}`);
     return;
   }
   const scalar = asScalar(value);
@@ -33,7 +35,8 @@ function flattenInto(result: Record<string, RunValue>, value: unknown, key: stri
 
 /** The value as a RunValue, or undefined when it has none (undefined, functions, symbols). */
 function asScalar(value: unknown): RunValue | undefined {
-  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return value;
   if (typeof value === 'bigint') return Number(value);
   return undefined;
 }

@@ -12,7 +12,9 @@ const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'acc
  * `tags` holds the run's tags joined by commas: `tags = x` means "x is one of the tags".
  */
 export function matchesConditions(values: Record<string, RunValue>, conditions: readonly RunCondition[]): boolean {
-  return conditions.every((condition) => matchesCondition(Object.hasOwn(values, condition.key) ? values[condition.key] : undefined, condition));
+  return conditions.every((condition) =>
+    matchesCondition(Object.hasOwn(values, condition.key) ? values[condition.key] : undefined, condition),
+  );
 }
 
 function matchesCondition(value: RunValue | undefined, { key, op, value: wanted }: RunCondition): boolean {

@@ -61,7 +61,10 @@ const DEFAULTS: ForestOptions = { trees: 64, maxDepth: 12, minSamplesLeaf: 1, fe
  * low one); it describes the region the trials covered, not values never tried; a parameter that
  * matters only with another shows up in `remainder`, not in its own share.
  */
-export function parameterImportance(trials: readonly ImportanceTrial[], options: Partial<ForestOptions> = {}): ParameterImportance {
+export function parameterImportance(
+  trials: readonly ImportanceTrial[],
+  options: Partial<ForestOptions> = {},
+): ParameterImportance {
   const usable = trials.filter((trial) => Number.isFinite(trial.metric));
   const count = usable.length;
   if (count < MIN_IMPORTANCE_TRIALS) {
@@ -73,16 +76,31 @@ export function parameterImportance(trials: readonly ImportanceTrial[], options:
     };
   }
   const parameters = encodeTrials(usable.map((trial) => trial.params));
-  if (parameters.length === 0) return { ok: false, reason: 'nothing-varies', message: 'every parameter has the same value in all trials: nothing to compare', trials: count };
+  if (parameters.length === 0)
+    return {
+      ok: false,
+      reason: 'nothing-varies',
+      message: 'every parameter has the same value in all trials: nothing to compare',
+      trials: count,
+    };
   const targets = Float64Array.from(usable, (trial) => trial.metric);
   if (targets.every((value) => value === targets[0])) {
-    return { ok: false, reason: 'metric-constant', message: 'the metric is the same in every trial: there is no difference to explain', trials: count };
+    return {
+      ok: false,
+      reason: 'metric-constant',
+      message: 'the metric is the same in every trial: there is no difference to explain',
+      trials: count,
+    };
   }
 
   const settings = { ...DEFAULTS, ...options };
   checkOptions(settings);
   const forest = fitRegressionForest(
-    parameters.map((parameter) => ({ levels: parameter.levels.length, ordered: parameter.kind === 'numeric', codes: parameter.codes })),
+    parameters.map((parameter) => ({
+      levels: parameter.levels.length,
+      ordered: parameter.kind === 'numeric',
+      codes: parameter.codes,
+    })),
     targets,
     settings,
   );
@@ -100,15 +118,25 @@ export function parameterImportance(trials: readonly ImportanceTrial[], options:
   });
   entries.sort((a, b) => b.importance - a.importance || a.key.localeCompare(b.key));
   const explained = entries.reduce((total, entry) => total + entry.importance, 0);
-  return { ok: true, parameters: entries, remainder: Math.max(0, 1 - explained), oobR2: forest.oobR2, trials: count, trees: settings.trees };
+  return {
+    ok: true,
+    parameters: entries,
+    remainder: Math.max(0, 1 - explained),
+    oobR2: forest.oobR2,
+    trials: count,
+    trees: settings.trees,
+  };
 }
 
 function checkOptions({ trees, maxDepth, minSamplesLeaf, featureFraction }: ForestOptions): void {
   const wholeAtLeast = (value: number, min: number) => Number.isInteger(value) && value >= min;
   if (!wholeAtLeast(trees, 1)) throw new RangeError(`trees must be a whole number of at least 1, got ${trees}`);
-  if (!wholeAtLeast(maxDepth, 1)) throw new RangeError(`maxDepth must be a whole number of at least 1, got ${maxDepth}`);
-  if (!wholeAtLeast(minSamplesLeaf, 1)) throw new RangeError(`minSamplesLeaf must be a whole number of at least 1, got ${minSamplesLeaf}`);
-  if (!(featureFraction > 0 && featureFraction <= 1)) throw new RangeError(`featureFraction must be in (0, 1], got ${featureFraction}`);
+  if (!wholeAtLeast(maxDepth, 1))
+    throw new RangeError(`maxDepth must be a whole number of at least 1, got ${maxDepth}`);
+  if (!wholeAtLeast(minSamplesLeaf, 1))
+    throw new RangeError(`minSamplesLeaf must be a whole number of at least 1, got ${minSamplesLeaf}`);
+  if (!(featureFraction > 0 && featureFraction <= 1))
+    throw new RangeError(`featureFraction must be in (0, 1], got ${featureFraction}`);
 }
 
 function mean(values: readonly number[]): number {

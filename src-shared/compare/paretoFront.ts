@@ -19,6 +19,9 @@ export function paretoFront<T>(items: readonly T[], objectives: readonly ParetoO
     });
     return scores.every((score) => score !== null) ? [{ item, scores: scores as number[] }] : [];
   });
-  const dominates = (a: number[], b: number[]) => a.every((score, i) => score >= b[i]!) && a.some((score, i) => score > b[i]!);
-  return scored.filter((candidate) => !scored.some((other) => dominates(other.scores, candidate.scores))).map(({ item }) => item);
+  const dominates = (a: number[], b: number[]) =>
+    a.every((score, i) => score >= b[i]!) && a.some((score, i) => score > b[i]!);
+  return scored
+    .filter((candidate) => !scored.some((other) => dominates(other.scores, candidate.scores)))
+    .map(({ item }) => item);
 }

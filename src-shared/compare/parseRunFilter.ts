@@ -10,7 +10,17 @@ interface Token {
   unterminated?: boolean;
 }
 
-const OPERATORS: Record<string, RunFilterOp> = { '=': '=', '==': '=', '!=': '!=', '<>': '!=', '>': '>', '>=': '>=', '<': '<', '<=': '<=', '~': '~' };
+const OPERATORS: Record<string, RunFilterOp> = {
+  '=': '=',
+  '==': '=',
+  '!=': '!=',
+  '<>': '!=',
+  '>': '>',
+  '>=': '>=',
+  '<': '<',
+  '<=': '<=',
+  '~': '~',
+};
 const OPERATOR_LIST = '(one of = != > >= < <= ~)';
 const OPERATOR_CHARS = '=!<>~';
 
@@ -34,11 +44,13 @@ export function parseRunFilter(text: string): { conditions: RunCondition[]; prob
 /** A condition, or the problem with it. */
 function parseCondition(tokens: readonly Token[]): RunCondition | string {
   const or = tokens.find((token) => token.kind === 'or');
-  if (or) return `"${or.raw}" is not supported: every condition must hold (join them with "and"); "~" matches part of a value`;
+  if (or)
+    return `"${or.raw}" is not supported: every condition must hold (join them with "and"); "~" matches part of a value`;
   const open = tokens.find((token) => token.unterminated);
   if (open) return `${open.raw} has no closing quote`;
   const [key, op, value, ...rest] = tokens as [Token, ...(Token | undefined)[]];
-  if (key.kind === 'op' || key.text === '') return `expected a key before "${(key.kind === 'op' ? key : op)?.raw ?? ''}"`;
+  if (key.kind === 'op' || key.text === '')
+    return `expected a key before "${(key.kind === 'op' ? key : op)?.raw ?? ''}"`;
   if (!op) return `expected an operator after "${key.raw}" ${OPERATOR_LIST}`;
   if (op.kind !== 'op') return `expected an operator after "${key.raw}" ${OPERATOR_LIST}, found "${op.raw}"`;
   const operator = OPERATORS[op.text];
@@ -48,7 +60,9 @@ function parseCondition(tokens: readonly Token[]): RunCondition | string {
   const next = rest[0];
   if (next) {
     const words = [value, ...rest].every((token) => token?.kind === 'word');
-    const hint = words ? `; put a value with spaces in quotes: "${[value, ...rest].map((token) => token?.raw).join(' ')}"` : '';
+    const hint = words
+      ? `; put a value with spaces in quotes: "${[value, ...rest].map((token) => token?.raw).join(' ')}"`
+      : '';
     return `unexpected "${next.raw}" after "${key.raw} ${op.raw} ${value.raw}": join conditions with "and"${hint}`;
   }
   return { key: key.text, op: operator, value: valueOf(value) };
@@ -98,7 +112,13 @@ function tokenize(text: string): Token[] {
       i = end;
     } else {
       let end = i;
-      while (end < text.length && !/[\s,=!<>~]/.test(text[end]!) && !text.startsWith('&&', end) && !text.startsWith('||', end)) end++;
+      while (
+        end < text.length &&
+        !/[\s,=!<>~]/.test(text[end]!) &&
+        !text.startsWith('&&', end) &&
+        !text.startsWith('||', end)
+      )
+        end++;
       const raw = text.slice(i, end);
       const lower = raw.toLowerCase();
       tokens.push({ kind: lower === 'and' ? 'and' : lower === 'or' ? 'or' : 'word', raw, text: raw });

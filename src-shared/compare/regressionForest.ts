@@ -38,7 +38,11 @@ export interface RegressionForest {
  * subset for unordered ones (categories sorted by their mean target, which is exact for squared
  * error). Seeded, so the same inputs give the same forest.
  */
-export function fitRegressionForest(features: readonly ForestFeature[], targets: Float64Array, options: ForestOptions): RegressionForest {
+export function fitRegressionForest(
+  features: readonly ForestFeature[],
+  targets: Float64Array,
+  options: ForestOptions,
+): RegressionForest {
   const n = targets.length;
   const oobSum = new Float64Array(n);
   const oobCount = new Int32Array(n);
@@ -106,13 +110,25 @@ class TreeGrower {
     const mean = sum / samples.length;
     const value = mean + this.offset;
     const error = sumSquares - sum * mean;
-    if (depth >= this.options.maxDepth || samples.length < 2 * this.options.minSamplesLeaf || error <= 1e-12 * sumSquares) return { leaf: true, value };
+    if (
+      depth >= this.options.maxDepth ||
+      samples.length < 2 * this.options.minSamplesLeaf ||
+      error <= 1e-12 * sumSquares
+    )
+      return { leaf: true, value };
     const split = this.bestSplit(samples, sum, error);
     if (!split) return { leaf: true, value };
     const codes = this.features[split.feature]!.codes;
     const left = samples.filter((i) => split.left[codes[i]!]);
     const right = samples.filter((i) => !split.left[codes[i]!]);
-    return { leaf: false, value, feature: split.feature, left: split.left, leftChild: this.grow(left, depth + 1), rightChild: this.grow(right, depth + 1) };
+    return {
+      leaf: false,
+      value,
+      feature: split.feature,
+      left: split.left,
+      leftChild: this.grow(left, depth + 1),
+      rightChild: this.grow(right, depth + 1),
+    };
   }
 
   /** The best split over a random subset of the features, or over more when those cannot split. */
@@ -139,7 +155,9 @@ class TreeGrower {
       groups.set(level, group);
     }
     if (groups.size < 2) return null;
-    const sorted = [...groups.values()].sort(ordered ? (a, b) => a.level - b.level : (a, b) => a.sum / a.count - b.sum / b.count);
+    const sorted = [...groups.values()].sort(
+      ordered ? (a, b) => a.level - b.level : (a, b) => a.sum / a.count - b.sum / b.count,
+    );
     const n = samples.length;
     const minLeaf = this.options.minSamplesLeaf;
     let leftCount = 0;

@@ -6,7 +6,8 @@
  * a constant series is returned as is, free of rounding. Smoothing is by index, not by step.
  */
 export function smoothSeries(values: ArrayLike<number>, weight: number): number[] {
-  if (!(weight >= 0 && weight <= 0.99)) throw new RangeError(`smoothing weight must be between 0 and 0.99, got ${weight}`);
+  if (!(weight >= 0 && weight <= 0.99))
+    throw new RangeError(`smoothing weight must be between 0 and 0.99, got ${weight}`);
   const points = Array.from(values);
   if (points.every((value) => value === points[0])) return points;
   let average = 0;

@@ -34,8 +34,12 @@ export function treeMainEffects(tree: TreeNode, levelCounts: readonly number[]):
   );
 
   // Per leaf and feature, how many levels the leaf allows, and the share of the space it covers.
-  const counts = leaves.map((leaf) => leaf.region.map((allowed, i) => allowed.reduce((total, bit, cell) => total + bit * cells[i]!.sizes[cell]!, 0)));
-  const volumes = counts.map((perFeature) => perFeature.reduce((volume, count, i) => (volume * count) / levelCounts[i]!, 1));
+  const counts = leaves.map((leaf) =>
+    leaf.region.map((allowed, i) => allowed.reduce((total, bit, cell) => total + bit * cells[i]!.sizes[cell]!, 0)),
+  );
+  const volumes = counts.map((perFeature) =>
+    perFeature.reduce((volume, count, i) => (volume * count) / levelCounts[i]!, 1),
+  );
   const mean = leaves.reduce((total, leaf, l) => total + leaf.value * volumes[l]!, 0);
   // Centred values, so a large common offset (accuracy 0.9 ± 0.001) does not cancel the variance away.
   const centred = leaves.map((leaf) => leaf.value - mean);
@@ -60,7 +64,11 @@ export function treeMainEffects(tree: TreeNode, levelCounts: readonly number[]):
 
 function masksOn(node: TreeNode, feature: number): Uint8Array[] {
   if (node.leaf) return [];
-  return [...(node.feature === feature ? [node.left] : []), ...masksOn(node.leftChild, feature), ...masksOn(node.rightChild, feature)];
+  return [
+    ...(node.feature === feature ? [node.left] : []),
+    ...masksOn(node.leftChild, feature),
+    ...masksOn(node.rightChild, feature),
+  ];
 }
 
 /** Groups the levels every mask puts on the same side (partition refinement). */

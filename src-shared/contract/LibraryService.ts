@@ -1,7 +1,14 @@
 import type { Event } from './events.ts';
 import type { ClipAudio, ClipPage, LabelCount, SplitName } from '../model/Clip.ts';
 import type { ClipFilter, ClipSort } from '../model/ClipQuery.ts';
-import type { AssignSplitsResult, EditResult, HistorySummary, LabelStyle, SplitPercentages, SplitReport } from '../model/Curation.ts';
+import type {
+  AssignSplitsResult,
+  EditResult,
+  HistorySummary,
+  LabelStyle,
+  SplitPercentages,
+  SplitReport,
+} from '../model/Curation.ts';
 import type { FlagCount, LibraryStatistics } from '../model/LibraryStatistics.ts';
 
 export interface ListClipsInput {

@@ -1,9 +1,25 @@
 import type { ClipPrediction } from '../model/ClipPrediction.ts';
 import type { RunDetail, RunInfo } from '../model/Run.ts';
-import type { ClipDifferences, LikelyMislabeled, RunComparison, RunExport, SweepAnalysis } from '../model/RunComparison.ts';
+import type {
+  ClipDifferences,
+  LikelyMislabeled,
+  RunComparison,
+  RunExport,
+  SweepAnalysis,
+} from '../model/RunComparison.ts';
 import type { RunQuery } from '../model/RunQuery.ts';
 import type {
-  PurgeResult, RunChangeResult, RunColumn, RunIdsInput, RunNoteInput, RunPage, RunSelection, RunsChangedEvent, RunStarInput, RunTagCount, RunTagsInput,
+  PurgeResult,
+  RunChangeResult,
+  RunColumn,
+  RunIdsInput,
+  RunNoteInput,
+  RunPage,
+  RunSelection,
+  RunsChangedEvent,
+  RunStarInput,
+  RunTagCount,
+  RunTagsInput,
 } from '../model/RunTable.ts';
 import type { Event } from './events.ts';
 

@@ -43,6 +43,8 @@ export const featureSpecSchema = z
 export function parseFeatureSpec(value: unknown, source = 'feature spec'): FeatureSpec {
   const result = featureSpecSchema.safeParse(value);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
+  const problems = result.error.issues.map((issue) =>
+    issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+  );
   throw new RangeError(`${source} is invalid: ${problems.join('; ')}`);
 }

@@ -24,7 +24,15 @@ const runIdList = z.array(runId).min(1, 'select at least one run').max(100_000);
 const runKey = z.string().min(1).max(300);
 const runSelection = {
   conditions: z
-    .array(z.object({ key: runKey, op: z.enum(['=', '!=', '>', '>=', '<', '<=', '~']), value: z.union([z.string().max(1000), z.number(), z.boolean()]) }).strict())
+    .array(
+      z
+        .object({
+          key: runKey,
+          op: z.enum(['=', '!=', '>', '>=', '<', '<=', '~']),
+          value: z.union([z.string().max(1000), z.number(), z.boolean()]),
+        })
+        .strict(),
+    )
     .max(100),
   scope: z.enum(['active', 'archived', 'deleted']),
   starredOnly: z.boolean().optional(),
@@ -36,19 +44,32 @@ const predictionSplit = z.enum(['train', 'validation', 'test']);
 const labelName = z.string().max(200);
 const clipIds = z.union([z.array(z.number().int().positive()).max(2_000_000), z.instanceof(Int32Array)]);
 const labelInput = z
-  .object({ name: labelName, hotkey: z.string().max(8).nullable().optional(), color: z.string().max(16).nullable().optional(), unknown: z.boolean().optional() })
+  .object({
+    name: labelName,
+    hotkey: z.string().max(8).nullable().optional(),
+    color: z.string().max(16).nullable().optional(),
+    unknown: z.boolean().optional(),
+  })
   .strict();
 const uploadId = z.string().regex(/^upload-[0-9a-f-]{36}$/, 'not an upload id');
 const uploadPath = z.string().min(1).max(uploadLimits.maxPathLength);
 const importInput = z
-  .object({ path: fsPath, pattern: z.string().trim().min(1).max(500).optional(), manifest: fsPath.optional(), uploadId: uploadId.optional() })
+  .object({
+    path: fsPath,
+    pattern: z.string().trim().min(1).max(500).optional(),
+    manifest: fsPath.optional(),
+    uploadId: uploadId.optional(),
+  })
   .strict()
   .refine((input) => !(input.pattern && input.manifest), 'give a file-name pattern or a manifest, not both');
 const clipFilter = z
   .object({
     kind: z.enum(['sample', 'noise']).optional(),
     labels: z.array(name).max(1000).optional(),
-    splits: z.array(z.enum(['train', 'validation', 'test', 'none'])).max(4).optional(),
+    splits: z
+      .array(z.enum(['train', 'validation', 'test', 'none']))
+      .max(4)
+      .optional(),
     speakers: z.array(name).max(1000).optional(),
     minDurationMs: z.number().min(0).optional(),
     maxDurationMs: z.number().min(0).optional(),
@@ -74,7 +95,12 @@ export const inputSchemas = {
     createDemo: z
       .object({
         path: fsPath.optional(),
-        seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1)
+          .optional(),
         clipsPerWord: z.number().int().min(1).max(1000).optional(),
       })
       .strict(),
@@ -92,7 +118,9 @@ export const inputSchemas = {
       .object({
         uploadId,
         pieces: z
-          .array(z.object({ path: uploadPath, offset: z.number().int().min(0), bytes: z.instanceof(Uint8Array) }).strict())
+          .array(
+            z.object({ path: uploadPath, offset: z.number().int().min(0), bytes: z.instanceof(Uint8Array) }).strict(),
+          )
           .min(1)
           .max(100_000)
           .refine(
@@ -131,22 +159,38 @@ export const inputSchemas = {
     undo: noInput,
     redo: noInput,
     history: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
-    assignSplits: z.object({ validationPercent: z.number().min(0).max(100), testPercent: z.number().min(0).max(100) }).strict(),
+    assignSplits: z
+      .object({ validationPercent: z.number().min(0).max(100), testPercent: z.number().min(0).max(100) })
+      .strict(),
     setSplitOverride: z.object({ clipIds, split: z.enum(['train', 'validation', 'test']).nullable() }).strict(),
     splitReport: noInput,
     flagNearDuplicates: noInput,
   },
   features: {
     presets: noInput,
-    clipFeatures: z.object({ clipId: z.number().int().positive(), spec: featureSpecSchema, fresh: z.boolean().optional() }).strict(),
-    extractAll: z.object({ spec: featureSpecSchema, threads: z.number().int().min(1).max(1024).optional(), float16: z.boolean().optional() }).strict(),
+    clipFeatures: z
+      .object({ clipId: z.number().int().positive(), spec: featureSpecSchema, fresh: z.boolean().optional() })
+      .strict(),
+    extractAll: z
+      .object({
+        spec: featureSpecSchema,
+        threads: z.number().int().min(1).max(1024).optional(),
+        float16: z.boolean().optional(),
+      })
+      .strict(),
     cancelTask: z.object({ taskId: z.string().min(1).max(100) }).strict(),
     cacheStatus: noInput,
     clearCache: noInput,
   },
   training: {
     presets: noInput,
-    modelStats: z.object({ model: trainSpecSchema.shape.model, features: featureSpecSchema, classes: z.number().int().min(2).max(10_000) }).strict(),
+    modelStats: z
+      .object({
+        model: trainSpecSchema.shape.model,
+        features: featureSpecSchema,
+        classes: z.number().int().min(2).max(10_000),
+      })
+      .strict(),
     warnings: z.object({ spec: trainSpecSchema }).strict(),
     startRun: z.object({ spec: trainSpecSchema }).strict(),
     resumeRun: z.object({ runId }).strict(),
@@ -155,7 +199,15 @@ export const inputSchemas = {
   sweeps: {
     presets: noInput,
     check: z.object({ spec: z.unknown() }).strict(),
-    startSweep: z.object({ spec: sweepSpecSchema, queueUrl: z.string().regex(/^rediss?:\/\/\S+$/, 'not a Redis URL (redis://host:port)').optional() }).strict(),
+    startSweep: z
+      .object({
+        spec: sweepSpecSchema,
+        queueUrl: z
+          .string()
+          .regex(/^rediss?:\/\/\S+$/, 'not a Redis URL (redis://host:port)')
+          .optional(),
+      })
+      .strict(),
     runSweep: z.object({ sweepId }).strict(),
     addTrials: z.object({ sweepId, spec: sweepSpecSchema }).strict(),
     pauseSweep: z.object({ sweepId, reason: z.string().trim().min(1).max(200).optional() }).strict(),
@@ -197,19 +249,38 @@ export const inputSchemas = {
     deleteRuns: z.object({ runIds: runIdList }).strict(),
     restoreRuns: z.object({ runIds: runIdList }).strict(),
     purgeDeletedRuns: z.object({ runIds: runIdList.optional() }).strict(),
-    compareRuns: z.object({ runIds: z.array(runId).min(2, 'compare at least 2 runs').max(8, 'compare at most 8 runs'), baselineRunId: runId.optional() }).strict(),
+    compareRuns: z
+      .object({
+        runIds: z.array(runId).min(2, 'compare at least 2 runs').max(8, 'compare at most 8 runs'),
+        baselineRunId: runId.optional(),
+      })
+      .strict(),
     clipDifferences: z
-      .object({ baseRunId: runId, otherRunId: runId, split: predictionSplit.optional(), limit: z.number().int().min(1).max(100_000).optional() })
+      .object({
+        baseRunId: runId,
+        otherRunId: runId,
+        split: predictionSplit.optional(),
+        limit: z.number().int().min(1).max(100_000).optional(),
+      })
       .strict(),
     likelyMislabeled: z
-      .object({ runId, minConfidence: z.number().min(0).max(1).optional(), split: predictionSplit.optional(), limit: z.number().int().min(1).max(100_000).optional() })
+      .object({
+        runId,
+        minConfidence: z.number().min(0).max(1).optional(),
+        split: predictionSplit.optional(),
+        limit: z.number().int().min(1).max(100_000).optional(),
+      })
       .strict(),
     sweepAnalysis: z.object({ sweepId, metric: runKey.optional() }).strict(),
-    exportRuns: z.object({ runIds: runIdList, format: z.enum(['csv', 'json']), columns: z.array(runKey).max(2000).optional() }).strict(),
+    exportRuns: z
+      .object({ runIds: runIdList, format: z.enum(['csv', 'json']), columns: z.array(runKey).max(2000).optional() })
+      .strict(),
   },
   export: {
     formats: noInput,
-    exportRun: z.object({ runId, format: z.enum(exportFormats), directory: fsPath, overwrite: z.boolean().optional() }).strict(),
+    exportRun: z
+      .object({ runId, format: z.enum(exportFormats), directory: fsPath, overwrite: z.boolean().optional() })
+      .strict(),
     exportFiles: z.object({ runId, format: z.enum(exportFormats) }).strict(),
   },
   system: {

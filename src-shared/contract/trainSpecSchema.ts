@@ -12,13 +12,25 @@ const modelSpecSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('tiny_conv'), dropout }).strict(),
   z.object({ kind: z.literal('conv'), dropout }).strict(),
   z.object({ kind: z.literal('low_latency_conv'), dropout }).strict(),
-  z.object({ kind: z.literal('ds_cnn'), firstConv: conv, blocks, blockKernel: kernel, widthMultiplier, dropout }).strict(),
+  z
+    .object({ kind: z.literal('ds_cnn'), firstConv: conv, blocks, blockKernel: kernel, widthMultiplier, dropout })
+    .strict(),
   z
     .object({
       kind: z.literal('rep_inception'),
       firstConv: conv,
       blocks,
-      branchKernels: z.array(z.number().int().min(1).max(63).refine((k) => k % 2 === 1, 'branch kernels must be odd')).min(1).max(8),
+      branchKernels: z
+        .array(
+          z
+            .number()
+            .int()
+            .min(1)
+            .max(63)
+            .refine((k) => k % 2 === 1, 'branch kernels must be odd'),
+        )
+        .min(1)
+        .max(8),
       widthMultiplier,
       dropout,
     })
@@ -31,10 +43,19 @@ const share = z.number().min(0).max(1);
 const FRACTIONS_TOLERANCE = 1e-6;
 
 /** Adds an issue unless exactly one of two alternative fields is given. */
-function exactlyOne(value: Record<string, unknown>, context: z.RefinementCtx, absolute: string, relative: string, what: string): void {
+function exactlyOne(
+  value: Record<string, unknown>,
+  context: z.RefinementCtx,
+  absolute: string,
+  relative: string,
+  what: string,
+): void {
   const given = [absolute, relative].filter((key) => value[key] !== undefined);
   if (given.length === 1) return;
-  const message = given.length === 0 ? `needs ${absolute} (${what} in steps) or ${relative} (as a share of the run)` : `give ${absolute} or ${relative}, not both`;
+  const message =
+    given.length === 0
+      ? `needs ${absolute} (${what} in steps) or ${relative} (as a share of the run)`
+      : `give ${absolute} or ${relative}, not both`;
   context.addIssue({ code: 'custom', path: [absolute], message });
 }
 
@@ -51,22 +72,48 @@ const scheduleSpecSchema = z.discriminatedUnion('kind', [
       exactlyOne(s, context, 'steps', 'fractions', 'stage lengths');
       const stages = s.steps ?? s.fractions;
       if (stages && stages.length !== s.rates.length) {
-        context.addIssue({ code: 'custom', message: `a piecewise schedule needs one rate per stage (as many rates as ${s.steps ? 'step counts' : 'fractions'})` });
+        context.addIssue({
+          code: 'custom',
+          message: `a piecewise schedule needs one rate per stage (as many rates as ${s.steps ? 'step counts' : 'fractions'})`,
+        });
       }
       const sum = (s.fractions ?? []).reduce((total, fraction) => total + fraction, 0);
       if (s.fractions && !s.steps && s.fractions.every(Number.isFinite) && Math.abs(sum - 1) > FRACTIONS_TOLERANCE) {
-        context.addIssue({ code: 'custom', path: ['fractions'], message: `the stages' shares of the run must add up to 1 (these add up to ${Number(sum.toPrecision(6))})` });
+        context.addIssue({
+          code: 'custom',
+          path: ['fractions'],
+          message: `the stages' shares of the run must add up to 1 (these add up to ${Number(sum.toPrecision(6))})`,
+        });
       }
     }),
   z.object({ kind: z.literal('constant'), rate }).strict(),
   z.object({ kind: z.literal('exponential'), initial: rate, final: rate }).strict(),
-  z.object({ kind: z.literal('polynomial'), initial: rate, final: z.number().min(0).max(10), power: z.number().positive().max(10) }).strict(),
   z
-    .object({ kind: z.literal('cosine'), initial: rate, final: z.number().min(0).max(10), warmupSteps: z.number().int().min(0).optional(), warmupFraction: share.max(0.99).optional() })
+    .object({
+      kind: z.literal('polynomial'),
+      initial: rate,
+      final: z.number().min(0).max(10),
+      power: z.number().positive().max(10),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('cosine'),
+      initial: rate,
+      final: z.number().min(0).max(10),
+      warmupSteps: z.number().int().min(0).optional(),
+      warmupFraction: share.max(0.99).optional(),
+    })
     .strict()
     .superRefine((s, context) => exactlyOne(s, context, 'warmupSteps', 'warmupFraction', 'the warm-up')),
   z
-    .object({ kind: z.literal('cyclical'), low: rate, high: rate, stepsPerHalfCycle: z.number().int().positive().optional(), cyclesPerRun: z.number().positive().max(10_000).optional() })
+    .object({
+      kind: z.literal('cyclical'),
+      low: rate,
+      high: rate,
+      stepsPerHalfCycle: z.number().int().positive().optional(),
+      cyclesPerRun: z.number().positive().max(10_000).optional(),
+    })
     .strict()
     .superRefine((s, context) => exactlyOne(s, context, 'stepsPerHalfCycle', 'cyclesPerRun', 'the cycle length')),
 ]);
@@ -84,30 +131,62 @@ const timing = {
  * Each of begin, end and frequency in steps or as a share of the run; the end after the begin when
  * both are in the same unit (polynomial decay needs a span; constant sparsity may update once).
  */
-function checkTiming(p: z.infer<z.ZodObject<typeof timing>> & { endStep?: number | undefined }, context: z.RefinementCtx, span: boolean): void {
+function checkTiming(
+  p: z.infer<z.ZodObject<typeof timing>> & { endStep?: number | undefined },
+  context: z.RefinementCtx,
+  span: boolean,
+): void {
   exactlyOne(p, context, 'beginStep', 'beginFraction', 'where pruning begins');
   exactlyOne(p, context, 'endStep', 'endFraction', 'where it ends');
   exactlyOne(p, context, 'frequency', 'frequencyFraction', 'how often masks are updated');
-  const before = (begin: number | undefined, end: number | undefined) => begin !== undefined && end !== undefined && (span ? end <= begin : end < begin);
-  if (p.endStep !== -1 && before(p.beginStep, p.endStep)) context.addIssue({ code: 'custom', message: 'pruning endStep must come after beginStep' });
-  if (before(p.beginFraction, p.endFraction)) context.addIssue({ code: 'custom', message: 'pruning endFraction must come after beginFraction' });
+  const before = (begin: number | undefined, end: number | undefined) =>
+    begin !== undefined && end !== undefined && (span ? end <= begin : end < begin);
+  if (p.endStep !== -1 && before(p.beginStep, p.endStep))
+    context.addIssue({ code: 'custom', message: 'pruning endStep must come after beginStep' });
+  if (before(p.beginFraction, p.endFraction))
+    context.addIssue({ code: 'custom', message: 'pruning endFraction must come after beginFraction' });
 }
 const pruningSpecSchema = z.discriminatedUnion('kind', [
   z
-    .object({ kind: z.literal('constant'), sparsity: fraction.max(0.999), ...timing, endStep: z.number().int().min(-1).optional() })
+    .object({
+      kind: z.literal('constant'),
+      sparsity: fraction.max(0.999),
+      ...timing,
+      endStep: z.number().int().min(-1).optional(),
+    })
     .strict()
     .superRefine((p, context) => checkTiming(p, context, false)),
   z
-    .object({ kind: z.literal('polynomial'), initialSparsity: fraction, finalSparsity: fraction.max(0.999), power: z.number().positive(), ...timing, endStep: step.optional() })
+    .object({
+      kind: z.literal('polynomial'),
+      initialSparsity: fraction,
+      finalSparsity: fraction.max(0.999),
+      power: z.number().positive(),
+      ...timing,
+      endStep: step.optional(),
+    })
     .strict()
     .superRefine((p, context) => checkTiming(p, context, true)),
 ]);
 
 const optimizerSpecSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sgd'), momentum: z.number().min(0).max(0.999), nesterov: z.boolean() }).strict(),
-  z.object({ kind: z.literal('adam'), beta1: z.number().min(0).max(0.9999), beta2: z.number().min(0).max(0.99999), epsilon: z.number().positive() }).strict(),
   z
-    .object({ kind: z.literal('adamw'), beta1: z.number().min(0).max(0.9999), beta2: z.number().min(0).max(0.99999), epsilon: z.number().positive(), weightDecay: z.number().min(0).max(1) })
+    .object({
+      kind: z.literal('adam'),
+      beta1: z.number().min(0).max(0.9999),
+      beta2: z.number().min(0).max(0.99999),
+      epsilon: z.number().positive(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('adamw'),
+      beta1: z.number().min(0).max(0.9999),
+      beta2: z.number().min(0).max(0.99999),
+      epsilon: z.number().positive(),
+      weightDecay: z.number().min(0).max(1),
+    })
     .strict(),
 ]);
 
@@ -121,7 +200,12 @@ const dataSpecSchema = z
     backgroundFrequency: fraction,
     timeShiftMs: z.number().min(0).max(5000),
     specAugment: z
-      .object({ timeMasks: z.number().int().min(0).max(20), timeMaskFrames: z.number().int().min(0), frequencyMasks: z.number().int().min(0).max(20), frequencyMaskBins: z.number().int().min(0) })
+      .object({
+        timeMasks: z.number().int().min(0).max(20),
+        timeMaskFrames: z.number().int().min(0),
+        frequencyMasks: z.number().int().min(0).max(20),
+        frequencyMaskBins: z.number().int().min(0),
+      })
       .strict(),
     speedPerturbation: z
       .object({ min: z.number().min(0.5).max(2), max: z.number().min(0.5).max(2) })
@@ -139,7 +223,11 @@ export const MAX_EPOCHS = 10_000;
 export const trainSpecSchema = z
   .object({
     name: z.string().max(200).optional(),
-    seed: z.number().int().min(0).max(2 ** 31 - 1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1),
     features: featureSpecSchema,
     model: modelSpecSchema,
     data: dataSpecSchema,
@@ -151,7 +239,14 @@ export const trainSpecSchema = z
     gradientAccumulation: z.number().int().min(1).max(1024),
     l2: z.number().min(0).max(1),
     labelSmoothing: z.number().min(0).max(0.5),
-    earlyStopping: z.object({ metric: z.enum(['val_accuracy', 'val_loss']), patience: z.number().int().min(0), minDelta: z.number().min(0) }).strict().nullable(),
+    earlyStopping: z
+      .object({
+        metric: z.enum(['val_accuracy', 'val_loss']),
+        patience: z.number().int().min(0),
+        minDelta: z.number().min(0),
+      })
+      .strict()
+      .nullable(),
     pruning: pruningSpecSchema.nullable(),
   })
   .strict() satisfies z.ZodType<TrainSpec>;
@@ -160,6 +255,8 @@ export const trainSpecSchema = z
 export function parseTrainSpec(value: unknown, source = 'train spec'): TrainSpec {
   const result = trainSpecSchema.safeParse(value);
   if (result.success) return result.data as TrainSpec;
-  const problems = result.error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
+  const problems = result.error.issues.map((issue) =>
+    issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+  );
   throw new RangeError(`${source} is invalid: ${problems.join('; ')}`);
 }

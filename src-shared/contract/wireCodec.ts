@@ -46,7 +46,11 @@ export function decodeWire(text: string): unknown {
 function isEncodedTypedArray(item: unknown): item is EncodedTypedArray {
   if (typeof item !== 'object' || item === null) return false;
   const candidate = item as Partial<EncodedTypedArray>;
-  return typeof candidate.base64 === 'string' && typeof candidate.$typed === 'string' && Object.hasOwn(typedArrays, candidate.$typed);
+  return (
+    typeof candidate.base64 === 'string' &&
+    typeof candidate.$typed === 'string' &&
+    Object.hasOwn(typedArrays, candidate.$typed)
+  );
 }
 
 const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';

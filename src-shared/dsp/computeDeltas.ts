@@ -3,13 +3,7 @@
  * Savitzky–Golay filter of polynomial order = derivative order over `width` frames, and at the edges
  * (scipy's mode 'interp') the derivative of the polynomial fitted to the first / last `width` frames.
  */
-export function computeDeltas(
-  data: Float32Array,
-  frames: number,
-  bins: number,
-  order: 1 | 2,
-  width = 9,
-): Float32Array {
+export function computeDeltas(data: Float32Array, frames: number, bins: number, order: 1 | 2, width = 9): Float32Array {
   if (width < 3 || width % 2 === 0) throw new RangeError(`delta width must be odd and ≥ 3, got ${width}`);
   if (frames < width) throw new RangeError(`deltas over ${width} frames need at least ${width} frames, got ${frames}`);
   const halfWidth = (width - 1) / 2;

@@ -9,8 +9,7 @@ export function createDct(inputSize: number, outputSize: number, norm: DctNorm):
   if (outputSize > inputSize) throw new RangeError(`cannot keep ${outputSize} DCT coefficients of ${inputSize} inputs`);
   const matrix = new Float64Array(outputSize * inputSize);
   for (let k = 0; k < outputSize; k++) {
-    const scale =
-      norm === 'ortho' ? Math.sqrt((k === 0 ? 1 : 2) / inputSize) : 2 / Math.sqrt(2 * inputSize);
+    const scale = norm === 'ortho' ? Math.sqrt((k === 0 ? 1 : 2) / inputSize) : 2 / Math.sqrt(2 * inputSize);
     for (let n = 0; n < inputSize; n++) {
       matrix[k * inputSize + n] = scale * Math.cos((Math.PI * k * (2 * n + 1)) / (2 * inputSize));
     }

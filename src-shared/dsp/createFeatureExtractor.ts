@@ -72,17 +72,22 @@ export function createFeatureExtractor(spec: FeatureSpec, options: FeatureExtrac
   filters.forEach((filter, m) => melWeights.set(filter.weights, melOffsets[m]!));
   // Only the bins some mel filter reads need a power value.
   const firstBin = spec.type === 'spectrogram' ? 0 : Math.min(...filters.map((filter) => filter.start));
-  const lastBin = spec.type === 'spectrogram' ? spectrumBins : Math.max(...filters.map((filter) => filter.start + filter.weights.length));
+  const lastBin =
+    spec.type === 'spectrogram'
+      ? spectrumBins
+      : Math.max(...filters.map((filter) => filter.start + filter.weights.length));
   const power = spec.magnitudePower === 2;
   const logMode = spec.log === 'db' ? 1 : spec.log === 'ln' ? 2 : 0;
   const floor = spec.logFloor;
   const dbScale = 10 / Math.LN10;
-  const log = (value: number) => (logMode === 1 ? dbScale * Math.log(value > floor ? value : floor) : logMode === 2 ? Math.log(value + floor) : value);
+  const log = (value: number) =>
+    logMode === 1 ? dbScale * Math.log(value > floor ? value : floor) : logMode === 2 ? Math.log(value + floor) : value;
   // What an all-zero frame (padding, digital silence) becomes once logged: the same for every one.
   const silentLogged = log(0);
 
   return (samples, sampleRate, stats) => {
-    if (spec.normalization === 'dataset' && !stats) throw new Error('feature spec normalizes with dataset statistics, but none were given');
+    if (spec.normalization === 'dataset' && !stats)
+      throw new Error('feature spec normalizes with dataset statistics, but none were given');
     const input = sampleRate === spec.sampleRate ? samples : resample(samples, sampleRate, spec.sampleRate);
     const copied = Math.min(input.length, clipSamples);
     const signal = padded;
@@ -90,7 +95,8 @@ export function createFeatureExtractor(spec: FeatureSpec, options: FeatureExtrac
     signal.set(copied === input.length ? input : input.subarray(0, copied), padding);
     signal.fill(0, padding + copied, padding + clipSamples);
     if (spec.preEmphasis !== 0) {
-      for (let n = padding + clipSamples - 1; n > padding; n--) signal[n] = signal[n]! - spec.preEmphasis * signal[n - 1]!;
+      for (let n = padding + clipSamples - 1; n > padding; n--)
+        signal[n] = signal[n]! - spec.preEmphasis * signal[n - 1]!;
     }
     // Frames wholly outside [first, last] nonzero sample are silent and share one precomputed row;
     // clips padded to a fixed length are often half silence.
@@ -162,7 +168,8 @@ export function createFeatureExtractor(spec: FeatureSpec, options: FeatureExtrac
     }
 
     const data = spec.deltas === 0 ? base : appendDeltas(base, frames, baseBins, spec.deltas);
-    if (spec.normalization !== 'none') normalizeRows(data, frames, bins, spec.normalization === 'dataset' ? stats : undefined);
+    if (spec.normalization !== 'none')
+      normalizeRows(data, frames, bins, spec.normalization === 'dataset' ? stats : undefined);
     return { frames, bins, data };
   };
 

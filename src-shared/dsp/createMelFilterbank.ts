@@ -26,7 +26,10 @@ export function createMelFilterbank(options: MelFilterbankOptions): MelFilter[] 
   const lowerMel = hzToMel(lowerHz, scale);
   const upperMel = hzToMel(upperHz, scale);
   // melBins + 2 edges evenly spaced in mel: filter m rises from edge m to m+1 and falls to m+2.
-  const edgesMel = Float64Array.from({ length: melBins + 2 }, (_, i) => lowerMel + ((upperMel - lowerMel) * i) / (melBins + 1));
+  const edgesMel = Float64Array.from(
+    { length: melBins + 2 },
+    (_, i) => lowerMel + ((upperMel - lowerMel) * i) / (melBins + 1),
+  );
   const edgesHz = edgesMel.map((mel) => melToHz(mel, scale));
   const binHz = Float64Array.from({ length: binCount }, (_, k) => (k * sampleRate) / fftSize);
   const binMel = binHz.map((hz) => hzToMel(hz, scale));

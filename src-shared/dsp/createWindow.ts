@@ -5,7 +5,8 @@ import type { WindowFunction } from '../model/FeatureSpec.ts';
  * spectral analysis: the symmetric window of length + 1 without its last sample).
  */
 export function createWindow(kind: WindowFunction, length: number, periodic = true): Float64Array {
-  if (!Number.isInteger(length) || length < 1) throw new RangeError(`window length must be a positive integer, got ${length}`);
+  if (!Number.isInteger(length) || length < 1)
+    throw new RangeError(`window length must be a positive integer, got ${length}`);
   const window = new Float64Array(length);
   const denominator = periodic ? length : length - 1;
   for (let n = 0; n < length; n++) {

@@ -12,7 +12,12 @@ export interface FrameEnergy {
 export function frameEnergy(samples: Float32Array, sampleRate: number, frameMs = 20, hopMs = 10): FrameEnergy {
   const frameSamples = Math.max(1, Math.round((frameMs * sampleRate) / 1000));
   const hopSamples = Math.max(1, Math.round((hopMs * sampleRate) / 1000));
-  const frames = samples.length < frameSamples ? (samples.length ? 1 : 0) : 1 + Math.floor((samples.length - frameSamples) / hopSamples);
+  const frames =
+    samples.length < frameSamples
+      ? samples.length
+        ? 1
+        : 0
+      : 1 + Math.floor((samples.length - frameSamples) / hopSamples);
   const db = new Float32Array(frames);
   for (let f = 0; f < frames; f++) {
     const start = f * hopSamples;
@@ -42,7 +47,11 @@ export interface VoiceSegment {
   endMs: number;
 }
 
-export function detectVoiceActivity(samples: Float32Array, sampleRate: number, options: VoiceActivityOptions = {}): VoiceSegment[] {
+export function detectVoiceActivity(
+  samples: Float32Array,
+  sampleRate: number,
+  options: VoiceActivityOptions = {},
+): VoiceSegment[] {
   const { frameMs = 20, hopMs = 10, marginDb = 12, minLevelDb = -50, bridgeMs = 150, minActiveMs = 40 } = options;
   const { db, frameSamples, hopSamples } = frameEnergy(samples, sampleRate, frameMs, hopMs);
   if (db.length === 0) return [];
@@ -60,6 +69,9 @@ export function detectVoiceActivity(samples: Float32Array, sampleRate: number, o
     else runs.push([f, f]);
   }
   return runs
-    .map(([first, last]) => ({ startMs: first * msPerHop, endMs: Math.min(frameEndMs(last), (samples.length / sampleRate) * 1000) }))
+    .map(([first, last]) => ({
+      startMs: first * msPerHop,
+      endMs: Math.min(frameEndMs(last), (samples.length / sampleRate) * 1000),
+    }))
     .filter((segment) => segment.endMs - segment.startMs >= minActiveMs);
 }

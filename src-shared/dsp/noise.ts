@@ -51,7 +51,13 @@ export function whiteNoise(options: NoiseOptions): Float32Array {
  */
 export function pinkNoise(options: NoiseOptions): Float32Array {
   const out = new Float32Array(checkLength(options.length));
-  let b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0, b6 = 0;
+  let b0 = 0,
+    b1 = 0,
+    b2 = 0,
+    b3 = 0,
+    b4 = 0,
+    b5 = 0,
+    b6 = 0;
   for (let i = 0; i < out.length; i++) {
     const white = options.random.gaussian();
     b0 = 0.99886 * b0 + white * 0.0555179;
@@ -116,7 +122,13 @@ function addDroplet(target: Float32Array, at: number, sampleRate: number, random
   const length = Math.min(target.length - at, Math.ceil(decay * 7));
   const tick = new Float32Array(length);
   for (let i = 0; i < length; i++) tick[i] = random.gaussian() * Math.exp(-i / decay);
-  biquad(tick, 'bandpass', Math.min(random.uniform(1500, 6000), sampleRate * 0.4), random.uniform(0.8, 2.5), sampleRate);
+  biquad(
+    tick,
+    'bandpass',
+    Math.min(random.uniform(1500, 6000), sampleRate * 0.4),
+    random.uniform(0.8, 2.5),
+    sampleRate,
+  );
   for (let i = 0; i < length; i++) target[at + i] = target[at + i]! + tick[i]! * amplitude;
 
   if (random.next() < 0.15) {
@@ -231,7 +243,9 @@ function biquad(samples: Float32Array, type: BiquadType, frequency: number, q: n
   const a0 = 1 + alpha;
   const a1 = -2 * cos;
   const a2 = 1 - alpha;
-  b0 /= a0; b1 /= a0; b2 /= a0;
+  b0 /= a0;
+  b1 /= a0;
+  b2 /= a0;
   const c1 = a1 / a0;
   const c2 = a2 / a0;
   let z1 = 0;
@@ -246,6 +260,7 @@ function biquad(samples: Float32Array, type: BiquadType, frequency: number, q: n
 }
 
 function checkLength(length: number): number {
-  if (!Number.isInteger(length) || length < 0) throw new RangeError(`noise length must be a whole number ≥ 0, got ${length}`);
+  if (!Number.isInteger(length) || length < 0)
+    throw new RangeError(`noise length must be a whole number ≥ 0, got ${length}`);
   return length;
 }

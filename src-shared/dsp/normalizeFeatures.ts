@@ -8,7 +8,8 @@ export const MIN_STD = 1e-5;
  * otherwise with the clip's own mean and population standard deviation over its frames.
  */
 export function normalizeRows(data: Float32Array, frames: number, bins: number, stats?: FeatureStats): void {
-  if (stats && stats.mean.length !== bins) throw new RangeError(`dataset statistics have ${stats.mean.length} features, the data ${bins}`);
+  if (stats && stats.mean.length !== bins)
+    throw new RangeError(`dataset statistics have ${stats.mean.length} features, the data ${bins}`);
   for (let b = 0; b < bins; b++) {
     let mean: number;
     let std: number;

@@ -3,9 +3,7 @@ import type { RejectedFile } from './ImportReport.ts';
 
 /** How the labels of a source are found. */
 export type ImportLayout =
-  | { kind: 'folders' }
-  | { kind: 'pattern'; pattern: string }
-  | { kind: 'manifest'; manifest: string };
+  { kind: 'folders' } | { kind: 'pattern'; pattern: string } | { kind: 'manifest'; manifest: string };
 
 /** One file the import would bring in, with what it would be labelled. */
 export interface ImportCandidate {

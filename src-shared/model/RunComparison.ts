@@ -54,7 +54,17 @@ export interface RunConfusionDifference extends ConfusionDifference {
 
 /** A model statistic side by side; `best` holds the indices of the runs with the best value. */
 export interface StatComparison {
-  key: 'parameters' | 'macs' | 'size_kb' | 'gzip_kb' | 'sparsity' | 'latency_ms' | 'test_accuracy' | 'validation_accuracy' | 'train_seconds' | 'epochs_trained';
+  key:
+    | 'parameters'
+    | 'macs'
+    | 'size_kb'
+    | 'gzip_kb'
+    | 'sparsity'
+    | 'latency_ms'
+    | 'test_accuracy'
+    | 'validation_accuracy'
+    | 'train_seconds'
+    | 'epochs_trained';
   label: string;
   unit: string;
   /** Which way is better; null when neither is (sparsity, epochs). */
@@ -152,7 +162,10 @@ export interface SweepParameter {
   values: RunValue[];
 }
 
-export interface SweepAnalysisTrial extends Pick<SweepTrial, 'config' | 'rung' | 'valAccuracy' | 'testAccuracy' | 'gzipKb' | 'latencyMs' | 'meetsConstraints' | 'pareto'> {
+export interface SweepAnalysisTrial extends Pick<
+  SweepTrial,
+  'config' | 'rung' | 'valAccuracy' | 'testAccuracy' | 'gzipKb' | 'latencyMs' | 'meetsConstraints' | 'pareto'
+> {
   trialId: number;
   runId: string;
   status: RunStatus;

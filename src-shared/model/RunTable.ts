@@ -103,4 +103,3 @@ export interface PurgeResult {
 export interface RunsChangedEvent {
   runIds: string[];
 }
-

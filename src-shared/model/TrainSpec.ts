@@ -44,9 +44,21 @@ export type ScheduleSpec =
   | { kind: 'exponential'; initial: number; final: number }
   | { kind: 'polynomial'; initial: number; final: number; power: number }
   /** Linear warm-up over `warmupSteps` steps, or over `warmupFraction` of the run; then a half cosine. */
-  | { kind: 'cosine'; initial: number; final: number; warmupSteps?: number | undefined; warmupFraction?: number | undefined }
+  | {
+      kind: 'cosine';
+      initial: number;
+      final: number;
+      warmupSteps?: number | undefined;
+      warmupFraction?: number | undefined;
+    }
   /** Triangular cycles of `stepsPerHalfCycle` × 2 steps, or `cyclesPerRun` whole cycles over the run. */
-  | { kind: 'cyclical'; low: number; high: number; stepsPerHalfCycle?: number | undefined; cyclesPerRun?: number | undefined };
+  | {
+      kind: 'cyclical';
+      low: number;
+      high: number;
+      stepsPerHalfCycle?: number | undefined;
+      cyclesPerRun?: number | undefined;
+    };
 
 /**
  * When a pruning schedule acts. Each of the three is given in optimizer steps (TF-MOT's `begin_step`,

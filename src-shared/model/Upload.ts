@@ -41,11 +41,13 @@ export function isUploadableFileName(name: string): boolean {
  */
 export function uploadPathProblem(relativePath: string): string | undefined {
   if (relativePath.length === 0) return 'the path is empty';
-  if (relativePath.length > uploadLimits.maxPathLength) return `the path is longer than ${uploadLimits.maxPathLength} characters`;
+  if (relativePath.length > uploadLimits.maxPathLength)
+    return `the path is longer than ${uploadLimits.maxPathLength} characters`;
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(relativePath)) return 'the path contains a control character';
   if (relativePath.includes('\\')) return 'the path contains a backslash';
-  if (relativePath.startsWith('/') || /^[a-zA-Z]:/.test(relativePath)) return 'the path is absolute; only paths relative to the dropped folder are accepted';
+  if (relativePath.startsWith('/') || /^[a-zA-Z]:/.test(relativePath))
+    return 'the path is absolute; only paths relative to the dropped folder are accepted';
   const parts = relativePath.split('/');
   if (parts.some((part) => part === '..')) return 'the path leaves the dropped folder (..)';
   if (parts.some((part) => part === '' || part === '.')) return 'the path has an empty or "." part';

@@ -18,7 +18,8 @@ export function compileFileNamePattern(pattern: string): (fileName: string) => P
     if (token === '*') source += '.*?';
     else if (token.startsWith('{')) {
       const name = token.slice(1, -1);
-      if (!fieldNames.includes(name)) throw new Error(`unknown field {${name}} in pattern; use {label}, {speaker} or {take}`);
+      if (!fieldNames.includes(name))
+        throw new Error(`unknown field {${name}} in pattern; use {label}, {speaker} or {take}`);
       if (fields.includes(name as PatternField)) throw new Error(`field {${name}} appears twice in the pattern`);
       fields.push(name as PatternField);
       source += '(.+?)';

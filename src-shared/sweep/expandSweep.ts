@@ -12,7 +12,11 @@ export function expandSweep(sweep: SweepSpec): SweepTrialPlan[] {
   const draws = strategy.kind === 'random' ? strategy.trials : strategy.kind === 'halving' ? strategy.trials : null;
   const overrides: Record<string, unknown>[] =
     draws === null ? gridOf(sweep.axes) : randomOf(sweep.axes, draws, strategy.kind === 'grid' ? 0 : strategy.seed);
-  return overrides.map((values, index) => ({ index, overrides: values, spec: withOverrides(sweep.base, values, index) }));
+  return overrides.map((values, index) => ({
+    index,
+    overrides: values,
+    spec: withOverrides(sweep.base, values, index),
+  }));
 }
 
 /** How many trials a sweep makes, without building them (a grid's product can be large). */
@@ -26,7 +30,8 @@ export function sweepTrialCount(sweep: SweepSpec): number {
 function gridOf(axes: readonly SweepAxis[]): Record<string, unknown>[] {
   let combinations: Record<string, unknown>[] = [{}];
   for (const axis of axes) {
-    if (!('values' in axis)) throw new RangeError(`a grid needs value lists; "${axis.path}" is a range (use random search for ranges)`);
+    if (!('values' in axis))
+      throw new RangeError(`a grid needs value lists; "${axis.path}" is a range (use random search for ranges)`);
     combinations = combinations.flatMap((partial) => axis.values.map((value) => ({ ...partial, [axis.path]: value })));
   }
   return combinations;
@@ -39,7 +44,8 @@ function randomOf(axes: readonly SweepAxis[], trials: number, seed: number): Rec
       axes.map((axis) => {
         if ('values' in axis) return [axis.path, random.pick(axis.values)];
         const { min, max, scale, integer } = axis.range;
-        const drawn = scale === 'log' ? Math.exp(random.uniform(Math.log(min), Math.log(max))) : random.uniform(min, max);
+        const drawn =
+          scale === 'log' ? Math.exp(random.uniform(Math.log(min), Math.log(max))) : random.uniform(min, max);
         return [axis.path, integer ? Math.round(drawn) : drawn];
       }),
     ),
@@ -55,8 +61,12 @@ export function withOverrides(base: TrainSpec, overrides: Record<string, unknown
     let node: Record<string, unknown> = spec;
     for (const key of keys.slice(0, -1)) {
       const next = node[key];
-      if (next === null) throw new RangeError(`axis "${path}" sets a field of "${key}", which is off (null) in the base spec: turn it on in the base, or drop the axis`);
-      if (typeof next !== 'object') throw new RangeError(`axis "${path}" does not lead to a field of the base spec (no "${key}")`);
+      if (next === null)
+        throw new RangeError(
+          `axis "${path}" sets a field of "${key}", which is off (null) in the base spec: turn it on in the base, or drop the axis`,
+        );
+      if (typeof next !== 'object')
+        throw new RangeError(`axis "${path}" does not lead to a field of the base spec (no "${key}")`);
       node = next as Record<string, unknown>;
     }
     const last = keys.at(-1)!;

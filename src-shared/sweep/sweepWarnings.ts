@@ -30,7 +30,12 @@ const GZIP_FLOOR = 0.8;
  */
 export function sweepWarnings(sweep: SweepSpec, trials: readonly TrialFacts[]): string[] {
   if (!trials.length) return [];
-  return [...runWarnings(trials), ...halvingWarnings(sweep, trials), ...sizeWarnings(sweep, trials), ...duplicateWarnings(trials)];
+  return [
+    ...runWarnings(trials),
+    ...halvingWarnings(sweep, trials),
+    ...sizeWarnings(sweep, trials),
+    ...duplicateWarnings(trials),
+  ];
 }
 
 function runWarnings(trials: readonly TrialFacts[]): string[] {
@@ -42,14 +47,17 @@ function runWarnings(trials: readonly TrialFacts[]): string[] {
       else byCode.set(warning.code, { warning, trial, count: 1 });
     }
   }
-  return [...byCode.values()].map(({ warning, trial, count }) => `${scope(count, trials.length, trial)}, ${lowerFirst(warning.message)}`);
+  return [...byCode.values()].map(
+    ({ warning, trial, count }) => `${scope(count, trials.length, trial)}, ${lowerFirst(warning.message)}`,
+  );
 }
 
 function halvingWarnings(sweep: SweepSpec, trials: readonly TrialFacts[]): string[] {
   if (sweep.strategy.kind !== 'halving') return [];
   const fixed = trials.filter((trial) => lengthSetBy(trial.plan.spec) !== null);
   if (!fixed.length) return [];
-  const by = lengthSetBy(fixed[0]!.plan.spec) === 'stages' ? 'the piecewise stages, given in steps,' : 'the spec’s steps';
+  const by =
+    lengthSetBy(fixed[0]!.plan.spec) === 'stages' ? 'the piecewise stages, given in steps,' : 'the spec’s steps';
   return [
     `${scope(fixed.length, trials.length, fixed[0]!)}, successive halving changes nothing: ${by} set the length (${fixed[0]!.totalSteps} steps), so every rung trains as long as the first. Give the stages as fractions of the run, or drop steps.`,
   ];
@@ -63,7 +71,9 @@ function sizeWarnings(sweep: SweepSpec, trials: readonly TrialFacts[]): string[]
   const kb = (bytes: number) => `${Number((bytes / 1024).toPrecision(3))} KB`;
   if (sized.length === trials.length && sized.every((trial) => gzipUpperBound(trial.sizeBytes!) <= limit)) {
     const largest = Math.max(...sized.map((trial) => trial.sizeBytes!));
-    return [`No trial can break the ${bound} KB size bound: even uncompressed, the largest model's float32 weights are ${kb(largest)}. The bound has no effect.`];
+    return [
+      `No trial can break the ${bound} KB size bound: even uncompressed, the largest model's float32 weights are ${kb(largest)}. The bound has no effect.`,
+    ];
   }
   // Folding a Rep-InceptionNeXt shrinks the model after training: its size now is no floor.
   const floor = (trial: TrialFacts) => {
@@ -75,7 +85,9 @@ function sizeWarnings(sweep: SweepSpec, trials: readonly TrialFacts[]): string[]
   const failing = sized.filter((trial) => floor(trial) > limit);
   if (!failing.length) return [];
   const lightest = failing.reduce((best, trial) => (floor(trial) < floor(best) ? trial : best));
-  const reached = lightest.plan.spec.pruning ? pruningEffect(lightest.plan.spec.pruning, lightest.totalSteps).reached : 0;
+  const reached = lightest.plan.spec.pruning
+    ? pruningEffect(lightest.plan.spec.pruning, lightest.totalSteps).reached
+    : 0;
   const pruned = reached > 0 ? `, pruned to at most ${Math.round(reached * 100)} %,` : '';
   const model = failing.length === trials.length && trials.length > 1 ? 'even the lightest model has' : 'its model has';
   return [
@@ -95,12 +107,16 @@ function duplicateWarnings(trials: readonly TrialFacts[]): string[] {
   if (!pairs.length) return [];
   const [original, copy] = pairs[0]!;
   const count = pairs.length === 1 ? 'One trial repeats another' : `${pairs.length} trials repeat others`;
-  return [`${count}: trial ${copy.plan.index + 1} (${settings(copy.plan.overrides)}) would train exactly like trial ${original.plan.index + 1} (${settings(original.plan.overrides)}), ${duplicateReason(original, copy)}.`];
+  return [
+    `${count}: trial ${copy.plan.index + 1} (${settings(copy.plan.overrides)}) would train exactly like trial ${original.plan.index + 1} (${settings(original.plan.overrides)}), ${duplicateReason(original, copy)}.`,
+  ];
 }
 
 /** Why two trials with different settings train alike. */
 function duplicateReason(a: TrialFacts, b: TrialFacts): string {
-  const paths = Object.keys(b.plan.overrides).filter((path) => JSON.stringify(a.plan.overrides[path]) !== JSON.stringify(b.plan.overrides[path]));
+  const paths = Object.keys(b.plan.overrides).filter(
+    (path) => JSON.stringify(a.plan.overrides[path]) !== JSON.stringify(b.plan.overrides[path]),
+  );
   if (!paths.length) return 'because an axis repeats a value';
   if (paths.every((path) => path.startsWith('pruning.'))) {
     const effect = b.plan.spec.pruning ? pruningEffect(b.plan.spec.pruning, b.totalSteps) : null;
@@ -120,7 +136,12 @@ function duplicateReason(a: TrialFacts, b: TrialFacts): string {
  */
 function effectiveKey(trial: TrialFacts): string {
   const { spec } = trial.plan;
-  const decisive: Record<string, unknown> = { ...spec, totalSteps: trial.totalSteps, schedule: absoluteSchedule(spec.schedule, trial.totalSteps), pruning: effectivePruning(spec.pruning, trial.totalSteps) };
+  const decisive: Record<string, unknown> = {
+    ...spec,
+    totalSteps: trial.totalSteps,
+    schedule: absoluteSchedule(spec.schedule, trial.totalSteps),
+    pruning: effectivePruning(spec.pruning, trial.totalSteps),
+  };
   delete decisive.name;
   delete decisive.epochs;
   delete decisive.steps;
@@ -146,7 +167,11 @@ function scope(count: number, total: number, example: TrialFacts): string {
 }
 
 function settings(overrides: Record<string, unknown>): string {
-  return Object.entries(overrides).map(([path, value]) => `${path}=${JSON.stringify(value)}`).join(', ') || 'the base';
+  return (
+    Object.entries(overrides)
+      .map(([path, value]) => `${path}=${JSON.stringify(value)}`)
+      .join(', ') || 'the base'
+  );
 }
 
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);

@@ -22,12 +22,19 @@ export interface DatasetClasses {
  * label is not wanted. `labels` are the labels that have clips; the data plan and the Train page
  * both ask here, so the page shows the classes the run will have.
  */
-export function datasetClasses(labels: readonly LabelWithClips[], data: Pick<DataSpec, 'wantedWords' | 'silencePercentage' | 'unknownPercentage'>): DatasetClasses {
+export function datasetClasses(
+  labels: readonly LabelWithClips[],
+  data: Pick<DataSpec, 'wantedWords' | 'silencePercentage' | 'unknownPercentage'>,
+): DatasetClasses {
   const all = [...new Set(labels.map((entry) => entry.label))].sort();
   const unknownWords = new Set(labels.filter((entry) => entry.unknown).map((entry) => entry.label));
   const wanted = data.wantedWords ?? all.filter((label) => !unknownWords.has(label));
   const wantedSet = new Set(wanted);
   const hasUnknown = data.unknownPercentage > 0 && all.some((label) => !wantedSet.has(label));
-  const classes = [...(data.silencePercentage > 0 ? [SILENCE_LABEL] : []), ...(hasUnknown ? [UNKNOWN_LABEL] : []), ...wanted];
+  const classes = [
+    ...(data.silencePercentage > 0 ? [SILENCE_LABEL] : []),
+    ...(hasUnknown ? [UNKNOWN_LABEL] : []),
+    ...wanted,
+  ];
   return { wanted, classes };
 }

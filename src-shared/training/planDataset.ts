@@ -40,12 +40,22 @@ export interface DatasetPlan<Clip extends PlanClip = PlanClip> {
  * examples are added per split. Deterministic for a seed. Unlabeled clips and clips without a
  * split take no part.
  */
-export function planDataset<Clip extends PlanClip>(clips: readonly Clip[], data: DataSpec, seed: number): DatasetPlan<Clip> {
+export function planDataset<Clip extends PlanClip>(
+  clips: readonly Clip[],
+  data: DataSpec,
+  seed: number,
+): DatasetPlan<Clip> {
   const samples = clips.filter((clip) => clip.kind === 'sample' && clip.label !== null);
-  const { wanted, classes } = datasetClasses(samples.map((clip) => ({ label: clip.label!, unknown: clip.unknown })), data);
+  const { wanted, classes } = datasetClasses(
+    samples.map((clip) => ({ label: clip.label!, unknown: clip.unknown })),
+    data,
+  );
   const labelsWithClips = new Set(samples.map((clip) => clip.label!));
   const missing = wanted.filter((word) => !labelsWithClips.has(word));
-  if (missing.length) throw new Error(`wanted word${missing.length > 1 ? 's' : ''} ${missing.map((word) => `"${word}"`).join(', ')} ha${missing.length > 1 ? 've' : 's'} no labeled clips in the snapshot`);
+  if (missing.length)
+    throw new Error(
+      `wanted word${missing.length > 1 ? 's' : ''} ${missing.map((word) => `"${word}"`).join(', ')} ha${missing.length > 1 ? 've' : 's'} no labeled clips in the snapshot`,
+    );
   if (wanted.length === 0) {
     throw new Error(
       labelsWithClips.size === 0
@@ -61,10 +71,15 @@ export function planDataset<Clip extends PlanClip>(clips: readonly Clip[], data:
   for (const split of SPLITS) {
     const inSplit = samples.filter((clip) => clip.split === split);
     const known = inSplit.filter((clip) => wantedSet.has(clip.label!));
-    items[split] = known.map((clip) => ({ clipId: clip.clipId, label: clip.label!, classIndex: classIndex.get(clip.label!)! }));
+    items[split] = known.map((clip) => ({
+      clipId: clip.clipId,
+      label: clip.label!,
+      classIndex: classIndex.get(clip.label!)!,
+    }));
     const candidates = inSplit.filter((clip) => !wantedSet.has(clip.label!));
     const counts = silenceAndUnknownCounts(known.length, candidates.length, data);
-    for (let i = 0; i < counts.silence; i++) items[split].push({ clipId: null, label: SILENCE_LABEL, classIndex: classIndex.get(SILENCE_LABEL)! });
+    for (let i = 0; i < counts.silence; i++)
+      items[split].push({ clipId: null, label: SILENCE_LABEL, classIndex: classIndex.get(SILENCE_LABEL)! });
     if (hasUnknown) {
       const random = createRandom(hashSeed(seed, 'unknown', split));
       for (const clip of random.shuffle(candidates).slice(0, counts.unknown)) {

@@ -16,7 +16,11 @@ export interface SplitExampleCount {
  * (no clip list needed): the Train page shows them, and the run's length, while a spec is edited.
  * `classes` come from `datasetClasses`.
  */
-export function planExampleCounts(byLabel: readonly LabelSplitRow[], classes: readonly string[], data: Pick<DataSpec, 'silencePercentage' | 'unknownPercentage'>): Record<Split, SplitExampleCount> {
+export function planExampleCounts(
+  byLabel: readonly LabelSplitRow[],
+  classes: readonly string[],
+  data: Pick<DataSpec, 'silencePercentage' | 'unknownPercentage'>,
+): Record<Split, SplitExampleCount> {
   const wanted = new Set(classes);
   const count = (split: Split): SplitExampleCount => {
     let known = 0;

@@ -35,7 +35,23 @@ export function pruningEffect(spec: PruningSpec, totalSteps: number): PruningEff
   try {
     schedule = pruningSchedule(steps);
   } catch (error) {
-    return { steps, firstUpdate, updates, lastUpdate, reached: 0, target, invalid: error instanceof Error ? error.message : String(error) };
+    return {
+      steps,
+      firstUpdate,
+      updates,
+      lastUpdate,
+      reached: 0,
+      target,
+      invalid: error instanceof Error ? error.message : String(error),
+    };
   }
-  return { steps, firstUpdate, updates, lastUpdate, reached: lastUpdate === null ? 0 : schedule(lastUpdate).sparsity, target, invalid: null };
+  return {
+    steps,
+    firstUpdate,
+    updates,
+    lastUpdate,
+    reached: lastUpdate === null ? 0 : schedule(lastUpdate).sparsity,
+    target,
+    invalid: null,
+  };
 }

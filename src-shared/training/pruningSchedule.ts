@@ -14,7 +14,14 @@ export function constantSparsity(sparsity: number, beginStep: number, endStep = 
 }
 
 /** tfmot's `PolynomialDecay(initial_sparsity, final_sparsity, begin_step, end_step, power=3, frequency=100)`. */
-export function polynomialDecay(initialSparsity: number, finalSparsity: number, beginStep: number, endStep: number, power = 3, frequency = 100): PruningSteps {
+export function polynomialDecay(
+  initialSparsity: number,
+  finalSparsity: number,
+  beginStep: number,
+  endStep: number,
+  power = 3,
+  frequency = 100,
+): PruningSteps {
   return { kind: 'polynomial', initialSparsity, finalSparsity, beginStep, endStep, power, frequency };
 }
 
@@ -36,7 +43,8 @@ export function pruningSchedule(spec: PruningSteps): (step: number) => PruningSt
   const { initialSparsity, finalSparsity, beginStep, endStep, power, frequency } = spec;
   return (step) => {
     // tfmot divides 0 by 0 when end == begin and gets NaN; a jump to the final sparsity is what is meant.
-    const progress = endStep === beginStep ? (step >= endStep ? 1 : 0) : f32(f32(step - beginStep) / f32(endStep - beginStep));
+    const progress =
+      endStep === beginStep ? (step >= endStep ? 1 : 0) : f32(f32(step - beginStep) / f32(endStep - beginStep));
     const p = Math.min(1, Math.max(0, progress));
     const decay = f32(Math.pow(f32(1 - p), f32(power)));
     const sparsity = f32(f32(f32(initialSparsity - finalSparsity) * decay) + f32(finalSparsity));
@@ -55,20 +63,26 @@ export function shouldPruneInStep(step: number, beginStep: number, endStep: numb
 /** tfmot's `_validate_step` and `_validate_sparsity`, with the same limits. */
 export function validatePruningSpec(spec: PruningSteps): void {
   const integer = (value: number, field: string): void => {
-    if (!Number.isInteger(value)) throw new PruningSpecError(`pruning.${field} must be a whole number of steps, got ${value}`);
+    if (!Number.isInteger(value))
+      throw new PruningSpecError(`pruning.${field} must be a whole number of steps, got ${value}`);
   };
   integer(spec.beginStep, 'beginStep');
   integer(spec.endStep, 'endStep');
   integer(spec.frequency, 'frequency');
   if (spec.beginStep < 0) throw new PruningSpecError(`pruning.beginStep must be ≥ 0, got ${spec.beginStep}`);
-  if (spec.kind === 'polynomial' && spec.endStep === -1) throw new PruningSpecError('pruning.endStep cannot be −1 for polynomial decay: the decay needs an end');
+  if (spec.kind === 'polynomial' && spec.endStep === -1)
+    throw new PruningSpecError('pruning.endStep cannot be −1 for polynomial decay: the decay needs an end');
   if (spec.endStep !== -1 && spec.endStep < spec.beginStep) {
     throw new PruningSpecError(`pruning.endStep (${spec.endStep}) must be −1 or ≥ beginStep (${spec.beginStep})`);
   }
   if (spec.frequency <= 0) throw new PruningSpecError(`pruning.frequency must be > 0, got ${spec.frequency}`);
-  const sparsities = spec.kind === 'constant' ? { sparsity: spec.sparsity } : { initialSparsity: spec.initialSparsity, finalSparsity: spec.finalSparsity };
+  const sparsities =
+    spec.kind === 'constant'
+      ? { sparsity: spec.sparsity }
+      : { initialSparsity: spec.initialSparsity, finalSparsity: spec.finalSparsity };
   for (const [field, value] of Object.entries(sparsities)) {
     if (!(value >= 0 && value < 1)) throw new PruningSpecError(`pruning.${field} must be in [0, 1), got ${value}`);
   }
-  if (spec.kind === 'polynomial' && !Number.isFinite(spec.power)) throw new PruningSpecError(`pruning.power must be a number, got ${spec.power}`);
+  if (spec.kind === 'polynomial' && !Number.isFinite(spec.power))
+    throw new PruningSpecError(`pruning.power must be a number, got ${spec.power}`);
 }

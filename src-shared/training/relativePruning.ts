@@ -22,5 +22,10 @@ export function absolutePruning(spec: PruningSpec, totalSteps: number): PruningS
 function sparsityOf(spec: PruningSpec): PruningSparsity {
   return spec.kind === 'constant'
     ? { kind: 'constant', sparsity: spec.sparsity }
-    : { kind: 'polynomial', initialSparsity: spec.initialSparsity, finalSparsity: spec.finalSparsity, power: spec.power };
+    : {
+        kind: 'polynomial',
+        initialSparsity: spec.initialSparsity,
+        finalSparsity: spec.finalSparsity,
+        power: spec.power,
+      };
 }

@@ -12,14 +12,27 @@ export function relativeSchedule(schedule: ScheduleSpec, totalSteps: number): Sc
   if (schedule.kind === 'piecewise' && schedule.steps) {
     const sum = schedule.steps.reduce((total, steps) => total + steps, 0);
     const fractions = schedule.steps.map((steps) => share(steps / sum, 6));
-    fractions[fractions.length - 1] = share(1 - fractions.slice(0, -1).reduce((total, fraction) => total + fraction, 0), 6);
+    fractions[fractions.length - 1] = share(
+      1 - fractions.slice(0, -1).reduce((total, fraction) => total + fraction, 0),
+      6,
+    );
     return { kind: 'piecewise', fractions, rates: schedule.rates };
   }
   if (schedule.kind === 'cosine' && schedule.warmupSteps !== undefined) {
-    return { kind: 'cosine', initial: schedule.initial, final: schedule.final, warmupFraction: Math.min(0.99, share(schedule.warmupSteps / totalSteps)) };
+    return {
+      kind: 'cosine',
+      initial: schedule.initial,
+      final: schedule.final,
+      warmupFraction: Math.min(0.99, share(schedule.warmupSteps / totalSteps)),
+    };
   }
   if (schedule.kind === 'cyclical' && schedule.stepsPerHalfCycle !== undefined) {
-    return { kind: 'cyclical', low: schedule.low, high: schedule.high, cyclesPerRun: Number((totalSteps / (2 * schedule.stepsPerHalfCycle)).toPrecision(3)) };
+    return {
+      kind: 'cyclical',
+      low: schedule.low,
+      high: schedule.high,
+      cyclesPerRun: Number((totalSteps / (2 * schedule.stepsPerHalfCycle)).toPrecision(3)),
+    };
   }
   return schedule;
 }
@@ -28,13 +41,27 @@ export function relativeSchedule(schedule: ScheduleSpec, totalSteps: number): Sc
 export function absoluteSchedule(schedule: ScheduleSpec, totalSteps: number): ScheduleSpec {
   if (schedule.kind === 'piecewise' && !schedule.steps) {
     const ends = stageEnds(schedule, totalSteps);
-    return { kind: 'piecewise', steps: ends.map((end, index) => Math.max(1, end - (ends[index - 1] ?? 0))), rates: schedule.rates };
+    return {
+      kind: 'piecewise',
+      steps: ends.map((end, index) => Math.max(1, end - (ends[index - 1] ?? 0))),
+      rates: schedule.rates,
+    };
   }
   if (schedule.kind === 'cosine' && schedule.warmupSteps === undefined) {
-    return { kind: 'cosine', initial: schedule.initial, final: schedule.final, warmupSteps: warmupStepsOf(schedule, totalSteps) };
+    return {
+      kind: 'cosine',
+      initial: schedule.initial,
+      final: schedule.final,
+      warmupSteps: warmupStepsOf(schedule, totalSteps),
+    };
   }
   if (schedule.kind === 'cyclical' && schedule.stepsPerHalfCycle === undefined) {
-    return { kind: 'cyclical', low: schedule.low, high: schedule.high, stepsPerHalfCycle: Math.max(1, Math.round(halfCycleOf(schedule, totalSteps))) };
+    return {
+      kind: 'cyclical',
+      low: schedule.low,
+      high: schedule.high,
+      stepsPerHalfCycle: Math.max(1, Math.round(halfCycleOf(schedule, totalSteps))),
+    };
   }
   return schedule;
 }

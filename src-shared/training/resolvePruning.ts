@@ -20,5 +20,11 @@ export function resolvePruning(spec: PruningSpec, totalSteps: number): PruningSt
   const timing = { beginStep, endStep, frequency };
   return spec.kind === 'constant'
     ? { kind: 'constant', sparsity: spec.sparsity, ...timing }
-    : { kind: 'polynomial', initialSparsity: spec.initialSparsity, finalSparsity: spec.finalSparsity, power: spec.power, ...timing };
+    : {
+        kind: 'polynomial',
+        initialSparsity: spec.initialSparsity,
+        finalSparsity: spec.finalSparsity,
+        power: spec.power,
+        ...timing,
+      };
 }

@@ -11,10 +11,18 @@ export interface RunLength {
 }
 
 /** How long a spec trains on a training split of `trainExamples`, counted as the training loop counts it. */
-export function runLength(trainExamples: number, spec: Pick<TrainSpec, 'schedule' | 'epochs' | 'steps' | 'batchSize' | 'gradientAccumulation'>): RunLength {
+export function runLength(
+  trainExamples: number,
+  spec: Pick<TrainSpec, 'schedule' | 'epochs' | 'steps' | 'batchSize' | 'gradientAccumulation'>,
+): RunLength {
   // NaN rather than a throw: the Train page asks while a field is half typed.
   const batchesPerEpoch = spec.batchSize > 0 ? Math.ceil(trainExamples / spec.batchSize) : NaN;
   const stepsPerEpoch = Math.ceil(batchesPerEpoch / Math.max(1, spec.gradientAccumulation));
   const totalSteps = totalStepsOf(spec.schedule, spec.epochs, stepsPerEpoch, spec.steps);
-  return { batchesPerEpoch, stepsPerEpoch, totalSteps, epochs: stepsPerEpoch > 0 ? Math.ceil(totalSteps / stepsPerEpoch) : NaN };
+  return {
+    batchesPerEpoch,
+    stepsPerEpoch,
+    totalSteps,
+    epochs: stepsPerEpoch > 0 ? Math.ceil(totalSteps / stepsPerEpoch) : NaN,
+  };
 }

@@ -26,7 +26,11 @@ function demoSpec(name: string, filters: number, epochs: number): TrainSpec {
   return {
     ...base,
     name,
-    model: { ...base.model, firstConv: { filters, kernel: [10, 4], stride: [2, 2] }, blocks: [filters, filters] } as TrainSpec['model'],
+    model: {
+      ...base.model,
+      firstConv: { filters, kernel: [10, 4], stride: [2, 2] },
+      blocks: [filters, filters],
+    } as TrainSpec['model'],
     data: { ...base.data, wantedWords: [...DEMO_KEYWORDS] },
   };
 }
@@ -86,7 +90,9 @@ afterAll(async () => {
 
 /** Waits until the clip pane shows this clip's spectrogram (it is redrawn, off a worker, when the layout moves). */
 async function spectrogramOf(clipId: string): Promise<void> {
-  await page.locator(`[data-testid="clip-pane"][data-clip-id="${clipId}"] [data-testid="waveform"][data-spectrogram="ready"]`).waitFor({ timeout: 20_000 });
+  await page
+    .locator(`[data-testid="clip-pane"][data-clip-id="${clipId}"] [data-testid="waveform"][data-spectrogram="ready"]`)
+    .waitFor({ timeout: 20_000 });
   await page.waitForTimeout(400);
 }
 
@@ -115,17 +121,24 @@ describe('comparing runs on the demo project', () => {
     const view = page.getByTestId('run-comparison');
     await expect.poll(() => view.getAttribute('data-loaded'), { timeout: 20_000 }).toBe('yes');
     const chips = page.getByTestId('compare-runs').locator('.chip');
-    expect(await chips.allTextContents()).toEqual([expect.stringMatching(/narrow · 6 epochs\s*baseline/), expect.stringMatching(/wide · 10 epochs/)]);
+    expect(await chips.allTextContents()).toEqual([
+      expect.stringMatching(/narrow · 6 epochs\s*baseline/),
+      expect.stringMatching(/wide · 10 epochs/),
+    ]);
 
     // Only what differs: the width of the model and the epochs (and the names stay out).
     const diff = page.getByTestId('config-diff');
-    const keys = await diff.locator('tbody tr[data-key]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-key')));
+    const keys = await diff
+      .locator('tbody tr[data-key]')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-key')));
     expect(keys).toEqual(expect.arrayContaining(['model.firstConv.filters', 'model.blocks', 'epochs']));
     expect(keys).not.toContain('seed');
     expect(await diff.locator('tr[data-key="epochs"] td').allTextContents()).toEqual(['6', '10']);
 
     // Curves of both runs, by epoch: 6 + 10 validation-accuracy points.
-    await expect.poll(async () => Number(await page.getByTestId('compare-curves').getAttribute('data-points'))).toBe(16);
+    await expect
+      .poll(async () => Number(await page.getByTestId('compare-curves').getAttribute('data-points')))
+      .toBe(16);
     await expect.poll(() => page.getByTestId('run-matrix').count()).toBe(2);
     expect(await page.getByTestId('difference-matrix').count()).toBe(1);
     expect(await page.getByTestId('stats-table').locator('tr[data-stat="parameters"] .best').count()).toBe(1);
@@ -160,13 +173,19 @@ describe('comparing runs on the demo project', () => {
 
     await page.reload();
     await expect.poll(() => view.getAttribute('data-loaded'), { timeout: 20_000 }).toBe('yes');
-    expect(await chips.allTextContents()).toEqual([expect.stringMatching(/narrow · 6 epochs/), expect.stringMatching(/wide · 10 epochs\s*baseline/)]);
+    expect(await chips.allTextContents()).toEqual([
+      expect.stringMatching(/narrow · 6 epochs/),
+      expect.stringMatching(/wide · 10 epochs\s*baseline/),
+    ]);
     expect(await chips.first().locator('.baseline').count()).toBe(0);
     await page.getByLabel('Baseline run').selectOption(runIds[0]!);
 
     // A link naming a run the project no longer has: the others are compared, and the page says what was left out.
     const gone = 'run-20250101-000000-0ff0ff';
-    await page.evaluate((target) => ((globalThis as unknown as { location: { hash: string } }).location.hash = target), `#/compare?runs=${runIds[1]},${gone},${runIds[0]}`);
+    await page.evaluate(
+      (target) => ((globalThis as unknown as { location: { hash: string } }).location.hash = target),
+      `#/compare?runs=${runIds[1]},${gone},${runIds[0]}`,
+    );
     const note = page.getByTestId('compare-link-note');
     await note.getByText(new RegExp(`no longer in the project .*: ${gone}\\.`)).waitFor();
     await expect.poll(() => chips.count()).toBe(2);
@@ -187,7 +206,10 @@ describe('comparing runs on the demo project', () => {
     const panel = page.getByTestId('clip-diff');
     await panel.getByTestId('diff-summary').waitFor();
     // The first kind of difference that has clips.
-    const tab = panel.getByRole('tab').filter({ hasNot: page.locator('.count', { hasText: /^0$/ }) }).first();
+    const tab = panel
+      .getByRole('tab')
+      .filter({ hasNot: page.locator('.count', { hasText: /^0$/ }) })
+      .first();
     await tab.click();
     const rows = panel.getByTestId('diff-list').locator('.row[data-clip-id]');
     await expect.poll(() => rows.count()).toBeGreaterThan(0);
@@ -205,7 +227,10 @@ describe('comparing runs on the demo project', () => {
     await row.getByRole('combobox', { name: `Relabel ${name}` }).selectOption(target);
     await expect.poll(() => row.getAttribute('data-current')).toBe(target);
     await row.getByTestId('current-label').getByText(`→ now ${target}`).waitFor();
-    await page.getByText(/Ctrl\+Z undoes/).first().waitFor();
+    await page
+      .getByText(/Ctrl\+Z undoes/)
+      .first()
+      .waitFor();
     await spectrogramOf(clipId!);
     await page.screenshot({ path: screenshotPath('compare-05-relabeled') });
 
@@ -225,7 +250,10 @@ describe('comparing runs on the demo project', () => {
     await page.getByTestId('diff-list').waitFor();
     await page.getByTestId('diff-list').focus();
     await page.keyboard.press('Control+z');
-    await page.getByText(/^Undid: /).first().waitFor();
+    await page
+      .getByText(/^Undid: /)
+      .first()
+      .waitFor();
     const undone = page.getByTestId('diff-list').locator(`.row[data-clip-id="${clipId}"]`);
     await expect.poll(() => undone.getAttribute('data-current')).toBe(before);
     expect(await undone.getByTestId('current-label').count()).toBe(0);
@@ -275,7 +303,10 @@ describe('comparing runs on the demo project', () => {
 
   it('exports the comparison as one self-contained HTML file', async () => {
     await page.getByTestId('compare-curves-panel').scrollIntoViewIfNeeded();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export report' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export report' }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^kws-comparison-\d{4}-\d\d-\d\d\.html$/);
     const file = path.join(dir, download.suggestedFilename());
     await download.saveAs(file);
@@ -294,7 +325,10 @@ describe('comparing runs on the demo project', () => {
 
     // Exported in the dark theme, the report is dark too, so the charts drawn on screen match its page.
     await page.getByRole('button', { name: 'Switch to dark theme' }).click();
-    const [darkDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export report' }).click()]);
+    const [darkDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export report' }).click(),
+    ]);
     const darkFile = path.join(dir, `dark-${darkDownload.suggestedFilename()}`);
     await darkDownload.saveAs(darkFile);
     expect(fs.readFileSync(darkFile, 'utf8')).toContain('color-scheme: dark');
@@ -305,7 +339,10 @@ describe('comparing runs on the demo project', () => {
     await darkReport.close();
     await page.getByRole('button', { name: 'Switch to light theme' }).click();
 
-    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSV', exact: true }).click()]);
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'CSV', exact: true }).click(),
+    ]);
     expect(csv.suggestedFilename()).toMatch(/\.csv$/);
   });
 
@@ -315,7 +352,9 @@ describe('comparing runs on the demo project', () => {
     await parallel.waitFor({ timeout: 20_000 });
     expect(await parallel.getAttribute('data-axes')).toBe('3');
     expect(await parallel.getAttribute('data-lines')).toBe('6');
-    await expect.poll(async () => Number(await page.getByTestId('sweep-scatter-gzip').getAttribute('data-front'))).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await page.getByTestId('sweep-scatter-gzip').getAttribute('data-front')))
+      .toBeGreaterThan(0);
     await page.getByTestId('importance').locator('li[data-key="model.firstConv.filters"]').waitFor();
     await dismissToasts();
     await page.screenshot({ path: screenshotPath('compare-08-sweep-analysis') });
@@ -339,7 +378,11 @@ describe('comparing runs on the demo project', () => {
   it('opens a scatter dot’s run on the Train page', async () => {
     const chart = page.getByTestId('sweep-scatter-gzip');
     await chart.scrollIntoViewIfNeeded();
-    const points = JSON.parse((await chart.getAttribute('data-points')) ?? '[]') as { trial: number; x: number; y: number }[];
+    const points = JSON.parse((await chart.getAttribute('data-points')) ?? '[]') as {
+      trial: number;
+      x: number;
+      y: number;
+    }[];
     expect(points.length).toBe(6);
     const point = points[0]!;
     await chart.locator('canvas').click({ position: { x: point.x, y: point.y } });
@@ -356,12 +399,16 @@ describe('comparing runs on the demo project', () => {
     const smoothing = curves.getByLabel('Smoothing of the step loss');
     expect(await smoothing.inputValue()).toBe('0.6');
     // Raw and smoothed step loss, and the per-epoch training and validation loss (four points each).
-    await expect.poll(async () => Number(await page.getByTestId('loss-chart').getAttribute('data-points'))).toBe(2 * steps + 8);
+    await expect
+      .poll(async () => Number(await page.getByTestId('loss-chart').getAttribute('data-points')))
+      .toBe(2 * steps + 8);
     await curves.scrollIntoViewIfNeeded();
     await dismissToasts();
     await page.screenshot({ path: screenshotPath('compare-11-finished-run-curves') });
     await smoothing.fill('0');
-    await expect.poll(async () => Number(await page.getByTestId('loss-chart').getAttribute('data-points'))).toBe(steps + 8);
+    await expect
+      .poll(async () => Number(await page.getByTestId('loss-chart').getAttribute('data-points')))
+      .toBe(steps + 8);
     expect(consoleErrors).toEqual([]);
   });
 });

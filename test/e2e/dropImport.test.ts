@@ -74,19 +74,27 @@ async function dragOver(files: readonly DropFile[]): Promise<void> {
 async function dropNow(): Promise<void> {
   await page.evaluate(() => {
     const transfer = (globalThis as unknown as { pendingDrop: DataTransfer }).pendingDrop;
-    document.querySelector('main')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    document
+      .querySelector('main')!
+      .dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
   });
 }
 
-const fsddFile = (name: string, as = name): DropFile => ({ path: as, base64: fs.readFileSync(path.join(fsddDir, name)).toString('base64') });
-const chipCount = async (label: string) => Number(await page.locator(`button.chip[data-label="${label}"] .n`).textContent());
+const fsddFile = (name: string, as = name): DropFile => ({
+  path: as,
+  base64: fs.readFileSync(path.join(fsddDir, name)).toString('base64'),
+});
+const chipCount = async (label: string) =>
+  Number(await page.locator(`button.chip[data-label="${label}"] .n`).textContent());
 const stagingEntries = () => (fs.existsSync(staging) ? fs.readdirSync(staging) : []);
 
 describe.skipIf(!hasFsdd)(`drag and drop import in a browser${hasFsdd ? '' : ` (${fsddMissing})`}`, () => {
   it('uploads a flat FSDD drop, detects the file-name pattern, imports it and removes the staging folder', async () => {
     await page.goto(serve.url);
     await page.getByText('This project has no clips yet.').waitFor();
-    const files = ['george', 'lucas'].flatMap((speaker) => [0, 1, 2, 3, 4].map((digit) => fsddFile(`${digit}_${speaker}_0.wav`)));
+    const files = ['george', 'lucas'].flatMap((speaker) =>
+      [0, 1, 2, 3, 4].map((digit) => fsddFile(`${digit}_${speaker}_0.wav`)),
+    );
     await dragOver([...files, { path: 'notes.txt', base64: Buffer.from('recorded on tuesday').toString('base64') }]);
     await page.getByTestId('drop-zone').waitFor();
     await page.screenshot({ path: screenshotPath('09a-drop-zone') });
@@ -135,7 +143,9 @@ describe.skipIf(!hasFsdd)(`drag and drop import in a browser${hasFsdd ? '' : ` (
   it('imports a dropped Speech Commands folder with one folder per label and its background noise', async () => {
     await page.locator('button.chip', { hasText: 'All' }).click();
     // 9 MB of background noise: it travels in several calls, and must arrive bit-exact.
-    const noise = encodeTestWav(Float64Array.from({ length: 4_500_000 }, (_, i) => 0.2 * Math.sin(i / 3) * Math.sin(i / 4000)));
+    const noise = encodeTestWav(
+      Float64Array.from({ length: 4_500_000 }, (_, i) => 0.2 * Math.sin(i / 3) * Math.sin(i / 4000)),
+    );
     await dragOver([
       fsddFile('7_jackson_1.wav', 'commands/seven/7_jackson_1.wav'),
       fsddFile('7_nicolas_1.wav', 'commands/seven/7_nicolas_1.wav'),
@@ -144,7 +154,9 @@ describe.skipIf(!hasFsdd)(`drag and drop import in a browser${hasFsdd ? '' : ` (
       { path: 'commands/.DS_Store', base64: 'AAAA' },
     ]);
     await dropNow();
-    await expect.poll(() => page.getByTestId('dropped-source').textContent()).toMatch(/Dropped folder\s*commands\s*4 files/);
+    await expect
+      .poll(() => page.getByTestId('dropped-source').textContent())
+      .toMatch(/Dropped folder\s*commands\s*4 files/);
     await expect.poll(() => page.getByLabel(/One folder per label/).isChecked()).toBe(true);
     const preview = page.getByTestId('import-preview');
     await expect.poll(() => preview.textContent()).toMatch(/4 files to import\s*\(1 background noise\)/);
@@ -161,11 +173,19 @@ describe.skipIf(!hasFsdd)(`drag and drop import in a browser${hasFsdd ? '' : ` (
 
     // The catalog names each clip by where it was dropped from, not by the staging folder.
     const db = new Database(path.join(projectDir, 'project.sqlite'), { readonly: true });
-    const sources = db.prepare("SELECT source_path FROM clips WHERE source_path LIKE 'commands/%' ORDER BY source_path").pluck().all();
+    const sources = db
+      .prepare("SELECT source_path FROM clips WHERE source_path LIKE 'commands/%' ORDER BY source_path")
+      .pluck()
+      .all();
     const noiseHash = db.prepare("SELECT hash FROM clips WHERE kind = 'noise'").pluck().get();
     db.close();
     expect(noiseHash).toBe(createHash('sha256').update(noise).digest('hex'));
-    expect(sources).toEqual(['commands/_background_noise_/hum.wav', 'commands/eight/8_jackson_1.wav', 'commands/seven/7_jackson_1.wav', 'commands/seven/7_nicolas_1.wav']);
+    expect(sources).toEqual([
+      'commands/_background_noise_/hum.wav',
+      'commands/eight/8_jackson_1.wav',
+      'commands/seven/7_jackson_1.wav',
+      'commands/seven/7_nicolas_1.wav',
+    ]);
   });
 
   it('shows the upload progress, and a cancelled upload leaves nothing behind', async () => {
@@ -177,19 +197,35 @@ describe.skipIf(!hasFsdd)(`drag and drop import in a browser${hasFsdd ? '' : ` (
         const samples = 8_000_000;
         const bytes = new Uint8Array(44 + samples * 2);
         const view = new DataView(bytes.buffer);
-        const text = (offset: number, value: string) => [...value].forEach((char, i) => view.setUint8(offset + i, char.charCodeAt(0)));
-        text(0, 'RIFF'); view.setUint32(4, 36 + samples * 2, true); text(8, 'WAVE'); text(12, 'fmt ');
-        view.setUint32(16, 16, true); view.setUint16(20, 1, true); view.setUint16(22, 1, true); view.setUint32(24, 16000, true);
-        view.setUint32(28, 32000, true); view.setUint16(32, 2, true); view.setUint16(34, 16, true); text(36, 'data'); view.setUint32(40, samples * 2, true);
-        for (let i = 0; i < samples; i++) view.setInt16(44 + i * 2, Math.round(8000 * Math.sin((i * (index + 1)) / 7)), true);
+        const text = (offset: number, value: string) =>
+          [...value].forEach((char, i) => view.setUint8(offset + i, char.charCodeAt(0)));
+        text(0, 'RIFF');
+        view.setUint32(4, 36 + samples * 2, true);
+        text(8, 'WAVE');
+        text(12, 'fmt ');
+        view.setUint32(16, 16, true);
+        view.setUint16(20, 1, true);
+        view.setUint16(22, 1, true);
+        view.setUint32(24, 16000, true);
+        view.setUint32(28, 32000, true);
+        view.setUint16(32, 2, true);
+        view.setUint16(34, 16, true);
+        text(36, 'data');
+        view.setUint32(40, samples * 2, true);
+        for (let i = 0; i < samples; i++)
+          view.setInt16(44 + i * 2, Math.round(8000 * Math.sin((i * (index + 1)) / 7)), true);
         transfer.items.add(new File([bytes], `long_take_${index}.wav`));
       }
-      document.querySelector('main')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      document
+        .querySelector('main')!
+        .dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
     });
     const progress = page.getByTestId('upload-progress');
     await progress.waitFor();
     expect(await progress.textContent()).toMatch(/Uploading dropped files: 6 files, [\d.]+ of 96 MB/);
-    await expect.poll(() => progress.locator('progress').evaluate((bar) => (bar as unknown as { value: number }).value)).toBeGreaterThan(0);
+    await expect
+      .poll(() => progress.locator('progress').evaluate((bar) => (bar as unknown as { value: number }).value))
+      .toBeGreaterThan(0);
     await page.screenshot({ path: screenshotPath('09f-upload-progress') });
     await progress.getByRole('button', { name: 'Cancel' }).click();
     await progress.waitFor({ state: 'detached' });
@@ -200,9 +236,11 @@ describe.skipIf(!hasFsdd)(`drag and drop import in a browser${hasFsdd ? '' : ` (
   it("imports a folder chosen with the browser's folder chooser, uploaded like a drop", async () => {
     const picked = path.join(dir, 'picked');
     fs.mkdirSync(picked, { recursive: true });
-    for (const name of ['9_jackson_1.wav', '9_nicolas_1.wav', '9_george_1.wav']) fs.copyFileSync(path.join(fsddDir, name), path.join(picked, name));
+    for (const name of ['9_jackson_1.wav', '9_nicolas_1.wav', '9_george_1.wav'])
+      fs.copyFileSync(path.join(fsddDir, name), path.join(picked, name));
     const before = Number(/^(\d+) clips$/.exec((await page.getByTestId('clip-count').textContent()) ?? '')?.[1]);
-    if (!(await page.getByTestId('import-preview').count())) await page.getByRole('button', { name: 'Import…' }).click();
+    if (!(await page.getByTestId('import-preview').count()))
+      await page.getByRole('button', { name: 'Import…' }).click();
     await page.getByRole('button', { name: 'Choose folder…' }).waitFor();
     await page.getByTestId('folder-picker').setInputFiles(picked);
     await expect.poll(() => page.getByTestId('dropped-source').textContent()).toMatch(/picked\s*3 files/);

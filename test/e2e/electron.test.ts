@@ -23,7 +23,9 @@ describe('the studio in Electron', () => {
       const window = await app.firstWindow();
       await window.getByRole('heading', { name: 'Welcome to KWS Studio' }).waitFor();
       // The page gets the bridge and nothing from Node.
-      expect(await window.evaluate(() => typeof (window as unknown as { kwsBridge?: unknown }).kwsBridge)).toBe('object');
+      expect(await window.evaluate(() => typeof (window as unknown as { kwsBridge?: unknown }).kwsBridge)).toBe(
+        'object',
+      );
       expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
       await window.screenshot({ path: screenshotPath('electron-welcome') });
     } finally {

@@ -32,7 +32,20 @@ beforeAll(async () => {
   const db = studio.session.require().db;
   snapshotId = createSnapshot(db);
   sweepIds = sweepNames.map((name) =>
-    createSweep(db, { name, base: smallSpec(3), axes: [], strategy: { kind: 'grid' }, constraints: { maxGzipKb: null, maxLatencyMs: null, minValAccuracy: null }, objectives: ['val_accuracy'] }, snapshotId, 'test', []),
+    createSweep(
+      db,
+      {
+        name,
+        base: smallSpec(3),
+        axes: [],
+        strategy: { kind: 'grid' },
+        constraints: { maxGzipKb: null, maxLatencyMs: null, minValAccuracy: null },
+        objectives: ['val_accuracy'],
+      },
+      snapshotId,
+      'test',
+      [],
+    ),
   );
   runs = syntheticRuns(RUNS, { seed: 21, sweepIds, epochs: [2, 3] });
   db.transaction(() => runs.forEach((run) => insertSyntheticRun(db, snapshotId, run)))();
@@ -51,7 +64,11 @@ afterAll(async () => {
 
 const table = () => page.getByTestId('run-table');
 const rows = () => table().locator('.row[data-run-id]');
-const count = () => page.getByTestId('run-count').textContent().then((text) => text?.trim());
+const count = () =>
+  page
+    .getByTestId('run-count')
+    .textContent()
+    .then((text) => text?.trim());
 const firstId = () => rows().first().getAttribute('data-run-id');
 const row = (id: string) => table().locator(`.row[data-run-id="${id}"]`);
 const header = (key: string) => table().locator(`[role="columnheader"][data-key="${key}"]`);
@@ -61,7 +78,11 @@ const number = (value: number) => value.toLocaleString('en-US');
 /** The selection: click the first, Ctrl+click the others. */
 async function select(ids: string[]): Promise<void> {
   await row(ids[0]!).locator('.cell').nth(2).click();
-  for (const id of ids.slice(1)) await row(id).locator('.cell').nth(2).click({ modifiers: ['Control'] });
+  for (const id of ids.slice(1))
+    await row(id)
+      .locator('.cell')
+      .nth(2)
+      .click({ modifiers: ['Control'] });
   await expect.poll(() => page.getByTestId('selection-count').textContent()).toBe(`${ids.length} selected`);
 }
 
@@ -82,7 +103,18 @@ describe('the run table', () => {
     const newest = [...runs].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
     await expect.poll(firstId).toBe(newest[0]!.id);
     expect(await rows().count()).toBeLessThan(60);
-    for (const key of ['starred', 'name', 'status', 'sweep', 'model.kind', 'val_accuracy', 'test_accuracy', 'stats.gzip_kb', 'stats.latency_ms', 'created']) {
+    for (const key of [
+      'starred',
+      'name',
+      'status',
+      'sweep',
+      'model.kind',
+      'val_accuracy',
+      'test_accuracy',
+      'stats.gzip_kb',
+      'stats.latency_ms',
+      'created',
+    ]) {
       expect(await header(key).count(), key).toBe(1);
     }
     await page.screenshot({ path: screenshotPath('runs-01-table') });
@@ -108,16 +140,22 @@ describe('the run table', () => {
     await box.press('Tab');
     expect(await box.inputValue()).toBe('val_accuracy ');
     await box.pressSequentially('> 0.9 and model.kind = ');
-    await expect.poll(async () => (await completions.getByRole('option').allTextContents()).join(' ')).toMatch(/ds_cnn.*tiny_conv|tiny_conv.*ds_cnn/);
+    await expect
+      .poll(async () => (await completions.getByRole('option').allTextContents()).join(' '))
+      .toMatch(/ds_cnn.*tiny_conv|tiny_conv.*ds_cnn/);
     await page.screenshot({ path: screenshotPath('runs-02-completions') });
     await box.pressSequentially('ds_c');
     await box.press('Tab');
     await box.pressSequentially('and status = done');
     expect(await box.inputValue()).toBe('val_accuracy > 0.9 and model.kind = ds_cnn and status = done');
     await box.press('Enter');
-    const expected = runs.filter((run) => run.status === 'done' && run.valAccuracy > 0.9 && run.spec.model.kind === 'ds_cnn');
+    const expected = runs.filter(
+      (run) => run.status === 'done' && run.valAccuracy > 0.9 && run.spec.model.kind === 'ds_cnn',
+    );
     await expect.poll(count).toBe(`${expected.length} of ${number(RUNS)} runs`);
-    const shown = await rows().evaluateAll((elements) => elements.map((element) => element.getAttribute('data-run-id')));
+    const shown = await rows().evaluateAll((elements) =>
+      elements.map((element) => element.getAttribute('data-run-id')),
+    );
     expect(shown.every((id) => expected.some((run) => run.id === id))).toBe(true);
 
     // A mistake is explained inline while the parts that parse keep filtering.
@@ -141,7 +179,9 @@ describe('the run table', () => {
   });
 
   it('sorts by a clicked column, and by a second one with Shift', async () => {
-    const expected = runs.filter((run) => run.status === 'done' && run.valAccuracy > 0.9 && run.spec.model.kind === 'ds_cnn');
+    const expected = runs.filter(
+      (run) => run.status === 'done' && run.valAccuracy > 0.9 && run.spec.model.kind === 'ds_cnn',
+    );
     await header('test_accuracy').click();
     expect(await header('test_accuracy').getAttribute('aria-sort')).toBe('descending');
     const best = [...expected].sort((a, b) => b.testAccuracy - a.testAccuracy || (a.id < b.id ? -1 : 1));
@@ -176,10 +216,18 @@ describe('the run table', () => {
   });
 
   it('stars from the keyboard, tags and notes the selection', async () => {
-    const [a, b, c] = (await rows().evaluateAll((elements) => elements.slice(0, 3).map((element) => element.getAttribute('data-run-id')))) as [string, string, string];
+    const [a, b, c] = (await rows().evaluateAll((elements) =>
+      elements.slice(0, 3).map((element) => element.getAttribute('data-run-id')),
+    )) as [string, string, string];
     await row(a).locator('.cell').nth(2).click();
     await page.keyboard.press('s');
-    await expect.poll(() => row(a).getByRole('button', { name: /^Unstar/ }).count()).toBe(1);
+    await expect
+      .poll(() =>
+        row(a)
+          .getByRole('button', { name: /^Unstar/ })
+          .count(),
+      )
+      .toBe(1);
     // Down, Space: the cursor moves and Space adds its run to the selection.
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Space');
@@ -214,7 +262,9 @@ describe('the run table', () => {
   });
 
   it('archives, deletes and restores, with undo', async () => {
-    const [a, b] = (await rows().evaluateAll((elements) => elements.slice(0, 2).map((element) => element.getAttribute('data-run-id')))) as [string, string];
+    const [a, b] = (await rows().evaluateAll((elements) =>
+      elements.slice(0, 2).map((element) => element.getAttribute('data-run-id')),
+    )) as [string, string];
     await select([a, b]);
     await page.getByRole('button', { name: 'Archive', exact: true }).click();
     const toast = page.getByTestId('undo-toast');
@@ -263,10 +313,21 @@ describe('the run table', () => {
 
   /** A choice the page stored in its localStorage. */
   const stored = (key: string) =>
-    page.evaluate((name) => (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem(name), key).then((text) => JSON.parse(text ?? 'null') as unknown);
+    page
+      .evaluate(
+        (name) =>
+          (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem(
+            name,
+          ),
+        key,
+      )
+      .then((text) => JSON.parse(text ?? 'null') as unknown);
 
   it('resizes a column by its edge and moves one by dragging its header, and remembers both', async () => {
-    const order = () => table().locator('[role="columnheader"][data-key]').evaluateAll((elements) => elements.map((element) => element.getAttribute('data-key')));
+    const order = () =>
+      table()
+        .locator('[role="columnheader"][data-key]')
+        .evaluateAll((elements) => elements.map((element) => element.getAttribute('data-key')));
     const widthOf = async (key: string) => (await header(key).boundingBox())!.width;
     const before = await widthOf('status');
     const handle = (await page.getByTestId('resize-status').boundingBox())!;
@@ -276,7 +337,11 @@ describe('the run table', () => {
     await page.mouse.up();
     await expect.poll(() => widthOf('status')).toBeCloseTo(before + 80, 0);
     // Every row's cell follows its header.
-    const cell = await rows().first().locator('[role="gridcell"]').nth((await order()).indexOf('status') + 1).boundingBox();
+    const cell = await rows()
+      .first()
+      .locator('[role="gridcell"]')
+      .nth((await order()).indexOf('status') + 1)
+      .boundingBox();
     expect(cell!.width).toBeCloseTo(before + 80, 0);
     expect(await stored('kws-studio.runColumnWidths')).toEqual({ status: Math.round(before + 80) });
     await page.screenshot({ path: screenshotPath('runs-09b-resized') });
@@ -286,7 +351,9 @@ describe('the run table', () => {
     // Dragged onto the left half of the name header, status goes before name; Alt+→ moves it back.
     const start = await order();
     expect(start.indexOf('status')).toBe(start.indexOf('name') + 1);
-    await header('status').locator('button.sort').dragTo(header('name'), { targetPosition: { x: 8, y: 10 } });
+    await header('status')
+      .locator('button.sort')
+      .dragTo(header('name'), { targetPosition: { x: 8, y: 10 } });
     await expect.poll(order).toEqual(start.map((key) => (key === 'name' ? 'status' : key === 'status' ? 'name' : key)));
     expect(await stored('kws-studio.runColumns')).toEqual(await order());
     await header('status').locator('button.sort').focus();
@@ -295,10 +362,15 @@ describe('the run table', () => {
   });
 
   it('exports the selection as CSV', async () => {
-    const ids = (await rows().evaluateAll((elements) => elements.slice(0, 3).map((element) => element.getAttribute('data-run-id')))) as string[];
+    const ids = (await rows().evaluateAll((elements) =>
+      elements.slice(0, 3).map((element) => element.getAttribute('data-run-id')),
+    )) as string[];
     await select(ids);
     await page.getByRole('button', { name: 'Export' }).click();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-menu').getByRole('button', { name: /^CSV/ }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-menu').getByRole('button', { name: /^CSV/ }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
     const file = path.join(dir, download.suggestedFilename());
     await download.saveAs(file);
@@ -306,7 +378,12 @@ describe('the run table', () => {
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/^id,/);
     for (const key of ['name', 'val_accuracy', 'stats.gzip_kb']) expect(lines[0]).toContain(key);
-    expect(lines.slice(1).map((line) => line.split(",")[0]).sort()).toEqual([...ids].sort());
+    expect(
+      lines
+        .slice(1)
+        .map((line) => line.split(',')[0])
+        .sort(),
+    ).toEqual([...ids].sort());
   });
 
   it('opens a run beside the table with Enter', async () => {
@@ -346,14 +423,22 @@ describe('the run table', () => {
     await scroller.evaluate((element) => (element.scrollTop = 3200));
     // Row 110 is on the second page, which loads as it scrolls into view.
     await table().locator('.row[aria-rowindex="110"][data-run-id]').waitFor();
-    const visible = (await rows().evaluateAll((elements) => elements.map((element) => element.getAttribute('data-run-id')))) as string[];
+    const visible = (await rows().evaluateAll((elements) =>
+      elements.map((element) => element.getAttribute('data-run-id')),
+    )) as string[];
     await select([visible[10]!, visible[12]!]);
     const scrollTop = await scroller.evaluate((element) => element.scrollTop);
 
     // Another process (a training worker) writes a new run to the project.
     const other = new Database(path.join(projectDir, 'project.sqlite'));
     const [template] = syntheticRuns(1, { seed: 99, epochs: [2, 2] });
-    insertSyntheticRun(other, snapshotId, { ...template!, id: 'run-live-000001', name: 'live run', createdAt: new Date().toISOString(), status: 'done' });
+    insertSyntheticRun(other, snapshotId, {
+      ...template!,
+      id: 'run-live-000001',
+      name: 'live run',
+      createdAt: new Date().toISOString(),
+      status: 'done',
+    });
     other.close();
 
     await expect.poll(count, { timeout: 10_000 }).toBe(`${number(RUNS + 1)} runs`);
@@ -364,7 +449,9 @@ describe('the run table', () => {
   });
 
   it('compares two selected runs', async () => {
-    const ids = (await rows().evaluateAll((elements) => elements.slice(1, 3).map((element) => element.getAttribute('data-run-id')))) as string[];
+    const ids = (await rows().evaluateAll((elements) =>
+      elements.slice(1, 3).map((element) => element.getAttribute('data-run-id')),
+    )) as string[];
     await select(ids);
     const compare = page.getByTestId('compare-selected');
     expect(await compare.textContent()).toMatch(/Compare 2/);
@@ -410,7 +497,13 @@ describe('the status column', () => {
     const [template] = syntheticRuns(1, { seed: 7, epochs: [2, 2] });
     const statuses = ['done', 'failed', 'cancelled', 'interrupted', 'running', 'queued'] as const;
     statuses.forEach((status, index) =>
-      insertSyntheticRun(other, snapshotId, { ...template!, id: `run-status-${status}`, name: `pill ${status}`, createdAt: new Date(Date.now() + index).toISOString(), status }),
+      insertSyntheticRun(other, snapshotId, {
+        ...template!,
+        id: `run-status-${status}`,
+        name: `pill ${status}`,
+        createdAt: new Date(Date.now() + index).toISOString(),
+        status,
+      }),
     );
     other.close();
     await scopeTab('active').click();
@@ -423,10 +516,14 @@ describe('the status column', () => {
       elements.flatMap((element) => {
         const cell = element.closest('.cell')!;
         // This runs in the page; the test's own types have no DOM.
-        const { paddingRight } = (globalThis as unknown as { getComputedStyle(element: unknown): { paddingRight: string } }).getComputedStyle(cell);
+        const { paddingRight } = (
+          globalThis as unknown as { getComputedStyle(element: unknown): { paddingRight: string } }
+        ).getComputedStyle(cell);
         const room = cell.getBoundingClientRect().right - parseFloat(paddingRight);
         const right = element.parentElement!.getBoundingClientRect().right;
-        return right > room + 0.5 ? [`${element.getAttribute('data-status')}: ${Math.ceil(right - room)} px too wide`] : [];
+        return right > room + 0.5
+          ? [`${element.getAttribute('data-status')}: ${Math.ceil(right - room)} px too wide`]
+          : [];
       }),
     );
     expect(overflows).toEqual([]);

@@ -18,14 +18,21 @@ beforeAll(async () => {
   const home = path.join(dir, 'home');
   const kept = path.join(dir, 'go-stop-words');
   createProject(kept, 'Go/Stop words').db.close();
-  const entry = (projectPath: string, name: string, daysAgo: number) => ({ path: projectPath, name, openedAt: new Date(Date.now() - daysAgo * 86_400_000).toISOString() });
+  const entry = (projectPath: string, name: string, daysAgo: number) => ({
+    path: projectPath,
+    name,
+    openedAt: new Date(Date.now() - daysAgo * 86_400_000).toISOString(),
+  });
   fs.mkdirSync(home, { recursive: true });
-  fs.writeFileSync(path.join(home, 'recent-projects.json'), JSON.stringify([
-    entry(kept, 'Go/Stop words', 1),
-    entry(path.join(dir, 'old-keywords'), 'Old keywords', 3),
-    entry('/media/usb-drive/wake-word', 'Wake word (USB drive)', 9),
-    entry(path.join(dir, 'scratch'), 'Scratch', 20),
-  ]));
+  fs.writeFileSync(
+    path.join(home, 'recent-projects.json'),
+    JSON.stringify([
+      entry(kept, 'Go/Stop words', 1),
+      entry(path.join(dir, 'old-keywords'), 'Old keywords', 3),
+      entry('/media/usb-drive/wake-word', 'Wake word (USB drive)', 9),
+      entry(path.join(dir, 'scratch'), 'Scratch', 20),
+    ]),
+  );
   serve = await startServe([], { KWS_STUDIO_HOME: home });
   browser = await launchChromium();
   page = await watchedPage(browser, { width: 1440, height: 900 }, consoleErrors);
@@ -55,7 +62,11 @@ describe('the studio in a browser (serve mode)', () => {
     await page.getByTestId('create-demo').click();
     await page.getByRole('heading', { name: 'Library' }).waitFor({ timeout: 200_000 });
     // Ten keywords × 60 clips, plus the unknown words.
-    const clipCount = async () => Number(/^([\d,]+) clips$/.exec((await page.getByTestId('clip-count').textContent()) ?? '')?.[1]?.replaceAll(',', '') ?? 0);
+    const clipCount = async () =>
+      Number(
+        /^([\d,]+) clips$/.exec((await page.getByTestId('clip-count').textContent()) ?? '')?.[1]?.replaceAll(',', '') ??
+          0,
+      );
     await expect.poll(clipCount, { timeout: 20_000 }).toBeGreaterThanOrEqual(10 * 60);
     // Virtualized: a screenful of rows exists in the page, not all of them.
     const rendered = await page.locator('.spacer .row[data-clip-id]').count();
@@ -66,7 +77,8 @@ describe('the studio in a browser (serve mode)', () => {
   });
 
   it('keeps hotkeys stable while labeling: one key, clip after clip, always the label its chip shows', async () => {
-    const chipWithKey = (key: string) => page.locator('button.chip[data-label]').filter({ has: page.locator('kbd', { hasText: new RegExp(`^${key}$`) }) });
+    const chipWithKey = (key: string) =>
+      page.locator('button.chip[data-label]').filter({ has: page.locator('kbd', { hasText: new RegExp(`^${key}$`) }) });
     // The keywords hold 1–9 and 0 in the order people say them; the filler words are marked unknown.
     expect(await chipWithKey('1').getAttribute('data-label')).toBe('yes');
     expect(await chipWithKey('0').getAttribute('data-label')).toBe('go');
@@ -76,11 +88,14 @@ describe('the studio in a browser (serve mode)', () => {
     const label = chipWithKey('2');
     const shown = await label.getAttribute('data-label');
     expect(shown).toBe('no');
-    const chipCount = async (name: string) => Number(await page.locator(`button.chip[data-label="${name}"] .n`).textContent());
+    const chipCount = async (name: string) =>
+      Number(await page.locator(`button.chip[data-label="${name}"] .n`).textContent());
     const before = await chipCount('no');
     // Sorted by file name, a relabelled clip keeps its row.
     await page.getByRole('columnheader', { name: /^File/ }).click();
-    await expect.poll(() => page.locator('.spacer .row[data-clip-id] .name').first().textContent()).toBe('spk00_nohash_0.wav');
+    await expect
+      .poll(() => page.locator('.spacer .row[data-clip-id] .name').first().textContent())
+      .toBe('spk00_nohash_0.wav');
     await page.locator('.spacer .row[data-clip-id]').first().click();
     // Clips of other labels become "no", one press each: "no" outgrows every other label as it goes,
     // which is what used to hand its key to another label in the middle of the session.
@@ -147,7 +162,10 @@ describe('the studio in a browser (serve mode)', () => {
     const upper = specB.getByLabel('Upper frequency');
     await upper.fill('9000');
     await upper.press('Tab');
-    await specB.getByRole('alert').getByText('upper frequency 9000 Hz is above the Nyquist frequency (8000 Hz at 16000 Hz)').waitFor();
+    await specB
+      .getByRole('alert')
+      .getByText('upper frequency 9000 Hz is above the Nyquist frequency (8000 Hz at 16000 Hz)')
+      .waitFor();
     await expect.poll(() => page.getByTestId('cache-hit-rate').textContent()).toMatch(/hit rate/);
     await page.getByRole('button', { name: 'Library' }).click();
   });
@@ -161,7 +179,10 @@ describe('the studio in a browser (serve mode)', () => {
     const advice = page.locator('td.advice');
     expect((await advice.allTextContents()).join(' ')).not.toMatch(/`|\*\*/);
     if ((await page.locator('tr[data-key="electron_binary"] td').nth(1).textContent()) === 'no') {
-      expect(await page.locator('tr[data-key="electron_binary"] td.advice code').allTextContents()).toEqual(['npm start', 'node node_modules/electron/install.js']);
+      expect(await page.locator('tr[data-key="electron_binary"] td.advice code').allTextContents()).toEqual([
+        'npm start',
+        'node node_modules/electron/install.js',
+      ]);
     }
     await page.screenshot({ path: screenshotPath('05-diagnostics') });
   });
@@ -192,7 +213,9 @@ describe('the studio in a browser (serve mode)', () => {
     // Forward, and a reload, show Diagnostics again: the page is in the address.
     await page.goForward();
     await page.getByRole('heading', { name: 'Diagnostics' }).waitFor();
-    expect(await page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash)).toBe('#/diagnostics');
+    expect(await page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash)).toBe(
+      '#/diagnostics',
+    );
     await page.reload();
     await page.getByRole('heading', { name: 'Diagnostics' }).waitFor();
   });

@@ -55,7 +55,9 @@ describe('a sweep from the Sweeps page', () => {
     const warnings = page.getByTestId('sweep-warnings');
     await expect
       .poll(async () => ((await warnings.count()) ? await warnings.textContent() : ''), { timeout: 20_000 })
-      .toMatch(/2 trials repeat others: trial 2 \(model.firstConv.filters=4, pruning.frequencyFraction=0.051\) would train exactly like trial 1 .* both update the pruning masks at the same steps/);
+      .toMatch(
+        /2 trials repeat others: trial 2 \(model.firstConv.filters=4, pruning.frequencyFraction=0.051\) would train exactly like trial 1 .* both update the pruning masks at the same steps/,
+      );
     await expect.poll(() => page.getByTestId('start-sweep').isEnabled()).toBe(true);
     await warnings.scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshotPath('sweeps-01b-warnings') });
@@ -95,7 +97,9 @@ describe('a sweep from the Sweeps page', () => {
 
     // The builder now has measured trial speed for an ETA; the list keeps the sweep.
     await page.getByRole('button', { name: '+ New sweep' }).click();
-    await expect.poll(() => page.getByTestId('sweep-eta').textContent(), { timeout: 20_000 }).toMatch(/about \d+:\d\d on this machine \(\d at once\)/);
+    await expect
+      .poll(() => page.getByTestId('sweep-eta').textContent(), { timeout: 20_000 })
+      .toMatch(/about \d+:\d\d on this machine \(\d at once\)/);
     await page.getByTestId('sweep-eta').scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshotPath('sweeps-03b-builder-eta') });
     const listed = page.getByTestId('sweep-list').getByRole('button', { name: /e2e grid/ });
@@ -117,13 +121,24 @@ describe('a sweep from the Sweeps page', () => {
     await expect.poll(() => page.getByTestId('trial-table').locator('tbody tr').count()).toBe(6);
     await expect.poll(() => view.getAttribute('data-status'), { timeout: 90_000 }).toBe('done');
     await expect.poll(() => page.getByTestId('trial-table').locator('tbody tr [data-status="done"]').count()).toBe(6);
-    expect(await page.getByTestId('trial-table').locator('tbody tr td:first-child').allTextContents()).toEqual(['1', '2', '3', '4', '5', '6']);
+    expect(await page.getByTestId('trial-table').locator('tbody tr td:first-child').allTextContents()).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+    ]);
   });
 
   it('opens a point’s run on the Train page', async () => {
     const chart = page.getByTestId('pareto-chart');
     await chart.scrollIntoViewIfNeeded();
-    const points = JSON.parse((await chart.getAttribute('data-points')) ?? '[]') as { trial: number; x: number; y: number }[];
+    const points = JSON.parse((await chart.getAttribute('data-points')) ?? '[]') as {
+      trial: number;
+      x: number;
+      y: number;
+    }[];
     const point = points[0]!;
     await chart.locator('canvas').click({ position: { x: point.x, y: point.y } });
     const run = page.getByTestId('run-view');

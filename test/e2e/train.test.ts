@@ -50,7 +50,9 @@ describe('training from the Train page', () => {
     // The preset's stages are in steps and set the run's length: Epochs shows what they imply, and cannot be edited.
     const epochs = page.getByLabel('Epochs', { exact: true });
     expect(await epochs.isDisabled()).toBe(true);
-    expect(await page.getByTestId('length-set-by').textContent()).toMatch(/set the run's length \(30,000 steps, [\d,]+ epochs of \d+\) and Epochs is not used/);
+    expect(await page.getByTestId('length-set-by').textContent()).toMatch(
+      /set the run's length \(30,000 steps, [\d,]+ epochs of \d+\) and Epochs is not used/,
+    );
     await page.getByTestId('length-set-by').scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshotPath('train-01b-length-set-by-stages') });
     // As shares of the run, the same stages follow the epochs, which start at the length the stages had (at most 10,000 epochs).
@@ -59,14 +61,20 @@ describe('training from the Train page', () => {
     await expect.poll(() => epochs.isEnabled()).toBe(true);
     expect(Number(await epochs.inputValue())).toBe(Math.min(implied, 10_000));
     expect(await page.getByLabel('Lengths in').inputValue()).toBe('share');
-    expect(await page.getByTestId('schedule-note').textContent()).toMatch(/Stages of 33.3 % · 33.3 % · 33.3 % of the run/);
+    expect(await page.getByTestId('schedule-note').textContent()).toMatch(
+      /Stages of 33.3 % · 33.3 % · 33.3 % of the run/,
+    );
 
     // Pruning that the run never reaches is a warning, not a problem: Start stays on.
     await page.getByLabel('Magnitude pruning').selectOption('polynomial');
     await page.getByLabel('Timing in').selectOption('steps');
     await page.getByLabel('Begin step').fill('100000000');
     await page.getByLabel('End step').fill('100000001');
-    await expect.poll(async () => ((await page.getByTestId('spec-warnings').count()) ? await page.getByTestId('spec-warnings').textContent() : '')).toMatch(/Pruning never starts: it begins at step 100000000, after the run's last step/);
+    await expect
+      .poll(async () =>
+        (await page.getByTestId('spec-warnings').count()) ? await page.getByTestId('spec-warnings').textContent() : '',
+      )
+      .toMatch(/Pruning never starts: it begins at step 100000000, after the run's last step/);
     expect(await page.getByTestId('start-training').isEnabled()).toBe(true);
     await page.getByTestId('spec-warnings').scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshotPath('train-01c-pruning-warning') });
@@ -111,17 +119,26 @@ describe('training from the Train page', () => {
       // This runs in the page; the test's own types have no DOM.
       const page = globalThis as unknown as {
         epochCounts: string[];
-        MutationObserver: new (callback: () => void) => { observe(target: unknown, options: { attributes: boolean; attributeFilter: string[] }): void };
+        MutationObserver: new (callback: () => void) => {
+          observe(target: unknown, options: { attributes: boolean; attributeFilter: string[] }): void;
+        };
       };
       page.epochCounts = seen;
-      new page.MutationObserver(() => seen.push(element.getAttribute('data-epochs') ?? '')).observe(element, { attributes: true, attributeFilter: ['data-epochs'] });
+      new page.MutationObserver(() => seen.push(element.getAttribute('data-epochs') ?? '')).observe(element, {
+        attributes: true,
+        attributeFilter: ['data-epochs'],
+      });
     });
-    await expect.poll(async () => Number(await curves.getAttribute('data-epochs')), { timeout: 60_000, interval: 100 }).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(async () => Number(await curves.getAttribute('data-epochs')), { timeout: 60_000, interval: 100 })
+      .toBeGreaterThanOrEqual(2);
     await page.screenshot({ path: screenshotPath('train-03-live-curves') });
 
     await expect.poll(() => view.getAttribute('data-status'), { timeout: 90_000 }).toBe('done');
     await expect.poll(async () => Number(await curves.getAttribute('data-epochs'))).toBe(6);
-    const counts = await page.evaluate(() => (globalThis as unknown as { epochCounts: string[] }).epochCounts.map(Number));
+    const counts = await page.evaluate(() =>
+      (globalThis as unknown as { epochCounts: string[] }).epochCounts.map(Number),
+    );
     // The curve grew epoch by epoch while the run trained, not all at once at the end.
     expect(new Set(counts.filter((count) => count > 0 && count < 6)).size).toBeGreaterThanOrEqual(2);
     expect(Number(await page.getByTestId('loss-chart').getAttribute('data-points'))).toBeGreaterThanOrEqual(12);
@@ -135,7 +152,8 @@ describe('training from the Train page', () => {
     await matrix.scrollIntoViewIfNeeded();
     // A mistake if the model made one, else a correct cell of a word.
     const mistakes = matrix.locator('button.cell:not(.diagonal):not([disabled]):not([data-actual="_silence_"])');
-    const cell = (await mistakes.count()) > 0 ? mistakes.first() : matrix.locator('button.cell.diagonal[data-actual="yes"]');
+    const cell =
+      (await mistakes.count()) > 0 ? mistakes.first() : matrix.locator('button.cell.diagonal[data-actual="yes"]');
     const expected = Number(await cell.textContent());
     await cell.click();
     const clips = page.getByTestId('cell-clips');
@@ -167,7 +185,10 @@ describe('training from the Train page', () => {
     const target = before === 'yes' ? 'no' : 'yes';
     await row.getByRole('combobox').selectOption(target);
     await row.getByText(`→ ${target}`).waitFor();
-    await page.getByText(/Ctrl\+Z undoes/).first().waitFor();
+    await page
+      .getByText(/Ctrl\+Z undoes/)
+      .first()
+      .waitFor();
     await expect.poll(libraryLabel, { timeout: 20_000 }).toBe(target);
 
     // Undone with the Library's own Ctrl+Z: the Train page's list shows the label back too.
@@ -182,7 +203,10 @@ describe('training from the Train page', () => {
     await row.getByText(`→ ${target}`).waitFor();
     await clips.getByRole('listbox').focus();
     await page.keyboard.press('Control+z');
-    await page.getByText(/^Undid: /).first().waitFor();
+    await page
+      .getByText(/^Undid: /)
+      .first()
+      .waitFor();
     await expect.poll(() => row.getByText(`→ ${target}`).count()).toBe(0);
     await expect.poll(libraryLabel, { timeout: 20_000 }).toBe(before);
     await backToTrain();
@@ -200,7 +224,10 @@ describe('training from the Train page', () => {
     await row.first().dblclick();
     await page.getByTestId('open-on-train').click();
     await page.getByTestId('run-view').waitFor();
-    await page.getByRole('button', { name: /New run/ }).first().click();
+    await page
+      .getByRole('button', { name: /New run/ })
+      .first()
+      .click();
     await page.getByTestId('start-training').waitFor();
     await page.screenshot({ path: screenshotPath('train-08-editor-dark') });
     await page.getByRole('button', { name: /Switch to light theme/ }).click();
@@ -210,10 +237,21 @@ describe('training from the Train page', () => {
   it('follows a run the CLI trains in another process, live, and cancels it from here', async () => {
     const specFile = path.join(dir, 'cli-run.json');
     fs.writeFileSync(specFile, JSON.stringify({ ...smallSpec(400), name: 'From the CLI' }));
-    const cli = spawn(process.execPath, [path.resolve(import.meta.dirname, '..', '..', 'bin', 'kws-studio.js'), 'train', '--project', projectDir, '--spec', specFile], {
-      env: { ...process.env, KWS_STUDIO_HOME: home },
-      stdio: 'ignore',
-    });
+    const cli = spawn(
+      process.execPath,
+      [
+        path.resolve(import.meta.dirname, '..', '..', 'bin', 'kws-studio.js'),
+        'train',
+        '--project',
+        projectDir,
+        '--spec',
+        specFile,
+      ],
+      {
+        env: { ...process.env, KWS_STUDIO_HOME: home },
+        stdio: 'ignore',
+      },
+    );
     const exited = new Promise<number | null>((resolve) => cli.once('exit', resolve));
     try {
       await page.getByRole('button', { name: 'Train', exact: true }).click();
@@ -222,8 +260,12 @@ describe('training from the Train page', () => {
       await item.click();
       const view = page.getByTestId('run-view');
       // Progress the CLI's worker writes to the database, not "Starting the training process…".
-      await expect.poll(() => page.getByTestId('run-progress').textContent(), { timeout: 60_000 }).toMatch(/Epoch \d+ \/ 400/);
-      await expect.poll(async () => Number(await page.getByTestId('run-curves').getAttribute('data-epochs')), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+      await expect
+        .poll(() => page.getByTestId('run-progress').textContent(), { timeout: 60_000 })
+        .toMatch(/Epoch \d+ \/ 400/);
+      await expect
+        .poll(async () => Number(await page.getByTestId('run-curves').getAttribute('data-epochs')), { timeout: 60_000 })
+        .toBeGreaterThanOrEqual(2);
       await page.screenshot({ path: screenshotPath('train-09-cli-run-live') });
       await page.getByTestId('cancel-run').click();
       expect(await exited).toBe(130);

@@ -20,12 +20,34 @@ describe('the library sorts file names naturally', () => {
     const { library, project } = studio.services;
     await project.create({ path: path.join(dir, 'project') });
     await project.importFolder({ path: source });
-    const names = async (sort: Parameters<typeof library.listClips>[0]['sort']) => (await library.listClips({ sort })).rows.map((row) => `${row.label}/${row.originalName}`);
+    const names = async (sort: Parameters<typeof library.listClips>[0]['sort']) =>
+      (await library.listClips({ sort })).rows.map((row) => `${row.label}/${row.originalName}`);
 
-    expect(await names({ key: 'name', direction: 'asc' })).toEqual(['yes/take_1.wav', 'yes/take_2.wav', 'yes/Take_3.wav', 'no/take_9.wav', 'yes/take_10.wav', 'no/take_11.wav']);
-    expect(await names({ key: 'name', direction: 'desc' })).toEqual(['no/take_11.wav', 'yes/take_10.wav', 'no/take_9.wav', 'yes/Take_3.wav', 'yes/take_2.wav', 'yes/take_1.wav']);
+    expect(await names({ key: 'name', direction: 'asc' })).toEqual([
+      'yes/take_1.wav',
+      'yes/take_2.wav',
+      'yes/Take_3.wav',
+      'no/take_9.wav',
+      'yes/take_10.wav',
+      'no/take_11.wav',
+    ]);
+    expect(await names({ key: 'name', direction: 'desc' })).toEqual([
+      'no/take_11.wav',
+      'yes/take_10.wav',
+      'no/take_9.wav',
+      'yes/Take_3.wav',
+      'yes/take_2.wav',
+      'yes/take_1.wav',
+    ]);
     // Within a label, clips follow their names the same way.
-    expect(await names({ key: 'label', direction: 'asc' })).toEqual(['no/take_9.wav', 'no/take_11.wav', 'yes/take_1.wav', 'yes/take_2.wav', 'yes/Take_3.wav', 'yes/take_10.wav']);
+    expect(await names({ key: 'label', direction: 'asc' })).toEqual([
+      'no/take_9.wav',
+      'no/take_11.wav',
+      'yes/take_1.wav',
+      'yes/take_2.wav',
+      'yes/Take_3.wav',
+      'yes/take_10.wav',
+    ]);
 
     await project.close();
     studio.dispose();

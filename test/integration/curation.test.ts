@@ -10,7 +10,14 @@ import { assignSplits, setSplitOverride, splitReport } from '../../src-main/serv
 import { restoreClips, trashClips } from '../../src-main/services/library/clipTrash.ts';
 import { findNearDuplicates } from '../../src-main/services/library/findNearDuplicates.ts';
 import { recordImportBatch } from '../../src-main/services/library/editHistory.ts';
-import { createLabel, deleteLabel, mergeLabels, renameLabel, setLabel, setLabelStyle } from '../../src-main/services/library/labelEdits.ts';
+import {
+  createLabel,
+  deleteLabel,
+  mergeLabels,
+  renameLabel,
+  setLabel,
+  setLabelStyle,
+} from '../../src-main/services/library/labelEdits.ts';
 import { historySummary, redo, undo } from '../../src-main/services/library/undoRedo.ts';
 import type { OpenProject } from '../../src-main/services/project/ProjectSession.ts';
 import { createProject } from '../../src-main/services/project/createProject.ts';
@@ -39,7 +46,13 @@ interface SeedClip {
 function seed(db: ProjectDatabase, clips: readonly SeedClip[], root?: OpenProject['layout']): number[] {
   const labelId = (name: string) => {
     const found = db.prepare('SELECT id FROM labels WHERE name = ?').pluck().get(name) as number | undefined;
-    return found ?? Number(db.prepare('INSERT INTO labels (name, created_at) VALUES (?, ?)').run(name, '2026-01-01T00:00:00.000Z').lastInsertRowid);
+    return (
+      found ??
+      Number(
+        db.prepare('INSERT INTO labels (name, created_at) VALUES (?, ?)').run(name, '2026-01-01T00:00:00.000Z')
+          .lastInsertRowid,
+      )
+    );
   };
   const batch = `import-${Date.now()}-${Math.random()}`;
   return db.transaction(() =>
@@ -60,11 +73,22 @@ function seed(db: ProjectDatabase, clips: readonly SeedClip[], root?: OpenProjec
                bits_per_sample, num_frames, added_at)
              VALUES (?, ?, 'wav', ?, ?, ?, ?, ?, ?, 1, 16, ?, '2026-01-01T00:00:00.000Z')`,
           )
-          .run(hash, clip.kind ?? 'sample', `/data/${clip.name}`, clip.name, label, clip.speaker ?? null, clip.audio ? (clip.audio.length / rate) * 1000 : 1000, rate, clip.audio?.length ?? rate)
-          .lastInsertRowid,
+          .run(
+            hash,
+            clip.kind ?? 'sample',
+            `/data/${clip.name}`,
+            clip.name,
+            label,
+            clip.speaker ?? null,
+            clip.audio ? (clip.audio.length / rate) * 1000 : 1000,
+            rate,
+            clip.audio?.length ?? rate,
+          ).lastInsertRowid,
       );
       if (label !== null) {
-        db.prepare("INSERT INTO label_history (clip_id, old_label_id, new_label_id, batch_id, actor, at) VALUES (?, NULL, ?, ?, 'import', '2026-01-01T00:00:00.000Z')").run(id, label, batch);
+        db.prepare(
+          "INSERT INTO label_history (clip_id, old_label_id, new_label_id, batch_id, actor, at) VALUES (?, NULL, ?, ?, 'import', '2026-01-01T00:00:00.000Z')",
+        ).run(id, label, batch);
       }
       return id;
     }),
@@ -86,7 +110,11 @@ function snapshot(db: ProjectDatabase) {
 }
 
 function labelsByName(db: ProjectDatabase): Record<string, string | null> {
-  const rows = db.prepare('SELECT c.original_name AS name, l.name AS label FROM clips c LEFT JOIN labels l ON l.id = c.label_id ORDER BY c.id').all() as {
+  const rows = db
+    .prepare(
+      'SELECT c.original_name AS name, l.name AS label FROM clips c LEFT JOIN labels l ON l.id = c.label_id ORDER BY c.id',
+    )
+    .all() as {
     name: string;
     label: string | null;
   }[];
@@ -123,11 +151,20 @@ describe('label edits with undo and redo', () => {
     const first = setLabel(project, [a1!, a2!, u1!], 'no');
     expect(first).toMatchObject({ description: "Relabel 3 clips to 'no'", changed: 3 });
     expect(first.batchId).toMatch(/^edit-/);
-    expect(labelsByName(db)).toMatchObject({ 'a1_nohash_0.wav': 'no', 'a2_nohash_0.wav': 'no', 'u1_nohash_0.wav': 'no', 'a3_nohash_0.wav': 'yes' });
+    expect(labelsByName(db)).toMatchObject({
+      'a1_nohash_0.wav': 'no',
+      'a2_nohash_0.wav': 'no',
+      'u1_nohash_0.wav': 'no',
+      'a3_nohash_0.wav': 'yes',
+    });
     const afterFirst = snapshot(db);
 
     // Clips already at the label are skipped; nothing at all to change records nothing.
-    expect(setLabel(project, [a1!, b1!], 'no')).toEqual({ batchId: null, description: 'Nothing to change: all 2 clips are already labeled \'no\'', changed: 0 });
+    expect(setLabel(project, [a1!, b1!], 'no')).toEqual({
+      batchId: null,
+      description: "Nothing to change: all 2 clips are already labeled 'no'",
+      changed: 0,
+    });
     expect(setLabel(project, [a1!, a2!, b1!], 'NO ')).toMatchObject({ changed: 0 });
 
     const second = setLabel(project, [b1!], 'maybe');
@@ -166,11 +203,23 @@ describe('label edits with undo and redo', () => {
 
     // Removing a label, and the errors a user can act on.
     expect(setLabel(project, [a1!], null).description).toBe('Remove the label from 1 clip');
-    expect(studioError(() => setLabel(project, [hum!], 'yes'))).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/background-noise/) });
-    expect(studioError(() => setLabel(project, [a1!, 999, 1000], 'yes'))).toMatchObject({ code: 'not_found', message: expect.stringMatching(/Clips 999 and 1000 do not exist/) });
-    expect(studioError(() => setLabel(project, [], 'yes'))).toMatchObject({ code: 'invalid_input', message: 'Select at least one clip.' });
+    expect(studioError(() => setLabel(project, [hum!], 'yes'))).toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/background-noise/),
+    });
+    expect(studioError(() => setLabel(project, [a1!, 999, 1000], 'yes'))).toMatchObject({
+      code: 'not_found',
+      message: expect.stringMatching(/Clips 999 and 1000 do not exist/),
+    });
+    expect(studioError(() => setLabel(project, [], 'yes'))).toMatchObject({
+      code: 'invalid_input',
+      message: 'Select at least one clip.',
+    });
     expect(studioError(() => setLabel(project, [1.5], 'yes'))).toMatchObject({ code: 'invalid_input' });
-    expect(studioError(() => setLabel(project, [a1!], 'yes', ''))).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/Actor/) });
+    expect(studioError(() => setLabel(project, [a1!], 'yes', ''))).toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/Actor/),
+    });
     project.db.close();
   });
 
@@ -178,7 +227,10 @@ describe('label edits with undo and redo', () => {
     const project = newProject();
     seed(project.db, speechClips);
     const reject = (name: string, pattern: RegExp) =>
-      expect(studioError(() => createLabel(project, name))).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(pattern) });
+      expect(studioError(() => createLabel(project, name))).toMatchObject({
+        code: 'invalid_input',
+        message: expect.stringMatching(pattern),
+      });
     reject('   ', /empty/);
     reject('x'.repeat(65), /65 characters; use at most 64/);
     reject('yes\tno', /control character/);
@@ -188,8 +240,12 @@ describe('label edits with undo and redo', () => {
     reject('a/b', /folder names/);
     reject('YES', /already exists/);
     expect(createLabel(project, `  ${'é'.repeat(64)}  `).description).toBe(`Create label '${'é'.repeat(64)}'`);
-    expect(studioError(() => createLabel(project, 'go', { hotkey: 'gg' }))).toMatchObject({ message: expect.stringMatching(/single visible character/) });
-    expect(studioError(() => createLabel(project, 'go', { color: 'red' }))).toMatchObject({ message: expect.stringMatching(/#rrggbb/) });
+    expect(studioError(() => createLabel(project, 'go', { hotkey: 'gg' }))).toMatchObject({
+      message: expect.stringMatching(/single visible character/),
+    });
+    expect(studioError(() => createLabel(project, 'go', { color: 'red' }))).toMatchObject({
+      message: expect.stringMatching(/#rrggbb/),
+    });
     project.db.close();
   });
 
@@ -223,13 +279,17 @@ describe('label edits with undo and redo', () => {
     const { db } = project;
     const [a1, , , b1] = seed(db, speechClips);
     createLabel(project, 'go', { hotkey: 'g', color: '#AABBCC' });
-    expect(db.prepare("SELECT hotkey, color FROM labels WHERE name = 'go'").get()).toEqual({ hotkey: 'g', color: '#aabbcc' });
+    expect(db.prepare("SELECT hotkey, color FROM labels WHERE name = 'go'").get()).toEqual({
+      hotkey: 'g',
+      color: '#aabbcc',
+    });
     setLabel(project, [b1!], 'go');
     const start = snapshot(db);
 
     expect(studioError(() => renameLabel(project, 'yes', 'No'))).toMatchObject({
       code: 'invalid_input',
-      message: "A label named 'no' already exists. To move the clips of 'yes' into it, merge 'yes' into 'no' instead of renaming.",
+      message:
+        "A label named 'no' already exists. To move the clips of 'yes' into it, merge 'yes' into 'no' instead of renaming.",
     });
     expect(studioError(() => renameLabel(project, 'nope', 'x'))).toMatchObject({ code: 'not_found' });
     expect(renameLabel(project, 'yes', 'Yes!').description).toBe("Rename label 'yes' to 'Yes!'");
@@ -247,11 +307,19 @@ describe('label edits with undo and redo', () => {
     expect(snapshot(db)).toEqual(start);
     expect(db.prepare("SELECT hotkey FROM labels WHERE name = 'go'").pluck().get()).toBe('g');
 
-    expect(mergeLabels(project, ['yes', 'no'], 'answer').description).toBe("Merge 'yes' and 'no' into 'answer' (new label) (4 clips)");
+    expect(mergeLabels(project, ['yes', 'no'], 'answer').description).toBe(
+      "Merge 'yes' and 'no' into 'answer' (new label) (4 clips)",
+    );
     undo(project);
     expect(snapshot(db)).toEqual(start);
-    expect(studioError(() => mergeLabels(project, ['yes', 'ghost'], 'no'))).toMatchObject({ code: 'not_found', message: expect.stringMatching(/'ghost'/) });
-    expect(studioError(() => mergeLabels(project, ['no'], 'NO'))).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/Nothing to merge/) });
+    expect(studioError(() => mergeLabels(project, ['yes', 'ghost'], 'no'))).toMatchObject({
+      code: 'not_found',
+      message: expect.stringMatching(/'ghost'/),
+    });
+    expect(studioError(() => mergeLabels(project, ['no'], 'NO'))).toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/Nothing to merge/),
+    });
 
     // A trashed clip keeps its label, so deleting the label unlabels it too.
     trashClips(project, [a1!]);
@@ -271,8 +339,12 @@ describe('label edits with undo and redo', () => {
     expect(snapshot(db)).toEqual(withTrash);
 
     expect(setLabelStyle(project, 'no', { hotkey: 'n' }).description).toBe("Change the hotkey of 'no'");
-    expect(studioError(() => setLabelStyle(project, 'yes', { hotkey: 'n' }))).toMatchObject({ message: expect.stringMatching(/already labels clips as 'no'/) });
-    expect(setLabelStyle(project, 'no', { hotkey: null, color: '#123456' }).description).toBe("Change the hotkey and colour of 'no'");
+    expect(studioError(() => setLabelStyle(project, 'yes', { hotkey: 'n' }))).toMatchObject({
+      message: expect.stringMatching(/already labels clips as 'no'/),
+    });
+    expect(setLabelStyle(project, 'no', { hotkey: null, color: '#123456' }).description).toBe(
+      "Change the hotkey and colour of 'no'",
+    );
     undo(project);
     undo(project);
     expect(snapshot(db)).toEqual(withTrash);
@@ -282,7 +354,12 @@ describe('label edits with undo and redo', () => {
   it('gives each new label its hotkey once, stored with it, whatever the clip counts do later', () => {
     const project = newProject();
     const { db } = project;
-    const keys = () => Object.fromEntries((db.prepare('SELECT name, hotkey FROM labels ORDER BY id').all() as { name: string; hotkey: string | null }[]).map((row) => [row.name, row.hotkey]));
+    const keys = () =>
+      Object.fromEntries(
+        (
+          db.prepare('SELECT name, hotkey FROM labels ORDER BY id').all() as { name: string; hotkey: string | null }[]
+        ).map((row) => [row.name, row.hotkey]),
+      );
     const [, , , b1] = seed(db, speechClips);
     createLabel(project, 'left');
     createLabel(project, 'right');
@@ -311,7 +388,9 @@ describe('label edits with undo and redo', () => {
     expect(undo(project)).toBe("Mark 'bird' as an unknown word");
     expect(db.prepare("SELECT unknown FROM labels WHERE name = 'bird'").pluck().get()).toBe(0);
     expect(redo(project)).toBe("Mark 'bird' as an unknown word");
-    expect(setLabelStyle(project, 'no', { hotkey: 'n', unknown: true }).description).toBe("Change the hotkey of 'no'; mark 'no' as an unknown word");
+    expect(setLabelStyle(project, 'no', { hotkey: 'n', unknown: true }).description).toBe(
+      "Change the hotkey of 'no'; mark 'no' as an unknown word",
+    );
     // A deleted unknown word comes back as one.
     deleteLabel(project, 'bird');
     undo(project);
@@ -327,11 +406,16 @@ describe('label edits with undo and redo', () => {
     // An import (not part of the undo history) brings a new 'no' label.
     seed(db, [{ name: 'c1_nohash_0.wav', label: 'no' }]);
     const before = snapshot(db);
-    const clash = "Cannot undo \"Delete label 'no' (2 clips now unlabeled)\": a label named 'no' was added since, outside the undo history (by an import), and two labels cannot share a name. Nothing was changed.";
+    const clash =
+      "Cannot undo \"Delete label 'no' (2 clips now unlabeled)\": a label named 'no' was added since, outside the undo history (by an import), and two labels cannot share a name. Nothing was changed.";
     expect(studioError(() => undo(project))).toMatchObject({ code: 'invalid_input', message: clash });
     expect(snapshot(db)).toEqual(before);
     // Newer steps are still undone as usual; the clash stays where it is.
-    setLabel(project, [db.prepare("SELECT id FROM clips WHERE original_name = 'u1_nohash_0.wav'").pluck().get() as number], 'yes');
+    setLabel(
+      project,
+      [db.prepare("SELECT id FROM clips WHERE original_name = 'u1_nohash_0.wav'").pluck().get() as number],
+      'yes',
+    );
     expect(undo(project)).toBe("Relabel 1 clip to 'yes'");
     expect(studioError(() => undo(project)).message).toBe(clash);
     expect(snapshot(db)).toEqual(before);
@@ -355,7 +439,14 @@ describe('label edits with undo and redo', () => {
     })();
     expect(redo(project)).toBeNull();
     expect(undo(project)).toBeNull();
-    expect(historySummary(project).entries.map(({ kind, description, state, undoable }) => ({ kind, description, state, undoable }))).toEqual([
+    expect(
+      historySummary(project).entries.map(({ kind, description, state, undoable }) => ({
+        kind,
+        description,
+        state,
+        undoable,
+      })),
+    ).toEqual([
       { kind: 'import', description: 'Import 1 file from /data', state: 'done', undoable: false },
       { kind: 'relabel', description: "Relabel 1 clip to 'no'", state: 'abandoned', undoable: true },
     ]);
@@ -369,12 +460,18 @@ describe('trash', () => {
     const project = newProject();
     const { db } = project;
     const [a1, a2, a3] = seed(db, speechClips);
-    const live = () => db.prepare('SELECT original_name FROM clips WHERE deleted_at IS NULL AND kind = \'sample\' ORDER BY id').pluck().all();
+    const live = () =>
+      db
+        .prepare("SELECT original_name FROM clips WHERE deleted_at IS NULL AND kind = 'sample' ORDER BY id")
+        .pluck()
+        .all();
     expect(trashClips(project, [a1!, a2!]).description).toBe('Move 2 clips to the trash');
     expect(live()).not.toContain('a1_nohash_0.wav');
     const trashedAt = db.prepare('SELECT deleted_at FROM clips WHERE id = ?').pluck().get(a1);
     expect(trashClips(project, [a1!]).changed).toBe(0);
-    expect(studioError(() => setLabel(project, [a1!], 'no'))).toMatchObject({ message: expect.stringMatching(/in the trash; restore it/) });
+    expect(studioError(() => setLabel(project, [a1!], 'no'))).toMatchObject({
+      message: expect.stringMatching(/in the trash; restore it/),
+    });
 
     expect(restoreClips(project, [a1!, a3!]).description).toBe('Restore 1 clip from the trash');
     expect(live()).toContain('a1_nohash_0.wav');
@@ -391,14 +488,23 @@ describe('splits', () => {
   // lucas → 9.20 (validation), george → 74.18 (train), 0a7c2a8d → 56.84 (train), c0445658 → 76.04 (train).
   const fsddLike: SeedClip[] = [
     ...['spk07', 'spk10', 'lucas', 'george'].flatMap((speaker) =>
-      [0, 1, 2].flatMap((digit) => [0, 1].map((take) => ({ name: `${digit}_${speaker}_${take}.wav`, label: String(digit), speaker }))),
+      [0, 1, 2].flatMap((digit) =>
+        [0, 1].map((take) => ({ name: `${digit}_${speaker}_${take}.wav`, label: String(digit), speaker })),
+      ),
     ),
     { name: '0a7c2a8d_nohash_0.wav', label: '0' },
     { name: '0a7c2a8d_nohash_1.wav', label: '1' },
     { name: 'c0445658_nohash_0.wav', label: '2' },
     { name: 'hum.wav', kind: 'noise' },
   ];
-  const expected: Record<string, string> = { spk07: 'test', spk10: 'validation', lucas: 'validation', george: 'train', '0a7c2a8d': 'train', c0445658: 'train' };
+  const expected: Record<string, string> = {
+    spk07: 'test',
+    spk10: 'validation',
+    lucas: 'validation',
+    george: 'train',
+    '0a7c2a8d': 'train',
+    c0445658: 'train',
+  };
   const groupOf = (name: string) => name.split('_')[name.includes('_nohash_') ? 0 : 1]!;
 
   it('assigns splits like train.py, keeps speakers together, is deterministic, and respects overrides', () => {
@@ -407,29 +513,55 @@ describe('splits', () => {
     seed(db, fsddLike);
     const result = assignSplits(project, { validationPercent: 10, testPercent: 10 });
     expect(result).toEqual({ train: 9, validation: 12, test: 6, unassigned: 0, changed: 27 });
-    const rows = db.prepare("SELECT id, original_name AS name, split FROM clips WHERE kind = 'sample'").all() as { id: number; name: string; split: string }[];
-    for (const row of rows) expect({ name: row.name, split: row.split }).toEqual({ name: row.name, split: expected[groupOf(row.name)] });
+    const rows = db.prepare("SELECT id, original_name AS name, split FROM clips WHERE kind = 'sample'").all() as {
+      id: number;
+      name: string;
+      split: string;
+    }[];
+    for (const row of rows)
+      expect({ name: row.name, split: row.split }).toEqual({ name: row.name, split: expected[groupOf(row.name)] });
     expect(db.prepare("SELECT split FROM clips WHERE kind = 'noise'").pluck().get()).toBeNull();
-    expect(db.prepare('SELECT split_validation_percent AS v, split_test_percent AS t FROM project').get()).toEqual({ v: 10, t: 10 });
+    expect(db.prepare('SELECT split_validation_percent AS v, split_test_percent AS t FROM project').get()).toEqual({
+      v: 10,
+      t: 10,
+    });
     expect(assignSplits(project, { validationPercent: 10, testPercent: 10 }).changed).toBe(0);
 
     // Pin one of spk10's clips to train: the speaker now straddles two splits.
     const pinned = rows.find((row) => row.name === '1_spk10_0.wav')!.id;
     expect(setSplitOverride(project, [pinned], 'train').description).toBe('Pin 1 clip to the train split');
-    expect(assignSplits(project, { validationPercent: 15, testPercent: 10 })).toMatchObject({ validation: 12 + 6 - 1, test: 0, train: 10 });
-    expect(db.prepare('SELECT split, split_override FROM clips WHERE id = ?').get(pinned)).toEqual({ split: 'train', split_override: 'train' });
+    expect(assignSplits(project, { validationPercent: 15, testPercent: 10 })).toMatchObject({
+      validation: 12 + 6 - 1,
+      test: 0,
+      train: 10,
+    });
+    expect(db.prepare('SELECT split, split_override FROM clips WHERE id = ?').get(pinned)).toEqual({
+      split: 'train',
+      split_override: 'train',
+    });
 
     const report = splitReport(project);
     expect(report.percentages).toEqual({ validationPercent: 15, testPercent: 10 });
     expect(report.overrides).toBe(1);
     expect(report.totals).toEqual({ train: 10, validation: 17, test: 0, unassigned: 0 });
-    expect(report.byLabel.find((row) => row.label === '1')).toEqual({ label: '1', train: 4, validation: 5, test: 0, unassigned: 0 });
-    expect(report.leakage.groups).toEqual([{ group: 'spk10', source: 'speaker', counts: { train: 1, validation: 5, test: 0 }, clipIds: expect.any(Array) }]);
+    expect(report.byLabel.find((row) => row.label === '1')).toEqual({
+      label: '1',
+      train: 4,
+      validation: 5,
+      test: 0,
+      unassigned: 0,
+    });
+    expect(report.leakage.groups).toEqual([
+      { group: 'spk10', source: 'speaker', counts: { train: 1, validation: 5, test: 0 }, clipIds: expect.any(Array) },
+    ]);
     expect(report.leakage.groups[0]!.clipIds).toContain(pinned);
 
     // Unpinning (here by undo) goes back to the hashed split under the current percentages.
     expect(undo(project)).toBe('Pin 1 clip to the train split');
-    expect(db.prepare('SELECT split, split_override FROM clips WHERE id = ?').get(pinned)).toEqual({ split: 'validation', split_override: null });
+    expect(db.prepare('SELECT split, split_override FROM clips WHERE id = ?').get(pinned)).toEqual({
+      split: 'validation',
+      split_override: null,
+    });
     expect(splitReport(project).leakage.groups).toEqual([]);
     setSplitOverride(project, [pinned], 'test');
     expect(setSplitOverride(project, [pinned], null).description).toBe('Unpin 1 clip (back to the hashed split)');
@@ -439,14 +571,24 @@ describe('splits', () => {
     const other = newProject();
     seed(other.db, fsddLike);
     assignSplits(other, { validationPercent: 15, testPercent: 10 });
-    const splits = (d: ProjectDatabase) => d.prepare('SELECT original_name, split FROM clips ORDER BY original_name').all();
+    const splits = (d: ProjectDatabase) =>
+      d.prepare('SELECT original_name, split FROM clips ORDER BY original_name').all();
     expect(splits(other.db)).toEqual(splits(db));
 
-    expect(studioError(() => assignSplits(project, { validationPercent: 60, testPercent: 50 }))).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/more than 100%/) });
-    expect(studioError(() => assignSplits(project, { validationPercent: -1, testPercent: 10 }))).toMatchObject({ code: 'invalid_input' });
-    expect(studioError(() => setSplitOverride(project, [pinned], 'dev' as 'train'))).toMatchObject({ code: 'invalid_input' });
+    expect(studioError(() => assignSplits(project, { validationPercent: 60, testPercent: 50 }))).toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/more than 100%/),
+    });
+    expect(studioError(() => assignSplits(project, { validationPercent: -1, testPercent: 10 }))).toMatchObject({
+      code: 'invalid_input',
+    });
+    expect(studioError(() => setSplitOverride(project, [pinned], 'dev' as 'train'))).toMatchObject({
+      code: 'invalid_input',
+    });
     const hum = db.prepare("SELECT id FROM clips WHERE kind = 'noise'").pluck().get() as number;
-    expect(studioError(() => setSplitOverride(project, [hum], 'train'))).toMatchObject({ message: expect.stringMatching(/background noise/) });
+    expect(studioError(() => setSplitOverride(project, [hum], 'train'))).toMatchObject({
+      message: expect.stringMatching(/background noise/),
+    });
     project.db.close();
     other.db.close();
   });
@@ -488,7 +630,11 @@ describe('quality flags and near-duplicates', () => {
     expect(db.prepare('SELECT flags FROM clips WHERE id = ?').pluck().get(silent)).toBe('["silent"]');
     expect(db.prepare('SELECT flags FROM clips WHERE id = ?').pluck().get(original)).toBe('[]');
     // "Clips with flag X" is answered from clip_flags' primary key, not by scanning clips.
-    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT c.id FROM clips c WHERE c.id IN (SELECT clip_id FROM clip_flags WHERE flag = 'quiet')").all() as { detail: string }[];
+    const plan = db
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT c.id FROM clips c WHERE c.id IN (SELECT clip_id FROM clip_flags WHERE flag = 'quiet')",
+      )
+      .all() as { detail: string }[];
     expect(plan.map((row) => row.detail).join('\n')).toMatch(/clip_flags USING PRIMARY KEY \(flag=\?\)/);
 
     const pairs = findNearDuplicates(project);
@@ -503,7 +649,11 @@ describe('quality flags and near-duplicates', () => {
     const leakage = splitReport(project).leakage;
     expect(leakage.fingerprinted).toBe(5);
     expect(leakage.nearDuplicates).toEqual([
-      { a: { clipId: original, split: 'test', label: 'yes' }, b: { clipId: copy, split: 'validation', label: 'yes' }, distance: pairs[0]!.distance },
+      {
+        a: { clipId: original, split: 'test', label: 'yes' },
+        b: { clipId: copy, split: 'validation', label: 'yes' },
+        distance: pairs[0]!.distance,
+      },
     ]);
     // Trashed clips are out of the search.
     trashClips(project, [copy!]);
@@ -514,30 +664,46 @@ describe('quality flags and near-duplicates', () => {
 });
 
 describe('near-duplicates in real speech', () => {
-  it.skipIf(!hasFsdd)(`finds altered copies among FSDD recordings and nothing else (${hasFsdd ? 'present' : fsddMissing})`, async () => {
-    const project = newProject();
-    const random = createRandom(8);
-    const names = ['0', '3', '7'].flatMap((digit) => ['george', 'jackson', 'lucas', 'nicolas'].flatMap((speaker) => [0, 1, 2].map((take) => `${digit}_${speaker}_${take}.wav`)));
-    const clips: SeedClip[] = [];
-    for (const name of names) {
-      const audio = await decodeAudio(fs.readFileSync(path.join(fsddDir, name)), name);
-      const [label, speaker] = name.split('_');
-      clips.push({ name, label: label!, speaker: speaker!, audio: audio.mono, sampleRate: audio.sampleRate });
-    }
-    // Three altered copies: quieter, 20 ms later, and with noise 30 dB below the speech.
-    const copies = [0, 13, 29].map((index) => {
-      const { audio, sampleRate, name, label } = clips[index]!;
-      const rms = Math.sqrt(audio!.reduce((sum, value) => sum + value * value, 0) / audio!.length);
-      const delay = Math.round(0.02 * sampleRate!);
-      const altered = Float32Array.from({ length: audio!.length + delay }, (_, i) => 0.9 * (audio![i - delay] ?? 0) + rms * 10 ** (-30 / 20) * random.gaussian());
-      return { name: `copy-of-${name}`, label, speaker: 'someone', audio: altered, sampleRate };
-    });
-    const ids = seed(project.db, [...clips, ...copies], project.layout);
-    expect(await analyzeClips(project)).toMatchObject({ analyzed: 39, failed: [] });
-    const pairs = findNearDuplicates(project).map(({ a, b }) => [a, b]);
-    expect(pairs.sort()).toEqual([[ids[0], ids[36]], [ids[13], ids[37]], [ids[29], ids[38]]].sort());
-    project.db.close();
-  });
+  it.skipIf(!hasFsdd)(
+    `finds altered copies among FSDD recordings and nothing else (${hasFsdd ? 'present' : fsddMissing})`,
+    async () => {
+      const project = newProject();
+      const random = createRandom(8);
+      const names = ['0', '3', '7'].flatMap((digit) =>
+        ['george', 'jackson', 'lucas', 'nicolas'].flatMap((speaker) =>
+          [0, 1, 2].map((take) => `${digit}_${speaker}_${take}.wav`),
+        ),
+      );
+      const clips: SeedClip[] = [];
+      for (const name of names) {
+        const audio = await decodeAudio(fs.readFileSync(path.join(fsddDir, name)), name);
+        const [label, speaker] = name.split('_');
+        clips.push({ name, label: label!, speaker: speaker!, audio: audio.mono, sampleRate: audio.sampleRate });
+      }
+      // Three altered copies: quieter, 20 ms later, and with noise 30 dB below the speech.
+      const copies = [0, 13, 29].map((index) => {
+        const { audio, sampleRate, name, label } = clips[index]!;
+        const rms = Math.sqrt(audio!.reduce((sum, value) => sum + value * value, 0) / audio!.length);
+        const delay = Math.round(0.02 * sampleRate!);
+        const altered = Float32Array.from(
+          { length: audio!.length + delay },
+          (_, i) => 0.9 * (audio![i - delay] ?? 0) + rms * 10 ** (-30 / 20) * random.gaussian(),
+        );
+        return { name: `copy-of-${name}`, label, speaker: 'someone', audio: altered, sampleRate };
+      });
+      const ids = seed(project.db, [...clips, ...copies], project.layout);
+      expect(await analyzeClips(project)).toMatchObject({ analyzed: 39, failed: [] });
+      const pairs = findNearDuplicates(project).map(({ a, b }) => [a, b]);
+      expect(pairs.sort()).toEqual(
+        [
+          [ids[0], ids[36]],
+          [ids[13], ids[37]],
+          [ids[29], ids[38]],
+        ].sort(),
+      );
+      project.db.close();
+    },
+  );
 });
 
 describe('migration 1 → 2', () => {
@@ -545,11 +711,21 @@ describe('migration 1 → 2', () => {
     const file = path.join(dir, 'm001.sqlite');
     const old = openProjectDatabase(file, { create: true, migrations: migrations.slice(0, 1) });
     expect(old.pragma('user_version', { simple: true })).toBe(1);
-    old.prepare("INSERT INTO project (id, name, created_at, created_by_version) VALUES (1, 'fsdd', '2026-01-01', '0.1.0')").run();
+    old
+      .prepare(
+        "INSERT INTO project (id, name, created_at, created_by_version) VALUES (1, 'fsdd', '2026-01-01', '0.1.0')",
+      )
+      .run();
     // FSDD-like: ten digit labels, four speakers, five takes each, imported with history.
     const speakers = ['george', 'jackson', 'lucas', 'theo'];
     const clips = [...Array(10).keys()].flatMap((digit) =>
-      speakers.flatMap((speaker) => [...Array(5).keys()].map((take) => ({ name: `${digit}_${speaker}_${take}.wav`, label: String(digit), speaker }))),
+      speakers.flatMap((speaker) =>
+        [...Array(5).keys()].map((take) => ({
+          name: `${digit}_${speaker}_${take}.wav`,
+          label: String(digit),
+          speaker,
+        })),
+      ),
     );
     seed(old, clips);
     old.prepare('UPDATE clips SET flags = \'["clipped","quiet"]\' WHERE id = 3').run();
@@ -557,7 +733,9 @@ describe('migration 1 → 2', () => {
     old.prepare("UPDATE clips SET deleted_at = '2026-02-01' WHERE id = 5").run();
     const dump = (db: ProjectDatabase) => ({
       labels: db.prepare('SELECT id, name, created_at FROM labels ORDER BY id').all(),
-      clips: db.prepare('SELECT id, hash, label_id, speaker, split, flags, deleted_at, original_name FROM clips ORDER BY id').all(),
+      clips: db
+        .prepare('SELECT id, hash, label_id, speaker, split, flags, deleted_at, original_name FROM clips ORDER BY id')
+        .all(),
       history: db.prepare('SELECT * FROM label_history ORDER BY id').all(),
     });
     const before = dump(old);
@@ -572,18 +750,29 @@ describe('migration 1 → 2', () => {
       { clip_id: 3, flag: 'clipped' },
       { clip_id: 3, flag: 'quiet' },
     ]);
-    expect(db.prepare('SELECT kind, undoable, description FROM history_batches').all()).toEqual([{ kind: 'import', undoable: 0, description: 'Import (200 labeled clips)' }]);
+    expect(db.prepare('SELECT kind, undoable, description FROM history_batches').all()).toEqual([
+      { kind: 'import', undoable: 0, description: 'Import (200 labeled clips)' },
+    ]);
     // Migration 8 stores each label's key: the digit labels label as themselves.
-    expect(db.prepare('SELECT name, hotkey, color FROM labels WHERE id = 1').get()).toEqual({ name: '0', hotkey: '0', color: null });
+    expect(db.prepare('SELECT name, hotkey, color FROM labels WHERE id = 1').get()).toEqual({
+      name: '0',
+      hotkey: '0',
+      color: null,
+    });
 
     // The upgraded project works with every edit, and new labels never reuse an old id.
     const project = { db };
-    const clipIds = db.prepare("SELECT id FROM clips WHERE original_name LIKE '3_lucas_%' ORDER BY id").pluck().all() as number[];
+    const clipIds = db
+      .prepare("SELECT id FROM clips WHERE original_name LIKE '3_lucas_%' ORDER BY id")
+      .pluck()
+      .all() as number[];
     expect(setLabel(project, clipIds, 'three').description).toBe("Relabel 5 clips to 'three' (new label)");
     expect(db.prepare("SELECT id FROM labels WHERE name = 'three'").pluck().get()).toBe(11);
     expect(assignSplits(project, { validationPercent: 10, testPercent: 10 }).changed).toBe(200);
     // lucas hashes to validation (9.195…), the others to train.
-    expect(db.prepare("SELECT DISTINCT split FROM clips WHERE speaker = 'lucas'").pluck().all()).toEqual(['validation']);
+    expect(db.prepare("SELECT DISTINCT split FROM clips WHERE speaker = 'lucas'").pluck().all()).toEqual([
+      'validation',
+    ]);
     expect(undo(project)).toBe("Relabel 5 clips to 'three' (new label)");
     expect(dump(db).labels).toEqual(before.labels);
     db.close();

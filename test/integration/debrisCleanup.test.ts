@@ -26,7 +26,8 @@ const cli = path.resolve(import.meta.dirname, '..', '..', 'bin', 'kws-studio.js'
 const env = { ...process.env, KWS_STUDIO_HOME: path.join(dir, 'home') };
 const children: ChildProcess[] = [];
 afterAll(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGKILL');
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGKILL');
 });
 
 function run(...args: string[]) {
@@ -51,20 +52,29 @@ function readOnly<T>(projectDir: string, read: (db: Database.Database) => T): T 
 /** Every file under `folder`, relative, with a hash of its content. */
 function contents(folder: string): Map<string, string> {
   const files = fs.readdirSync(folder, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
-  return new Map(files.map((entry) => {
-    const file = path.join(entry.parentPath, entry.name);
-    return [path.relative(folder, file), createHash('sha256').update(fs.readFileSync(file)).digest('hex')];
-  }));
+  return new Map(
+    files.map((entry) => {
+      const file = path.join(entry.parentPath, entry.name);
+      return [path.relative(folder, file), createHash('sha256').update(fs.readFileSync(file)).digest('hex')];
+    }),
+  );
 }
 
 /** The store matches the catalog: a file for every clip, a clip for every file, nothing waiting aside. */
 function expectStoreMatchesCatalog(projectDir: string): void {
-  const clips = readOnly(projectDir, (db) => db.prepare('SELECT hash, ext FROM clips').all() as { hash: string; ext: string }[]);
+  const clips = readOnly(
+    projectDir,
+    (db) => db.prepare('SELECT hash, ext FROM clips').all() as { hash: string; ext: string }[],
+  );
   const expected = new Set(clips.map((clip) => path.join('audio', clip.hash.slice(0, 2), `${clip.hash}.${clip.ext}`)));
   const stored = [...contents(path.join(projectDir, 'audio')).keys()].map((name) => path.join('audio', name));
   expect(stored.filter((name) => !expected.has(name))).toEqual([]);
   expect([...expected].filter((name) => !stored.includes(name))).toEqual([]);
-  expect(fs.existsSync(path.join(projectDir, 'audio', '.incoming')) ? fs.readdirSync(path.join(projectDir, 'audio', '.incoming')) : []).toEqual([]);
+  expect(
+    fs.existsSync(path.join(projectDir, 'audio', '.incoming'))
+      ? fs.readdirSync(path.join(projectDir, 'audio', '.incoming'))
+      : [],
+  ).toEqual([]);
 }
 
 describe('opening a project after a crash', () => {
@@ -74,7 +84,10 @@ describe('opening a project after a crash', () => {
     const sourceBefore = contents(source);
     expect(run('project', 'create', projectDir).code).toBe(0);
     expect(run('import', source, '--project', projectDir).code).toBe(0);
-    const clips = readOnly(projectDir, (db) => db.prepare('SELECT hash, ext FROM clips ORDER BY id').all() as { hash: string; ext: string }[]);
+    const clips = readOnly(
+      projectDir,
+      (db) => db.prepare('SELECT hash, ext FROM clips ORDER BY id').all() as { hash: string; ext: string }[],
+    );
     const audio = path.join(projectDir, 'audio');
     const incoming = path.join(audio, '.incoming');
     fs.mkdirSync(incoming, { recursive: true });
@@ -92,8 +105,14 @@ describe('opening a project after a crash', () => {
     // An import still at work in another process, one on another machine, and a file that is not the studio's.
     const sleeper = spawn('sleep', ['60']);
     children.push(sleeper);
-    const live = path.join(incoming, `${createHash('sha256').update('live').digest('hex')}.wav.${sleeper.pid}@${host}.tmp`);
-    const remote = path.join(incoming, `${createHash('sha256').update('remote').digest('hex')}.wav.${dead}@another-machine.tmp`);
+    const live = path.join(
+      incoming,
+      `${createHash('sha256').update('live').digest('hex')}.wav.${sleeper.pid}@${host}.tmp`,
+    );
+    const remote = path.join(
+      incoming,
+      `${createHash('sha256').update('remote').digest('hex')}.wav.${dead}@another-machine.tmp`,
+    );
     const foreign = path.join(incoming, 'notes.txt');
     for (const file of [live, remote, foreign]) fs.writeFileSync(file, 'keep me');
 
@@ -120,7 +139,9 @@ describe('opening a project after a crash', () => {
     for (const file of [live, remote, foreign, readme, misplaced]) expect(fs.existsSync(file), file).toBe(true);
     expect(fs.existsSync(storeFile(orphan))).toBe(false);
     expect(fs.existsSync(oldTemporary)).toBe(false);
-    expect(readOnly(projectDir, (db) => db.prepare('SELECT audio_checked_at FROM project').pluck().get())).toEqual(expect.any(String));
+    expect(readOnly(projectDir, (db) => db.prepare('SELECT audio_checked_at FROM project').pluck().get())).toEqual(
+      expect.any(String),
+    );
     expect(fs.readdirSync(runDir).sort()).toEqual(['best', 'checkpoint']);
     expect(fs.readFileSync(path.join(runDir, 'best', 'meta.json'), 'utf8')).toBe('{"epoch":1}');
     expect(contents(source)).toEqual(sourceBefore);
@@ -138,7 +159,12 @@ describe('opening a project after a crash', () => {
       fs.mkdirSync(path.join(source, word), { recursive: true });
       for (let i = 0; i < 250; i++) {
         const frequency = random.uniform(200, 3000);
-        fs.writeFileSync(path.join(source, word, `spk${i % 5}_nohash_${i}.wav`), encodeTestWav(Float32Array.from({ length: 8000 }, (_, n) => 0.4 * Math.sin((2 * Math.PI * frequency * n) / 16000))));
+        fs.writeFileSync(
+          path.join(source, word, `spk${i % 5}_nohash_${i}.wav`),
+          encodeTestWav(
+            Float32Array.from({ length: 8000 }, (_, n) => 0.4 * Math.sin((2 * Math.PI * frequency * n) / 16000)),
+          ),
+        );
       }
     }
     const projectDir = path.join(dir, 'killed');
@@ -156,7 +182,11 @@ describe('opening a project after a crash', () => {
       }
     };
     const deadline = Date.now() + 120_000;
-    while (!(clipCount() >= 200 && fs.existsSync(incoming) && fs.readdirSync(incoming).length >= 20) && Date.now() < deadline && child.exitCode === null) {
+    while (
+      !(clipCount() >= 200 && fs.existsSync(incoming) && fs.readdirSync(incoming).length >= 20) &&
+      Date.now() < deadline &&
+      child.exitCode === null
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     child.kill('SIGKILL');
@@ -181,13 +211,16 @@ describe('a full disk', () => {
     fs.mkdirSync(mountPoint, { recursive: true });
     // 3 MiB: room for the project, its database and one batch of copies, not for all 4.8 MiB of audio.
     const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', mountPoint], { encoding: 'utf8' });
-    if (mount.status !== 0) notMounted = `cannot mount a small tmpfs here (${(mount.stderr || mount.error?.message || `exit ${mount.status}`).trim()}); it needs root`;
+    if (mount.status !== 0)
+      notMounted = `cannot mount a small tmpfs here (${(mount.stderr || mount.error?.message || `exit ${mount.status}`).trim()}); it needs root`;
   });
   afterAll(() => {
     if (notMounted === null) spawnSync('umount', ['-l', mountPoint]);
   });
 
-  it('stops an import with "the disk holding PATH is full", keeps whole batches, leaves nothing half-written, and the project opens', async ({ skip }) => {
+  it('stops an import with "the disk holding PATH is full", keeps whole batches, leaves nothing half-written, and the project opens', async ({
+    skip,
+  }) => {
     if (notMounted !== null) {
       console.warn(`skipped: ${notMounted}`);
       skip(notMounted);
@@ -208,7 +241,9 @@ describe('a full disk', () => {
     const message = imported.stderr.trim();
     console.log(`full disk: ${message}`);
     expect(message).toMatch(
-      new RegExp(`^kws-studio: The disk holding ${projectDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is full: (nothing was imported|the (\\d+) files imported before it filled up are kept, the other \\d+ were not imported) and no partial copy was left\\. Free some space and import again`),
+      new RegExp(
+        `^kws-studio: The disk holding ${projectDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is full: (nothing was imported|the (\\d+) files imported before it filled up are kept, the other \\d+ were not imported) and no partial copy was left\\. Free some space and import again`,
+      ),
     );
     const kept = Number(/the (\d+) files imported/.exec(message)?.[1] ?? 0);
     // Whole batches: at least the first, never part of one.
@@ -223,7 +258,9 @@ describe('a full disk', () => {
     expectStoreMatchesCatalog(projectDir);
     expect([...contents(projectDir).keys()].filter((name) => name.endsWith('.tmp'))).toEqual([]);
   }, 240_000);
-  it('names the disk and what was kept when a feature cache entry or a training checkpoint cannot be written', async ({ skip }) => {
+  it('names the disk and what was kept when a feature cache entry or a training checkpoint cannot be written', async ({
+    skip,
+  }) => {
     if (notMounted !== null) {
       console.warn(`skipped: ${notMounted}`);
       skip(notMounted);
@@ -231,10 +268,15 @@ describe('a full disk', () => {
     const { tf } = await loadTensorflow();
     const cacheDir = path.join(mountPoint, 'cache');
     const cache = new FeatureCache(cacheDir);
-    const matrix = (seed: number) => ({ frames: 98, bins: 40, data: Float32Array.from({ length: 98 * 40 }, (_, i) => Math.sin(seed + i)) });
+    const matrix = (seed: number) => ({
+      frames: 98,
+      bins: 40,
+      data: Float32Array.from({ length: 98 * 40 }, (_, i) => Math.sin(seed + i)),
+    });
     cache.put('ab'.repeat(32), 'cd'.repeat(8), matrix(1));
     const runDir = path.join(mountPoint, 'runs', 'run-full');
-    const weights = (size: number) => new Map([['dense/kernel', tf.tensor1d(Float32Array.from({ length: size }, (_, i) => i))]]);
+    const weights = (size: number) =>
+      new Map([['dense/kernel', tf.tensor1d(Float32Array.from({ length: size }, (_, i) => i))]]);
     saveCheckpoint(path.join(runDir, 'checkpoint'), weights(1000), { epoch: 0 });
 
     const filler = fillDisk(mountPoint);
@@ -283,10 +325,16 @@ function interruptedRunMidCheckpoint(projectDir: string, deadPid: number): strin
     `INSERT INTO runs (id, name, spec_json, spec_hash, snapshot_id, status, created_at, started_at, app_version, checkpoint_epoch)
      VALUES ('run-debris', 'debris', '{}', 'h', 'snap-debris', 'running', ?, ?, 'test', 1)`,
   ).run(now, now);
-  db.prepare("INSERT INTO run_owners (run_id, pid, host, owner, started_at, heartbeat_at) VALUES ('run-debris', ?, ?, 'training worker', ?, ?)").run(deadPid, os.hostname(), now, now);
+  db.prepare(
+    "INSERT INTO run_owners (run_id, pid, host, owner, started_at, heartbeat_at) VALUES ('run-debris', ?, ?, 'training worker', ?, ?)",
+  ).run(deadPid, os.hostname(), now, now);
   db.close();
   const runDir = path.join(projectDir, 'runs', 'run-debris');
-  for (const [folder, meta] of [['checkpoint', '{"epoch":1}'], [`checkpoint.tmp-${deadPid}`, '{"epoch":2'], [`best.old-${deadPid}`, '{"epoch":1}']] as const) {
+  for (const [folder, meta] of [
+    ['checkpoint', '{"epoch":1}'],
+    [`checkpoint.tmp-${deadPid}`, '{"epoch":2'],
+    [`best.old-${deadPid}`, '{"epoch":1}'],
+  ] as const) {
     fs.mkdirSync(path.join(runDir, folder), { recursive: true });
     fs.writeFileSync(path.join(runDir, folder, 'meta.json'), meta);
   }

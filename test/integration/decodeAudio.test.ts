@@ -45,7 +45,15 @@ describe('decodeAudio: compressed fixtures', () => {
     const bytes = read(file);
     expect(bytes.length).toBeLessThan(20_000);
     const audio = await decodeAudio(bytes, file);
-    expect(audio).toMatchObject({ format: file.endsWith('.flac') ? 'flac' : file.endsWith('.mp3') ? 'mp3' : 'ogg', sampleRate, channels: 1, bitsPerSample, encoding, downmix: 'mean', warnings: [] });
+    expect(audio).toMatchObject({
+      format: file.endsWith('.flac') ? 'flac' : file.endsWith('.mp3') ? 'mp3' : 'ogg',
+      sampleRate,
+      channels: 1,
+      bitsPerSample,
+      encoding,
+      downmix: 'mean',
+      warnings: [],
+    });
     expect(audio.mono.length).toBe(audio.numFrames);
     // MP3 carries encoder delay and padding; gapless decoding should remove them, but allow a frame's slack.
     expect(Math.abs(audio.durationMs - 500)).toBeLessThanOrEqual(30);
@@ -85,7 +93,8 @@ describe('decodeAudio: compressed fixtures', () => {
         let bytes = original.slice();
         const kind = n % 3;
         if (kind === 0) bytes = bytes.subarray(0, random.int(0, bytes.length - 1));
-        else if (kind === 1) for (let i = random.int(1, 16); i > 0; i--) bytes[random.int(0, bytes.length - 1)] = random.int(0, 255);
+        else if (kind === 1)
+          for (let i = random.int(1, 16); i > 0; i--) bytes[random.int(0, bytes.length - 1)] = random.int(0, 255);
         else {
           const start = random.int(0, bytes.length - 1);
           bytes.fill(random.int(0, 255), start, random.int(start + 1, bytes.length));
@@ -103,7 +112,9 @@ describe('decodeAudio: compressed fixtures', () => {
         }
       }
     }
-    console.log(`compressed fuzz: ${accepted + rejected} damaged files, ${accepted} decoded, ${rejected} rejected (${wrapped} of them decoder exceptions we wrapped)`);
+    console.log(
+      `compressed fuzz: ${accepted + rejected} damaged files, ${accepted} decoded, ${rejected} rejected (${wrapped} of them decoder exceptions we wrapped)`,
+    );
     expect(rejected).toBeGreaterThan(0);
   });
 });
@@ -122,20 +133,34 @@ describe('decodeAudio: sniffing by content', () => {
 
   it.each<[string, Uint8Array, RegExp]>([
     ['empty', new Uint8Array(0), /^empty file \(0 bytes\)$/],
-    ['JSON', new TextEncoder().encode('  {"label": "yes"}\n'), /^not an audio file \(the first bytes look like JSON\)$/],
+    [
+      'JSON',
+      new TextEncoder().encode('  {"label": "yes"}\n'),
+      /^not an audio file \(the first bytes look like JSON\)$/,
+    ],
     ['text', new TextEncoder().encode('speaker,label\nalice,yes\n'), /look like text \("speaker,label alice,yes"\)/],
     ['PNG', Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), /look like a PNG image/],
     ['ZIP', Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 20, 0, 0, 0]), /look like a ZIP archive/],
-    ['binary', Uint8Array.from([0, 1, 2, 3, 250, 251, 252, 253]), /unrecognised binary data \(00 01 02 03 fa fb fc fd\)/],
+    [
+      'binary',
+      Uint8Array.from([0, 1, 2, 3, 250, 251, 252, 253]),
+      /unrecognised binary data \(00 01 02 03 fa fb fc fd\)/,
+    ],
     ['AIFF', new TextEncoder().encode('FORM\0\0\0\x20AIFFCOMM'), /AIFF audio is not supported/],
-    ['M4A', Uint8Array.from([0, 0, 0, 0x20, 0x66, 0x74, 0x79, 0x70, 0x4d, 0x34, 0x41, 0x20]), /MP4\/M4A audio is not supported/],
+    [
+      'M4A',
+      Uint8Array.from([0, 0, 0, 0x20, 0x66, 0x74, 0x79, 0x70, 0x4d, 0x34, 0x41, 0x20]),
+      /MP4\/M4A audio is not supported/,
+    ],
     ['AAC', Uint8Array.from([0xff, 0xf1, 0x50, 0x80, 0, 0, 0]), /AAC \(ADTS\) audio is not supported/],
   ])('rejects %s with a reason', async (_name, bytes, reason) => {
     expect((await rejection(bytes, 'clip.wav')).message).toMatch(reason);
   });
 
   it('isSupportedAudioName picks candidate files by extension, case-insensitively', () => {
-    for (const name of ['a.wav', 'b.WAVE', 'c.flac', 'd.Mp3', 'e.ogg', 'f.oga', 'g.opus', 'dir.x/h.wav']) expect(isSupportedAudioName(name)).toBe(true);
-    for (const name of ['a.txt', 'b.m4a', 'wav', 'c.wav.bak', '.DS_Store', 'd.aiff']) expect(isSupportedAudioName(name)).toBe(false);
+    for (const name of ['a.wav', 'b.WAVE', 'c.flac', 'd.Mp3', 'e.ogg', 'f.oga', 'g.opus', 'dir.x/h.wav'])
+      expect(isSupportedAudioName(name)).toBe(true);
+    for (const name of ['a.txt', 'b.m4a', 'wav', 'c.wav.bak', '.DS_Store', 'd.aiff'])
+      expect(isSupportedAudioName(name)).toBe(false);
   });
 });

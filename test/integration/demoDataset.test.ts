@@ -27,7 +27,12 @@ async function hashTree(dir: string): Promise<Map<string, string>> {
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const full = path.join(entry.parentPath, entry.name);
-    hashes.set(path.relative(dir, full), createHash('sha256').update(await readFile(full)).digest('hex'));
+    hashes.set(
+      path.relative(dir, full),
+      createHash('sha256')
+        .update(await readFile(full))
+        .digest('hex'),
+    );
   }
   return hashes;
 }
@@ -163,18 +168,22 @@ describe('generateDemoDataset', () => {
     TIMEOUT,
   );
 
-  it('refuses a non-empty output folder and bad counts, but accepts an empty folder', async () => {
-    const busy = path.join(root, 'busy');
-    await mkdir(busy);
-    await writeFile(path.join(busy, 'keep.txt'), 'mine');
-    await expect(generateDemoDataset({ outDir: busy, ...SMALL })).rejects.toThrow(/not empty/);
-    expect(await readdir(busy)).toEqual(['keep.txt']);
-    await expect(generateDemoDataset({ outDir: path.join(root, 'x'), clipsPerWord: 0 })).rejects.toThrow(RangeError);
+  it(
+    'refuses a non-empty output folder and bad counts, but accepts an empty folder',
+    async () => {
+      const busy = path.join(root, 'busy');
+      await mkdir(busy);
+      await writeFile(path.join(busy, 'keep.txt'), 'mine');
+      await expect(generateDemoDataset({ outDir: busy, ...SMALL })).rejects.toThrow(/not empty/);
+      expect(await readdir(busy)).toEqual(['keep.txt']);
+      await expect(generateDemoDataset({ outDir: path.join(root, 'x'), clipsPerWord: 0 })).rejects.toThrow(RangeError);
 
-    const empty = path.join(root, 'empty');
-    await mkdir(empty);
-    const summary = await generateDemoDataset({ outDir: empty, clipsPerWord: 1, unknownClipsPerWord: 0 });
-    expect(summary.files).toBe(DEMO_KEYWORDS.length);
-    expect((await readdir(empty)).sort()).toEqual([BACKGROUND_NOISE_FOLDER, ...DEMO_KEYWORDS].sort());
-  }, TIMEOUT);
+      const empty = path.join(root, 'empty');
+      await mkdir(empty);
+      const summary = await generateDemoDataset({ outDir: empty, clipsPerWord: 1, unknownClipsPerWord: 0 });
+      expect(summary.files).toBe(DEMO_KEYWORDS.length);
+      expect((await readdir(empty)).sort()).toEqual([BACKGROUND_NOISE_FOLDER, ...DEMO_KEYWORDS].sort());
+    },
+    TIMEOUT,
+  );
 });

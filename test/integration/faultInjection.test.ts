@@ -24,11 +24,15 @@ const editLabels = path.resolve(import.meta.dirname, '..', 'support', 'faultChil
 const env = { ...process.env, KWS_STUDIO_HOME: path.join(dir, 'home') };
 
 const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
-if (!hasRedis) console.warn('skipping the Redis-worker fault injection: redis-server is not installed (apt-get install redis-server; .ci/run installs it)');
+if (!hasRedis)
+  console.warn(
+    'skipping the Redis-worker fault injection: redis-server is not installed (apt-get install redis-server; .ci/run installs it)',
+  );
 
 const children: ChildProcess[] = [];
 afterAll(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
 });
 
 function run(...args: string[]) {
@@ -37,7 +41,10 @@ function run(...args: string[]) {
 }
 
 /** Starts a process in its own group, so a kill takes its workers down with it. */
-function startGroup(args: string[], command = process.execPath): { child: ChildProcess; output: () => string; exited: Promise<void> } {
+function startGroup(
+  args: string[],
+  command = process.execPath,
+): { child: ChildProcess; output: () => string; exited: Promise<void> } {
   const child = spawn(command, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';
@@ -101,7 +108,10 @@ function readOnly<T>(projectDir: string, query: (db: Database.Database) => T, fa
 /** `count` distinct points in [min, max], drawn from a seed, ascending. */
 function seededPoints(seed: number, count: number, min: number, max: number): number[] {
   const range = Array.from({ length: max - min + 1 }, (_, i) => min + i);
-  return createRandom(seed).shuffle(range).slice(0, count).sort((a, b) => a - b);
+  return createRandom(seed)
+    .shuffle(range)
+    .slice(0, count)
+    .sort((a, b) => a - b);
 }
 
 describe('kill -9 during an import', () => {
@@ -113,13 +123,21 @@ describe('kill -9 during an import', () => {
       fs.mkdirSync(path.join(source, word), { recursive: true });
       for (let i = 0; i < 150; i++) {
         const frequency = random.uniform(150, 3000);
-        const samples = Float32Array.from({ length: 8000 }, (_, n) => 0.4 * Math.sin((2 * Math.PI * frequency * n) / 16000) + random.gaussian() * 0.01);
+        const samples = Float32Array.from(
+          { length: 8000 },
+          (_, n) => 0.4 * Math.sin((2 * Math.PI * frequency * n) / 16000) + random.gaussian() * 0.01,
+        );
         fs.writeFileSync(path.join(source, word, `spk${i % 10}_nohash_${i}.wav`), encodeTestWav(samples));
       }
     }
     const projectDir = path.join(dir, 'import-project');
     expect(run('project', 'create', projectDir).code).toBe(0);
-    const audioFiles = () => (fs.existsSync(path.join(projectDir, 'audio')) ? fs.readdirSync(path.join(projectDir, 'audio'), { recursive: true }).filter((name) => String(name).includes('.')).length : 0);
+    const audioFiles = () =>
+      fs.existsSync(path.join(projectDir, 'audio'))
+        ? fs
+            .readdirSync(path.join(projectDir, 'audio'), { recursive: true })
+            .filter((name) => String(name).includes('.')).length
+        : 0;
 
     let kills = 0;
     let invariantsChecked = 0;
@@ -136,19 +154,26 @@ describe('kill -9 during an import', () => {
     const finished = run('import', source, '--project', projectDir, '--json');
     expect(finished.code, finished.stderr).toBe(0);
     invariantsChecked += reopenAndCheck(projectDir);
-    const sources = readOnly(projectDir, (db) => db.prepare('SELECT source_path FROM clips').pluck().all() as string[], []);
+    const sources = readOnly(
+      projectDir,
+      (db) => db.prepare('SELECT source_path FROM clips').pluck().all() as string[],
+      [],
+    );
     const expected = fs.readdirSync(source, { recursive: true }).filter((name) => String(name).endsWith('.wav'));
     expect(sources).toHaveLength(expected.length);
-    expect(new Set(sources.map((file) => path.relative(source, path.resolve(source, file)))).size).toBe(expected.length);
+    expect(new Set(sources.map((file) => path.relative(source, path.resolve(source, file)))).size).toBe(
+      expected.length,
+    );
     reportFaults('import', { kills, invariantsChecked, lost: expected.length - new Set(sources).size });
   }, 600_000);
 });
 
 describe('kill -9 during label edits', () => {
-  it('keeps every finished edit, each undoable, and loses no clip\'s label to a half-done one', async () => {
+  it("keeps every finished edit, each undoable, and loses no clip's label to a half-done one", async () => {
     const projectDir = path.join(dir, 'labels-project');
     await createWordsProject(path.join(dir, 'home'), projectDir);
-    const labelsOf = () => readOnly(projectDir, (db) => db.prepare('SELECT id, label_id FROM clips ORDER BY id').all(), [] as unknown[]);
+    const labelsOf = () =>
+      readOnly(projectDir, (db) => db.prepare('SELECT id, label_id FROM clips ORDER BY id').all(), [] as unknown[]);
     const initial = labelsOf();
 
     let kills = 0;
@@ -162,11 +187,24 @@ describe('kill -9 during label edits', () => {
       if (!(await waitFor(() => finishedBefore() >= target, started.child, `${target} label edits`))) break;
       await killGroup(started);
       kills++;
-      const reported = started.output().split('\n').filter((line) => /^[\w-]+$/.test(line));
+      const reported = started
+        .output()
+        .split('\n')
+        .filter((line) => /^[\w-]+$/.test(line));
       finishedEdits.push(...reported);
       invariantsChecked += reopenAndCheck(projectDir);
       // Every edit the child saw finish is in the history, not undone.
-      const inHistory = readOnly(projectDir, (db) => new Set(db.prepare("SELECT batch_id FROM history_batches WHERE actor = 'fault-editor' AND undone_at IS NULL").pluck().all() as string[]), new Set<string>());
+      const inHistory = readOnly(
+        projectDir,
+        (db) =>
+          new Set(
+            db
+              .prepare("SELECT batch_id FROM history_batches WHERE actor = 'fault-editor' AND undone_at IS NULL")
+              .pluck()
+              .all() as string[],
+          ),
+        new Set<string>(),
+      );
       const lost = reported.filter((batchId) => !inHistory.has(batchId));
       expect(lost).toEqual([]);
       invariantsChecked++;
@@ -176,7 +214,10 @@ describe('kill -9 during label edits', () => {
     // Undo every edit the editor made (including any that committed as it was killed): the labels are as before the first.
     const project = openProject(projectDir);
     try {
-      const editorBatches = project.db.prepare("SELECT COUNT(*) FROM history_batches WHERE actor = 'fault-editor'").pluck().get() as number;
+      const editorBatches = project.db
+        .prepare("SELECT COUNT(*) FROM history_batches WHERE actor = 'fault-editor'")
+        .pluck()
+        .get() as number;
       expect(editorBatches).toBeGreaterThanOrEqual(finishedEdits.length);
       expect(editorBatches).toBeLessThanOrEqual(finishedEdits.length + kills);
       const afterEdits = project.db.prepare('SELECT id, label_id FROM clips ORDER BY id').all();
@@ -201,7 +242,14 @@ describe('kill -9 during training', () => {
     const epochs = 8;
     fs.writeFileSync(specFile, JSON.stringify(smallSpec(epochs)));
     const runState = () =>
-      readOnly(projectDir, (db) => db.prepare('SELECT id, status, checkpoint_epoch AS checkpoint FROM runs ORDER BY created_at DESC LIMIT 1').get() as { id: string; status: string; checkpoint: number | null } | undefined, undefined);
+      readOnly(
+        projectDir,
+        (db) =>
+          db
+            .prepare('SELECT id, status, checkpoint_epoch AS checkpoint FROM runs ORDER BY created_at DESC LIMIT 1')
+            .get() as { id: string; status: string; checkpoint: number | null } | undefined,
+        undefined,
+      );
 
     let kills = 0;
     let invariantsChecked = 0;
@@ -209,12 +257,16 @@ describe('kill -9 during training', () => {
     const points = [-1, ...seededPoints(3, 5, 0, epochs - 2)];
     let runId: string | undefined;
     for (const point of points) {
-      const started = runId === undefined ? startGroup([cli, 'train', '--project', projectDir, '--spec', specFile, '--json']) : startGroup([cli, 'runs', 'resume', runId, '--project', projectDir]);
+      const started =
+        runId === undefined
+          ? startGroup([cli, 'train', '--project', projectDir, '--spec', specFile, '--json'])
+          : startGroup([cli, 'runs', 'resume', runId, '--project', projectDir]);
       const ready = () => {
         const state = runState();
         return state !== undefined && state.status === 'running' && (point < 0 || (state.checkpoint ?? -1) >= point);
       };
-      if (!(await waitFor(ready, started.child, `checkpoint ${point}`))) throw new Error(`training ended before the kill point:\n${started.output()}`);
+      if (!(await waitFor(ready, started.child, `checkpoint ${point}`)))
+        throw new Error(`training ended before the kill point:\n${started.output()}`);
       runId = runState()!.id;
       await killGroup(started);
       kills++;
@@ -226,7 +278,12 @@ describe('kill -9 during training', () => {
     const resumed = run('runs', 'resume', runId!, '--project', projectDir);
     expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
     invariantsChecked += reopenAndCheck(projectDir);
-    const epochsRecorded = readOnly(projectDir, (db) => db.prepare("SELECT value FROM metrics WHERE run_id = ? AND key = 'epoch' ORDER BY step").pluck().all(runId), []);
+    const epochsRecorded = readOnly(
+      projectDir,
+      (db) =>
+        db.prepare("SELECT value FROM metrics WHERE run_id = ? AND key = 'epoch' ORDER BY step").pluck().all(runId),
+      [],
+    );
     expect(epochsRecorded).toEqual(Array.from({ length: epochs }, (_, i) => i + 1));
     expect(runState()).toMatchObject({ id: runId, status: 'done' });
     reportFaults('training', { kills, invariantsChecked, lost: 0 });
@@ -240,16 +297,31 @@ describe('kill -9 during a local sweep', () => {
     const spec = gridSweep('fault sweep', 3, [{ path: 'model.firstConv.filters', values: [8, 12, 16, 20] }]);
     const specFile = path.join(dir, 'fault-sweep.json');
     fs.writeFileSync(specFile, JSON.stringify(spec));
-    const trials = () => readOnly(projectDir, (db) => db.prepare('SELECT status, run_id FROM trials').all() as { status: string; run_id: string | null }[], []);
-    const doneRuns = () => new Map(trials().filter((trial) => trial.status === 'done').map((trial) => [trial.run_id, true]));
+    const trials = () =>
+      readOnly(
+        projectDir,
+        (db) => db.prepare('SELECT status, run_id FROM trials').all() as { status: string; run_id: string | null }[],
+        [],
+      );
+    const doneRuns = () =>
+      new Map(
+        trials()
+          .filter((trial) => trial.status === 'done')
+          .map((trial) => [trial.run_id, true]),
+      );
 
     let kills = 0;
     let invariantsChecked = 0;
     for (let round = 0; round < 3; round++) {
-      const started = startGroup(round === 0 ? [cli, 'sweep', specFile, '--project', projectDir, '--json'] : [cli, 'sweep', '--resume', '--project', projectDir, '--json']);
+      const started = startGroup(
+        round === 0
+          ? [cli, 'sweep', specFile, '--project', projectDir, '--json']
+          : [cli, 'sweep', '--resume', '--project', projectDir, '--json'],
+      );
       const doneAtStart = doneRuns().size;
       // First kill with the first trials running, later ones with a trial running after one more finished.
-      const ready = () => (round === 0 || doneRuns().size > doneAtStart) && trials().some((trial) => trial.status === 'running');
+      const ready = () =>
+        (round === 0 || doneRuns().size > doneAtStart) && trials().some((trial) => trial.status === 'running');
       if (!(await waitFor(ready, started.child, 'a finished and a running trial'))) break;
       const keptBefore = [...doneRuns().keys()];
       await killGroup(started);
@@ -278,7 +350,10 @@ describe.skipIf(!hasRedis)('kill -9 of Redis workers and the coordinator', () =>
     await new Promise((resolve) => server.once('listening', resolve));
     const port = (server.address() as net.AddressInfo).port;
     await new Promise((resolve) => server.close(resolve));
-    const redis = startGroup(['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], 'redis-server');
+    const redis = startGroup(
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      'redis-server',
+    );
     const url = `redis://127.0.0.1:${port}`;
     await waitFor(() => /Ready to accept connections/.test(redis.output()), redis.child, 'redis-server');
 
@@ -287,10 +362,17 @@ describe.skipIf(!hasRedis)('kill -9 of Redis workers and the coordinator', () =>
     const spec = gridSweep('redis fault sweep', 6, [{ path: 'model.firstConv.filters', values: [8, 12, 16] }]);
     const specFile = path.join(dir, 'redis-sweep.json');
     fs.writeFileSync(specFile, JSON.stringify(spec));
-    const startWorker = () => startGroup([cli, 'worker', '--redis', url, '--project', projectDir, '--threads', '1', '--stall-seconds', '2']);
+    const startWorker = () =>
+      startGroup([cli, 'worker', '--redis', url, '--project', projectDir, '--threads', '1', '--stall-seconds', '2']);
     const workers = [startWorker(), startWorker()];
     let coordinator = startGroup([cli, 'sweep', specFile, '--project', projectDir, '--redis', url, '--json']);
-    const checkpointOf = (runId: string) => readOnly(projectDir, (db) => (db.prepare('SELECT checkpoint_epoch FROM runs WHERE id = ?').pluck().get(runId) as number | null) ?? -1, -1);
+    const checkpointOf = (runId: string) =>
+      readOnly(
+        projectDir,
+        (db) =>
+          (db.prepare('SELECT checkpoint_epoch FROM runs WHERE id = ?').pluck().get(runId) as number | null) ?? -1,
+        -1,
+      );
     const trainingOn = (worker: (typeof workers)[number]) => {
       const started = [...worker.output().matchAll(/(?:starting|resuming) (run-\S+)/g)].map((match) => match[1]!);
       const current = started.at(-1);
@@ -327,10 +409,22 @@ describe.skipIf(!hasRedis)('kill -9 of Redis workers and the coordinator', () =>
     await coordinator.exited;
     expect(coordinator.child.exitCode, coordinator.output()).toBe(0);
     invariantsChecked += reopenAndCheck(projectDir);
-    const trials = readOnly(projectDir, (db) => db.prepare('SELECT status, run_id FROM trials').all() as { status: string; run_id: string }[], []);
+    const trials = readOnly(
+      projectDir,
+      (db) => db.prepare('SELECT status, run_id FROM trials').all() as { status: string; run_id: string }[],
+      [],
+    );
     expect(trials.map((trial) => trial.status)).toEqual(['done', 'done', 'done']);
     for (const trial of trials) {
-      const epochs = readOnly(projectDir, (db) => db.prepare("SELECT value FROM metrics WHERE run_id = ? AND key = 'epoch' ORDER BY step").pluck().all(trial.run_id), []);
+      const epochs = readOnly(
+        projectDir,
+        (db) =>
+          db
+            .prepare("SELECT value FROM metrics WHERE run_id = ? AND key = 'epoch' ORDER BY step")
+            .pluck()
+            .all(trial.run_id),
+        [],
+      );
       expect(epochs, trial.run_id).toEqual([1, 2, 3, 4, 5, 6]);
       invariantsChecked++;
     }

@@ -29,17 +29,25 @@ describe('feature file format', () => {
     expect(decodeFeatureFile(encodeFeatureFile(original, 'float32'))).toEqual(original);
     const half = decodeFeatureFile(encodeFeatureFile(original, 'float16')) as FeatureMatrix;
     expect(encodeFeatureFile(original, 'float16').length).toBe(24 + 49 * 10 * 2);
-    half.data.forEach((value, i) => expect(Math.abs(value - original.data[i]!)).toBeLessThanOrEqual(Math.abs(original.data[i]!) * 2 ** -11 + 1e-7));
+    half.data.forEach((value, i) =>
+      expect(Math.abs(value - original.data[i]!)).toBeLessThanOrEqual(Math.abs(original.data[i]!) * 2 ** -11 + 1e-7),
+    );
   });
 
   it('names what is wrong with a damaged file', () => {
     const bytes = encodeFeatureFile(matrix(4, 4), 'float32');
-    expect(decodeFeatureFile(bytes.subarray(0, 10))).toEqual({ corrupt: expect.stringMatching(/shorter than the header/) });
-    expect(decodeFeatureFile(bytes.subarray(0, bytes.length - 4))).toEqual({ corrupt: expect.stringMatching(/needs 64/) });
+    expect(decodeFeatureFile(bytes.subarray(0, 10))).toEqual({
+      corrupt: expect.stringMatching(/shorter than the header/),
+    });
+    expect(decodeFeatureFile(bytes.subarray(0, bytes.length - 4))).toEqual({
+      corrupt: expect.stringMatching(/needs 64/),
+    });
     const flipped = Buffer.from(bytes);
     flipped[30]! ^= 0x01;
     expect(decodeFeatureFile(flipped)).toEqual({ corrupt: 'checksum mismatch' });
-    expect(decodeFeatureFile(Buffer.from('RIFF....WAVEfmt ................'))).toEqual({ corrupt: expect.stringMatching(/bad magic/) });
+    expect(decodeFeatureFile(Buffer.from('RIFF....WAVEfmt ................'))).toEqual({
+      corrupt: expect.stringMatching(/bad magic/),
+    });
   });
 });
 
@@ -82,7 +90,11 @@ describe('feature cache', () => {
     fs.writeFileSync(blocked, 'a file where the cache folder should be');
     const cache = new FeatureCache(blocked);
     cache.put(hashB, specHash, matrix(3, 3));
-    expect(cache.status()).toMatchObject({ entries: 0, writeFailures: 1, lastWriteError: expect.stringMatching(/EEXIST|ENOTDIR/) });
+    expect(cache.status()).toMatchObject({
+      entries: 0,
+      writeFailures: 1,
+      lastWriteError: expect.stringMatching(/EEXIST|ENOTDIR/),
+    });
     expect(cache.get(hashB, specHash)).toBeNull();
   });
 });
@@ -94,7 +106,10 @@ describe('feature service', () => {
     writeTestWav(path.join(source, 'a.wav'), { frequency: 700 });
     const studio = createServices({ home: path.join(dir, 'home') });
     const dispatcher = createDispatcher(studio.services);
-    const client = createClient({ invoke: (channel, input) => dispatcher.call(channel, input), subscribe: dispatcher.subscribe });
+    const client = createClient({
+      invoke: (channel, input) => dispatcher.call(channel, input),
+      subscribe: dispatcher.subscribe,
+    });
     await client.project.create({ path: path.join(dir, 'project') });
     await client.project.importFolder({ path: path.dirname(source) });
     const [clipId] = await client.library.clipIds({});
@@ -116,7 +131,9 @@ describe('feature service', () => {
     expect(third.data).toEqual(first.data);
     expect(await client.features.cacheStatus()).toMatchObject({ hits: 1, misses: 2, corrupt: 1, entries: 1 });
 
-    await expect(client.features.clipFeatures({ clipId: clipId!, spec: { ...spec, upperHz: 9000 } })).rejects.toMatchObject({
+    await expect(
+      client.features.clipFeatures({ clipId: clipId!, spec: { ...spec, upperHz: 9000 } }),
+    ).rejects.toMatchObject({
       code: 'invalid_input',
       message: expect.stringMatching(/upper frequency 9000 Hz is above the Nyquist frequency/),
     });

@@ -24,15 +24,26 @@ describe('a sweep run in the foreground through the sweep service', () => {
     await createWordsProject(home, projectDir);
     const studio = createServices({ home });
     const dispatcher = createDispatcher(studio.services);
-    const client = createClient({ invoke: (channel, input) => dispatcher.call(channel, input), subscribe: dispatcher.subscribe });
+    const client = createClient({
+      invoke: (channel, input) => dispatcher.call(channel, input),
+      subscribe: dispatcher.subscribe,
+    });
     await client.project.open({ path: projectDir });
     const db = studio.session.require().db;
 
-    await expect(client.sweeps.runSweep({ sweepId: 'sweep-nope' })).rejects.toMatchObject({ code: 'not_found', message: 'There is no sweep sweep-nope in this project.' });
-    await expect(client.sweeps.pauseSweep({ sweepId: 'sweep-nope', reason: '' })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(client.sweeps.runSweep({ sweepId: 'sweep-nope' })).rejects.toMatchObject({
+      code: 'not_found',
+      message: 'There is no sweep sweep-nope in this project.',
+    });
+    await expect(client.sweeps.pauseSweep({ sweepId: 'sweep-nope', reason: '' })).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
 
     // A size bound no trial can break: a warning the sweep should say before its first trial.
-    const spec = { ...gridSweep('foreground', EPOCHS, [{ path: 'model.firstConv.filters', values: [8, 16] }]), constraints: { maxGzipKb: 100_000, maxLatencyMs: null, minValAccuracy: null } };
+    const spec = {
+      ...gridSweep('foreground', EPOCHS, [{ path: 'model.firstConv.filters', values: [8, 16] }]),
+      constraints: { maxGzipKb: 100_000, maxLatencyMs: null, minValAccuracy: null },
+    };
     const checked = await client.sweeps.check({ spec });
     expect(checked.warnings).toEqual([expect.stringMatching(/^No trial can break the 100000 KB size bound/)]);
     const events: SweepProgressEvent[] = [];
@@ -44,9 +55,16 @@ describe('a sweep run in the foreground through the sweep service', () => {
     // The sweep the service already runs is waited for, not started twice.
     const first = client.sweeps.runSweep({ sweepId });
     const second = client.sweeps.runSweep({ sweepId });
-    const checkpointed = () => db.prepare("SELECT id FROM runs WHERE sweep_id = ? AND status = 'running' AND checkpoint_epoch >= 1").pluck().all(sweepId) as string[];
+    const checkpointed = () =>
+      db
+        .prepare("SELECT id FROM runs WHERE sweep_id = ? AND status = 'running' AND checkpoint_epoch >= 1")
+        .pluck()
+        .all(sweepId) as string[];
     await expect.poll(checkpointed, { timeout: 240_000, interval: 100 }).not.toEqual([]);
-    const workers = db.prepare("SELECT pid FROM run_owners WHERE owner LIKE '%training worker'").pluck().all() as number[];
+    const workers = db
+      .prepare("SELECT pid FROM run_owners WHERE owner LIKE '%training worker'")
+      .pluck()
+      .all() as number[];
     expect(workers.length).toBeGreaterThan(0);
     await client.sweeps.pauseSweep({ sweepId, reason: 'stopped by the test' });
 
@@ -57,10 +75,16 @@ describe('a sweep run in the foreground through the sweep service', () => {
     // Resolved only once the scheduler had let go: no run owned by anyone, no worker left.
     expect(db.prepare('SELECT COUNT(*) FROM run_owners').pluck().get()).toBe(0);
     for (const pid of workers) await expect.poll(() => processAlive(pid), { timeout: 10_000 }).toBe(false);
-    const runs = db.prepare('SELECT id, status, error, checkpoint_epoch AS checkpointEpoch FROM runs WHERE sweep_id = ?').all(sweepId) as { id: string; status: string; error: string | null; checkpointEpoch: number | null }[];
+    const runs = db
+      .prepare('SELECT id, status, error, checkpoint_epoch AS checkpointEpoch FROM runs WHERE sweep_id = ?')
+      .all(sweepId) as { id: string; status: string; error: string | null; checkpointEpoch: number | null }[];
     const interrupted = runs.filter((run) => run.status !== 'done');
     expect(interrupted.length).toBeGreaterThan(0);
-    for (const run of interrupted) expect(run).toMatchObject({ status: 'interrupted', error: expect.stringMatching(/^interrupted: stopped by the test/) });
+    for (const run of interrupted)
+      expect(run).toMatchObject({
+        status: 'interrupted',
+        error: expect.stringMatching(/^interrupted: stopped by the test/),
+      });
     const resumable = interrupted.find((run) => run.checkpointEpoch !== null)!;
     expect(resumable.error).toMatch(/^interrupted: stopped by the test; resume continues after epoch \d+$/);
     // Paused, not running: pausing again has nothing to stop.
@@ -69,7 +93,9 @@ describe('a sweep run in the foreground through the sweep service', () => {
     // Run again: it picks up where it stood, the interrupted trial resuming its own run.
     const done = await client.sweeps.runSweep({ sweepId });
     expect(done).toMatchObject({ status: 'done', total: 2, done: 2, failed: 0 });
-    expect(done.trials.every((trial) => trial.status === 'done' && trial.valAccuracy !== null && trial.meetsConstraints)).toBe(true);
+    expect(
+      done.trials.every((trial) => trial.status === 'done' && trial.valAccuracy !== null && trial.meetsConstraints),
+    ).toBe(true);
     expect(done.trials.some((trial) => trial.pareto)).toBe(true);
     expect(done.trials.map((trial) => trial.runId)).toContain(resumable.id);
     expect(db.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(resumable.id)).toBe('done');

@@ -15,13 +15,22 @@ let projects = 0;
 async function libraryWithClips() {
   const name = `project-${++projects}`;
   const source = path.join(dir, `${name}-source`);
-  for (const [label, count] of [['yes', 4], ['no', 3]] as const) {
+  for (const [label, count] of [
+    ['yes', 4],
+    ['no', 3],
+  ] as const) {
     fs.mkdirSync(path.join(source, label), { recursive: true });
-    for (let i = 0; i < count; i++) writeTestWav(path.join(source, label, `spk${i}_nohash_${label}.wav`), { frequency: 200 + i * 50 + label.length * 300 });
+    for (let i = 0; i < count; i++)
+      writeTestWav(path.join(source, label, `spk${i}_nohash_${label}.wav`), {
+        frequency: 200 + i * 50 + label.length * 300,
+      });
   }
   const studio = createServices({ home: path.join(dir, 'home') });
   const dispatcher = createDispatcher(studio.services);
-  const client = createClient({ invoke: (channel, input) => dispatcher.call(channel, input), subscribe: dispatcher.subscribe });
+  const client = createClient({
+    invoke: (channel, input) => dispatcher.call(channel, input),
+    subscribe: dispatcher.subscribe,
+  });
   await client.project.create({ path: path.join(dir, name) });
   await client.project.importFolder({ path: source });
   return { studio, client };
@@ -38,16 +47,26 @@ describe('library service', () => {
 
     const result = await client.library.setLabel({ clipIds: noIds.subarray(0, 2), label: 'yes' });
     expect(result.changed).toBe(2);
-    const count = async (label: string) => (await client.library.labelCounts()).find((item) => item.label === label)?.count;
+    const count = async (label: string) =>
+      (await client.library.labelCounts()).find((item) => item.label === label)?.count;
     expect(await count('yes')).toBe(6);
     expect(await client.library.undo()).toMatch(/2 clips/);
     expect(await count('yes')).toBe(4);
     expect(await client.library.redo()).toMatch(/2 clips/);
     expect(await count('yes')).toBe(6);
-    expect(changes.map((change) => change.description)).toEqual([result.description, `Undo: ${result.description}`, `Redo: ${result.description}`]);
+    expect(changes.map((change) => change.description)).toEqual([
+      result.description,
+      `Undo: ${result.description}`,
+      `Redo: ${result.description}`,
+    ]);
 
-    await expect(client.library.setLabel({ clipIds: [noIds[0]!], label: '_unknown_' })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/reserved/) });
-    await expect(client.library.setLabel({ clipIds: [999_999], label: 'yes' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(client.library.setLabel({ clipIds: [noIds[0]!], label: '_unknown_' })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/reserved/),
+    });
+    await expect(client.library.setLabel({ clipIds: [999_999], label: 'yes' })).rejects.toMatchObject({
+      code: 'not_found',
+    });
     const history = await client.library.history({ limit: 10 });
     expect(history.nextUndo).toBe(result.description);
     studio.dispose();
@@ -65,7 +84,9 @@ describe('library service', () => {
     const splits = await client.library.assignSplits({ validationPercent: 10, testPercent: 10 });
     expect(splits.train + splits.validation + splits.test).toBe(7);
     await client.library.setSplitOverride({ clipIds: [yes[1]!], split: 'test' });
-    expect((await client.library.listClips({ filter: { splits: ['test'] } })).rows.map((row) => row.id)).toContain(yes[1]);
+    expect((await client.library.listClips({ filter: { splits: ['test'] } })).rows.map((row) => row.id)).toContain(
+      yes[1],
+    );
 
     const stats = await client.library.statistics();
     expect(stats).toMatchObject({ clips: 7, labels: 2, speakers: 4 });
@@ -89,7 +110,9 @@ describe('library service', () => {
     const result = await client.library.flagNearDuplicates();
     expect(result.pairs).toBeGreaterThanOrEqual(1);
     const flagged = await client.library.listClips({ filter: { flags: ['near_duplicate'] } });
-    expect(flagged.rows.map((row) => row.originalName)).toEqual(expect.arrayContaining(['copy_nohash_0.wav', 'spk0_nohash_yes.wav']));
+    expect(flagged.rows.map((row) => row.originalName)).toEqual(
+      expect.arrayContaining(['copy_nohash_0.wav', 'spk0_nohash_yes.wav']),
+    );
     expect((await client.library.statistics()).flags).toContainEqual({ flag: 'near_duplicate', count: flagged.total });
     studio.dispose();
   });

@@ -9,7 +9,10 @@ import { tempDir } from '../support/tempDir.ts';
 
 const dir = tempDir();
 const hashOf = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-const withNext = [...migrations, { version: migrations.length + 1, name: 'test_next', sql: 'ALTER TABLE clips ADD COLUMN rating INTEGER' }];
+const withNext = [
+  ...migrations,
+  { version: migrations.length + 1, name: 'test_next', sql: 'ALTER TABLE clips ADD COLUMN rating INTEGER' },
+];
 
 describe('project database migrations', () => {
   it('creates a WAL database at the latest migration', () => {
@@ -26,10 +29,12 @@ describe('project database migrations', () => {
     const file = path.join(dir, 'upgrade.sqlite');
     const old = openProjectDatabase(file, { create: true });
     old.prepare("INSERT INTO project (id, name, created_at, created_by_version) VALUES (1, 'p', 'now', '0')").run();
-    old.prepare(
-      `INSERT INTO clips (hash, ext, source_path, original_name, duration_ms, sample_rate, channels, bits_per_sample, num_frames, added_at)
+    old
+      .prepare(
+        `INSERT INTO clips (hash, ext, source_path, original_name, duration_ms, sample_rate, channels, bits_per_sample, num_frames, added_at)
        VALUES ('abc', 'wav', '/x.wav', 'x.wav', 1000, 16000, 1, 16, 16000, 'now')`,
-    ).run();
+      )
+      .run();
     old.close();
 
     const upgraded = openProjectDatabase(file, { migrations: withNext });
@@ -86,13 +91,14 @@ describe('migration 8 (runs rebuilt for the interrupted status)', () => {
     expect(db.prepare('SELECT run_id FROM trials').pluck().all()).toEqual(['run-a']);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('foreign_key_check')).toEqual([]);
-    const seq = () => db.prepare("SELECT seq FROM run_changes WHERE run_id = 'run-b'").pluck().get() as number | undefined;
+    const seq = () =>
+      db.prepare("SELECT seq FROM run_changes WHERE run_id = 'run-b'").pluck().get() as number | undefined;
     const before = seq() ?? 0;
     db.prepare("UPDATE runs SET status = 'interrupted' WHERE id = 'run-b'").run();
     expect(seq()).toBeGreaterThan(before);
     expect(() => db.prepare("UPDATE runs SET status = 'lost' WHERE id = 'run-b'").run()).toThrow(/CHECK constraint/);
     // Deleting a run still cascades to its metrics: the rebuilt table is the one the others reference.
-    db.prepare("DELETE FROM trials").run();
+    db.prepare('DELETE FROM trials').run();
     db.prepare("DELETE FROM runs WHERE id = 'run-a'").run();
     expect(db.prepare('SELECT COUNT(*) FROM metrics').pluck().get()).toBe(0);
     db.close();
@@ -100,7 +106,7 @@ describe('migration 8 (runs rebuilt for the interrupted status)', () => {
 });
 
 describe('migration 9 (one metric point per run, key and step)', () => {
-  it('drops duplicated points, keeping the latest write, rebuilds those runs\' latest values and makes the points unique', () => {
+  it("drops duplicated points, keeping the latest write, rebuilds those runs' latest values and makes the points unique", () => {
     const file = path.join(dir, 'm008.sqlite');
     const old = openProjectDatabase(file, { create: true, migrations: migrations.slice(0, 8) });
     old.exec(`
@@ -138,9 +144,17 @@ describe('migration 9 (one metric point per run, key and step)', () => {
       { run_id: 'run-twice', key: 'train_loss', step: 20, value: 0.3 },
       { run_id: 'run-twice', key: 'val_accuracy', step: 20, value: 0.8 },
     ]);
-    const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'metrics' AND sql IS NOT NULL").all();
+    const indexes = db
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'metrics' AND sql IS NOT NULL")
+      .all();
     expect(indexes).toEqual([{ name: 'metrics_run_key_step', sql: expect.stringMatching(/^CREATE UNIQUE INDEX/) }]);
-    expect(() => db.prepare("INSERT INTO metrics (run_id, key, step, value, time) VALUES ('run-once', 'val_accuracy', 10, 1, 'now')").run()).toThrow(/UNIQUE constraint/);
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO metrics (run_id, key, step, value, time) VALUES ('run-once', 'val_accuracy', 10, 1, 'now')",
+        )
+        .run(),
+    ).toThrow(/UNIQUE constraint/);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     // The migration's scratch table is gone with it.
     expect(db.prepare("SELECT COUNT(*) FROM sqlite_temp_master WHERE name LIKE 'm009%'").pluck().get()).toBe(0);

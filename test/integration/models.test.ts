@@ -4,7 +4,11 @@ import type * as tfjs from '@tensorflow/tfjs-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelSpec } from '../../src-shared/model/ModelSpec.ts';
 import { loadTensorflow, type TensorflowModule } from '../../src-main/services/tensorflow/loadTensorflow.ts';
-import { BATCH_NORM_MOMENTUM, batchNormTraining, compositeBatchNormTraining } from '../../src-main/services/training/models/batchNorm.ts';
+import {
+  BATCH_NORM_MOMENTUM,
+  batchNormTraining,
+  compositeBatchNormTraining,
+} from '../../src-main/services/training/models/batchNorm.ts';
 import { buildModel, reparameterize, type KwsModel } from '../../src-main/services/training/models/buildModel.ts';
 import { nativeRelu } from '../../src-main/services/training/models/nativeRelu.ts';
 import { tempDir } from '../support/tempDir.ts';
@@ -16,8 +20,22 @@ const specs: Record<ModelSpec['kind'], ModelSpec> = {
   tiny_conv: { kind: 'tiny_conv', dropout: 0.5 },
   conv: { kind: 'conv', dropout: 0.5 },
   low_latency_conv: { kind: 'low_latency_conv', dropout: 0.5 },
-  ds_cnn: { kind: 'ds_cnn', firstConv: { filters: 64, kernel: [10, 4], stride: [2, 2] }, blocks: [64, 64, 64, 64], blockKernel: [3, 3], widthMultiplier: 1, dropout: 0.2 },
-  rep_inception: { kind: 'rep_inception', firstConv: { filters: 24, kernel: [10, 4], stride: [2, 2] }, blocks: [24, 32], branchKernels: [3, 5, 9], widthMultiplier: 1, dropout: 0.2 },
+  ds_cnn: {
+    kind: 'ds_cnn',
+    firstConv: { filters: 64, kernel: [10, 4], stride: [2, 2] },
+    blocks: [64, 64, 64, 64],
+    blockKernel: [3, 3],
+    widthMultiplier: 1,
+    dropout: 0.2,
+  },
+  rep_inception: {
+    kind: 'rep_inception',
+    firstConv: { filters: 24, kernel: [10, 4], stride: [2, 2] },
+    blocks: [24, 32],
+    branchKernels: [3, 5, 9],
+    widthMultiplier: 1,
+    dropout: 0.2,
+  },
 };
 
 let tf: TensorflowModule;
@@ -36,7 +54,10 @@ function maxDifference(a: tfjs.Tensor, b: tfjs.Tensor): number {
 /** One plain SGD step on softmax cross-entropy; returns the loss. */
 function sgdStep(model: KwsModel, x: tfjs.Tensor4D, labels: tfjs.Tensor2D, rate: number, seed: number): number {
   return tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, model.apply(x, true, seed)) as tfjs.Scalar, model.trainable);
+    const { value, grads } = tf.variableGrads(
+      () => tf.losses.softmaxCrossEntropy(labels, model.apply(x, true, seed)) as tfjs.Scalar,
+      model.trainable,
+    );
     for (const variable of model.trainable) variable.assign(variable.sub(grads[variable.name]!.mul(rate)));
     return value.dataSync()[0]!;
   });
@@ -50,7 +71,12 @@ function randomizeBatchNorm(model: KwsModel, seed: number): void {
     const kind = name.match(/batch_norm\/(gamma|beta|moving_mean|moving_variance)$/)?.[1];
     if (!kind) continue;
     const random = tf.randomUniform(tensor.shape, 0, 1, 'float32', seed + n++);
-    const value = kind === 'gamma' ? random.mul(1.5).add(0.25) : kind === 'moving_variance' ? random.mul(2).add(0.1) : random.sub(0.5);
+    const value =
+      kind === 'gamma'
+        ? random.mul(1.5).add(0.25)
+        : kind === 'moving_variance'
+          ? random.mul(2).add(0.1)
+          : random.sub(0.5);
     random.dispose();
     tensor.dispose();
     weights.set(name, value);
@@ -89,7 +115,14 @@ describe('model zoo', () => {
     }
     x.dispose();
     const ds = buildModel(tf, specs.ds_cnn, shape, classes, 1);
-    expect([...ds.getWeights().keys()]).toEqual(expect.arrayContaining(['conv1/kernel', 'block1/depthwise/kernel', 'block4/pointwise/batch_norm/moving_variance', 'fc/bias']));
+    expect([...ds.getWeights().keys()]).toEqual(
+      expect.arrayContaining([
+        'conv1/kernel',
+        'block1/depthwise/kernel',
+        'block4/pointwise/batch_norm/moving_variance',
+        'fc/bias',
+      ]),
+    );
     expect(() => ds.apply(tf.zeros([1, 40, 10, 1]) as tfjs.Tensor4D, false)).toThrow(/\[batch, 49, 10, 1\]/);
     ds.dispose();
   });
@@ -97,7 +130,12 @@ describe('model zoo', () => {
   it('counts parameters and MACs as computed by hand', () => {
     const tiny = buildModel(tf, specs.tiny_conv, shape, classes, 1);
     // conv 8 × [10, 8] stride 2 SAME on 49×10 → 25×5×8; MACs 25·5·10·8·1·8; dense 1000 → 12.
-    expect(tiny.stats()).toEqual({ params: 10 * 8 * 8 + 8 + 1000 * 12 + 12, trainableParams: 12660, macs: 25 * 5 * 10 * 8 * 8 + 1000 * 12, sizeBytes: 12660 * 4 });
+    expect(tiny.stats()).toEqual({
+      params: 10 * 8 * 8 + 8 + 1000 * 12 + 12,
+      trainableParams: 12660,
+      macs: 25 * 5 * 10 * 8 * 8 + 1000 * 12,
+      sizeBytes: 12660 * 4,
+    });
     tiny.dispose();
     const ds = buildModel(tf, specs.ds_cnn, shape, classes, 1);
     // conv 64 × [10, 4] stride 2 → 25×5×64; per block depthwise 3×3 and pointwise 64→64; BN 4 × 64 each.
@@ -109,7 +147,13 @@ describe('model zoo', () => {
       sizeBytes: (10 * 4 * 64 + 4 * 64 + 4 * blockParams + 64 * 12 + 12) * 4,
     });
     ds.dispose();
-    const narrow = buildModel(tf, { ...specs.ds_cnn, kind: 'ds_cnn', blocks: [90, 45, 45], widthMultiplier: 0.5 } as ModelSpec, shape, classes, 1);
+    const narrow = buildModel(
+      tf,
+      { ...specs.ds_cnn, kind: 'ds_cnn', blocks: [90, 45, 45], widthMultiplier: 0.5 } as ModelSpec,
+      shape,
+      classes,
+      1,
+    );
     expect(narrow.getWeights().get('block1/pointwise/kernel')!.shape).toEqual([1, 1, 32, 45]);
     expect(narrow.getWeights().get('block3/pointwise/kernel')!.shape).toEqual([1, 1, 23, 23]);
     narrow.dispose();
@@ -128,7 +172,11 @@ describe('model zoo', () => {
     const weights = tf.randomNormal([8, 5, 4, 6], 0, 1, 'float32', 4);
     const run = (f: (x: tfjs.Tensor4D) => tfjs.Tensor4D, bn: typeof native) => {
       const { value, grads } = tf.variableGrads(() => f(x).mul(weights).sum() as tfjs.Scalar, [bn.gamma, bn.beta]);
-      const dx = tf.grad((input: tfjs.Tensor) => f(input as tfjs.Tensor4D).mul(weights).sum())(x);
+      const dx = tf.grad((input: tfjs.Tensor) =>
+        f(input as tfjs.Tensor4D)
+          .mul(weights)
+          .sum(),
+      )(x);
       return { value, dGamma: grads[bn.gamma.name]!, dBeta: grads[bn.beta.name]!, dx };
     };
     const a = run((t) => batchNormTraining(tf, t, native, true), native);
@@ -144,18 +192,36 @@ describe('model zoo', () => {
     expect(maxDifference(native.movingMean, mean.mul(1 - BATCH_NORM_MOMENTUM ** 2))).toBeLessThan(1e-5);
     const reluGrad = tf.grad((t: tfjs.Tensor) => nativeRelu(tf, t).mul(weights).sum())(x);
     expect(maxDifference(reluGrad, tf.grad((t: tfjs.Tensor) => tf.relu(t).mul(weights).sum())(x))).toBe(0);
-    tf.dispose([x, weights, mean, reluGrad, ...Object.values(native), ...Object.values(composite), ...Object.values(a), ...Object.values(b)]);
+    tf.dispose([
+      x,
+      weights,
+      mean,
+      reluGrad,
+      ...Object.values(native),
+      ...Object.values(composite),
+      ...Object.values(a),
+      ...Object.values(b),
+    ]);
   });
 
   it('learns a toy problem with plain SGD, moves BN averages, seeds dropout and leaks no tensors', () => {
-    const spec: ModelSpec = { ...specs.ds_cnn, kind: 'ds_cnn', firstConv: { filters: 16, kernel: [10, 4], stride: [2, 2] }, blocks: [16, 16], dropout: 0 } as ModelSpec;
+    const spec: ModelSpec = {
+      ...specs.ds_cnn,
+      kind: 'ds_cnn',
+      firstConv: { filters: 16, kernel: [10, 4], stride: [2, 2] },
+      blocks: [16, 16],
+      dropout: 0,
+    } as ModelSpec;
     const model = buildModel(tf, spec, shape, 3, 3);
     const count = 48;
     const labelIndex = tf.range(0, count, 1, 'int32').mod(tf.scalar(3, 'int32'));
     const x = tf.tidy(() => {
       const rows = tf.linspace(0, 2, 49).reshape([1, 49, 1, 1]);
       const centre = labelIndex.toFloat().reshape([count, 1, 1, 1]);
-      return tf.exp(rows.sub(centre).square().mul(-8)).tile([1, 1, 10, 1]).add(tf.randomNormal([count, 49, 10, 1], 0, 0.05, 'float32', 3));
+      return tf
+        .exp(rows.sub(centre).square().mul(-8))
+        .tile([1, 1, 10, 1])
+        .add(tf.randomNormal([count, 49, 10, 1], 0, 0.05, 'float32', 3));
     }) as tfjs.Tensor4D;
     const labels = tf.oneHot(labelIndex, 3) as tfjs.Tensor2D;
     const before = tf.memory().numTensors;
@@ -171,7 +237,12 @@ describe('model zoo', () => {
     expect(accuracy).toBeGreaterThan(0.9);
 
     const tiny = buildModel(tf, specs.tiny_conv, shape, 3, 1);
-    const [a, b, c, inference] = [tiny.apply(x, true, 5), tiny.apply(x, true, 5), tiny.apply(x, true, 6), tiny.apply(x, false)];
+    const [a, b, c, inference] = [
+      tiny.apply(x, true, 5),
+      tiny.apply(x, true, 5),
+      tiny.apply(x, true, 6),
+      tiny.apply(x, false),
+    ];
     expect(maxDifference(a, b)).toBe(0);
     expect(maxDifference(a, c)).toBeGreaterThan(0);
     expect(maxDifference(a, inference)).toBeGreaterThan(0);
@@ -214,7 +285,9 @@ describe('tfjs-layers export', () => {
       expect(maxDifference(predicted, expected), spec.kind).toBeLessThan(1e-5);
       const target = path.join(dir, spec.kind);
       await layers.save(`file://${target}`);
-      expect(fs.existsSync(path.join(target, 'model.json')) && fs.existsSync(path.join(target, 'weights.bin'))).toBe(true);
+      expect(fs.existsSync(path.join(target, 'model.json')) && fs.existsSync(path.join(target, 'weights.bin'))).toBe(
+        true,
+      );
       const loaded = await tf.loadLayersModel(`file://${path.join(target, 'model.json')}`);
       expect(maxDifference(loaded.predict(x) as tfjs.Tensor, expected), `${spec.kind} reloaded`).toBeLessThan(1e-5);
       tf.dispose([expected, predicted]);
@@ -230,12 +303,20 @@ describe('rep_inception reparameterization', () => {
   it('folds branches into one kernel per direction with the same outputs, fewer MACs and faster inference', async () => {
     const model = buildModel(tf, specs.rep_inception, shape, classes, 11);
     const x = input(16, 12);
-    const labels = tf.oneHot(tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % classes), 'int32'), classes) as tfjs.Tensor2D;
+    const labels = tf.oneHot(
+      tf.tensor1d(
+        Array.from({ length: 16 }, (_, i) => i % classes),
+        'int32',
+      ),
+      classes,
+    ) as tfjs.Tensor2D;
     for (let step = 0; step < 3; step++) sgdStep(model, x, labels, 0.05, step);
     randomizeBatchNorm(model, 30);
     const merged = reparameterize(tf, model);
     expect(merged.reparameterized).toBe(true);
-    expect([...merged.getWeights().keys()]).toEqual(expect.arrayContaining(['block1/merged_1x9/kernel', 'block1/merged_9x1/bias', 'block2/pointwise/kernel']));
+    expect([...merged.getWeights().keys()]).toEqual(
+      expect.arrayContaining(['block1/merged_1x9/kernel', 'block1/merged_9x1/bias', 'block2/pointwise/kernel']),
+    );
     expect(merged.getWeights().get('block2/merged_9x1/kernel')!.shape).toEqual([9, 1, 24, 1]);
     const expected = model.apply(x, false);
     const actual = merged.apply(x, false);

@@ -39,14 +39,24 @@ afterAll(() => {
 const elsewhere = () => ({ pid: other.pid!, host: os.hostname(), owner: 'kws-studio train' });
 const dead = { pid: 2 ** 22 + 4321, host: os.hostname(), owner: 'a process that ended' };
 const metricRows = (runId: string) =>
-  project.db.prepare('SELECT key, step, value FROM metrics WHERE run_id = ? ORDER BY key, step').all(runId) as { key: string; step: number; value: number }[];
+  project.db.prepare('SELECT key, step, value FROM metrics WHERE run_id = ? ORDER BY key, step').all(runId) as {
+    key: string;
+    step: number;
+    value: number;
+  }[];
 
 describe('one writer per run: metrics', () => {
   it('stores a (key, step) point once; writing it again replaces its value', () => {
     const runId = createRun(project.db, smallSpec(2), snapshot, appVersion, dead);
-    recordMetrics(project.db, runId, [{ key: 'train_loss', step: 10, value: 0.9 }, { key: 'val_accuracy', step: 10, value: 0.5 }]);
+    recordMetrics(project.db, runId, [
+      { key: 'train_loss', step: 10, value: 0.9 },
+      { key: 'val_accuracy', step: 10, value: 0.5 },
+    ]);
     // A resumed run re-records the epoch its checkpoint did not keep: the value of the run that goes on wins.
-    recordMetrics(project.db, runId, [{ key: 'train_loss', step: 10, value: 0.7 }, { key: 'val_accuracy', step: 10, value: 0.6 }]);
+    recordMetrics(project.db, runId, [
+      { key: 'train_loss', step: 10, value: 0.7 },
+      { key: 'val_accuracy', step: 10, value: 0.6 },
+    ]);
     expect(metricRows(runId)).toEqual([
       { key: 'train_loss', step: 10, value: 0.7 },
       { key: 'val_accuracy', step: 10, value: 0.6 },
@@ -54,13 +64,27 @@ describe('one writer per run: metrics', () => {
     expect(getRun(project.db, runId)!.latest).toEqual({ train_loss: 0.7, val_accuracy: 0.6 });
   });
 
-  it('replays a remote run\'s record log any number of times without duplicating a point', () => {
+  it("replays a remote run's record log any number of times without duplicating a point", () => {
     const runId = createRun(project.db, smallSpec(2), snapshot, appVersion, dead);
     const log: RunOp[] = [
       { op: 'started', tensorflowVersion: 'test' },
-      { op: 'metrics', points: [{ key: 'epoch', step: 5, value: 1 }, { key: 'step_loss', step: 5, value: 1.2 }], time: '2026-01-01T00:00:00.000Z' },
+      {
+        op: 'metrics',
+        points: [
+          { key: 'epoch', step: 5, value: 1 },
+          { key: 'step_loss', step: 5, value: 1.2 },
+        ],
+        time: '2026-01-01T00:00:00.000Z',
+      },
       { op: 'checkpoint', epoch: 0 },
-      { op: 'metrics', points: [{ key: 'epoch', step: 10, value: 2 }, { key: 'step_loss', step: 10, value: 0.8 }], time: '2026-01-01T00:00:01.000Z' },
+      {
+        op: 'metrics',
+        points: [
+          { key: 'epoch', step: 10, value: 2 },
+          { key: 'step_loss', step: 10, value: 0.8 },
+        ],
+        time: '2026-01-01T00:00:01.000Z',
+      },
     ];
     // Live progress, then the same records again (a coordinator that restarted, a worker that took the job over).
     applyRunLog(project.db, runId, log, { replace: false });
@@ -76,21 +100,25 @@ describe('one writer per run: metrics', () => {
 
   it('has a unique index on (run_id, key, step)', () => {
     const runId = createRun(project.db, smallSpec(2), snapshot, appVersion, dead);
-    const insert = project.db.prepare("INSERT INTO metrics (run_id, key, step, value, time) VALUES (?, 'loss', 1, 0.5, 'now')");
+    const insert = project.db.prepare(
+      "INSERT INTO metrics (run_id, key, step, value, time) VALUES (?, 'loss', 1, 0.5, 'now')",
+    );
     insert.run(runId);
     expect(() => insert.run(runId)).toThrow(/UNIQUE constraint failed: metrics.run_id, metrics.key, metrics.step/);
   });
 });
 
 describe('one writer per run: ownership', () => {
-  it('refuses to delete a run a live process owns, naming it, whatever the run\'s status says', async () => {
+  it("refuses to delete a run a live process owns, naming it, whatever the run's status says", async () => {
     const studio = createServices({ home });
     await studio.services.project.open({ path: projectDir });
     const runId = createRun(project.db, smallSpec(2), snapshot, appVersion, elsewhere());
     // Claimed for a resume: the status is still the old one until its worker starts.
     setRunStatus(project.db, runId, 'interrupted', { error: 'interrupted: earlier' });
     await expect(studio.services.runs.deleteRuns({ runIds: [runId] })).rejects.toThrow(
-      new RegExp(`Run ${runId} is being trained by kws-studio train \\(process ${other.pid} on ${os.hostname()}, since .+\\); cancel it there or wait for it to end`),
+      new RegExp(
+        `Run ${runId} is being trained by kws-studio train \\(process ${other.pid} on ${os.hostname()}, since .+\\); cancel it there or wait for it to end`,
+      ),
     );
     expect(project.db.prepare('SELECT deleted_at FROM runs WHERE id = ?').pluck().get(runId)).toBeNull();
     studio.dispose();
@@ -102,7 +130,10 @@ describe('one writer per run: ownership', () => {
     const runId = createRun(project.db, smallSpec(2), snapshot, appVersion, dead);
     setRunStatus(project.db, runId, 'running');
     expect(await studio.services.runs.deleteRuns({ runIds: [runId] })).toEqual({ changed: 1 });
-    const row = project.db.prepare('SELECT status, deleted_at AS deletedAt FROM runs WHERE id = ?').get(runId) as { status: string; deletedAt: string | null };
+    const row = project.db.prepare('SELECT status, deleted_at AS deletedAt FROM runs WHERE id = ?').get(runId) as {
+      status: string;
+      deletedAt: string | null;
+    };
     expect(row.status).toBe('interrupted');
     expect(row.deletedAt).not.toBeNull();
     expect(ownerOf(project.db, runId)).toBeNull();
@@ -115,7 +146,9 @@ describe('one writer per run: ownership', () => {
     const runId = createRun(project.db, smallSpec(2), snapshot, appVersion, dead);
     setRunStatus(project.db, runId, 'cancelled', { error: 'cancelled by the user' });
     await studio.services.runs.deleteRuns({ runIds: [runId] });
-    await expect(studio.services.training.resumeRun({ runId })).rejects.toThrow(new RegExp(`Run ${runId} is deleted; restore it .*before resuming`));
+    await expect(studio.services.training.resumeRun({ runId })).rejects.toThrow(
+      new RegExp(`Run ${runId} is deleted; restore it .*before resuming`),
+    );
     expect(() => claimRun(project.db, runId, elsewhere())).toThrow(/is deleted/);
     expect(ownerOf(project.db, runId)?.pid).not.toBe(other.pid);
     studio.dispose();
@@ -134,8 +167,14 @@ describe('one writer per run: ownership', () => {
     const recovered = recoverOrphanRuns(project.db);
     expect(recovered).toEqual(expect.arrayContaining([running, ownerless, queued]));
     expect(recovered).not.toContain(live);
-    expect(getRun(project.db, running)).toMatchObject({ status: 'interrupted', error: expect.stringMatching(/resume continues after epoch 4$/) });
-    expect(getRun(project.db, ownerless)).toMatchObject({ status: 'interrupted', error: expect.stringMatching(/^interrupted: its process ended without finishing the run; resume starts it over$/) });
+    expect(getRun(project.db, running)).toMatchObject({
+      status: 'interrupted',
+      error: expect.stringMatching(/resume continues after epoch 4$/),
+    });
+    expect(getRun(project.db, ownerless)).toMatchObject({
+      status: 'interrupted',
+      error: expect.stringMatching(/^interrupted: its process ended without finishing the run; resume starts it over$/),
+    });
     expect(getRun(project.db, queued)!.status).toBe('interrupted');
     expect(getRun(project.db, live)!.status).toBe('running');
     expect(ownerOf(project.db, live)!.pid).toBe(other.pid);

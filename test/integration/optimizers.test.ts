@@ -67,14 +67,22 @@ describe.each(implementations)('optimizers: %s', (_name, create) => {
   }
 
   it('plain SGD, SGD with momentum and with Nesterov momentum', async () => {
-    (await run({ kind: 'sgd', momentum: 0, nesterov: false })).forEach((value, i) => expect(value).toBeCloseTo([1, -2][i]! - 0.1 * (g1[i]! + g2[i]!), 6));
-    (await run({ kind: 'sgd', momentum: 0.9, nesterov: false })).forEach((value, i) => expect(value).toBeCloseTo(momentumByHand(false)[i]!, 6));
-    (await run({ kind: 'sgd', momentum: 0.9, nesterov: true })).forEach((value, i) => expect(value).toBeCloseTo(momentumByHand(true)[i]!, 6));
+    (await run({ kind: 'sgd', momentum: 0, nesterov: false })).forEach((value, i) =>
+      expect(value).toBeCloseTo([1, -2][i]! - 0.1 * (g1[i]! + g2[i]!), 6),
+    );
+    (await run({ kind: 'sgd', momentum: 0.9, nesterov: false })).forEach((value, i) =>
+      expect(value).toBeCloseTo(momentumByHand(false)[i]!, 6),
+    );
+    (await run({ kind: 'sgd', momentum: 0.9, nesterov: true })).forEach((value, i) =>
+      expect(value).toBeCloseTo(momentumByHand(true)[i]!, 6),
+    );
   });
 
   it('Adam with bias correction, and AdamW decaying weights apart from the gradient', async () => {
     (await run(adamSpec)).forEach((value, i) => expect(value).toBeCloseTo(adamByHand(0)[i]!, 4));
-    (await run({ ...adamSpec, kind: 'adamw', weightDecay: 0.01 })).forEach((value, i) => expect(value).toBeCloseTo(adamByHand(0.01)[i]!, 4));
+    (await run({ ...adamSpec, kind: 'adamw', weightDecay: 0.01 })).forEach((value, i) =>
+      expect(value).toBeCloseTo(adamByHand(0.01)[i]!, 4),
+    );
   });
 
   it('a checkpointed state resumes exactly where it stopped, and values read earlier never change', async () => {

@@ -46,7 +46,13 @@ function projectFolder(name: string, write: (database: string) => void): { folde
 }
 
 /** Opens through the service and through the CLI; both refuse with `code`/`exit`, and nothing in the folder changes. */
-function expectRefused(folder: string, database: string, code: StudioError['code'], exit: number, message: RegExp): void {
+function expectRefused(
+  folder: string,
+  database: string,
+  code: StudioError['code'],
+  exit: number,
+  message: RegExp,
+): void {
   const before = fingerprint(folder);
   let thrown: unknown;
   try {
@@ -85,11 +91,19 @@ describe('opening a file that is not this studio’s project', () => {
   it('refuses another program’s database, by its tables or by its application id (exit 3)', () => {
     const byTables = projectFolder('other-app', (file) => {
       const db = new Database(file);
-      db.exec("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT); INSERT INTO moz_places (url) VALUES ('https://example.org');");
+      db.exec(
+        "CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT); INSERT INTO moz_places (url) VALUES ('https://example.org');",
+      );
       db.pragma('user_version = 3');
       db.close();
     });
-    expectRefused(byTables.folder, byTables.database, 'not_a_project', 3, /another program's SQLite database \(tables: moz_places\)/);
+    expectRefused(
+      byTables.folder,
+      byTables.database,
+      'not_a_project',
+      3,
+      /another program's SQLite database \(tables: moz_places\)/,
+    );
 
     // Even with tables named like ours: the header's application id says whose it is.
     const byId = projectFolder('other-id', (file) => {
@@ -106,8 +120,13 @@ describe('opening a file that is not this studio’s project', () => {
     const folder = path.join(dir, 'legacy');
     fs.mkdirSync(path.join(folder, 'audio'), { recursive: true });
     const database = path.join(folder, 'project.sqlite');
-    const old = openProjectDatabase(database, { create: true, migrations: migrations.filter((item) => item.version <= 8) });
-    old.prepare("INSERT INTO project (id, name, created_at, created_by_version) VALUES (1, 'legacy', 'then', '0.1.0')").run();
+    const old = openProjectDatabase(database, {
+      create: true,
+      migrations: migrations.filter((item) => item.version <= 8),
+    });
+    old
+      .prepare("INSERT INTO project (id, name, created_at, created_by_version) VALUES (1, 'legacy', 'then', '0.1.0')")
+      .run();
     // As the studio wrote it at migration 8: no application id.
     old.pragma('application_id = 0');
     old.close();
@@ -116,7 +135,10 @@ describe('opening a file that is not this studio’s project', () => {
     const opened = run('project', 'info', folder, '--json');
     expect(opened.code, opened.stderr).toBe(0);
     expect(JSON.parse(opened.stdout)).toMatchObject({ name: 'legacy', schemaVersion: migrations.at(-1)!.version });
-    expect(readHeader(database)).toEqual({ applicationId: PROJECT_APPLICATION_ID, version: migrations.at(-1)!.version });
+    expect(readHeader(database)).toEqual({
+      applicationId: PROJECT_APPLICATION_ID,
+      version: migrations.at(-1)!.version,
+    });
 
     const fresh = path.join(dir, 'fresh');
     expect(run('project', 'create', fresh).code).toBe(0);
@@ -151,7 +173,10 @@ describe('opening a project damaged mid-file', () => {
 function readHeader(file: string): { applicationId: number; version: number } {
   const db = new Database(file, { readonly: true });
   try {
-    return { applicationId: db.pragma('application_id', { simple: true }) as number, version: db.pragma('user_version', { simple: true }) as number };
+    return {
+      applicationId: db.pragma('application_id', { simple: true }) as number,
+      version: db.pragma('user_version', { simple: true }) as number,
+    };
   } finally {
     db.close();
   }

@@ -19,7 +19,8 @@ const variableOf = (initial: Tensor): Variable => {
   initial.dispose();
   return variable;
 };
-const assignValues = (variable: Variable, next: number[]): void => tf.tidy(() => variable.assign(tf.tensor(next, variable.shape)));
+const assignValues = (variable: Variable, next: number[]): void =>
+  tf.tidy(() => variable.assign(tf.tensor(next, variable.shape)));
 const maskOf = (tensor: Tensor, sparsity: number): number[] => {
   const mask = magnitudeMask(tf, tensor, Math.fround(sparsity));
   const result = values(mask);
@@ -30,13 +31,23 @@ const maskOf = (tensor: Tensor, sparsity: number): number[] => {
 describe('magnitude masks', () => {
   it('zeros the smallest |w| of a 2×3 kernel at sparsity 0.5 (by hand)', () => {
     // |w| = 0.9 0.1 0.4 / 0.7 0.2 0.3: round(6·0.5) = 3 kept (0.9, 0.7, 0.4), so 0.1, 0.2 and 0.3 go.
-    const kernel = variableOf(tf.tensor2d([[0.9, -0.1, 0.4], [-0.7, 0.2, -0.3]]));
+    const kernel = variableOf(
+      tf.tensor2d([
+        [0.9, -0.1, 0.4],
+        [-0.7, 0.2, -0.3],
+      ]),
+    );
     const before = tf.memory().numTensors;
     const pruner = createPruner(tf, constantSparsity(0.5, 1, -1, 1), [{ name: 'dense/kernel', variable: kernel }]);
     expect(pruner.beforeStep(1)).toBe(true);
     expect(values(kernel)).toEqual([0.9, 0, 0.4, -0.7, 0, 0].map(Math.fround));
     expect(pruner.exportMasks()).toEqual([{ name: 'dense/kernel', mask: Uint8Array.from([1, 0, 1, 1, 0, 0]) }]);
-    expect(pruner.report()).toEqual({ layers: [{ name: 'dense/kernel', size: 6, zeros: 3, sparsity: 0.5 }], size: 6, zeros: 3, sparsity: 0.5 });
+    expect(pruner.report()).toEqual({
+      layers: [{ name: 'dense/kernel', size: 6, zeros: 3, sparsity: 0.5 }],
+      size: 6,
+      zeros: 3,
+      sparsity: 0.5,
+    });
     pruner.dispose();
     expect(tf.memory().numTensors).toBe(before);
     kernel.dispose();
@@ -44,13 +55,19 @@ describe('magnitude masks', () => {
 
   it('counts, rounds and breaks ties like tfmot’s _update_mask (TF 2.21 reference)', () => {
     // Masks computed by tfmot's _update_mask copied op for op and run on tensorflow-cpu 2.21 (.venv-ref).
-    const kernel = tf.tensor2d([[0.9, -0.1, 0.4], [-0.7, 0.2, -0.3]]);
+    const kernel = tf.tensor2d([
+      [0.9, -0.1, 0.4],
+      [-0.7, 0.2, -0.3],
+    ]);
     expect(maskOf(kernel, 0.25)).toEqual([1, 0, 1, 1, 0, 1]);
     expect(maskOf(kernel, 0.75)).toEqual([1, 0, 0, 1, 0, 0]); // 1.5 kept rounds to 2: sparsity 0.667
     expect(maskOf(kernel, 0)).toEqual([1, 1, 1, 1, 1, 1]);
     expect(maskOf(kernel, 0.99)).toEqual([1, 0, 0, 0, 0, 0]); // at least one weight stays
     // Ties at the threshold are all kept: 3 to keep, four weights of |0.5|, so only two go.
-    const tied = tf.tensor2d([[0.5, -0.5, 0.5], [0.1, 0.5, -0.2]]);
+    const tied = tf.tensor2d([
+      [0.5, -0.5, 0.5],
+      [0.1, 0.5, -0.2],
+    ]);
     expect(maskOf(tied, 0.5)).toEqual([1, 1, 1, 0, 1, 0]);
     // tfmot's own testConstructsMaskAndThresholdCorrectly: 1…10 at 0.200000018 drops 1 and 2.
     const ramp = tf.range(1, 11);
@@ -83,12 +100,21 @@ describe('magnitude masks', () => {
 function denseModel() {
   const model = tf.sequential({
     layers: [
-      tf.layers.dense({ inputShape: [10], units: 8, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }), name: 'hidden' }),
+      tf.layers.dense({
+        inputShape: [10],
+        units: 8,
+        activation: 'relu',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+        name: 'hidden',
+      }),
       tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }), name: 'logits' }),
     ],
   });
   const variables = model.trainableWeights.map((weight) => weight.read() as Variable);
-  const kernels = model.layers.map((layer) => ({ name: `${layer.name}/kernel`, variable: layer.trainableWeights[0]!.read() as Variable }));
+  const kernels = model.layers.map((layer) => ({
+    name: `${layer.name}/kernel`,
+    variable: layer.trainableWeights[0]!.read() as Variable,
+  }));
   return { model, variables, kernels };
 }
 
@@ -116,14 +142,18 @@ describe('pruning while training', () => {
       optimizer.minimize(loss, false, variables);
       const masks = pruner.exportMasks();
       // Without the re-mask Adam moves pruned weights off zero: the check below means something.
-      kernels.forEach((kernel, layer) => (revived += values(kernel.variable).filter((w, i) => masks[layer]!.mask[i] === 0 && w !== 0).length));
+      kernels.forEach(
+        (kernel, layer) =>
+          (revived += values(kernel.variable).filter((w, i) => masks[layer]!.mask[i] === 0 && w !== 0).length),
+      );
       pruner.afterUpdate(step);
       kernels.forEach((kernel, layer) => {
         const weights = values(kernel.variable);
         masks[layer]!.mask.forEach((keep, i) => keep === 0 && expect(weights[i]).toBe(0));
       });
       const report = pruner.report();
-      if (step === 1) expect(report.zeros).toBe(0); // nothing pruned before begin
+      if (step === 1)
+        expect(report.zeros).toBe(0); // nothing pruned before begin
       else for (const layer of report.layers) expect(Math.abs(layer.zeros - 0.75 * layer.size)).toBeLessThanOrEqual(1);
     }
     expect(revived).toBeGreaterThan(0);
@@ -158,7 +188,8 @@ describe('pruning while training', () => {
       expect(updated).toBe(step >= 2 && step <= 10 && step % 2 === 0);
       if (updated) {
         // Right after an update each layer holds exactly n − k zeros (no ties in random weights).
-        for (const layer of pruner.report().layers) expect(layer.zeros).toBe(layer.size - keptWeightCount(layer.size, schedule(step).sparsity));
+        for (const layer of pruner.report().layers)
+          expect(layer.zeros).toBe(layer.size - keptWeightCount(layer.size, schedule(step).sparsity));
       }
       optimizer.minimize(loss, false, variables);
       pruner.afterUpdate(step);
@@ -181,9 +212,22 @@ describe('pruning while training', () => {
     // the prune_low_magnitude order copied from tfmot's pruning_wrapper.call and UpdatePruningStep
     // (step n = n-th batch; mask update on the weights as the optimizer left them; w ← w·mask;
     // update; w ← w·mask after the last batch) with PolynomialDecay(0.25, 0.75, 2, 6, 3, 2), 8 steps.
-    const x = tf.tensor2d(Float32Array.from({ length: 32 }, (_, k) => Math.sin(Math.floor(k / 4) * 4 + (k % 4) + 1)), [8, 4]);
-    const y = tf.tensor2d(Float32Array.from({ length: 24 }, (_, k) => Math.cos(Math.floor(k / 3) * 3 + (k % 3) * 2)), [8, 3]);
-    const w = variableOf(tf.tensor2d([[0.5, -0.4, 0.3], [-0.2, 0.1, 0.6], [0.05, -0.7, 0.25], [0.35, -0.15, -0.45]]));
+    const x = tf.tensor2d(
+      Float32Array.from({ length: 32 }, (_, k) => Math.sin(Math.floor(k / 4) * 4 + (k % 4) + 1)),
+      [8, 4],
+    );
+    const y = tf.tensor2d(
+      Float32Array.from({ length: 24 }, (_, k) => Math.cos(Math.floor(k / 3) * 3 + (k % 3) * 2)),
+      [8, 3],
+    );
+    const w = variableOf(
+      tf.tensor2d([
+        [0.5, -0.4, 0.3],
+        [-0.2, 0.1, 0.6],
+        [0.05, -0.7, 0.25],
+        [0.35, -0.15, -0.45],
+      ]),
+    );
     const optimizer = tf.train.momentum(0.1, 0.9);
     const pruner = createPruner(tf, polynomialDecay(0.25, 0.75, 2, 6, 3, 2), [{ name: 'w', variable: w }]);
     const masks: number[][] = [];
@@ -206,16 +250,25 @@ describe('pruning while training', () => {
   });
 
   it('saves and restores masks, so a resumed run keeps pruning where it stopped', () => {
-    const kernel = variableOf(tf.tensor2d([[0.9, -0.1, 0.4], [-0.7, 0.2, -0.3]]));
+    const kernel = variableOf(
+      tf.tensor2d([
+        [0.9, -0.1, 0.4],
+        [-0.7, 0.2, -0.3],
+      ]),
+    );
     const first = createPruner(tf, constantSparsity(0.5, 1, -1, 100), [{ name: 'k', variable: kernel }]);
     first.beforeStep(1);
     const saved = first.exportMasks();
     first.dispose();
     assignValues(kernel, [0.9, 0.5, 0.4, -0.7, 0.2, -0.3]); // what an update could leave
-    const resumed = createPruner(tf, constantSparsity(0.5, 1, -1, 100), [{ name: 'k', variable: kernel }], { masks: saved });
+    const resumed = createPruner(tf, constantSparsity(0.5, 1, -1, 100), [{ name: 'k', variable: kernel }], {
+      masks: saved,
+    });
     resumed.afterUpdate(2);
     expect(values(kernel)).toEqual([0.9, 0, 0.4, -0.7, 0, 0].map(Math.fround));
-    expect(() => createPruner(tf, constantSparsity(0.5, 1), [{ name: 'other', variable: kernel }], { masks: saved })).toThrow(/none for other/);
+    expect(() =>
+      createPruner(tf, constantSparsity(0.5, 1), [{ name: 'other', variable: kernel }], { masks: saved }),
+    ).toThrow(/none for other/);
     resumed.dispose();
     kernel.dispose();
   });

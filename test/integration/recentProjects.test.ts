@@ -13,7 +13,10 @@ describe('the recent projects list', () => {
     const studio = createServices({ home: path.join(dir, 'home') });
     // Through the dispatcher, as the UI calls it, so the input schema is exercised too.
     const dispatcher = createDispatcher(studio.services);
-    const client = createClient({ invoke: (channel, input) => dispatcher.call(channel, input), subscribe: dispatcher.subscribe });
+    const client = createClient({
+      invoke: (channel, input) => dispatcher.call(channel, input),
+      subscribe: dispatcher.subscribe,
+    });
     try {
       const [kept, gone, alsoGone] = ['kept', 'gone', 'also-gone'].map((name) => path.join(dir, name));
       for (const folder of [kept, gone, alsoGone]) await client.project.create({ path: folder! });
@@ -22,11 +25,18 @@ describe('the recent projects list', () => {
       fs.rmSync(path.join(alsoGone!, 'project.sqlite'));
 
       const listed = await client.project.recent();
-      expect(listed.map((item) => [path.basename(item.path), item.exists])).toEqual([['also-gone', false], ['gone', false], ['kept', true]]);
+      expect(listed.map((item) => [path.basename(item.path), item.exists])).toEqual([
+        ['also-gone', false],
+        ['gone', false],
+        ['kept', true],
+      ]);
 
       const afterOne = await client.project.forgetRecent({ path: gone! });
       expect(afterOne.map((item) => path.basename(item.path))).toEqual(['also-gone', 'kept']);
-      await expect(client.project.forgetRecent({ path: gone! })).rejects.toMatchObject({ code: 'not_found', message: expect.stringContaining('not in the recent projects list') });
+      await expect(client.project.forgetRecent({ path: gone! })).rejects.toMatchObject({
+        code: 'not_found',
+        message: expect.stringContaining('not in the recent projects list'),
+      });
 
       const afterMissing = await client.project.forgetRecent({ missing: true });
       expect(afterMissing.map((item) => path.basename(item.path))).toEqual(['kept']);
@@ -34,7 +44,9 @@ describe('the recent projects list', () => {
       expect(await client.project.recent()).toEqual(afterMissing);
 
       await expect(client.project.forgetRecent({ path: '' })).rejects.toMatchObject({ code: 'invalid_input' });
-      await expect(client.project.forgetRecent({ missing: false } as never)).rejects.toMatchObject({ code: 'invalid_input' });
+      await expect(client.project.forgetRecent({ missing: false } as never)).rejects.toMatchObject({
+        code: 'invalid_input',
+      });
     } finally {
       studio.dispose();
     }

@@ -26,9 +26,12 @@ describe('a run whose schedule and pruning are timed as shares of the run', () =
     };
     expect(trainWarningsFor(project.db, spec)).toEqual([]);
     // TF-MOT's usual begin step is far beyond this run.
-    expect(trainWarningsFor(project.db, { ...spec, pruning: { kind: 'constant', sparsity: 0.5, beginStep: 2000, endStep: -1, frequency: 100 } })[0]).toMatch(
-      /^Pruning never starts: it begins at step 2000, after the run's last step \(\d+\)\./,
-    );
+    expect(
+      trainWarningsFor(project.db, {
+        ...spec,
+        pruning: { kind: 'constant', sparsity: 0.5, beginStep: 2000, endStep: -1, frequency: 100 },
+      })[0],
+    ).toMatch(/^Pruning never starts: it begins at step 2000, after the run's last step \(\d+\)\./);
 
     const runId = createRun(project.db, spec, createSnapshot(project.db), appVersion);
     expect((await new TrainingRunner(() => {}).start(projectDir, runId, false)).status).toBe('done');
@@ -52,7 +55,15 @@ describe('a pruned run keeps weights at its final sparsity', () => {
     // Pruning starts halfway: the best validation epoch of the unpruned half must not be the one kept.
     const spec: TrainSpec = {
       ...smallSpec(30),
-      pruning: { kind: 'polynomial', initialSparsity: 0, finalSparsity: 0.8, power: 3, beginFraction: 0.5, endFraction: 0.8, frequencyFraction: 0.05 },
+      pruning: {
+        kind: 'polynomial',
+        initialSparsity: 0,
+        finalSparsity: 0.8,
+        power: 3,
+        beginFraction: 0.5,
+        endFraction: 0.8,
+        frequencyFraction: 0.05,
+      },
     };
     const runId = createRun(project.db, spec, createSnapshot(project.db), appVersion);
     expect((await new TrainingRunner(() => {}).start(projectDir, runId, false)).status).toBe('done');

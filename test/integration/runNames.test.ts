@@ -24,11 +24,18 @@ describe('run names', () => {
       const nameOf = (runId: string) => project.db.prepare('SELECT name FROM runs WHERE id = ?').pluck().get(runId);
 
       const named = { ...smallSpec(1), name: 'DS-CNN' };
-      expect([1, 2, 3].map(() => nameOf(createRun(project.db, named, snapshot, 'test')))).toEqual(['DS-CNN', 'DS-CNN 2', 'DS-CNN 3']);
+      expect([1, 2, 3].map(() => nameOf(createRun(project.db, named, snapshot, 'test')))).toEqual([
+        'DS-CNN',
+        'DS-CNN 2',
+        'DS-CNN 3',
+      ]);
       // A name that merely starts like another is its own.
       expect(nameOf(createRun(project.db, { ...named, name: 'DS-CNN small' }, snapshot, 'test'))).toBe('DS-CNN small');
       const unnamed = { ...named, name: undefined };
-      expect([1, 2].map(() => nameOf(createRun(project.db, unnamed, snapshot, 'test')))).toEqual(['ds_cnn mfcc', 'ds_cnn mfcc 2']);
+      expect([1, 2].map(() => nameOf(createRun(project.db, unnamed, snapshot, 'test')))).toEqual([
+        'ds_cnn mfcc',
+        'ds_cnn mfcc 2',
+      ]);
 
       const sweep: SweepSpec = {
         name: 'grid',
@@ -38,7 +45,8 @@ describe('run names', () => {
         constraints: { maxGzipKb: null, maxLatencyMs: null, minValAccuracy: null },
         objectives: ['val_accuracy'],
       };
-      const trialNames = (sweepId: string) => expandSweep(getSweep(project.db, sweepId)!.spec).map((trial) => trial.spec.name);
+      const trialNames = (sweepId: string) =>
+        expandSweep(getSweep(project.db, sweepId)!.spec).map((trial) => trial.spec.name);
       expect(trialNames(startSweep(project, sweep))).toEqual(['DS-CNN #1', 'DS-CNN #2']);
       expect(trialNames(startSweep(project, sweep))).toEqual(['DS-CNN 2 #1', 'DS-CNN 2 #2']);
     } finally {

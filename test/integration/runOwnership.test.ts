@@ -42,7 +42,10 @@ async function preparedProject(name: string): Promise<string> {
 }
 
 /** `kws-studio train` in its own process group, so a test can kill it together with its worker. */
-function startCliTraining(projectDir: string, specFile: string): { child: ChildProcess; exited: Promise<number | null> } {
+function startCliTraining(
+  projectDir: string,
+  specFile: string,
+): { child: ChildProcess; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [cli, 'train', '--project', projectDir, '--spec', specFile], {
     env: { ...process.env, KWS_STUDIO_HOME: home },
     stdio: 'ignore',
@@ -55,7 +58,11 @@ function startCliTraining(projectDir: string, specFile: string): { child: ChildP
 
 /** A CLI command run to its end, as a user in another terminal would. */
 function cliRun(...args: string[]) {
-  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, KWS_STUDIO_HOME: home }, timeout: 120_000 });
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, KWS_STUDIO_HOME: home },
+    timeout: 120_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -71,7 +78,10 @@ function readProject<T>(projectDir: string, read: (db: Database.Database) => T):
 
 /** The process that owns the run now (its training worker, once it has taken the run over). */
 function ownerPid(projectDir: string, runId: string): number | undefined {
-  return readProject(projectDir, (db) => db.prepare('SELECT pid FROM run_owners WHERE run_id = ?').pluck().get(runId) as number | undefined);
+  return readProject(
+    projectDir,
+    (db) => db.prepare('SELECT pid FROM run_owners WHERE run_id = ?').pluck().get(runId) as number | undefined,
+  );
 }
 
 /** Gone, or a zombie nobody reaps (a container's init may not): either way it runs no more. */
@@ -92,20 +102,28 @@ function processGone(pid: number): boolean {
 /** No run has a (key, step) point twice, and SQLite finds the file sound. */
 function expectSoundMetrics(projectDir: string): void {
   readProject(projectDir, (db) => {
-    expect(db.prepare('SELECT COUNT(*) FROM (SELECT 1 FROM metrics GROUP BY run_id, key, step HAVING COUNT(*) > 1)').pluck().get()).toBe(0);
+    expect(
+      db
+        .prepare('SELECT COUNT(*) FROM (SELECT 1 FROM metrics GROUP BY run_id, key, step HAVING COUNT(*) > 1)')
+        .pluck()
+        .get(),
+    ).toBe(0);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 }
 
 /** Reads the project database from outside, as another process would, until `check` holds. */
-async function waitForRun(projectDir: string, check: (run: { id: string; status: string; checkpoint_epoch: number | null }) => boolean, timeoutMs = 120_000) {
+async function waitForRun(
+  projectDir: string,
+  check: (run: { id: string; status: string; checkpoint_epoch: number | null }) => boolean,
+  timeoutMs = 120_000,
+) {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
     const db = new Database(path.join(projectDir, 'project.sqlite'), { readonly: true });
     try {
       const run = db.prepare('SELECT id, status, checkpoint_epoch FROM runs ORDER BY created_at DESC LIMIT 1').get() as
-        | { id: string; status: string; checkpoint_epoch: number | null }
-        | undefined;
+        { id: string; status: string; checkpoint_epoch: number | null } | undefined;
       if (run && check(run)) return run;
     } finally {
       db.close();
@@ -119,7 +137,10 @@ describe('one owner per run', () => {
   it('a CLI run killed with SIGKILL (with its worker) is interrupted when the project opens, and resumes to the end', async () => {
     const projectDir = await preparedProject('killed');
     const { child, exited } = startCliTraining(projectDir, path.join(dir, 'killed.json'));
-    const running = await waitForRun(projectDir, (run) => run.status === 'running' && (run.checkpoint_epoch ?? -1) >= 2);
+    const running = await waitForRun(
+      projectDir,
+      (run) => run.status === 'running' && (run.checkpoint_epoch ?? -1) >= 2,
+    );
     const worker = ownerPid(projectDir, running.id)!;
     process.kill(-child.pid!, 'SIGKILL');
     await exited;
@@ -130,7 +151,9 @@ describe('one owner per run', () => {
     await studio.services.project.open({ path: projectDir });
     const run = await studio.services.runs.getRun({ runId: running.id });
     expect(run.status).toBe('interrupted');
-    expect(run.error).toMatch(/^interrupted: kws-studio train's training worker \(process \d+ on .+\) ended without finishing/);
+    expect(run.error).toMatch(
+      /^interrupted: kws-studio train's training worker \(process \d+ on .+\) ended without finishing/,
+    );
     expect(run.error).toMatch(/resume continues after epoch \d+/);
 
     const resumed = new Promise<TrainingProgress>((resolve) =>
@@ -151,11 +174,16 @@ describe('one owner per run', () => {
   it('refuses to resume or delete a run the CLI trains, naming its process; SIGTERM stops it interrupted, its worker gone', async () => {
     const projectDir = await preparedProject('terminated');
     const { child, exited } = startCliTraining(projectDir, path.join(dir, 'terminated.json'));
-    const running = await waitForRun(projectDir, (run) => run.status === 'running' && (run.checkpoint_epoch ?? -1) >= 1);
+    const running = await waitForRun(
+      projectDir,
+      (run) => run.status === 'running' && (run.checkpoint_epoch ?? -1) >= 1,
+    );
     const worker = ownerPid(projectDir, running.id)!;
     expect(worker).not.toBe(child.pid);
 
-    const busy = new RegExp(`Run ${running.id} is being trained by kws-studio train's training worker \\(process ${worker} on ${os.hostname()}, since [^)]+\\); cancel it there or wait for it to end`);
+    const busy = new RegExp(
+      `Run ${running.id} is being trained by kws-studio train's training worker \\(process ${worker} on ${os.hostname()}, since [^)]+\\); cancel it there or wait for it to end`,
+    );
     const resumed = cliRun('runs', 'resume', running.id, '--project', projectDir);
     expect(resumed.code, resumed.stderr).toBe(2);
     expect(resumed.stderr).toMatch(busy);
@@ -167,7 +195,9 @@ describe('one owner per run', () => {
     // The CLI alone, as `kill` or a service manager would; it stops its worker and says why.
     process.kill(child.pid!, 'SIGTERM');
     expect(await exited).toBe(143);
-    const run = readProject(projectDir, (db) => db.prepare('SELECT status, error, deleted_at AS deletedAt FROM runs WHERE id = ?').get(running.id)) as { status: string; error: string; deletedAt: string | null };
+    const run = readProject(projectDir, (db) =>
+      db.prepare('SELECT status, error, deleted_at AS deletedAt FROM runs WHERE id = ?').get(running.id),
+    ) as { status: string; error: string; deletedAt: string | null };
     expect(run).toMatchObject({ status: 'interrupted', deletedAt: null });
     expect(run.error).toMatch(/^interrupted: stopped by SIGTERM; resume continues after epoch \d+$/);
     expect(ownerPid(projectDir, running.id)).toBeUndefined();
@@ -178,11 +208,16 @@ describe('one owner per run', () => {
   it('Ctrl+C (SIGINT to the whole process group) ends the run interrupted with exit code 130', async () => {
     const projectDir = await preparedProject('ctrl-c');
     const { child, exited } = startCliTraining(projectDir, path.join(dir, 'ctrl-c.json'));
-    const running = await waitForRun(projectDir, (run) => run.status === 'running' && (run.checkpoint_epoch ?? -1) >= 1);
+    const running = await waitForRun(
+      projectDir,
+      (run) => run.status === 'running' && (run.checkpoint_epoch ?? -1) >= 1,
+    );
     const worker = ownerPid(projectDir, running.id)!;
     process.kill(-child.pid!, 'SIGINT');
     expect(await exited).toBe(130);
-    const run = readProject(projectDir, (db) => db.prepare('SELECT status, error FROM runs WHERE id = ?').get(running.id)) as { status: string; error: string };
+    const run = readProject(projectDir, (db) =>
+      db.prepare('SELECT status, error FROM runs WHERE id = ?').get(running.id),
+    ) as { status: string; error: string };
     expect(run.status).toBe('interrupted');
     expect(run.error).toMatch(/^interrupted: stopped by SIGINT; resume continues after epoch \d+$/);
     expect(ownerPid(projectDir, running.id)).toBeUndefined();
@@ -194,22 +229,39 @@ describe('one owner per run', () => {
     const spec = gridSweep('signal sweep', EPOCHS, [{ path: 'model.firstConv.filters', values: [12, 16] }]);
     const specFile = path.join(dir, 'sweep-term.json');
     fs.writeFileSync(specFile, JSON.stringify(spec));
-    const child = spawn(process.execPath, [cli, 'sweep', specFile, '--project', projectDir, '--json'], { env: { ...process.env, KWS_STUDIO_HOME: home }, stdio: 'ignore', detached: true });
+    const child = spawn(process.execPath, [cli, 'sweep', specFile, '--project', projectDir, '--json'], {
+      env: { ...process.env, KWS_STUDIO_HOME: home },
+      stdio: 'ignore',
+      detached: true,
+    });
     children.push(child);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const running = await waitForRun(projectDir, (run) => run.status === 'running' && (run.checkpoint_epoch ?? -1) >= 1);
-    const workers = readProject(projectDir, (db) => db.prepare("SELECT pid FROM run_owners WHERE owner LIKE '%training worker'").pluck().all() as number[]);
+    const running = await waitForRun(
+      projectDir,
+      (run) => run.status === 'running' && (run.checkpoint_epoch ?? -1) >= 1,
+    );
+    const workers = readProject(
+      projectDir,
+      (db) => db.prepare("SELECT pid FROM run_owners WHERE owner LIKE '%training worker'").pluck().all() as number[],
+    );
     expect(workers.length).toBeGreaterThan(0);
     process.kill(child.pid!, 'SIGTERM');
     expect(await exited).toBe(143);
     const state = readProject(projectDir, (db) => ({
       sweep: db.prepare('SELECT status FROM sweeps').pluck().get(),
-      runs: db.prepare('SELECT id, status, error FROM runs').all() as { id: string; status: string; error: string | null }[],
+      runs: db.prepare('SELECT id, status, error FROM runs').all() as {
+        id: string;
+        status: string;
+        error: string | null;
+      }[],
       owners: db.prepare('SELECT COUNT(*) FROM run_owners').pluck().get(),
     }));
     expect(state.sweep).toBe('paused');
     expect(state.owners).toBe(0);
-    expect(state.runs.find((run) => run.id === running.id)).toMatchObject({ status: 'interrupted', error: expect.stringMatching(/^interrupted: stopped by SIGTERM; resume continues after epoch \d+$/) });
+    expect(state.runs.find((run) => run.id === running.id)).toMatchObject({
+      status: 'interrupted',
+      error: expect.stringMatching(/^interrupted: stopped by SIGTERM; resume continues after epoch \d+$/),
+    });
     for (const run of state.runs) expect(run.status).not.toBe('running');
     for (const pid of workers) await expect.poll(() => processGone(pid), { timeout: 10_000 }).toBe(true);
   }, 300_000);
@@ -217,13 +269,18 @@ describe('one owner per run', () => {
   it('a worker whose CLI was killed alone records that its controlling process ended, and leaves', async () => {
     const projectDir = await preparedProject('orphaned');
     const { child, exited } = startCliTraining(projectDir, path.join(dir, 'orphaned.json'));
-    const running = await waitForRun(projectDir, (run) => run.status === 'running' && (run.checkpoint_epoch ?? -1) >= 1);
+    const running = await waitForRun(
+      projectDir,
+      (run) => run.status === 'running' && (run.checkpoint_epoch ?? -1) >= 1,
+    );
     const worker = ownerPid(projectDir, running.id)!;
     process.kill(child.pid!, 'SIGKILL');
     await exited;
     const run = await waitForRun(projectDir, (row) => row.id === running.id && row.status !== 'running');
     expect(run.status).toBe('interrupted');
-    const error = readProject(projectDir, (db) => db.prepare('SELECT error FROM runs WHERE id = ?').pluck().get(running.id)) as string;
+    const error = readProject(projectDir, (db) =>
+      db.prepare('SELECT error FROM runs WHERE id = ?').pluck().get(running.id),
+    ) as string;
     expect(error).toMatch(/^interrupted: its controlling process ended; resume continues after epoch \d+$/);
     expect(error).not.toMatch(/cancelled/);
     await expect.poll(() => processGone(worker), { timeout: 10_000 }).toBe(true);
@@ -245,15 +302,33 @@ describe('one owner per run', () => {
     // Another process's claim, as a takeover writes it; what the run holds at that moment must stay.
     const before = db
       .transaction(() => {
-        db.prepare("UPDATE run_owners SET pid = ?, owner = 'another process', host = ? WHERE run_id = ?").run(other.pid, os.hostname(), runId);
-        return db.prepare('SELECT (SELECT COUNT(*) FROM metrics WHERE run_id = ?) AS points, status, checkpoint_epoch AS checkpointEpoch FROM runs WHERE id = ?').get(runId, runId);
+        db.prepare("UPDATE run_owners SET pid = ?, owner = 'another process', host = ? WHERE run_id = ?").run(
+          other.pid,
+          os.hostname(),
+          runId,
+        );
+        return db
+          .prepare(
+            'SELECT (SELECT COUNT(*) FROM metrics WHERE run_id = ?) AS points, status, checkpoint_epoch AS checkpointEpoch FROM runs WHERE id = ?',
+          )
+          .get(runId, runId);
       })
       .immediate();
     const end = await ended;
     expect(end.status).toBe('failed');
-    expect(end.message).toMatch(new RegExp(`Run ${runId} was taken over by another process \\(process ${other.pid} on .+\\); this process stopped without writing to it`));
+    expect(end.message).toMatch(
+      new RegExp(
+        `Run ${runId} was taken over by another process \\(process ${other.pid} on .+\\); this process stopped without writing to it`,
+      ),
+    );
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(db.prepare('SELECT (SELECT COUNT(*) FROM metrics WHERE run_id = ?) AS points, status, checkpoint_epoch AS checkpointEpoch FROM runs WHERE id = ?').get(runId, runId)).toEqual(before);
+    expect(
+      db
+        .prepare(
+          'SELECT (SELECT COUNT(*) FROM metrics WHERE run_id = ?) AS points, status, checkpoint_epoch AS checkpointEpoch FROM runs WHERE id = ?',
+        )
+        .get(runId, runId),
+    ).toEqual(before);
     expect(ownerOf(db, runId)).toMatchObject({ pid: other.pid, owner: 'another process' });
     other.kill('SIGKILL');
     studio.dispose();
@@ -269,7 +344,9 @@ describe('one owner per run', () => {
     const outcome = executor.start({ runId, resume: false, jobKey: 'same-process.0.1' });
     // Its worker is still starting: the owner record names this very process.
     expect(ownerOf(project.db, runId)).toMatchObject({ pid: process.pid, owner: 'a sweep' });
-    await expect(studio.services.training.resumeRun({ runId })).rejects.toThrow(new RegExp(`Run ${runId} is being trained by a sweep \\(process ${process.pid} on `));
+    await expect(studio.services.training.resumeRun({ runId })).rejects.toThrow(
+      new RegExp(`Run ${runId} is being trained by a sweep \\(process ${process.pid} on `),
+    );
     executor.cancel(runId);
     expect((await outcome).status).toBe('cancelled');
     await executor.dispose();
@@ -290,10 +367,17 @@ describe('one owner per run', () => {
         if (event.status === 'cancelled') resolve(event);
       }),
     );
-    const running = await waitForRun(projectDir, (run) => run.status === 'running' && (run.checkpoint_epoch ?? -1) >= 1);
-    await expect.poll(() => seen.filter((event) => event.runId === running.id && event.step > 0).length, { timeout: 20_000 }).toBeGreaterThan(0);
+    const running = await waitForRun(
+      projectDir,
+      (run) => run.status === 'running' && (run.checkpoint_epoch ?? -1) >= 1,
+    );
+    await expect
+      .poll(() => seen.filter((event) => event.runId === running.id && event.step > 0).length, { timeout: 20_000 })
+      .toBeGreaterThan(0);
 
-    await expect(studio.services.training.resumeRun({ runId: running.id })).rejects.toThrow(/is being trained by kws-studio train's training worker \(process \d+/);
+    await expect(studio.services.training.resumeRun({ runId: running.id })).rejects.toThrow(
+      /is being trained by kws-studio train's training worker \(process \d+/,
+    );
 
     await studio.services.training.cancelRun({ runId: running.id });
     expect((await ended).runId).toBe(running.id);
@@ -319,15 +403,22 @@ describe('one owner per run', () => {
     const remoteStale = createRun(project.db, smallSpec(1), snapshot, appVersion, owners.stale);
     const noOwner = createRun(project.db, smallSpec(1), snapshot, appVersion);
     project.db.prepare('DELETE FROM run_owners WHERE run_id = ?').run(noOwner);
-    project.db.prepare('UPDATE run_owners SET heartbeat_at = ? WHERE run_id = ?').run(new Date(Date.now() - 3_600_000).toISOString(), remoteStale);
+    project.db
+      .prepare('UPDATE run_owners SET heartbeat_at = ? WHERE run_id = ?')
+      .run(new Date(Date.now() - 3_600_000).toISOString(), remoteStale);
 
     expect(recoverOrphanRuns(project.db).sort()).toEqual([deadPid, remoteStale, noOwner].sort());
     expect(getRun(project.db, mine)!.status).toBe('queued');
     expect(getRun(project.db, remoteFresh)!.status).toBe('queued');
-    expect(getRun(project.db, deadPid)!).toMatchObject({ status: 'interrupted', error: expect.stringMatching(/a process that ended \(process \d+ on .+\) ended without finishing/) });
+    expect(getRun(project.db, deadPid)!).toMatchObject({
+      status: 'interrupted',
+      error: expect.stringMatching(/a process that ended \(process \d+ on .+\) ended without finishing/),
+    });
     expect(ownerOf(project.db, deadPid)).toBeNull();
     // A live owner elsewhere keeps its run; another process's claim names it.
-    expect(() => claimRun(project.db, remoteFresh, thisProcess('this test'))).toThrow(/being trained by a worker elsewhere \(process 1 on elsewhere/);
+    expect(() => claimRun(project.db, remoteFresh, thisProcess('this test'))).toThrow(
+      /being trained by a worker elsewhere \(process 1 on elsewhere/,
+    );
     project.db.close();
   }, 120_000);
 });

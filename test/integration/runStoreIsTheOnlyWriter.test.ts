@@ -13,7 +13,17 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(import.meta.dirname, '..', '..');
 const storeFolder = 'src-main/services/runs/store/';
 const migrationsFolder = 'src-main/store/migrations/';
-const runTables = ['runs', 'metrics', 'latest_metrics', 'artifacts', 'predictions', 'run_tags', 'run_owners', 'snapshots', 'snapshot_clips'];
+const runTables = [
+  'runs',
+  'metrics',
+  'latest_metrics',
+  'artifacts',
+  'predictions',
+  'run_tags',
+  'run_owners',
+  'snapshots',
+  'snapshot_clips',
+];
 
 // INSERT [OR x] INTO, REPLACE INTO, UPDATE [OR x], DELETE FROM, then the table, bare or quoted; any case, any spacing (newlines too).
 const writeVerb = String.raw`\b(?:insert(?:\s+or\s+\w+)?\s+into|replace\s+into|update(?:\s+or\s+\w+)?|delete\s+from)\s+`;
@@ -32,7 +42,8 @@ function sqlWrites(file: string, source: string): Write[] {
   const sourceFile = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true);
   const writes: Write[] = [];
   const scan = (node: ts.Node): void => {
-    const literal = ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node);
+    const literal =
+      ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node);
     if (!literal) {
       ts.forEachChild(node, scan);
       return;
@@ -62,12 +73,16 @@ function sourceFiles(folder: string): string[] {
     .sort();
 }
 
-const writesIn = (files: readonly string[]) => files.flatMap((file) => sqlWrites(file, fs.readFileSync(path.join(root, file), 'utf8')));
-const described = (writes: readonly Write[]) => writes.map((write) => `${write.file}:${write.line} writes ${write.table}: ${write.sql}`);
+const writesIn = (files: readonly string[]) =>
+  files.flatMap((file) => sqlWrites(file, fs.readFileSync(path.join(root, file), 'utf8')));
+const described = (writes: readonly Write[]) =>
+  writes.map((write) => `${write.file}:${write.line} writes ${write.table}: ${write.sql}`);
 
 describe('the run store is the only writer of runs', () => {
   it('finds no write to a run table in src-main outside the store and the migrations', () => {
-    const files = sourceFiles('src-main').filter((file) => !file.startsWith(storeFolder) && !file.startsWith(migrationsFolder));
+    const files = sourceFiles('src-main').filter(
+      (file) => !file.startsWith(storeFolder) && !file.startsWith(migrationsFolder),
+    );
     // Guards against a walk that finds nothing (a moved folder, a wrong root) and so passes by default.
     expect(files.length).toBeGreaterThan(100);
     expect(files).toContain('src-main/services/runs/createRunService.ts');
@@ -107,7 +122,9 @@ describe('the run store is the only writer of runs', () => {
       [10, 'runs'],
       [11, '(a computed table)'],
     ]);
-    expect(described(found)[0]).toMatch(/^src-main\/services\/Planted\.ts:1 writes runs: UPDATE runs SET note = \? WHERE id = \?/);
+    expect(described(found)[0]).toMatch(
+      /^src-main\/services\/Planted\.ts:1 writes runs: UPDATE runs SET note = \? WHERE id = \?/,
+    );
 
     const innocent = [
       `db.prepare('SELECT * FROM runs WHERE id = ?');`,

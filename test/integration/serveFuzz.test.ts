@@ -63,7 +63,9 @@ process.stdout.write('PORT ' + host.port + '\\n');
 `,
   );
   child = spawn(process.execPath, ['--import', 'tsx', script, dir], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stderr!.setEncoding('utf8').on('data', (text: string) => stderrLines.push(...text.split('\n').filter((line) => line.trim() !== '')));
+  child
+    .stderr!.setEncoding('utf8')
+    .on('data', (text: string) => stderrLines.push(...text.split('\n').filter((line) => line.trim() !== '')));
   child.on('exit', (code, signal) => (exited = `exited with ${signal ?? `code ${code}`}`));
   port = await new Promise<number>((resolve, reject) => {
     let out = '';
@@ -119,7 +121,8 @@ function exchange(payload: Buffer | string, halfClose = true, timeoutMs = 5000):
 }
 
 function statusOf(result: Exchange): string {
-  if (result.error === 'ECONNREFUSED') throw new Error(`connection refused: the serve host is gone (${exited ?? 'no exit seen yet'})`);
+  if (result.error === 'ECONNREFUSED')
+    throw new Error(`connection refused: the serve host is gone (${exited ?? 'no exit seen yet'})`);
   const match = /^HTTP\/1\.[01] (\d{3})/.exec(result.reply.toString('latin1'));
   if (match) return match[1]!;
   if (result.timedOut) return 'no reply (timeout)';
@@ -140,30 +143,89 @@ async function inParallel<T>(items: readonly T[], limit: number, work: (item: T)
 
 const pick = <T>(items: readonly T[]): T => random.pick(items);
 const randomBytes = (length: number): Buffer => Buffer.from(Array.from({ length }, () => random.int(0, 255)));
-const randomText = (length: number): string => Array.from({ length }, () => String.fromCharCode(random.int(32, 126))).join('');
+const randomText = (length: number): string =>
+  Array.from({ length }, () => String.fromCharCode(random.int(32, 126))).join('');
 
 const HOST = () => `127.0.0.1:${port}`;
 const COOKIE = `kws_token=${TOKEN}`;
 
 const badTargets = (): string[] => [
-  'http://[bad', 'http://[::1', 'http://[', 'https://evil.example/', `http://${HOST()}/`, 'http://%zz/', '*', '', ' ', '//evil.example/x',
-  '/\\evil.example', '/%', '/%E0%A4%A', '/%zz', '/%00', '/%C0%AF', '/%ff%fe', '/a%2f..%2f..%2fetc%2fpasswd', '/..', '/../../etc/passwd',
-  '/?token=', '/?token=%', `/?token=${TOKEN}%`, `/?token=${TOKEN}&token=x`, '/#frag', `/${'a'.repeat(random.int(9000, 70000))}`,
-  `/${randomText(random.int(1, 200))}`, `/?${randomText(random.int(1, 200))}`, 'ws://x/ws', 'javascript:alert(1)', 'mailto:x', '/ws',
+  'http://[bad',
+  'http://[::1',
+  'http://[',
+  'https://evil.example/',
+  `http://${HOST()}/`,
+  'http://%zz/',
+  '*',
+  '',
+  ' ',
+  '//evil.example/x',
+  '/\\evil.example',
+  '/%',
+  '/%E0%A4%A',
+  '/%zz',
+  '/%00',
+  '/%C0%AF',
+  '/%ff%fe',
+  '/a%2f..%2f..%2fetc%2fpasswd',
+  '/..',
+  '/../../etc/passwd',
+  '/?token=',
+  '/?token=%',
+  `/?token=${TOKEN}%`,
+  `/?token=${TOKEN}&token=x`,
+  '/#frag',
+  `/${'a'.repeat(random.int(9000, 70000))}`,
+  `/${randomText(random.int(1, 200))}`,
+  `/?${randomText(random.int(1, 200))}`,
+  'ws://x/ws',
+  'javascript:alert(1)',
+  'mailto:x',
+  '/ws',
 ];
-const methods = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE', 'PRI', 'get', 'GETT', '', 'X'.repeat(300), 'G\u00e9T', 'GET\u0000'];
-const versions = ['HTTP/1.1', 'HTTP/1.0', 'HTTP/2.0', 'HTTP/9.9', 'HTTP/1.1 extra', 'HTTP/1', 'http/1.1', '', 'HTTP/1.1\u0000', 'HTTP/0.9'];
+const methods = [
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'OPTIONS',
+  'PATCH',
+  'CONNECT',
+  'TRACE',
+  'PRI',
+  'get',
+  'GETT',
+  '',
+  'X'.repeat(300),
+  'G\u00e9T',
+  'GET\u0000',
+];
+const versions = [
+  'HTTP/1.1',
+  'HTTP/1.0',
+  'HTTP/2.0',
+  'HTTP/9.9',
+  'HTTP/1.1 extra',
+  'HTTP/1',
+  'http/1.1',
+  '',
+  'HTTP/1.1\u0000',
+  'HTTP/0.9',
+];
 
 /** Request lines that are malformed or unusual: methods, targets, versions, separators, raw bytes. */
 function requestLineCase(): Buffer {
   const line = `${pick(methods)}${pick([' ', '  ', '\t', ''])}${pick(badTargets())}${pick([' ', '', '  '])}${pick(versions)}`;
   const eol = pick(['\r\n', '\n', '\r', '\r\r\n']);
-  const headers = random.next() < 0.6 ? `Host: ${HOST()}${eol}${random.next() < 0.5 ? `Cookie: ${COOKIE}${eol}` : ''}` : '';
+  const headers =
+    random.next() < 0.6 ? `Host: ${HOST()}${eol}${random.next() < 0.5 ? `Cookie: ${COOKIE}${eol}` : ''}` : '';
   let text = Buffer.from(`${line}${eol}${headers}${eol}`, 'latin1');
   const mutation = random.int(0, 4);
   if (mutation === 0) text = Buffer.concat([randomBytes(random.int(1, 40)), text]);
   else if (mutation === 1) text = text.subarray(0, random.int(0, text.length));
-  else if (mutation === 2) text = Buffer.concat([text.subarray(0, 6), randomBytes(random.int(1, 20)), text.subarray(6)]);
+  else if (mutation === 2)
+    text = Buffer.concat([text.subarray(0, 6), randomBytes(random.int(1, 20)), text.subarray(6)]);
   return text;
 }
 
@@ -179,7 +241,8 @@ const headerMutations: (() => string)[] = [
   () => 'Content-Length: 5\r\nContent-Length: 6',
   () => 'Transfer-Encoding: chunked',
   () => 'Transfer-Encoding: gzip, chunked\r\nContent-Length: 3',
-  () => `Cookie: ${pick(['kws_token', 'kws_token=', '=;;;', `kws_token=${TOKEN}; kws_token=wrong`, `kws_token=${TOKEN.slice(0, -1)}`, 'a=b; '.repeat(500), `kws_token=${TOKEN}\u00ff`])}`,
+  () =>
+    `Cookie: ${pick(['kws_token', 'kws_token=', '=;;;', `kws_token=${TOKEN}; kws_token=wrong`, `kws_token=${TOKEN.slice(0, -1)}`, 'a=b; '.repeat(500), `kws_token=${TOKEN}\u00ff`])}`,
   () => `Origin: ${pick(['null', 'http://evil.example', `https://${HOST()}`, '', randomText(30)])}`,
   () => 'Upgrade: websocket',
   () => 'Connection: Upgrade\r\nUpgrade: h2c',
@@ -188,13 +251,18 @@ const headerMutations: (() => string)[] = [
   () => Array.from({ length: random.int(100, 3000) }, (_, i) => `X-H${i}: v`).join('\r\n'),
   () => `Bad Name: x`,
   () => `X-Nul: a\u0000b`,
-  () => `X-Latin: ${randomBytes(20).toString('latin1').replace(/[\r\n]/g, 'x')}`,
+  () =>
+    `X-Latin: ${randomBytes(20)
+      .toString('latin1')
+      .replace(/[\r\n]/g, 'x')}`,
   () => randomText(random.int(1, 80)),
 ];
 
 /** A well-formed request line with one to four broken, duplicated or oversized headers. */
 function headerCase(): Buffer {
-  const lines = [`${pick(['GET', 'HEAD', 'POST'])} ${pick(['/', '/assets/app.js', '/ws', `/?token=${TOKEN}`])} HTTP/1.1`];
+  const lines = [
+    `${pick(['GET', 'HEAD', 'POST'])} ${pick(['/', '/assets/app.js', '/ws', `/?token=${TOKEN}`])} HTTP/1.1`,
+  ];
   if (random.next() < 0.7) lines.push(`Host: ${HOST()}`);
   if (random.next() < 0.6) lines.push(`Cookie: ${COOKIE}`);
   for (let i = random.int(1, 4); i > 0; i--) lines.push(pick(headerMutations)());
@@ -203,8 +271,40 @@ function headerCase(): Buffer {
 }
 
 const pathSegments = [
-  '', '.', '..', '.env', '.git', 'assets', 'app.js', 'leak.js', 'index.html', '%2e%2e', '%2E', '%2e', '%00', '%', '%E0%A4%A', '%C0%AF', '%ff', '%2f',
-  '%5c', '%5C..%5C', 'a'.repeat(300), 'ws', '%F0%9F%99%82', 'nul', 'con', '~', '%20', '%0d%0a', '?', ';', 'a;b', '%25', '%u002e', '\u00e9',
+  '',
+  '.',
+  '..',
+  '.env',
+  '.git',
+  'assets',
+  'app.js',
+  'leak.js',
+  'index.html',
+  '%2e%2e',
+  '%2E',
+  '%2e',
+  '%00',
+  '%',
+  '%E0%A4%A',
+  '%C0%AF',
+  '%ff',
+  '%2f',
+  '%5c',
+  '%5C..%5C',
+  'a'.repeat(300),
+  'ws',
+  '%F0%9F%99%82',
+  'nul',
+  'con',
+  '~',
+  '%20',
+  '%0d%0a',
+  '?',
+  ';',
+  'a;b',
+  '%25',
+  '%u002e',
+  '\u00e9',
 ];
 
 /** Authenticated paths with broken escapes, dot segments, dotfiles, symlinks and odd characters. */
@@ -213,7 +313,10 @@ function uriCase(): Buffer {
   let target = `/${segments.join(pick(['/', '/', '//']))}`;
   if (random.next() < 0.2) target += `?${pick(['token=wrong', `token=${TOKEN}`, 'x=%', randomText(20)])}`;
   const method = random.next() < 0.85 ? pick(['GET', 'HEAD']) : pick(['POST', 'OPTIONS', 'DELETE']);
-  return Buffer.from(`${method} ${target} HTTP/1.1\r\nHost: ${HOST()}\r\nCookie: ${COOKIE}\r\nConnection: close\r\n\r\n`, 'latin1');
+  return Buffer.from(
+    `${method} ${target} HTTP/1.1\r\nHost: ${HOST()}\r\nCookie: ${COOKIE}\r\nConnection: close\r\n\r\n`,
+    'latin1',
+  );
 }
 
 /** A valid WebSocket handshake with none to three of its parts (token, origin, version, key, path, target, method) broken. */
@@ -230,21 +333,37 @@ function handshakeCase(): Buffer {
   };
   const breaks: Record<string, () => string | undefined> = {
     method: () => pick(['POST', 'HEAD', 'PUT', 'get']),
-    target: () => pick(['/ws', '/ws/', `/WS?token=${TOKEN}`, `/x?token=${TOKEN}`, 'http://[bad', '*', '/ws?token=%', '/ws?token=wrong', `/ws?token=${TOKEN}x`, `http://${HOST()}/ws?token=${TOKEN}`]),
+    target: () =>
+      pick([
+        '/ws',
+        '/ws/',
+        `/WS?token=${TOKEN}`,
+        `/x?token=${TOKEN}`,
+        'http://[bad',
+        '*',
+        '/ws?token=%',
+        '/ws?token=wrong',
+        `/ws?token=${TOKEN}x`,
+        `http://${HOST()}/ws?token=${TOKEN}`,
+      ]),
     Host: () => pick(['evil.example', '', `localhost:${port + 1}`, undefined]),
     Upgrade: () => pick(['WebSocket', 'websocket, foo', 'h2c', '', undefined]),
     Connection: () => pick(['keep-alive, Upgrade', 'close', '', undefined]),
     'Sec-WebSocket-Version': () => pick(['8', 'abc', '', '13, 8', undefined]),
     'Sec-WebSocket-Key': () => pick(['short', '', randomText(24), 'dGhlIHNhbXBsZSBub25jZQ', undefined]),
     Origin: () => pick(['http://evil.example', 'null', `https://${HOST()}`, `http://${HOST()}.evil.example`, '']),
-    'Sec-WebSocket-Extensions': () => pick(['permessage-deflate', 'permessage-deflate; client_max_window_bits=99', randomText(20)]),
+    'Sec-WebSocket-Extensions': () =>
+      pick(['permessage-deflate', 'permessage-deflate; client_max_window_bits=99', randomText(20)]),
   };
   for (let i = random.int(0, 3); i > 0; i--) {
     const name = pick(Object.keys(breaks));
     parts[name] = breaks[name]!();
   }
   const { method, target, ...headers } = parts;
-  const lines = [`${method} ${target} HTTP/1.1`, ...Object.entries(headers).flatMap(([name, value]) => (value === undefined ? [] : [`${name}: ${value}`]))];
+  const lines = [
+    `${method} ${target} HTTP/1.1`,
+    ...Object.entries(headers).flatMap(([name, value]) => (value === undefined ? [] : [`${name}: ${value}`])),
+  ];
   return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
 }
 
@@ -258,7 +377,14 @@ interface FrameOptions {
   declaredLength?: bigint;
 }
 
-function frame({ fin = true, rsv = 0, opcode, masked = true, payload = Buffer.alloc(0), declaredLength }: FrameOptions): Buffer {
+function frame({
+  fin = true,
+  rsv = 0,
+  opcode,
+  masked = true,
+  payload = Buffer.alloc(0),
+  declaredLength,
+}: FrameOptions): Buffer {
   const length = declaredLength ?? BigInt(payload.length);
   const head = [(fin ? 0x80 : 0) | ((rsv & 7) << 4) | (opcode & 0x0f)];
   const maskBit = masked ? 0x80 : 0;
@@ -279,31 +405,80 @@ function frame({ fin = true, rsv = 0, opcode, masked = true, payload = Buffer.al
   return Buffer.concat([Buffer.from(head), extended, mask, body]);
 }
 
-const closePayload = (code: number, reason = ''): Buffer => Buffer.concat([Buffer.from([code >> 8, code & 0xff]), Buffer.from(reason)]);
+const closePayload = (code: number, reason = ''): Buffer =>
+  Buffer.concat([Buffer.from([code >> 8, code & 0xff]), Buffer.from(reason)]);
 const frameMutations: { name: string; make: () => Buffer }[] = [
   { name: 'random bytes', make: () => randomBytes(random.int(1, 64)) },
-  { name: 'reserved opcode', make: () => frame({ opcode: pick([3, 4, 5, 6, 7, 11, 12, 13, 14, 15]), payload: randomBytes(random.int(0, 10)) }) },
+  {
+    name: 'reserved opcode',
+    make: () => frame({ opcode: pick([3, 4, 5, 6, 7, 11, 12, 13, 14, 15]), payload: randomBytes(random.int(0, 10)) }),
+  },
   { name: 'reserved bits set', make: () => frame({ rsv: random.int(1, 7), opcode: 1, payload: Buffer.from('{}') }) },
-  { name: 'unmasked client frame', make: () => frame({ opcode: 1, masked: false, payload: Buffer.from('{"t":"call","id":1,"ch":"system.version"}') }) },
-  { name: 'control frame over 125 bytes', make: () => frame({ opcode: pick([8, 9, 10]), payload: randomBytes(random.int(126, 300)) }) },
+  {
+    name: 'unmasked client frame',
+    make: () => frame({ opcode: 1, masked: false, payload: Buffer.from('{"t":"call","id":1,"ch":"system.version"}') }),
+  },
+  {
+    name: 'control frame over 125 bytes',
+    make: () => frame({ opcode: pick([8, 9, 10]), payload: randomBytes(random.int(126, 300)) }),
+  },
   { name: 'fragmented control frame', make: () => frame({ fin: false, opcode: 9, payload: Buffer.from('p') }) },
   { name: 'continuation without start', make: () => frame({ opcode: 0, payload: Buffer.from('x') }) },
-  { name: 'invalid UTF-8 text', make: () => frame({ opcode: 1, payload: Buffer.from([0x7b, 0xc3, 0x28, 0xff, 0xfe, 0x7d]) }) },
-  { name: 'new message inside a fragmented one', make: () => Buffer.concat([frame({ fin: false, opcode: 1, payload: Buffer.from('{"t"') }), frame({ opcode: 1, payload: Buffer.from('{}') })]) },
-  { name: 'truncated frame', make: () => frame({ opcode: 1, payload: Buffer.from('{"t":"call"'), declaredLength: BigInt(random.int(20, 5000)) }) },
-  { name: 'length over the 64 MiB limit', make: () => frame({ opcode: pick([1, 2]), payload: randomBytes(8), declaredLength: pick([64n * 2n ** 20n + 1n, 2n ** 63n - 1n, 2n ** 40n]) }) },
-  { name: 'length with the top bit set', make: () => frame({ opcode: 1, payload: randomBytes(8), declaredLength: 2n ** 63n + BigInt(random.int(0, 1000)) }) },
-  { name: 'close with an invalid code', make: () => frame({ opcode: 8, payload: closePayload(pick([0, 999, 1004, 1005, 1006, 1015, 2999, 5000, 65535])) }) },
+  {
+    name: 'invalid UTF-8 text',
+    make: () => frame({ opcode: 1, payload: Buffer.from([0x7b, 0xc3, 0x28, 0xff, 0xfe, 0x7d]) }),
+  },
+  {
+    name: 'new message inside a fragmented one',
+    make: () =>
+      Buffer.concat([
+        frame({ fin: false, opcode: 1, payload: Buffer.from('{"t"') }),
+        frame({ opcode: 1, payload: Buffer.from('{}') }),
+      ]),
+  },
+  {
+    name: 'truncated frame',
+    make: () => frame({ opcode: 1, payload: Buffer.from('{"t":"call"'), declaredLength: BigInt(random.int(20, 5000)) }),
+  },
+  {
+    name: 'length over the 64 MiB limit',
+    make: () =>
+      frame({
+        opcode: pick([1, 2]),
+        payload: randomBytes(8),
+        declaredLength: pick([64n * 2n ** 20n + 1n, 2n ** 63n - 1n, 2n ** 40n]),
+      }),
+  },
+  {
+    name: 'length with the top bit set',
+    make: () => frame({ opcode: 1, payload: randomBytes(8), declaredLength: 2n ** 63n + BigInt(random.int(0, 1000)) }),
+  },
+  {
+    name: 'close with an invalid code',
+    make: () => frame({ opcode: 8, payload: closePayload(pick([0, 999, 1004, 1005, 1006, 1015, 2999, 5000, 65535])) }),
+  },
   { name: 'close with a 1-byte payload', make: () => frame({ opcode: 8, payload: Buffer.from([3]) }) },
-  { name: 'close with an invalid UTF-8 reason', make: () => frame({ opcode: 8, payload: Buffer.concat([closePayload(1000), Buffer.from([0xff, 0xfe])]) }) },
-  { name: 'valid frame, non-JSON text', make: () => frame({ opcode: 1, payload: Buffer.from(randomText(random.int(1, 100))) }) },
+  {
+    name: 'close with an invalid UTF-8 reason',
+    make: () => frame({ opcode: 8, payload: Buffer.concat([closePayload(1000), Buffer.from([0xff, 0xfe])]) }),
+  },
+  {
+    name: 'valid frame, non-JSON text',
+    make: () => frame({ opcode: 1, payload: Buffer.from(randomText(random.int(1, 100))) }),
+  },
   { name: 'valid binary frame', make: () => frame({ opcode: 2, payload: randomBytes(random.int(0, 100)) }) },
   { name: 'ping', make: () => frame({ opcode: 9, payload: randomBytes(random.int(0, 125)) }) },
   {
     name: 'many tiny fragments of a malformed message',
     make: () => {
-      const text = Buffer.from(JSON.stringify({ t: 'call', id: randomText(random.int(100, 400)), ch: 'system.version' }));
-      return Buffer.concat(Array.from(text, (byte, i) => frame({ fin: i === text.length - 1, opcode: i === 0 ? 1 : 0, payload: Buffer.from([byte]) })));
+      const text = Buffer.from(
+        JSON.stringify({ t: 'call', id: randomText(random.int(100, 400)), ch: 'system.version' }),
+      );
+      return Buffer.concat(
+        Array.from(text, (byte, i) =>
+          frame({ fin: i === text.length - 1, opcode: i === 0 ? 1 : 0, payload: Buffer.from([byte]) }),
+        ),
+      );
     },
   },
 ];
@@ -334,7 +509,8 @@ function afterUpgrade(bytes: Buffer): Promise<string> {
       if (!upgraded) {
         const end = received.indexOf('\r\n\r\n');
         if (end < 0) return;
-        if (!received.subarray(0, 12).toString().includes('101')) return finish(`handshake refused: ${received.subarray(0, 12).toString()}`);
+        if (!received.subarray(0, 12).toString().includes('101'))
+          return finish(`handshake refused: ${received.subarray(0, 12).toString()}`);
         upgraded = true;
         received = received.subarray(end + 4);
         socket.end(bytes);
@@ -346,7 +522,9 @@ function afterUpgrade(bytes: Buffer): Promise<string> {
         else finish(`frame opcode ${opcode}`);
       }
     });
-    socket.on('error', (error: NodeJS.ErrnoException) => finish(error.code === 'ECONNREFUSED' ? 'REFUSED' : `reset (${error.code})`));
+    socket.on('error', (error: NodeJS.ErrnoException) =>
+      finish(error.code === 'ECONNREFUSED' ? 'REFUSED' : `reset (${error.code})`),
+    );
     socket.on('close', () => finish(upgraded ? 'closed without a close frame' : 'closed before the upgrade'));
   });
 }
@@ -412,26 +590,66 @@ class MessageProbe {
 
 const idPool: unknown[] = [1, 0, -1, 1.5, '1', null, undefined, 1e300, 2 ** 53, {}, [], true, 42];
 const channelPool = (): unknown[] => [
-  pick(methodChannels), pick(eventChannels), 'toString.x', 'constructor.name', '__proto__.x', 'project', 'project.', '.open', 'project.constructor',
-  'project.__proto__', 'project.hasOwnProperty', 'x'.repeat(500), 1, null, undefined, ['project.open'], 'system.version\u0000', '',
+  pick(methodChannels),
+  pick(eventChannels),
+  'toString.x',
+  'constructor.name',
+  '__proto__.x',
+  'project',
+  'project.',
+  '.open',
+  'project.constructor',
+  'project.__proto__',
+  'project.hasOwnProperty',
+  'x'.repeat(500),
+  1,
+  null,
+  undefined,
+  ['project.open'],
+  'system.version\u0000',
+  '',
 ];
 
 /** Random JSON values, typed arrays and broken typed-array encodings, for envelopes and inputs. */
 function randomValue(brokenTyped: boolean, depth = 0): unknown {
   const kind = random.int(0, depth > 2 ? 9 : 13);
   switch (kind) {
-    case 0: return null;
-    case 1: return random.next() < 0.5;
-    case 2: return pick([0, -1, 1.5, 1e308, -1e308, 2 ** 53 + 2, 3]);
-    case 3: return randomText(random.int(0, 30));
-    case 4: return '';
-    case 5: return pick(['../../etc/passwd', '/', 'run-x', 'sweep-x', 'upload-00000000-0000-0000-0000-000000000000', '\u0000', 'redis://x']);
-    case 6: return new Float32Array(random.int(0, 8));
-    case 7: return new Uint8Array(randomBytes(random.int(0, 16)));
-    case 8: return !brokenTyped ? randomText(8) : { $typed: pick(['Float32Array', 'Uint8Array', 'constructor', '__proto__', 'toString', 'BigInt64Array']), base64: pick(['', 'A', 'AAA', 'AAAAA', '@@@@', 'AAAAAAAA']) };
-    case 9: return 'x'.repeat(random.int(1000, 100_000));
+    case 0:
+      return null;
+    case 1:
+      return random.next() < 0.5;
+    case 2:
+      return pick([0, -1, 1.5, 1e308, -1e308, 2 ** 53 + 2, 3]);
+    case 3:
+      return randomText(random.int(0, 30));
+    case 4:
+      return '';
+    case 5:
+      return pick([
+        '../../etc/passwd',
+        '/',
+        'run-x',
+        'sweep-x',
+        'upload-00000000-0000-0000-0000-000000000000',
+        '\u0000',
+        'redis://x',
+      ]);
+    case 6:
+      return new Float32Array(random.int(0, 8));
+    case 7:
+      return new Uint8Array(randomBytes(random.int(0, 16)));
+    case 8:
+      return !brokenTyped
+        ? randomText(8)
+        : {
+            $typed: pick(['Float32Array', 'Uint8Array', 'constructor', '__proto__', 'toString', 'BigInt64Array']),
+            base64: pick(['', 'A', 'AAA', 'AAAAA', '@@@@', 'AAAAAAAA']),
+          };
+    case 9:
+      return 'x'.repeat(random.int(1000, 100_000));
     case 10:
-    case 11: return Array.from({ length: random.int(0, 5) }, () => randomValue(brokenTyped, depth + 1));
+    case 11:
+      return Array.from({ length: random.int(0, 5) }, () => randomValue(brokenTyped, depth + 1));
     default: {
       const object: Record<string, unknown> = {};
       for (let i = random.int(0, 4); i > 0; i--) object[pick(fieldNames)] = randomValue(brokenTyped, depth + 1);
@@ -457,7 +675,18 @@ const fieldNames: string[] = [
 
 function envelopeCase(): { text: string | Buffer; caseId?: number; binary?: boolean } {
   const kind = random.int(0, 9);
-  if (kind === 0) return { text: pick(['{', '{"t":', '[1,', 'nul', '"', randomText(random.int(1, 50)), '{"t":"call","id":1,"ch":"system.version"']) };
+  if (kind === 0)
+    return {
+      text: pick([
+        '{',
+        '{"t":',
+        '[1,',
+        'nul',
+        '"',
+        randomText(random.int(1, 50)),
+        '{"t":"call","id":1,"ch":"system.version"',
+      ]),
+    };
   if (kind === 1) return { text: pick(['null', 'true', '1', '"text"', '[]', '[1,2]', '{}', '-0', '1e999']) };
   if (kind === 2) {
     const depth = random.int(1000, 100_000);
@@ -474,7 +703,12 @@ function envelopeCase(): { text: string | Buffer; caseId?: number; binary?: bool
   if (kind === 4) message[pick(['$typed', 'base64', '__proto__', 'extra'])] = randomValue(true);
   const text = encodeWire(message);
   // A valid call of a real method with an input its schema accepts is no malformed message: skip it.
-  if (message.t === 'call' && Number.isSafeInteger(message.id) && typeof message.ch === 'string' && methodChannels.includes(message.ch)) {
+  if (
+    message.t === 'call' &&
+    Number.isSafeInteger(message.id) &&
+    typeof message.ch === 'string' &&
+    methodChannels.includes(message.ch)
+  ) {
     if (acceptsInput(message.ch, decodeWire(text) as { in?: unknown })) return envelopeCase();
   }
   return { text, caseId: Number.isSafeInteger(message.id) ? (message.id as number) : undefined };
@@ -482,7 +716,9 @@ function envelopeCase(): { text: string | Buffer; caseId?: number; binary?: bool
 
 function acceptsInput(channel: string, message: { in?: unknown }): boolean {
   const [service, method] = splitChannel(channel)!;
-  const schema = (inputSchemas[service] as Record<string, { safeParse(value: unknown): { success: boolean } }>)[method]!;
+  const schema = (inputSchemas[service] as Record<string, { safeParse(value: unknown): { success: boolean } }>)[
+    method
+  ]!;
   return schema.safeParse(message.in).success;
 }
 
@@ -497,7 +733,15 @@ function wrongInput(channel: string): unknown {
 
 // ---------------------------------------------------------------------------------------------
 
-const CASES = { requestLines: 700, headers: 700, uris: 800, handshakes: 300, frames: 500, envelopes: 600, inputsPerMethod: 10 };
+const CASES = {
+  requestLines: 700,
+  headers: 700,
+  uris: 800,
+  handshakes: 300,
+  frames: 500,
+  envelopes: 600,
+  inputsPerMethod: 10,
+};
 
 describe('serve mode under fuzzing', () => {
   it('survives a few thousand malformed requests, frames and messages, then serves the page and a valid call', async () => {
@@ -508,7 +752,9 @@ describe('serve mode under fuzzing', () => {
       // A 5xx means a handler threw (or the UI was missing); either way not an answer to bad input.
       expect(status, `${category}: ${JSON.stringify(payload.subarray(0, 120).toString('latin1'))}`).not.toMatch(/^5/);
     };
-    await inParallel(Array.from({ length: CASES.requestLines }, requestLineCase), 16, (payload) => http('HTTP request lines', payload));
+    await inParallel(Array.from({ length: CASES.requestLines }, requestLineCase), 16, (payload) =>
+      http('HTTP request lines', payload),
+    );
     assertAlive();
     await inParallel(Array.from({ length: CASES.headers }, headerCase), 16, (payload) => http('HTTP headers', payload));
     assertAlive();
@@ -516,18 +762,24 @@ describe('serve mode under fuzzing', () => {
       const result = await exchange(payload, false);
       const status = statusOf(result);
       count('URIs (with the token)', status);
-      expect(status, JSON.stringify(payload.toString("latin1"))).toMatch(/^(200|303|400|401|404|405)$/);
+      expect(status, JSON.stringify(payload.toString('latin1'))).toMatch(/^(200|303|400|401|404|405)$/);
       // Neither the symlink out of the folder nor the dotfile is ever served.
       expect(result.reply.toString('latin1')).not.toMatch(/top secret|SECRET=1/);
     });
     assertAlive();
-    await inParallel(Array.from({ length: CASES.handshakes }, handshakeCase), 16, (payload) => http('WebSocket handshakes', payload));
+    await inParallel(Array.from({ length: CASES.handshakes }, handshakeCase), 16, (payload) =>
+      http('WebSocket handshakes', payload),
+    );
     assertAlive();
 
-    const frames = Array.from({ length: CASES.frames }, () => pick(frameMutations)).map((mutation) => ({ name: mutation.name, bytes: mutation.make() }));
+    const frames = Array.from({ length: CASES.frames }, () => pick(frameMutations)).map((mutation) => ({
+      name: mutation.name,
+      bytes: mutation.make(),
+    }));
     await inParallel(frames, 16, async ({ name, bytes }) => {
       const outcome = await afterUpgrade(bytes);
-      if (outcome === 'REFUSED') throw new Error(`connection refused after a "${name}" frame: the serve host ${exited ?? 'is gone'}`);
+      if (outcome === 'REFUSED')
+        throw new Error(`connection refused after a "${name}" frame: the serve host ${exited ?? 'is gone'}`);
       count('raw WebSocket frames', outcome);
       expect(outcome, name).not.toMatch(/timeout|refused/);
     });
@@ -538,10 +790,15 @@ describe('serve mode under fuzzing', () => {
       const { text, caseId, binary } = envelopeCase();
       const outcome = await probe.send(text, caseId, binary);
       count('WebSocket messages (envelope)', outcome);
-      expect(outcome, String(text).slice(0, 200)).toMatch(/^(error (invalid_input|unknown_channel)|close (1003|1008|1009)|ok|no reply)$/);
+      expect(outcome, String(text).slice(0, 200)).toMatch(
+        /^(error (invalid_input|unknown_channel)|close (1003|1008|1009)|ok|no reply)$/,
+      );
     }
     // Large but under the 64 MiB cap: parsed and refused by the schema, on a connection that stays open.
-    const large = await probe.send(encodeWire({ t: 'call', id: 7, ch: 'project.open', in: { path: 'x'.repeat(8 * 2 ** 20) } }), 7);
+    const large = await probe.send(
+      encodeWire({ t: 'call', id: 7, ch: 'project.open', in: { path: 'x'.repeat(8 * 2 ** 20) } }),
+      7,
+    );
     count('WebSocket messages (envelope)', large);
     expect(large).toBe('error invalid_input');
     assertAlive();
@@ -551,7 +808,10 @@ describe('serve mode under fuzzing', () => {
     for (const channel of methodChannels) {
       for (let i = 0; i < CASES.inputsPerMethod; i++) {
         const caseId = id++;
-        const outcome = await probe.send(encodeWire({ t: 'call', id: caseId, ch: channel, in: wrongInput(channel) }), caseId);
+        const outcome = await probe.send(
+          encodeWire({ t: 'call', id: caseId, ch: channel, in: wrongInput(channel) }),
+          caseId,
+        );
         count('service inputs of the wrong type', outcome);
         expect(outcome, channel).toBe('error invalid_input');
       }
@@ -560,7 +820,10 @@ describe('serve mode under fuzzing', () => {
     assertAlive();
 
     // Still serving: the page, a valid call, and the process never exited.
-    const page = await exchange(`GET / HTTP/1.1\r\nHost: ${HOST()}\r\nCookie: ${COOKIE}\r\nConnection: close\r\n\r\n`, false);
+    const page = await exchange(
+      `GET / HTTP/1.1\r\nHost: ${HOST()}\r\nCookie: ${COOKIE}\r\nConnection: close\r\n\r\n`,
+      false,
+    );
     expect(statusOf(page)).toBe('200');
     expect(page.reply.toString()).toContain('<title>fuzzed studio</title>');
     const client = new MessageProbe();
@@ -569,18 +832,30 @@ describe('serve mode under fuzzing', () => {
     assertAlive();
     expect(child.exitCode).toBeNull();
     // Nothing threw inside the host: its only log lines are WebSocket protocol errors it closed on.
-    expect(stderrLines.filter((line) => line.startsWith('kws-studio serve:') && !line.includes('WebSocket closed after a protocol error'))).toEqual([]);
+    expect(
+      stderrLines.filter(
+        (line) => line.startsWith('kws-studio serve:') && !line.includes('WebSocket closed after a protocol error'),
+      ),
+    ).toEqual([]);
 
     const seconds = (performance.now() - started) / 1000;
     let total = 0;
     const report = [...tally].map(([category, outcomes]) => {
       const cases = [...outcomes.values()].reduce((sum, n) => sum + n, 0);
       total += cases;
-      const detail = [...outcomes].sort((a, b) => b[1] - a[1]).map(([outcome, n]) => `${outcome}: ${n}`).join(', ');
+      const detail = [...outcomes]
+        .sort((a, b) => b[1] - a[1])
+        .map(([outcome, n]) => `${outcome}: ${n}`)
+        .join(', ');
       return `| ${category} | ${cases} | ${detail} |`;
     });
     console.log(
-      [`serve fuzz (seed ${SEED}): ${total} cases in ${seconds.toFixed(1)} s; host log lines: ${stderrLines.length}`, '| category | cases | outcomes |', '| --- | --- | --- |', ...report].join('\n'),
+      [
+        `serve fuzz (seed ${SEED}): ${total} cases in ${seconds.toFixed(1)} s; host log lines: ${stderrLines.length}`,
+        '| category | cases | outcomes |',
+        '| --- | --- | --- |',
+        ...report,
+      ].join('\n'),
     );
   });
 });

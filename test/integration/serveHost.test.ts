@@ -28,7 +28,11 @@ beforeAll(async () => {
   fs.mkdirSync(staticDir);
   fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>studio</title>');
   studio = createServices({ home: path.join(dir, 'home') });
-  host = await startServeHost({ dispatcher: createDispatcher(studio.services), staticDir, log: (line) => logged.push(line) });
+  host = await startServeHost({
+    dispatcher: createDispatcher(studio.services),
+    staticDir,
+    log: (line) => logged.push(line),
+  });
 });
 afterAll(async () => {
   await host.close();
@@ -131,7 +135,9 @@ describe('serve mode', () => {
 
   it('serves calls, typed errors, typed arrays and event subscriptions over the WebSocket', async () => {
     const { ws, services } = await connect(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`);
-    await expect(services.project.open({ path: path.join(dir, 'nothing-here') })).rejects.toMatchObject({ code: 'not_a_project' });
+    await expect(services.project.open({ path: path.join(dir, 'nothing-here') })).rejects.toMatchObject({
+      code: 'not_a_project',
+    });
     await expect(services.library.listClips({ limit: 0 })).rejects.toMatchObject({ code: 'invalid_input' });
 
     const changes: unknown[] = [];
@@ -176,7 +182,9 @@ function raw(text: string, port = host.port): Promise<string> {
 async function openSocket(port = host.port) {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${port === host.port ? host.token : 'other-token'}`);
   const messages: ServerMessage[] = [];
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   ws.on('message', (data) => messages.push(decodeWire(data.toString()) as ServerMessage));
   await new Promise((resolve, reject) => {
     ws.on('open', resolve);
@@ -198,15 +206,22 @@ describe('serve mode under malformed input', () => {
 
   it('answers 400 to targets that do not parse, with or without the token, and keeps serving', async () => {
     const before = logged.length;
-    const request = (line: string, extra = '') => raw(`${line}\r\nHost: 127.0.0.1:${host.port}\r\n${extra}Connection: close\r\n\r\n`);
+    const request = (line: string, extra = '') =>
+      raw(`${line}\r\nHost: 127.0.0.1:${host.port}\r\n${extra}Connection: close\r\n\r\n`);
     // The two requests that used to end the process: new URL() and decodeURIComponent() threw in the handler.
     expect(await request('GET http://[bad HTTP/1.1')).toMatch(/^HTTP\/1\.1 400 /);
-    expect(await request('GET /%E0%A4%A HTTP/1.1', `Cookie: ${cookie()}\r\n`)).toMatch(/^HTTP\/1\.1 400 [^]*\/%E0%A4%A is not valid percent-encoding/);
-    expect(await request('GET http://[bad HTTP/1.1', 'Upgrade: websocket\r\nConnection: Upgrade\r\n')).toMatch(/^HTTP\/1\.1 400 /);
+    expect(await request('GET /%E0%A4%A HTTP/1.1', `Cookie: ${cookie()}\r\n`)).toMatch(
+      /^HTTP\/1\.1 400 [^]*\/%E0%A4%A is not valid percent-encoding/,
+    );
+    expect(await request('GET http://[bad HTTP/1.1', 'Upgrade: websocket\r\nConnection: Upgrade\r\n')).toMatch(
+      /^HTTP\/1\.1 400 /,
+    );
     // The absolute form would name a host other than the Host header the token check reads.
     expect(await request(`GET http://evil.example/?token=${host.token} HTTP/1.1`)).toMatch(/^HTTP\/1\.1 400 /);
     expect(await request('GET /%00 HTTP/1.1', `Cookie: ${cookie()}\r\n`)).toMatch(/^HTTP\/1\.1 404 /);
-    expect(await request('POST / HTTP/1.1', `Cookie: ${cookie()}\r\n`)).toMatch(/^HTTP\/1\.1 405 [^]*allow: GET, HEAD/i);
+    expect(await request('POST / HTTP/1.1', `Cookie: ${cookie()}\r\n`)).toMatch(
+      /^HTTP\/1\.1 405 [^]*allow: GET, HEAD/i,
+    );
     const page = await get('/', { cookie: cookie() });
     expect(page.status).toBe(200);
     expect(logged.slice(before)).toEqual([]);
@@ -215,7 +230,12 @@ describe('serve mode under malformed input', () => {
   it('answers 500 and logs a line when a handler throws, and keeps serving', async () => {
     const lines: string[] = [];
     // A static folder that is no path makes the file lookup throw inside the request handler.
-    const broken = await startServeHost({ dispatcher: createDispatcher(studio.services), staticDir: 42 as unknown as string, token: 'other-token', log: (line) => lines.push(line) });
+    const broken = await startServeHost({
+      dispatcher: createDispatcher(studio.services),
+      staticDir: 42 as unknown as string,
+      token: 'other-token',
+      log: (line) => lines.push(line),
+    });
     try {
       for (let i = 0; i < 3; i++) {
         const response = await get('/', { cookie: 'kws_token=other-token' }, '127.0.0.1', broken.port);
@@ -230,7 +250,11 @@ describe('serve mode under malformed input', () => {
   });
 
   it('never redirects the token exchange to another host', async () => {
-    for (const target of [`/.//evil.example/?token=${host.token}`, `//evil.example/?token=${host.token}`, `/\\evil.example/?token=${host.token}`]) {
+    for (const target of [
+      `/.//evil.example/?token=${host.token}`,
+      `//evil.example/?token=${host.token}`,
+      `/\\evil.example/?token=${host.token}`,
+    ]) {
       const response = await get(target);
       expect(response.status).toBe(303);
       expect(response.headers.location).toMatch(/^\/(?!\/)/);
@@ -249,7 +273,14 @@ describe('serve mode under malformed input', () => {
     expect(fifo.status).toBe(0);
 
     const headers = { cookie: cookie() };
-    for (const refused of ['/leak.js', '/up/secret.txt', '/.env', '/assets/.env', '/assets/%2e%2e%2f%2e%2e%2fsecret.txt', '/pipe.js']) {
+    for (const refused of [
+      '/leak.js',
+      '/up/secret.txt',
+      '/.env',
+      '/assets/.env',
+      '/assets/%2e%2e%2f%2e%2e%2fsecret.txt',
+      '/pipe.js',
+    ]) {
       const response = await get(refused, headers);
       expect(response.status, refused).toBe(404);
       expect(response.body).not.toMatch(/top secret|SECRET=1/);
@@ -271,9 +302,15 @@ describe('serve mode under malformed input', () => {
   it('answers malformed WebSocket messages with an error result or a close, and never stops serving', async () => {
     const { ws, closed, reply } = await openSocket();
     ws.send(encodeWire({ t: 'call', id: 1, ch: 5 }));
-    expect(await reply(1)).toMatchObject({ ok: false, err: { code: 'invalid_input', message: 'Malformed message: "ch" must be a channel name, got 5.' } });
+    expect(await reply(1)).toMatchObject({
+      ok: false,
+      err: { code: 'invalid_input', message: 'Malformed message: "ch" must be a channel name, got 5.' },
+    });
     ws.send(encodeWire({ t: 'call', id: 2, ch: 'toString.x' }));
-    expect(await reply(2)).toMatchObject({ ok: false, err: { code: 'unknown_channel', message: 'Unknown channel "toString.x".' } });
+    expect(await reply(2)).toMatchObject({
+      ok: false,
+      err: { code: 'unknown_channel', message: 'Unknown channel "toString.x".' },
+    });
     ws.send(encodeWire({ t: 'sub', id: 3, ch: 'constructor.name' }));
     expect(await reply(3)).toMatchObject({ ok: false, err: { code: 'unknown_channel' } });
     ws.send(encodeWire({ t: 'sub', id: 4, ch: 'project.onDidProgress' }));
@@ -281,11 +318,17 @@ describe('serve mode under malformed input', () => {
     ws.send(encodeWire({ t: 'sub', id: 4, ch: 'project.onDidProgress' }));
     await new Promise((resolve) => setTimeout(resolve, 50));
     ws.send(encodeWire({ t: 'nope', id: 5 }));
-    expect(await reply(5)).toMatchObject({ ok: false, err: { code: 'invalid_input', message: 'Malformed message: "t" must be "call", "sub" or "unsub", got "nope".' } });
+    expect(await reply(5)).toMatchObject({
+      ok: false,
+      err: { code: 'invalid_input', message: 'Malformed message: "t" must be "call", "sub" or "unsub", got "nope".' },
+    });
     ws.send(encodeWire({ t: 'call', id: 6, ch: 'library.listClips', in: 'all of them' }));
     expect(await reply(6)).toMatchObject({ ok: false, err: { code: 'invalid_input' } });
     ws.send('null');
-    expect(await closed).toEqual({ code: 1008, reason: 'malformed message: expected an object with "t" and "id", got null' });
+    expect(await closed).toEqual({
+      code: 1008,
+      reason: 'malformed message: expected an object with "t" and "id", got null',
+    });
 
     for (const [message, code, reason] of [
       ['{"t":"call","ch":"system.version"}', 1008, /"id" must be a whole number, got nothing/],
@@ -308,7 +351,20 @@ describe('serve mode under malformed input', () => {
   });
 
   it('turns whatever a service throws or returns into a wire result, and logs an event it cannot send', async () => {
-    const oddities: unknown[] = [undefined, null, 42, 'plain text', Symbol('odd'), Object.create(null), { toString: () => { throw new Error('no'); } }, new Error('')];
+    const oddities: unknown[] = [
+      undefined,
+      null,
+      42,
+      'plain text',
+      Symbol('odd'),
+      Object.create(null),
+      {
+        toString: () => {
+          throw new Error('no');
+        },
+      },
+      new Error(''),
+    ];
     const lines: string[] = [];
     let fire: ((value: unknown) => void) | undefined;
     const dispatcher: Dispatcher = {
@@ -333,11 +389,18 @@ describe('serve mode under malformed input', () => {
         expect((result as { err: { message: string } }).err.message).toMatch(/\S/);
       }
       ws.send(encodeWire({ t: 'sub', id: 100, ch: 'runs.onDidChangeRuns' }));
-      expect(await reply(100)).toMatchObject({ ok: false, err: { code: 'internal', message: 'Symbol(no subscriptions today)' } });
+      expect(await reply(100)).toMatchObject({
+        ok: false,
+        err: { code: 'internal', message: 'Symbol(no subscriptions today)' },
+      });
       ws.send(encodeWire({ t: 'sub', id: 101, ch: 'project.onDidProgress' }));
       expect(await reply(101)).toMatchObject({ ok: true });
       fire!(10n);
-      expect(lines).toEqual([expect.stringMatching(/^kws-studio serve: an event for subscription 101 could not be encoded and was dropped: TypeError/)]);
+      expect(lines).toEqual([
+        expect.stringMatching(
+          /^kws-studio serve: an event for subscription 101 could not be encoded and was dropped: TypeError/,
+        ),
+      ]);
       ws.send(encodeWire({ t: 'call', id: 200, ch: 'system.version', in: { index: 2 } }));
       expect(await reply(200)).toMatchObject({ ok: false, err: { message: '42' } });
       ws.close();
@@ -348,18 +411,24 @@ describe('serve mode under malformed input', () => {
 });
 
 describe('staged uploads when serve mode stops and starts', () => {
-  it('removes this process\'s drops when serve stops, a dead process\'s at the next open, and never a live one\'s', async () => {
+  it("removes this process's drops when serve stops, a dead process's at the next open, and never a live one's", async () => {
     const root = path.join(dir, 'staging-project');
     const staging = path.join(root, 'staging');
     const first = createServices({ home: path.join(dir, 'home') });
     await first.services.project.create({ path: root });
-    await expect(first.services.project.beginUpload({ files: [{ path: '.KWS-upload-owner.json', size: 10 }] })).rejects.toThrow(
+    await expect(
+      first.services.project.beginUpload({ files: [{ path: '.KWS-upload-owner.json', size: 10 }] }),
+    ).rejects.toThrow(
       '".KWS-upload-owner.json": the studio keeps this name for its own record of the upload. Nothing was uploaded.',
     );
     const upload = await first.services.project.beginUpload({ files: [{ path: 'yes/a.wav', size: 10 }] });
     expect(fs.existsSync(path.join(staging, upload.uploadId))).toBe(true);
     const booted = Date.now() - os.uptime() * 1000;
-    expect(JSON.parse(fs.readFileSync(path.join(staging, upload.uploadId, '.kws-upload-owner.json'), 'utf8'))).toEqual({ pid: process.pid, host: os.hostname(), booted: expect.closeTo(booted, -4) });
+    expect(JSON.parse(fs.readFileSync(path.join(staging, upload.uploadId, '.kws-upload-owner.json'), 'utf8'))).toEqual({
+      pid: process.pid,
+      host: os.hostname(),
+      booted: expect.closeTo(booted, -4),
+    });
     // What `kws-studio serve` does on Ctrl+C: close the host and services, then remove the drops.
     first.dispose();
     expect(removeStagedUploads()).toBe(1);
@@ -380,9 +449,21 @@ describe('staged uploads when serve mode stops and starts', () => {
         fs.utimesSync(folder, when, when);
         return folder;
       };
-      const crashed = stage('00000000-0000-4000-8000-000000000001', { pid: Number(dead.stdout), host: os.hostname(), booted });
-      const running = stage('00000000-0000-4000-8000-000000000002', { pid: live.pid!, host: os.hostname(), booted }, 2 * 3600_000);
-      const beforeReboot = stage('00000000-0000-4000-8000-000000000006', { pid: live.pid!, host: os.hostname(), booted: booted - 86_400_000 });
+      const crashed = stage('00000000-0000-4000-8000-000000000001', {
+        pid: Number(dead.stdout),
+        host: os.hostname(),
+        booted,
+      });
+      const running = stage(
+        '00000000-0000-4000-8000-000000000002',
+        { pid: live.pid!, host: os.hostname(), booted },
+        2 * 3600_000,
+      );
+      const beforeReboot = stage('00000000-0000-4000-8000-000000000006', {
+        pid: live.pid!,
+        host: os.hostname(),
+        booted: booted - 86_400_000,
+      });
       const recentUnowned = stage('00000000-0000-4000-8000-000000000003');
       const oldUnowned = stage('00000000-0000-4000-8000-000000000004', undefined, 2 * 3600_000);
 

@@ -31,19 +31,23 @@ async function fsddProject() {
   writeTestWav(path.join(source, '_background_noise_', 'hum.wav'), { frequency: 50, seconds: 2 });
   const studio = createServices({ home: path.join(dir, 'home') });
   const dispatcher = createDispatcher(studio.services);
-  const client: ServiceTable = createClient({ invoke: (channel, input) => dispatcher.call(channel, input), subscribe: dispatcher.subscribe });
+  const client: ServiceTable = createClient({
+    invoke: (channel, input) => dispatcher.call(channel, input),
+    subscribe: dispatcher.subscribe,
+  });
   const root = path.join(dir, name);
   await client.project.create({ path: root });
   await client.project.importFolder({ path: source, pattern: '{label}_{speaker}_{take}.wav' });
   await client.library.assignSplits({ validationPercent: 10, testPercent: 10 });
   const clips = (await client.library.listClips({ limit: 100 })).rows;
   const idOf = (file: string) => clips.find((clip) => clip.originalName === file)!.id;
-  const clip = async (id: number) => (await client.library.listClips({ limit: 100 })).rows.find((row) => row.id === id)!;
+  const clip = async (id: number) =>
+    (await client.library.listClips({ limit: 100 })).rows.find((row) => row.id === id)!;
   return { studio, client, root, idOf, clip };
 }
 
 describe('speaker edits', () => {
-  it('sets a speaker as an undoable edit, and the clip follows its new group to that group\'s split', async () => {
+  it("sets a speaker as an undoable edit, and the clip follows its new group to that group's split", async () => {
     const { studio, client, idOf, clip } = await fsddProject();
     const changes: LibraryChange[] = [];
     client.library.onDidChangeLibrary((change) => changes.push(change));
@@ -63,10 +67,16 @@ describe('speaker edits', () => {
     expect(await clip(george)).toMatchObject({ speaker: 'lucas', split: 'validation' });
 
     // Several clips at once, from a selection; unchanged ones are left out of the batch.
-    const bulk = await client.library.setSpeaker({ clipIds: [george, idOf('1_lucas_0.wav'), idOf('2_spk07_0.wav')], speaker: 'spk07' });
+    const bulk = await client.library.setSpeaker({
+      clipIds: [george, idOf('1_lucas_0.wav'), idOf('2_spk07_0.wav')],
+      speaker: 'spk07',
+    });
     expect(bulk).toMatchObject({ changed: 2, description: "Set the speaker of 2 clips to 'spk07'" });
     expect(await clip(idOf('1_lucas_0.wav'))).toMatchObject({ speaker: 'spk07', split: 'test' });
-    expect(await client.library.setSpeaker({ clipIds: [george], speaker: 'spk07' })).toMatchObject({ batchId: null, changed: 0 });
+    expect(await client.library.setSpeaker({ clipIds: [george], speaker: 'spk07' })).toMatchObject({
+      batchId: null,
+      changed: 0,
+    });
     await client.library.undo();
     expect(await clip(idOf('1_lucas_0.wav'))).toMatchObject({ speaker: 'lucas', split: 'validation' });
 
@@ -75,7 +85,10 @@ describe('speaker edits', () => {
     expect(cleared.description).toBe('Clear the speaker of 1 clip');
     expect(await clip(george)).toMatchObject({
       speaker: null,
-      split: computeSplit({ speaker: null, originalName: '0_george_0.wav' }, { validationPercent: 10, testPercent: 10 }),
+      split: computeSplit(
+        { speaker: null, originalName: '0_george_0.wav' },
+        { validationPercent: 10, testPercent: 10 },
+      ),
     });
     studio.dispose();
   });
@@ -115,11 +128,20 @@ describe('speaker edits', () => {
   it('refuses bad names and background noise, with reasons', async () => {
     const { studio, client, idOf } = await fsddProject();
     const id = idOf('0_george_0.wav');
-    await expect(client.library.setSpeaker({ clipIds: [id], speaker: 'a\tb' })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/control character/) });
-    await expect(client.library.setSpeaker({ clipIds: [id], speaker: 'x'.repeat(201) })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(client.library.setSpeaker({ clipIds: [id], speaker: 'a\tb' })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/control character/),
+    });
+    await expect(client.library.setSpeaker({ clipIds: [id], speaker: 'x'.repeat(201) })).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
     const noise = (await client.library.listClips({ filter: { kind: 'noise' } })).rows[0]!.id;
-    await expect(client.library.setSpeaker({ clipIds: [noise], speaker: 'anna' })).rejects.toMatchObject({ message: expect.stringMatching(/background-noise/) });
-    await expect(client.library.setSpeaker({ clipIds: [999_999], speaker: 'anna' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(client.library.setSpeaker({ clipIds: [noise], speaker: 'anna' })).rejects.toMatchObject({
+      message: expect.stringMatching(/background-noise/),
+    });
+    await expect(client.library.setSpeaker({ clipIds: [999_999], speaker: 'anna' })).rejects.toMatchObject({
+      code: 'not_found',
+    });
     studio.dispose();
   });
 });
@@ -140,26 +162,44 @@ describe('migration 2 → 3', () => {
   it('keeps the clip history and lets it record speakers', () => {
     const file = path.join(dir, 'm002.sqlite');
     const old = openProjectDatabase(file, { create: true, migrations: migrations.slice(0, 2) });
-    old.prepare("INSERT INTO project (id, name, created_at, created_by_version) VALUES (1, 'p', '2026-01-01', '0.1.0')").run();
-    old.prepare(
-      `INSERT INTO clips (hash, ext, source_path, original_name, duration_ms, sample_rate, channels, bits_per_sample, num_frames, added_at)
+    old
+      .prepare("INSERT INTO project (id, name, created_at, created_by_version) VALUES (1, 'p', '2026-01-01', '0.1.0')")
+      .run();
+    old
+      .prepare(
+        `INSERT INTO clips (hash, ext, source_path, original_name, duration_ms, sample_rate, channels, bits_per_sample, num_frames, added_at)
        VALUES ('abc', 'wav', '/x.wav', 'x.wav', 1000, 16000, 1, 16, 16000, 'now')`,
-    ).run();
-    old.prepare("INSERT INTO history_batches (batch_id, kind, description, actor, at) VALUES ('b1', 'trash', 'Move 1 clip to the trash', 'user', 'now')").run();
-    old.prepare("INSERT INTO clip_history (batch_id, clip_id, field, old_value, new_value, at) VALUES ('b1', 1, 'deleted_at', NULL, 'now', 'now')").run();
-    expect(() => old.prepare("INSERT INTO clip_history (batch_id, clip_id, field, at) VALUES ('b1', 1, 'speaker', 'now')").run()).toThrow(/CHECK/);
+      )
+      .run();
+    old
+      .prepare(
+        "INSERT INTO history_batches (batch_id, kind, description, actor, at) VALUES ('b1', 'trash', 'Move 1 clip to the trash', 'user', 'now')",
+      )
+      .run();
+    old
+      .prepare(
+        "INSERT INTO clip_history (batch_id, clip_id, field, old_value, new_value, at) VALUES ('b1', 1, 'deleted_at', NULL, 'now', 'now')",
+      )
+      .run();
+    expect(() =>
+      old.prepare("INSERT INTO clip_history (batch_id, clip_id, field, at) VALUES ('b1', 1, 'speaker', 'now')").run(),
+    ).toThrow(/CHECK/);
     const before = old.prepare('SELECT * FROM clip_history').all();
     old.close();
 
     const db = openProjectDatabase(file);
     expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect(db.prepare('SELECT * FROM clip_history').all()).toEqual(before);
-    db.prepare("INSERT INTO clip_history (batch_id, clip_id, field, old_value, new_value, at) VALUES ('b1', 1, 'speaker', NULL, 'anna', 'now')").run();
+    db.prepare(
+      "INSERT INTO clip_history (batch_id, clip_id, field, old_value, new_value, at) VALUES ('b1', 1, 'speaker', NULL, 'anna', 'now')",
+    ).run();
     expect(db.pragma('foreign_key_check')).toEqual([]);
-    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'clip_history' ORDER BY name").pluck().all()).toEqual([
-      'clip_history_batch',
-      'clip_history_clip',
-    ]);
+    expect(
+      db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'clip_history' ORDER BY name")
+        .pluck()
+        .all(),
+    ).toEqual(['clip_history_batch', 'clip_history_clip']);
     db.close();
   });
 });

@@ -32,20 +32,48 @@ describe('sweep specs', () => {
       { 'model.firstConv.filters': 16, 'optimizer.beta1': 0.8 },
     ]);
     expect(grid[2]!.spec.model).toMatchObject({ firstConv: { filters: 16 } });
-    const random: SweepSpec = { ...sweepSpec(), axes: [{ path: 'schedule.rate', range: { min: 1e-4, max: 1e-1, scale: 'log', integer: false } }], strategy: { kind: 'random', trials: 5, seed: 3 } };
+    const random: SweepSpec = {
+      ...sweepSpec(),
+      axes: [{ path: 'schedule.rate', range: { min: 1e-4, max: 1e-1, scale: 'log', integer: false } }],
+      strategy: { kind: 'random', trials: 5, seed: 3 },
+    };
     const rates = expandSweep(random).map((trial) => trial.overrides['schedule.rate'] as number);
     expect(rates).toEqual(expandSweep(random).map((trial) => trial.overrides['schedule.rate']));
     expect(rates.every((rate) => rate >= 1e-4 && rate <= 1e-1)).toBe(true);
-    expect(() => parseSweepSpec({ ...sweepSpec(), axes: [{ path: 'model.nope', values: [1] }] })).toThrow(/"model.nope" names no field of the base spec/);
-    expect(() => parseSweepSpec({ ...sweepSpec(), axes: [{ path: 'model.firstConv.filters', values: [0] }] })).toThrow(/trial 1 \(model.firstConv.filters=0\) is not a valid run: model.firstConv.filters/);
-    expect(() => parseSweepSpec({ ...sweepSpec(), axes: [{ path: 'pruning.finalSparsity', values: [0.5] }] })).toThrow(/axis "pruning.finalSparsity" sets a field of "pruning", which is off \(null\) in the base spec/);
+    expect(() => parseSweepSpec({ ...sweepSpec(), axes: [{ path: 'model.nope', values: [1] }] })).toThrow(
+      /"model.nope" names no field of the base spec/,
+    );
+    expect(() => parseSweepSpec({ ...sweepSpec(), axes: [{ path: 'model.firstConv.filters', values: [0] }] })).toThrow(
+      /trial 1 \(model.firstConv.filters=0\) is not a valid run: model.firstConv.filters/,
+    );
+    expect(() => parseSweepSpec({ ...sweepSpec(), axes: [{ path: 'pruning.finalSparsity', values: [0.5] }] })).toThrow(
+      /axis "pruning.finalSparsity" sets a field of "pruning", which is off \(null\) in the base spec/,
+    );
   });
 
   it('keep on the Pareto front exactly the trials nothing beats on every objective', () => {
     const score = (trialId: number, valAccuracy: number, gzipKb: number, latencyMs: number): TrialScore => ({
-      trialId, config: trialId, rung: 0, runId: `run-${trialId}`, overrides: {}, valAccuracy, testAccuracy: valAccuracy, gzipKb, latencyMs, meetsConstraints: trialId !== 4,
+      trialId,
+      config: trialId,
+      rung: 0,
+      runId: `run-${trialId}`,
+      overrides: {},
+      valAccuracy,
+      testAccuracy: valAccuracy,
+      gzipKb,
+      latencyMs,
+      meetsConstraints: trialId !== 4,
     });
-    const front = paretoFront([score(0, 0.9, 50, 1), score(1, 0.95, 80, 1), score(2, 0.85, 60, 1.2), score(3, 0.9, 40, 1), score(4, 0.99, 10, 0.1)], ['val_accuracy', 'gzip_kb', 'latency_ms']);
+    const front = paretoFront(
+      [
+        score(0, 0.9, 50, 1),
+        score(1, 0.95, 80, 1),
+        score(2, 0.85, 60, 1.2),
+        score(3, 0.9, 40, 1),
+        score(4, 0.99, 10, 0.1),
+      ],
+      ['val_accuracy', 'gzip_kb', 'latency_ms'],
+    );
     expect(front.map((item) => item.trialId).sort()).toEqual([1, 3]);
   });
 });
@@ -58,7 +86,11 @@ describe('a sweep killed mid-way', () => {
     fs.writeFileSync(specFile, JSON.stringify(sweepSpec()));
 
     // Its own process group, so the kill takes the trial workers down with it, as a crash would.
-    const child = spawn(process.execPath, [cli, 'sweep', specFile, '--project', projectDir, '--json'], { env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'sweep', specFile, '--project', projectDir, '--json'], {
+      env,
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const db = new Database(path.join(projectDir, 'project.sqlite'), { readonly: true });
@@ -70,22 +102,34 @@ describe('a sweep killed mid-way', () => {
       }
     };
     const deadline = Date.now() + 120_000;
-    while (!(count('done') >= 1 && count('running') >= 1) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (!(count('done') >= 1 && count('running') >= 1) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect(count('done'), stderr).toBeGreaterThanOrEqual(1);
     const doneBefore = db.prepare("SELECT id, run_id FROM trials WHERE status = 'done' ORDER BY id").all();
     process.kill(-child.pid!, 'SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     expect(count('running')).toBeGreaterThanOrEqual(1);
 
-    const resumed = spawnSync(process.execPath, [cli, 'sweep', '--resume', '--project', projectDir, '--json'], { env, encoding: 'utf8', timeout: 180_000 });
+    const resumed = spawnSync(process.execPath, [cli, 'sweep', '--resume', '--project', projectDir, '--json'], {
+      env,
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
     expect(resumed.status, resumed.stderr).toBe(0);
     const result = JSON.parse(resumed.stdout);
     expect(result).toMatchObject({ status: 'done', trials: 4, done: 4, failed: 0 });
     expect(result.leaderboard).toHaveLength(4);
     // Finished trials kept their runs; every trial has exactly one finished run.
-    const after = db.prepare("SELECT id, run_id FROM trials WHERE status = 'done' ORDER BY id").all() as { id: number; run_id: string }[];
-    for (const before of doneBefore as { id: number; run_id: string }[]) expect(after.find((trial) => trial.id === before.id)?.run_id).toBe(before.run_id);
-    const doneRuns = db.prepare("SELECT COUNT(*) FROM runs WHERE sweep_id IS NOT NULL AND status = 'done'").pluck().get();
+    const after = db.prepare("SELECT id, run_id FROM trials WHERE status = 'done' ORDER BY id").all() as {
+      id: number;
+      run_id: string;
+    }[];
+    for (const before of doneBefore as { id: number; run_id: string }[])
+      expect(after.find((trial) => trial.id === before.id)?.run_id).toBe(before.run_id);
+    const doneRuns = db
+      .prepare("SELECT COUNT(*) FROM runs WHERE sweep_id IS NOT NULL AND status = 'done'")
+      .pluck()
+      .get();
     expect(doneRuns).toBe(4);
     expect(new Set(after.map((trial) => trial.run_id)).size).toBe(4);
     db.close();
@@ -107,7 +151,10 @@ describe('the sweep service', () => {
     const { createDispatcher } = await import('../../src-shared/contract/dispatch.ts');
     const studio = createServices({ home: path.join(dir, 'home-service') });
     const dispatcher = createDispatcher(studio.services);
-    const client = createClient({ invoke: (channel, input) => dispatcher.call(channel, input), subscribe: dispatcher.subscribe });
+    const client = createClient({
+      invoke: (channel, input) => dispatcher.call(channel, input),
+      subscribe: dispatcher.subscribe,
+    });
     const projectDir = path.join(dir, 'project-service');
     await client.project.create({ path: projectDir });
     const source = path.join(dir, 'source');
@@ -115,28 +162,69 @@ describe('the sweep service', () => {
     await client.library.assignSplits({ validationPercent: 25, testPercent: 25 });
 
     // No finished run to measure yet: no estimate.
-    expect(await client.sweeps.check({ spec: sweepSpec() })).toEqual({ trials: 4, problems: [], warnings: [], etaSeconds: null, slots: expect.any(Number) });
-    const bad = await client.sweeps.check({ spec: { ...sweepSpec(), axes: [{ path: 'model.firstConv.filters', values: [] }] } });
+    expect(await client.sweeps.check({ spec: sweepSpec() })).toEqual({
+      trials: 4,
+      problems: [],
+      warnings: [],
+      etaSeconds: null,
+      slots: expect.any(Number),
+    });
+    const bad = await client.sweeps.check({
+      spec: { ...sweepSpec(), axes: [{ path: 'model.firstConv.filters', values: [] }] },
+    });
     expect(bad.problems.join(' ')).toMatch(/at least one value/);
     expect(bad.warnings).toEqual([]);
 
     // Warnings from the project's data: TF-MOT's usual pruning steps never come in these short trials, so the sparsity axis changes nothing.
     const tfmot: SweepSpec = {
       ...sweepSpec(),
-      base: { ...smallSpec(4), pruning: { kind: 'polynomial', initialSparsity: 0, finalSparsity: 0.5, power: 3, beginStep: 200, endStep: 2000, frequency: 100 } },
+      base: {
+        ...smallSpec(4),
+        pruning: {
+          kind: 'polynomial',
+          initialSparsity: 0,
+          finalSparsity: 0.5,
+          power: 3,
+          beginStep: 200,
+          endStep: 2000,
+          frequency: 100,
+        },
+      },
       axes: [{ path: 'pruning.finalSparsity', values: [0.5, 0.9] }],
       constraints: { maxGzipKb: 100_000, maxLatencyMs: null, minValAccuracy: null },
     };
     const warned = await client.sweeps.check({ spec: tfmot });
     expect(warned.problems).toEqual([]);
     expect(warned.warnings).toEqual([
-      expect.stringMatching(/^In every trial, pruning never starts: it begins at step 200, after the run's last step \(\d+\)\./),
-      expect.stringMatching(/^No trial can break the 100000 KB size bound: even uncompressed, the largest model's float32 weights are [\d.]+ KB\./),
-      expect.stringMatching(/^One trial repeats another: trial 2 \(pruning.finalSparsity=0.9\) would train exactly like trial 1 \(pruning.finalSparsity=0.5\), because in \d+ steps neither prunes a weight\.$/),
+      expect.stringMatching(
+        /^In every trial, pruning never starts: it begins at step 200, after the run's last step \(\d+\)\./,
+      ),
+      expect.stringMatching(
+        /^No trial can break the 100000 KB size bound: even uncompressed, the largest model's float32 weights are [\d.]+ KB\./,
+      ),
+      expect.stringMatching(
+        /^One trial repeats another: trial 2 \(pruning.finalSparsity=0.9\) would train exactly like trial 1 \(pruning.finalSparsity=0.5\), because in \d+ steps neither prunes a weight\.$/,
+      ),
     ]);
     // Timed as shares of the run, the same grid prunes each trial to its own sparsity.
-    const shares: SweepSpec = { ...tfmot, base: { ...tfmot.base, pruning: { kind: 'polynomial', initialSparsity: 0, finalSparsity: 0.5, power: 3, beginFraction: 0.1, endFraction: 0.7, frequencyFraction: 0.05 } } };
-    expect((await client.sweeps.check({ spec: { ...shares, constraints: sweepSpec().constraints } })).warnings).toEqual([]);
+    const shares: SweepSpec = {
+      ...tfmot,
+      base: {
+        ...tfmot.base,
+        pruning: {
+          kind: 'polynomial',
+          initialSparsity: 0,
+          finalSparsity: 0.5,
+          power: 3,
+          beginFraction: 0.1,
+          endFraction: 0.7,
+          frequencyFraction: 0.05,
+        },
+      },
+    };
+    expect((await client.sweeps.check({ spec: { ...shares, constraints: sweepSpec().constraints } })).warnings).toEqual(
+      [],
+    );
 
     const spec: SweepSpec = { ...sweepSpec(), base: smallSpec(2) };
     const events: string[] = [];
@@ -161,18 +249,28 @@ describe('the sweep service', () => {
     expect(detail.trials.every((trial) => trial.valAccuracy !== null && trial.runId)).toBe(true);
     expect(detail.trials.some((trial) => trial.pareto)).toBe(true);
     // The costliest trials (the wider first convolution) start first, so short ones fill the end.
-    const firstRun = (studio.session.require().db.prepare('SELECT id FROM runs ORDER BY rowid LIMIT 1').get() as { id: string }).id;
+    const firstRun = (
+      studio.session.require().db.prepare('SELECT id FROM runs ORDER BY rowid LIMIT 1').get() as { id: string }
+    ).id;
     expect(detail.trials.find((trial) => trial.runId === firstRun)?.overrides['model.firstConv.filters']).toBe(16);
     expect((await client.sweeps.listSweeps()).map((item) => item.id)).toEqual([sweep.id]);
 
     // The builder's estimate now comes from these trials: near what they took, spread over the slots; linear in epochs.
     const estimate = await client.sweeps.check({ spec });
-    const runs = studio.session.require().db.prepare("SELECT created_at AS started, finished_at AS finished FROM runs WHERE status = 'done'").all() as { started: string; finished: string }[];
-    const spent = runs.reduce((sum, run) => sum + (Date.parse(run.finished) - Date.parse(run.started)) / 1000, 0) / estimate.slots;
-    console.log(`sweep estimate: ${estimate.etaSeconds?.toFixed(1)} s for 4 trials on ${estimate.slots} slots; they took ${spent.toFixed(1)} s of slot time each`);
+    const runs = studio.session
+      .require()
+      .db.prepare("SELECT created_at AS started, finished_at AS finished FROM runs WHERE status = 'done'")
+      .all() as { started: string; finished: string }[];
+    const spent =
+      runs.reduce((sum, run) => sum + (Date.parse(run.finished) - Date.parse(run.started)) / 1000, 0) / estimate.slots;
+    console.log(
+      `sweep estimate: ${estimate.etaSeconds?.toFixed(1)} s for 4 trials on ${estimate.slots} slots; they took ${spent.toFixed(1)} s of slot time each`,
+    );
     expect(estimate.etaSeconds).toBeGreaterThan(spent / 3);
     expect(estimate.etaSeconds).toBeLessThan(spent * 3);
-    const longer = await client.sweeps.check({ spec: { ...spec, base: { ...spec.base, epochs: spec.base.epochs * 2 } } });
+    const longer = await client.sweeps.check({
+      spec: { ...spec, base: { ...spec.base, epochs: spec.base.epochs * 2 } },
+    });
     expect(longer.etaSeconds).toBeCloseTo(estimate.etaSeconds! * 2, 6);
     studio.dispose();
   }, 300_000);
@@ -191,18 +289,28 @@ describe('adding trials to a sweep', () => {
     await studio.services.library.assignSplits({ validationPercent: 25, testPercent: 25 });
     const project = studio.session.require();
     const sweepId = startSweep(project, sweepSpec());
-    const wider: SweepSpec = { ...sweepSpec(), axes: [{ path: 'model.firstConv.filters', values: [8, 16, 24] }, { path: 'optimizer.beta1', values: [0.9, 0.8] }] };
+    const wider: SweepSpec = {
+      ...sweepSpec(),
+      axes: [
+        { path: 'model.firstConv.filters', values: [8, 16, 24] },
+        { path: 'optimizer.beta1', values: [0.9, 0.8] },
+      ],
+    };
     expect(extendSweep(project, sweepId, wider)).toBe(2);
     expect(extendSweep(project, sweepId, wider)).toBe(0);
     const trials = listTrials(project.db, sweepId);
-    expect(trials.map((trial) => [trial.id, trial.config, trial.status])).toEqual([0, 1, 2, 3, 4, 5].map((id) => [id, id, 'queued']));
+    expect(trials.map((trial) => [trial.id, trial.config, trial.status])).toEqual(
+      [0, 1, 2, 3, 4, 5].map((id) => [id, id, 'queued']),
+    );
     expect(trials.slice(4).map((trial) => trial.overrides)).toEqual([
       { 'model.firstConv.filters': 24, 'optimizer.beta1': 0.9 },
       { 'model.firstConv.filters': 24, 'optimizer.beta1': 0.8 },
     ]);
     expect(getSweep(project.db, sweepId)!.spec.axes[0]).toEqual(wider.axes[0]);
     expect(() => extendSweep(project, sweepId, { ...wider, base: smallSpec(9) })).toThrow(/keeps the base spec/);
-    expect(() => extendSweep(project, sweepId, { ...wider, strategy: { kind: 'random', trials: 3, seed: 1 } })).toThrow(/keeps the strategy \(grid\)/);
+    expect(() => extendSweep(project, sweepId, { ...wider, strategy: { kind: 'random', trials: 3, seed: 1 } })).toThrow(
+      /keeps the strategy \(grid\)/,
+    );
     studio.dispose();
   });
 });

@@ -51,12 +51,24 @@ class ScriptedExecutor implements TrialExecutor {
       setRunStatus(db, attempt.runId, 'failed', { error: 'worker crashed: out of memory' });
       return Promise.resolve({ status: 'failed', message: 'worker crashed: out of memory' });
     }
-    const spec = JSON.parse((db.prepare('SELECT spec_json FROM runs WHERE id = ?').pluck().get(attempt.runId) as string)) as ReturnType<typeof smallSpec>;
-    const accuracy = 0.5 + spec.model.kind.length / 100 + (spec.optimizer.kind === 'adam' ? spec.optimizer.beta1 / 10 : 0);
+    const spec = JSON.parse(
+      db.prepare('SELECT spec_json FROM runs WHERE id = ?').pluck().get(attempt.runId) as string,
+    ) as ReturnType<typeof smallSpec>;
+    const accuracy =
+      0.5 + spec.model.kind.length / 100 + (spec.optimizer.kind === 'adam' ? spec.optimizer.beta1 / 10 : 0);
     setRunStatus(db, attempt.runId, 'done', {
       summary: syntheticSummary({
-        id: attempt.runId, name: 'trial', createdAt: new Date().toISOString(), spec, status: 'done', valAccuracy: accuracy, testAccuracy: accuracy,
-        params: 1000, gzipBytes: 4096, latencyMs: 1, sparsity: 0,
+        id: attempt.runId,
+        name: 'trial',
+        createdAt: new Date().toISOString(),
+        spec,
+        status: 'done',
+        valAccuracy: accuracy,
+        testAccuracy: accuracy,
+        params: 1000,
+        gzipBytes: 4096,
+        latencyMs: 1,
+        sparsity: 0,
       }),
     });
     return Promise.resolve({ status: 'done', message: 'done' });
@@ -91,10 +103,15 @@ describe('a sweep trial attempted more than once', () => {
     const trialOf = (runId: string) => listTrials(first.db, sweepId).find((trial) => trial.runId === runId)!;
 
     // The studio dies while trial "filters 16, beta1 0.8" trains: its worker never answers.
-    const hung = (attempt: TrialAttempt) => JSON.stringify(trialOf(attempt.runId).overrides) === JSON.stringify({ 'model.firstConv.filters': 16, 'optimizer.beta1': 0.8 });
+    const hung = (attempt: TrialAttempt) =>
+      JSON.stringify(trialOf(attempt.runId).overrides) ===
+      JSON.stringify({ 'model.firstConv.filters': 16, 'optimizer.beta1': 0.8 });
     const dying = new ScriptedExecutor(first, (attempt) => (hung(attempt) ? 'hang' : 'done'));
     void new SweepScheduler(first, sweepId, () => undefined, dying).run();
-    await until(() => listTrials(first.db, sweepId).filter((trial) => trial.status === 'done').length === 3, 'three finished trials');
+    await until(
+      () => listTrials(first.db, sweepId).filter((trial) => trial.status === 'done').length === 3,
+      'three finished trials',
+    );
     const dead = listTrials(first.db, sweepId).find((trial) => trial.status === 'running')!;
     expect(getRun(first.db, dead.runId!)?.checkpointEpoch).toBeNull();
     // Its claim on the run dies with it.
@@ -114,8 +131,22 @@ describe('a sweep trial attempted more than once', () => {
     const retried = detail.trials.find((trial) => trial.id === dead.id)!;
     expect(retried).toMatchObject({ status: 'done', attempts: 3 });
     expect(retried.earlierAttempts).toEqual([
-      { attempt: 1, runId: dead.runId, outcome: 'interrupted', error: expect.stringMatching(/^interrupted/), startedAt: expect.any(String), endedAt: expect.any(String) },
-      { attempt: 2, runId: expect.any(String), outcome: 'failed', error: 'worker crashed: out of memory', startedAt: expect.any(String), endedAt: expect.any(String) },
+      {
+        attempt: 1,
+        runId: dead.runId,
+        outcome: 'interrupted',
+        error: expect.stringMatching(/^interrupted/),
+        startedAt: expect.any(String),
+        endedAt: expect.any(String),
+      },
+      {
+        attempt: 2,
+        runId: expect.any(String),
+        outcome: 'failed',
+        error: 'worker crashed: out of memory',
+        startedAt: expect.any(String),
+        endedAt: expect.any(String),
+      },
     ]);
     const attemptRuns = retried.earlierAttempts.map((attempt) => attempt.runId!);
     expect(new Set([...attemptRuns, retried.runId]).size).toBe(3);
@@ -123,7 +154,9 @@ describe('a sweep trial attempted more than once', () => {
 
     // The runs stay (history), named as attempts of the trial, not as trials of their own.
     const db = studio.session.require().db;
-    const runs = db.prepare('SELECT id, name, status FROM runs WHERE sweep_id = ? ORDER BY created_at').all(sweepId) as { id: string; name: string; status: string }[];
+    const runs = db
+      .prepare('SELECT id, name, status FROM runs WHERE sweep_id = ? ORDER BY created_at')
+      .all(sweepId) as { id: string; name: string; status: string }[];
     expect(runs).toHaveLength(6);
     const names = new Map(runs.map((run) => [run.id, run.name]));
     expect(names.get(retried.runId!)).toMatch(/ #\d \(attempt 3\)$/);
@@ -132,15 +165,23 @@ describe('a sweep trial attempted more than once', () => {
 
     // The analysis has one line per trial, on its current run; earlier attempts are not trials there either.
     const analysis = sweepAnalysis(db, new RunIndex(db), { sweepId });
-    expect(analysis.trials.map((trial) => trial.runId).sort()).toEqual(detail.trials.map((trial) => trial.runId).sort());
+    expect(analysis.trials.map((trial) => trial.runId).sort()).toEqual(
+      detail.trials.map((trial) => trial.runId).sort(),
+    );
     expect(analysis.trials.every((trial) => trial.status === 'done')).toBe(true);
-    expect((await studio.services.sweeps.listSweeps()).find((sweep) => sweep.id === sweepId)).toMatchObject({ total: 4, done: 4 });
+    expect((await studio.services.sweeps.listSweeps()).find((sweep) => sweep.id === sweepId)).toMatchObject({
+      total: 4,
+      done: 4,
+    });
 
     // Purging an earlier attempt's run keeps the attempt in the history, without its run.
     await studio.services.runs.deleteRuns({ runIds: [attemptRuns[0]!] });
     await studio.services.runs.purgeDeletedRuns({ runIds: [attemptRuns[0]!] });
     const after = (await studio.services.sweeps.getSweep({ sweepId })).trials.find((trial) => trial.id === dead.id)!;
-    expect(after.earlierAttempts.map((attempt) => [attempt.attempt, attempt.runId, attempt.outcome])).toEqual([[1, null, 'interrupted'], [2, attemptRuns[1], 'failed']]);
+    expect(after.earlierAttempts.map((attempt) => [attempt.attempt, attempt.runId, attempt.outcome])).toEqual([
+      [1, null, 'interrupted'],
+      [2, attemptRuns[1], 'failed'],
+    ]);
     await studio.services.project.close();
     studio.dispose();
     first.db.close();
@@ -162,7 +203,10 @@ describe('a sweep trial attempted more than once', () => {
 describe('migration 10 (trial attempts)', () => {
   it('links a sweep’s earlier runs to their trials as attempts, oldest first, and the current run as the latest', () => {
     const file = path.join(dir, 'm009.sqlite');
-    const old = openProjectDatabase(file, { create: true, migrations: migrations.filter((migration) => migration.version <= 9) });
+    const old = openProjectDatabase(file, {
+      create: true,
+      migrations: migrations.filter((migration) => migration.version <= 9),
+    });
     old.exec(`
       INSERT INTO snapshots (id, created_at, clip_count) VALUES ('snap-1', 'now', 0);
       INSERT INTO sweeps (id, name, spec_json, snapshot_id, status, created_at, app_version)
@@ -180,7 +224,9 @@ describe('migration 10 (trial attempts)', () => {
     old.close();
 
     const db = openProjectDatabase(file);
-    const attempts = db.prepare('SELECT trial_id, attempt, run_id, outcome FROM trial_attempts ORDER BY trial_id, attempt').all();
+    const attempts = db
+      .prepare('SELECT trial_id, attempt, run_id, outcome FROM trial_attempts ORDER BY trial_id, attempt')
+      .all();
     expect(attempts).toEqual([
       { trial_id: 0, attempt: 1, run_id: 'run-a', outcome: 'cancelled' },
       { trial_id: 0, attempt: 3, run_id: 'run-b', outcome: 'done' },

@@ -16,9 +16,20 @@ describe('native TensorFlow', () => {
     const { tf } = await loadTensorflow();
     const model = tf.sequential({
       layers: [
-        tf.layers.conv2d({ inputShape: [49, 10, 1], filters: 8, kernelSize: [10, 4], strides: [2, 2], activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+        tf.layers.conv2d({
+          inputShape: [49, 10, 1],
+          filters: 8,
+          kernelSize: [10, 4],
+          strides: [2, 2],
+          activation: 'relu',
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+        }),
         tf.layers.flatten(),
-        tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+        tf.layers.dense({
+          units: 3,
+          activation: 'softmax',
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+        }),
       ],
     });
     model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
@@ -28,7 +39,10 @@ describe('native TensorFlow', () => {
       const labels = tf.range(0, count, 1, 'int32').mod(tf.scalar(3, 'int32'));
       const rows = tf.linspace(0, 2, 49).reshape([1, 49, 1, 1]);
       const centre = labels.toFloat().reshape([count, 1, 1, 1]);
-      return tf.exp(rows.sub(centre).square().mul(-8)).tile([1, 1, 10, 1]).add(tf.randomNormal([count, 49, 10, 1], 0, 0.05, 'float32', 3));
+      return tf
+        .exp(rows.sub(centre).square().mul(-8))
+        .tile([1, 1, 10, 1])
+        .add(tf.randomNormal([count, 49, 10, 1], 0, 0.05, 'float32', 3));
     });
     const ys = tf.tidy(() => tf.oneHot(tf.range(0, count, 1, 'int32').mod(tf.scalar(3, 'int32')), 3));
     const history = await model.fit(xs, ys, { epochs: 6, batchSize: 32, shuffle: false, verbose: 0 });

@@ -21,7 +21,10 @@ const dir = tempDir('kws-training-');
 async function preparedProject(name: string) {
   const studio = createServices({ home: path.join(dir, 'home') });
   const dispatcher = createDispatcher(studio.services);
-  const client = createClient({ invoke: (channel, input) => dispatcher.call(channel, input), subscribe: dispatcher.subscribe });
+  const client = createClient({
+    invoke: (channel, input) => dispatcher.call(channel, input),
+    subscribe: dispatcher.subscribe,
+  });
   const projectDir = path.join(dir, name);
   await client.project.create({ path: projectDir });
   await client.project.importFolder({ path: source });
@@ -55,7 +58,9 @@ describe('training with real tfjs-node', () => {
     expect(summary.model.macs).toBeGreaterThan(summary.model.params);
     expect(summary.model.gzipBytes).toBeLessThan(summary.model.sizeBytes * 1.1);
     expect(summary.latencyMs).toBeGreaterThan(0);
-    expect(summary.confusion.flat().reduce((a, b) => a + b, 0)).toBe(summary.perClass.reduce((sum, item) => sum + item.support, 0));
+    expect(summary.confusion.flat().reduce((a, b) => a + b, 0)).toBe(
+      summary.perClass.reduce((sum, item) => sum + item.support, 0),
+    );
     expect(detail.metrics.val_accuracy!.map((point) => point.step)).toHaveLength(8);
     expect(detail.latest.test_accuracy).toBeCloseTo(summary.testAccuracy, 6);
     expect(events.some((event) => event.status === 'running' && event.loss !== null)).toBe(true);
@@ -63,7 +68,11 @@ describe('training with real tfjs-node', () => {
 
     const errors = await client.runs.predictions({ runId: run.id, split: 'test' });
     expect(errors.length).toBeGreaterThan(0);
-    expect(errors[0]).toMatchObject({ clipId: expect.any(Number), originalName: expect.stringMatching(/\.wav$/), confidence: expect.any(Number) });
+    expect(errors[0]).toMatchObject({
+      clipId: expect.any(Number),
+      originalName: expect.stringMatching(/\.wav$/),
+      confidence: expect.any(Number),
+    });
     expect((await client.runs.listRuns()).map((item) => item.id)).toEqual([run.id]);
     studio.dispose();
   }, 180_000);
@@ -130,11 +139,28 @@ describe('training with real tfjs-node', () => {
   }, 240_000);
   it('trains a Rep-InceptionNeXt model with pruning: exported merged, kernels at the scheduled sparsity', async () => {
     const { studio, client, projectDir } = await preparedProject('project-d');
-    const finished = new Promise<TrainingProgress>((resolve) => client.training.onDidProgress((event) => event.status !== 'running' && resolve(event)));
+    const finished = new Promise<TrainingProgress>((resolve) =>
+      client.training.onDidProgress((event) => event.status !== 'running' && resolve(event)),
+    );
     const spec: TrainSpec = {
       ...smallSpec(6),
-      model: { kind: 'rep_inception', firstConv: { filters: 16, kernel: [10, 4], stride: [2, 2] }, blocks: [16, 16], branchKernels: [3, 5], widthMultiplier: 1, dropout: 0.1 },
-      pruning: { kind: 'polynomial', initialSparsity: 0, finalSparsity: 0.5, beginStep: 0, endStep: 12, power: 3, frequency: 2 },
+      model: {
+        kind: 'rep_inception',
+        firstConv: { filters: 16, kernel: [10, 4], stride: [2, 2] },
+        blocks: [16, 16],
+        branchKernels: [3, 5],
+        widthMultiplier: 1,
+        dropout: 0.1,
+      },
+      pruning: {
+        kind: 'polynomial',
+        initialSparsity: 0,
+        finalSparsity: 0.5,
+        beginStep: 0,
+        endStep: 12,
+        power: 3,
+        frequency: 2,
+      },
     };
     const run = await client.training.startRun({ spec });
     const end = await finished;

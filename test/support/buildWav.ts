@@ -32,7 +32,9 @@ export interface BuildWavOptions {
   dataSize?: number;
 }
 
-export const KSDATAFORMAT_GUID_TAIL = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71] as const;
+export const KSDATAFORMAT_GUID_TAIL = [
+  0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71,
+] as const;
 
 /** A chunk: id, size field (the real size unless told otherwise), body, and a pad byte if the body is odd. */
 export function chunk(id: string, body: Uint8Array, declaredSize: number = body.length, pad = true): Uint8Array {
@@ -65,7 +67,11 @@ export function fmtChunk(fields: FmtFields): Uint8Array {
 }
 
 /** Interleaves and encodes samples: integer PCM rounds v × 2^(bits-1) (8-bit adds 128), float writes as is. */
-export function encodeSamples(channels: readonly (readonly number[])[], bitsPerSample: number, encoding: 'pcm' | 'float' = 'pcm'): Uint8Array {
+export function encodeSamples(
+  channels: readonly (readonly number[])[],
+  bitsPerSample: number,
+  encoding: 'pcm' | 'float' = 'pcm',
+): Uint8Array {
   const frames = channels[0]?.length ?? 0;
   const bytesPerSample = Math.ceil(bitsPerSample / 8);
   const out = new Uint8Array(frames * channels.length * bytesPerSample);

@@ -2,7 +2,13 @@
  * The frequency (1 Hz steps within [low, high]) with the largest single-bin DFT magnitude over the
  * middle of the signal, skipping `edge` samples at each end where codecs and resamplers ramp.
  */
-export function dominantFrequency(samples: Float32Array, sampleRate: number, low: number, high: number, edge = 0): number {
+export function dominantFrequency(
+  samples: Float32Array,
+  sampleRate: number,
+  low: number,
+  high: number,
+  edge = 0,
+): number {
   let best = low;
   let bestPower = -1;
   for (let frequency = low; frequency <= high; frequency++) {

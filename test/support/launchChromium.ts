@@ -11,7 +11,9 @@ export const screenshotDir = path.resolve(import.meta.dirname, '..', '..', 'test
  */
 export async function launchChromium(): Promise<Browser> {
   if (!fs.existsSync(chromiumPath)) {
-    throw new Error(`Chromium is not installed at ${chromiumPath}: run "apt-get install chromium" (.ci/run does) or set KWS_CHROMIUM.`);
+    throw new Error(
+      `Chromium is not installed at ${chromiumPath}: run "apt-get install chromium" (.ci/run does) or set KWS_CHROMIUM.`,
+    );
   }
   fs.mkdirSync(screenshotDir, { recursive: true });
   return chromium.launch({
@@ -34,7 +36,11 @@ export function screenshotPath(name: string): string {
 }
 
 /** A new page whose console errors and uncaught exceptions are collected into `errors`. */
-export async function watchedPage(browser: Browser, viewport: { width: number; height: number }, errors: string[]): Promise<Page> {
+export async function watchedPage(
+  browser: Browser,
+  viewport: { width: number; height: number },
+  errors: string[],
+): Promise<Page> {
   const page = await browser.newPage({ viewport });
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text());

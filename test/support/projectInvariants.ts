@@ -29,7 +29,9 @@ export function checkProjectInvariants(projectDir: string): InvariantResult {
     const clips = db.prepare('SELECT hash, ext FROM clips').all() as { hash: string; ext: string }[];
     const expected = new Set(clips.map((clip) => `${clip.hash}.${clip.ext}`));
     const audioDir = path.join(projectDir, 'audio');
-    const files = fs.existsSync(audioDir) ? fs.readdirSync(audioDir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()) : [];
+    const files = fs.existsSync(audioDir)
+      ? fs.readdirSync(audioDir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile())
+      : [];
     const names = new Set(files.map((entry) => entry.name));
     const missing = [...expected].filter((name) => !names.has(name));
     const orphans = files.map((entry) => entry.name).filter((name) => !expected.has(name));
@@ -39,17 +41,30 @@ export function checkProjectInvariants(projectDir: string): InvariantResult {
 
     // Runs: nothing "running" or "queued" without a live owner; no (run, key, step) recorded twice.
     const active = db
-      .prepare(`SELECT r.id, r.status, o.pid, o.host FROM runs r LEFT JOIN run_owners o ON o.run_id = r.id WHERE r.status IN ('queued', 'running')`)
+      .prepare(
+        `SELECT r.id, r.status, o.pid, o.host FROM runs r LEFT JOIN run_owners o ON o.run_id = r.id WHERE r.status IN ('queued', 'running')`,
+      )
       .all() as { id: string; status: string; pid: number | null; host: string | null }[];
-    for (const run of active) check(run.pid !== null && isAlive(run.pid), `run ${run.id} is '${run.status}' without a live owner`);
-    const duplicated = db.prepare('SELECT COUNT(*) FROM (SELECT 1 FROM metrics GROUP BY run_id, key, step HAVING COUNT(*) > 1)').pluck().get() as number;
+    for (const run of active)
+      check(run.pid !== null && isAlive(run.pid), `run ${run.id} is '${run.status}' without a live owner`);
+    const duplicated = db
+      .prepare('SELECT COUNT(*) FROM (SELECT 1 FROM metrics GROUP BY run_id, key, step HAVING COUNT(*) > 1)')
+      .pluck()
+      .get() as number;
     check(duplicated === 0, `${duplicated} (run, key, step) metric rows recorded more than once`);
 
     // Sweeps: one finished run per finished trial, and no run shared by two trials.
-    const sharedRuns = db.prepare('SELECT COUNT(*) FROM (SELECT run_id FROM trials WHERE run_id IS NOT NULL GROUP BY run_id HAVING COUNT(*) > 1)').pluck().get() as number;
+    const sharedRuns = db
+      .prepare(
+        'SELECT COUNT(*) FROM (SELECT run_id FROM trials WHERE run_id IS NOT NULL GROUP BY run_id HAVING COUNT(*) > 1)',
+      )
+      .pluck()
+      .get() as number;
     check(sharedRuns === 0, `${sharedRuns} runs belong to more than one trial`);
     const doneWithoutRun = db
-      .prepare(`SELECT COUNT(*) FROM trials t LEFT JOIN runs r ON r.id = t.run_id WHERE t.status = 'done' AND (r.id IS NULL OR r.status != 'done')`)
+      .prepare(
+        `SELECT COUNT(*) FROM trials t LEFT JOIN runs r ON r.id = t.run_id WHERE t.status = 'done' AND (r.id IS NULL OR r.status != 'done')`,
+      )
       .pluck()
       .get() as number;
     check(doneWithoutRun === 0, `${doneWithoutRun} finished trials without a finished run`);
@@ -69,8 +84,13 @@ function isAlive(pid: number): boolean {
 }
 
 /** Appends one scenario's counts to the report file named by KWS_FAULT_REPORT (for docs/benchmarks.md), and prints them. */
-export function reportFaults(scenario: string, counts: { kills: number; invariantsChecked: number; lost: number }): void {
-  console.log(`fault-injection ${scenario}: kills=${counts.kills} invariants_checked=${counts.invariantsChecked} lost=${counts.lost}`);
+export function reportFaults(
+  scenario: string,
+  counts: { kills: number; invariantsChecked: number; lost: number },
+): void {
+  console.log(
+    `fault-injection ${scenario}: kills=${counts.kills} invariants_checked=${counts.invariantsChecked} lost=${counts.lost}`,
+  );
   const file = process.env.KWS_FAULT_REPORT;
   if (file) fs.appendFileSync(file, `${JSON.stringify({ scenario, ...counts })}\n`);
 }

@@ -12,7 +12,10 @@ const cli = path.resolve(import.meta.dirname, '..', '..', 'bin', 'kws-studio.js'
 
 /** Starts `kws-studio serve` as a real process and waits for the URL it prints. */
 export function startServe(args: string[], env: Record<string, string>): Promise<RunningServe> {
-  const child = spawn(process.execPath, [cli, 'serve', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, 'serve', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not print a URL within 240 s:\n${output}`)), 240_000);

@@ -13,7 +13,10 @@ export interface SynthWordOptions {
  * own pitch glide and two formant peaks, under a smooth envelope. Different seeds give different
  * "words"; no speech synthesiser is needed.
  */
-export function synthWord(seed: number, { sampleRate = 16000, seconds = 1, leadInMs = 200, wordMs = 500 }: SynthWordOptions = {}): Float32Array {
+export function synthWord(
+  seed: number,
+  { sampleRate = 16000, seconds = 1, leadInMs = 200, wordMs = 500 }: SynthWordOptions = {},
+): Float32Array {
   const random = createRandom(seed);
   const out = new Float32Array(Math.round(sampleRate * seconds));
   const segments = 3;

@@ -20,7 +20,10 @@ export interface SourceOptions {
  * Synthetic "words" (fixed shapes from synthWord, varied per speaker by onset, gain and hiss) in a
  * folder per word, eight speakers named the Speech Commands way, and a background-noise file.
  */
-export function writeSource(dir: string, { words = { yes: 11, no: 22, up: 33, other: 44 }, perWord = 24, other = 12 }: SourceOptions = {}): string {
+export function writeSource(
+  dir: string,
+  { words = { yes: 11, no: 22, up: 33, other: 44 }, perWord = 24, other = 12 }: SourceOptions = {},
+): string {
   const source = path.join(dir, 'source');
   const random = createRandom(5);
   for (const [word, seed] of Object.entries(words)) {
@@ -34,17 +37,30 @@ export function writeSource(dir: string, { words = { yes: 11, no: 22, up: 33, ot
     }
   }
   fs.mkdirSync(path.join(source, '_background_noise_'), { recursive: true });
-  fs.writeFileSync(path.join(source, '_background_noise_', 'hiss.wav'), encodeTestWav(Float32Array.from({ length: 48000 }, () => random.gaussian() * 0.2)));
+  fs.writeFileSync(
+    path.join(source, '_background_noise_', 'hiss.wav'),
+    encodeTestWav(Float32Array.from({ length: 48000 }, () => random.gaussian() * 0.2)),
+  );
   return source;
 }
 
 export function smallSpec(epochs: number): TrainSpec {
-  const features = { ...loadFeaturePresets().find((preset) => preset.id === 'hello-edge-ds-cnn')!.spec, normalization: 'dataset' as const };
+  const features = {
+    ...loadFeaturePresets().find((preset) => preset.id === 'hello-edge-ds-cnn')!.spec,
+    normalization: 'dataset' as const,
+  };
   return {
     name: 'small DS-CNN',
     seed: 7,
     features,
-    model: { kind: 'ds_cnn', firstConv: { filters: 16, kernel: [10, 4], stride: [2, 2] }, blocks: [16, 16], blockKernel: [3, 3], widthMultiplier: 1, dropout: 0.1 },
+    model: {
+      kind: 'ds_cnn',
+      firstConv: { filters: 16, kernel: [10, 4], stride: [2, 2] },
+      blocks: [16, 16],
+      blockKernel: [3, 3],
+      widthMultiplier: 1,
+      dropout: 0.1,
+    },
     data: {
       wantedWords: ['yes', 'no', 'up'],
       silencePercentage: 10,
@@ -68,7 +84,6 @@ export function smallSpec(epochs: number): TrainSpec {
   };
 }
 
-
 /**
  * A project of synthetic words made through the services, as a user's import would: imported from
  * writeSource and split 50/25/25, closed again so a serve process can open it.
@@ -81,7 +96,6 @@ export async function createWordsProject(home: string, projectDir: string, optio
   await studio.services.project.close();
   studio.dispose();
 }
-
 
 /** A grid sweep over the small spec with no constraints, ranked on accuracy, size and latency. */
 export function gridSweep(name: string, epochs: number, axes: SweepAxis[]): SweepSpec {

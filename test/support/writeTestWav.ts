@@ -30,8 +30,14 @@ export function encodeTestWav(samples: ArrayLike<number>, sampleRate = 16000): B
 }
 
 /** A sine WAV file; an amplitude above 1 clips hard, as an overdriven recorder does. */
-export function writeTestWav(file: string, { sampleRate = 16000, seconds = 1, frequency = 440, amplitude = 0.5 }: TestWavOptions = {}): Buffer {
-  const samples = Float64Array.from({ length: Math.round(sampleRate * seconds) }, (_, i) => amplitude * Math.sin((2 * Math.PI * frequency * i) / sampleRate));
+export function writeTestWav(
+  file: string,
+  { sampleRate = 16000, seconds = 1, frequency = 440, amplitude = 0.5 }: TestWavOptions = {},
+): Buffer {
+  const samples = Float64Array.from(
+    { length: Math.round(sampleRate * seconds) },
+    (_, i) => amplitude * Math.sin((2 * Math.PI * frequency * i) / sampleRate),
+  );
   const buffer = encodeTestWav(samples, sampleRate);
   fs.writeFileSync(file, buffer);
   return buffer;

@@ -6,7 +6,10 @@ import {
   fingerprintToBlob,
   FINGERPRINT_WORDS,
 } from '../../src-main/services/library/audioFingerprint.ts';
-import { DEFAULT_NEAR_DUPLICATE_THRESHOLD, nearDuplicatePairs } from '../../src-main/services/library/findNearDuplicates.ts';
+import {
+  DEFAULT_NEAR_DUPLICATE_THRESHOLD,
+  nearDuplicatePairs,
+} from '../../src-main/services/library/findNearDuplicates.ts';
 import { createRandom } from '../../src-shared/random/createRandom.ts';
 import { resample } from '../../src-shared/dsp/resample.ts';
 import { synthWord } from '../support/synthWord.ts';
@@ -20,7 +23,8 @@ const withNoise = (x: Float32Array, snrDb: number, seed: number) => {
   const level = rms(x) * 10 ** (-snrDb / 20);
   return x.map((value) => value + level * random.gaussian());
 };
-const distance = (a: Float32Array, b: Float32Array, rateB = RATE) => fingerprintDistance(computeFingerprint(a, RATE), computeFingerprint(b, rateB));
+const distance = (a: Float32Array, b: Float32Array, rateB = RATE) =>
+  fingerprintDistance(computeFingerprint(a, RATE), computeFingerprint(b, rateB));
 
 describe('audio fingerprint', () => {
   const word = synthWord(1);
@@ -42,7 +46,14 @@ describe('audio fingerprint', () => {
       earlier: shifted(word, -0.02 * RATE),
       // A 13 ms shift does not line up with the 10 ms centroid blocks.
       odd: shifted(word, 0.013 * RATE),
-      all: shifted(withNoise(word.map((value) => value * 0.9), 30, 3), 0.02 * RATE),
+      all: shifted(
+        withNoise(
+          word.map((value) => value * 0.9),
+          30,
+          3,
+        ),
+        0.02 * RATE,
+      ),
     };
     for (const [name, variant] of Object.entries(variants)) {
       expect({ name, d: distance(word, variant) < threshold / 2 }).toEqual({ name, d: true });
@@ -55,7 +66,12 @@ describe('audio fingerprint', () => {
     for (const seed of [2, 3, 4, 5]) expect(distance(word, synthWord(seed))).toBeGreaterThan(threshold * 1.5);
     const tone = Float32Array.from({ length: RATE }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / RATE));
     expect(distance(word, tone)).toBeGreaterThan(threshold * 1.5);
-    expect(distance(tone, Float32Array.from({ length: RATE }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 660 * i) / RATE)))).toBeGreaterThan(threshold);
+    expect(
+      distance(
+        tone,
+        Float32Array.from({ length: RATE }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 660 * i) / RATE)),
+      ),
+    ).toBeGreaterThan(threshold);
   });
 
   it('gives silence an empty fingerprint', () => {
@@ -82,7 +98,8 @@ describe('near-duplicate search', () => {
       const fingerprint = new Uint32Array(FINGERPRINT_WORDS);
       const first = random.int(0, 6);
       const last = random.int(22, 31);
-      for (let w = first; w <= last; w++) for (let bit = 0; bit < 32; bit++) if (random.next() < 0.3) fingerprint[w]! |= 1 << bit;
+      for (let w = first; w <= last; w++)
+        for (let bit = 0; bit < 32; bit++) if (random.next() < 0.3) fingerprint[w]! |= 1 << bit;
       return fingerprint;
     });
   };

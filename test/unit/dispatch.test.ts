@@ -91,7 +91,9 @@ describe('dispatcher', () => {
       code: 'invalid_input',
       message: expect.stringContaining('limit'),
     });
-    await expect(dispatcher.call('library.listClips', { offset: 0, extra: true })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(dispatcher.call('library.listClips', { offset: 0, extra: true })).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
     await expect(dispatcher.call('project.open', { path: 'a\0b' })).rejects.toMatchObject({ code: 'invalid_input' });
     expect(calls).toEqual([]);
     await dispatcher.call('library.listClips', { offset: 5 });
@@ -103,14 +105,22 @@ describe('dispatcher', () => {
     const dispatcher = createDispatcher(services);
     const uploadId = 'upload-0b6f7c1e-8d0a-4a43-9f51-3c1e1f6a2b7d';
     const piece = (bytes: unknown) => ({ uploadId, pieces: [{ path: 'yes/a.wav', offset: 0, bytes }] });
-    await expect(dispatcher.call('project.uploadChunk', piece([1, 2, 3]))).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(dispatcher.call('project.uploadChunk', piece([1, 2, 3]))).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
     await expect(dispatcher.call('project.uploadChunk', piece(new Uint8Array(8 * 2 ** 20 + 1)))).rejects.toMatchObject({
       code: 'invalid_input',
       message: expect.stringContaining('8 MiB'),
     });
-    await expect(dispatcher.call('project.uploadChunk', { ...piece(new Uint8Array(1)), uploadId: '../../etc' })).rejects.toMatchObject({ code: 'invalid_input' });
-    await expect(dispatcher.call('project.beginUpload', { files: [] })).rejects.toMatchObject({ code: 'invalid_input' });
-    await expect(dispatcher.call('project.beginUpload', { files: [{ path: 'a.wav', size: -1 }] })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(
+      dispatcher.call('project.uploadChunk', { ...piece(new Uint8Array(1)), uploadId: '../../etc' }),
+    ).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(dispatcher.call('project.beginUpload', { files: [] })).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
+    await expect(
+      dispatcher.call('project.beginUpload', { files: [{ path: 'a.wav', size: -1 }] }),
+    ).rejects.toMatchObject({ code: 'invalid_input' });
     expect(calls).toEqual([]);
     await dispatcher.call('project.uploadChunk', piece(new Uint8Array(3)));
     expect(calls).toHaveLength(1);
@@ -119,7 +129,10 @@ describe('dispatcher', () => {
   it('gives a typed client that carries errors and events through', async () => {
     const { services, changed } = fakeServices();
     const dispatcher = createDispatcher(services);
-    const client = createClient({ invoke: (channel, input) => dispatcher.call(channel, input), subscribe: dispatcher.subscribe });
+    const client = createClient({
+      invoke: (channel, input) => dispatcher.call(channel, input),
+      subscribe: dispatcher.subscribe,
+    });
     await expect(client.project.open({ path: '/nope' })).rejects.toMatchObject({ code: 'not_a_project' });
     const seen: (ProjectInfo | null)[] = [];
     const unsubscribe = client.project.onDidChangeProject((info) => seen.push(info));

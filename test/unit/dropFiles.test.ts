@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { isSupportedAudioName } from '../../src-main/services/audio/decodeAudio.ts';
-import { audioExtensions, isAudioFileName, isUploadableFileName, uploadPathProblem } from '../../src-shared/model/Upload.ts';
+import {
+  audioExtensions,
+  isAudioFileName,
+  isUploadableFileName,
+  uploadPathProblem,
+} from '../../src-shared/model/Upload.ts';
 import {
   collectDroppedFiles,
   commonTopFolder,
@@ -37,7 +42,13 @@ function folder(fullPath: string, children: DropEntry<FakeFile>[], batch = 2): D
 
 function file(fullPath: string, size = 10): DropEntry<FakeFile> {
   const name = fullPath.slice(fullPath.lastIndexOf('/') + 1);
-  return { isFile: true, isDirectory: false, name, fullPath, file: (success) => setTimeout(() => success({ name, size }), 0) };
+  return {
+    isFile: true,
+    isDirectory: false,
+    name,
+    fullPath,
+    file: (success) => setTimeout(() => success({ name, size }), 0),
+  };
 }
 
 describe('collecting a drop', () => {
@@ -52,7 +63,11 @@ describe('collecting a drop', () => {
       { kind: 'file', webkitGetAsEntry: () => speech, getAsFile: () => ({ name: 'speech', size: 0 }) },
       // A synthetic drop (or a browser without entries): the file and its webkitRelativePath.
       { kind: 'file', getAsFile: () => ({ name: 'x.wav', size: 5, webkitRelativePath: 'other/x.wav' }) },
-      { kind: 'file', webkitGetAsEntry: () => null, getAsFile: () => ({ name: 'loose.wav', size: 5, webkitRelativePath: '' }) },
+      {
+        kind: 'file',
+        webkitGetAsEntry: () => null,
+        getAsFile: () => ({ name: 'loose.wav', size: 5, webkitRelativePath: '' }),
+      },
       { kind: 'string', getAsFile: () => null },
     ];
     const files = await collectDroppedFiles(snapshotDrop(items));
@@ -82,7 +97,8 @@ describe('upload rules shared by the page and the host', () => {
       expect(isSupportedAudioName(`a${extension}`)).toBe(true);
       expect(isAudioFileName(`dir/A${extension.toUpperCase()}`)).toBe(true);
     }
-    for (const name of ['a.txt', 'a.aiff', 'wav', 'a.wav.zip']) expect([name, isAudioFileName(name)]).toEqual([name, isSupportedAudioName(name)]);
+    for (const name of ['a.txt', 'a.aiff', 'wav', 'a.wav.zip'])
+      expect([name, isAudioFileName(name)]).toEqual([name, isSupportedAudioName(name)]);
     expect(isUploadableFileName('labels.CSV')).toBe(true);
     expect(isUploadableFileName('notes.txt')).toBe(false);
   });
@@ -90,7 +106,21 @@ describe('upload rules shared by the page and the host', () => {
   it('accepts only plain relative paths', () => {
     expect(uploadPathProblem('speech/yes/a b (1).wav')).toBeUndefined();
     expect(uploadPathProblem('..wav')).toBeUndefined();
-    for (const bad of ['', '../a.wav', 'a/../../b.wav', '/a.wav', 'c:/a.wav', 'a\\b.wav', 'a//b.wav', './a.wav', 'a/./b.wav', 'a/', `a\u0000.wav`, `${'x'.repeat(256)}.wav`, 'a/'.repeat(600)]) {
+    for (const bad of [
+      '',
+      '../a.wav',
+      'a/../../b.wav',
+      '/a.wav',
+      'c:/a.wav',
+      'a\\b.wav',
+      'a//b.wav',
+      './a.wav',
+      'a/./b.wav',
+      'a/',
+      `a\u0000.wav`,
+      `${'x'.repeat(256)}.wav`,
+      'a/'.repeat(600),
+    ]) {
       expect([bad, uploadPathProblem(bad)]).toEqual([bad, expect.any(String)]);
     }
   });

@@ -8,7 +8,10 @@ describe('Emitter', () => {
 
   it('reports a throwing listener to its handler, with the event name, and still calls the others', () => {
     const reports: { error: unknown; name: string | undefined }[] = [];
-    const emitter = new Emitter<number>({ name: 'training.onDidProgress', onListenerError: (error, name) => reports.push({ error, name }) });
+    const emitter = new Emitter<number>({
+      name: 'training.onDidProgress',
+      onListenerError: (error, name) => reports.push({ error, name }),
+    });
     const seen: string[] = [];
     const broken = new Error('listener broke');
     emitter.event((value) => seen.push(`first ${value}`));

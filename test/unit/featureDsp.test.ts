@@ -15,12 +15,17 @@ import { createRandom } from '../../src-shared/random/createRandom.ts';
 import type { FeaturePreset, FeatureSpec } from '../../src-shared/model/FeatureSpec.ts';
 
 const presetDir = join(import.meta.dirname, '../../resources/presets/features');
-const presets: FeaturePreset[] = readdirSync(presetDir).map((file) => JSON.parse(readFileSync(join(presetDir, file), 'utf8')));
+const presets: FeaturePreset[] = readdirSync(presetDir).map((file) =>
+  JSON.parse(readFileSync(join(presetDir, file), 'utf8')),
+);
 const logMel40 = presets.find((preset) => preset.id === 'log-mel-40')!.spec;
 const speechCommands = presets.find((preset) => preset.id === 'tf-speech-commands')!.spec;
 
 function tone(hz: number, sampleRate: number, seconds: number, amplitude = 0.5): Float32Array {
-  return Float32Array.from({ length: Math.round(sampleRate * seconds) }, (_, n) => amplitude * Math.sin((2 * Math.PI * hz * n) / sampleRate));
+  return Float32Array.from(
+    { length: Math.round(sampleRate * seconds) },
+    (_, n) => amplitude * Math.sin((2 * Math.PI * hz * n) / sampleRate),
+  );
 }
 
 describe('real FFT', () => {
@@ -74,7 +79,16 @@ describe('mel scale and filterbank', () => {
   });
 
   it('gives Slaney-normalised triangles unit area and tf.signal triangles no DC weight', () => {
-    const options = { sampleRate: 16000, fftSize: 2048, melBins: 40, lowerHz: 0, upperHz: 8000, scale: 'slaney', norm: 'slaney', triangles: 'hz' } as const;
+    const options = {
+      sampleRate: 16000,
+      fftSize: 2048,
+      melBins: 40,
+      lowerHz: 0,
+      upperHz: 8000,
+      scale: 'slaney',
+      norm: 'slaney',
+      triangles: 'hz',
+    } as const;
     const binHz = 16000 / 2048;
     for (const filter of createMelFilterbank(options)) {
       const area = filter.weights.reduce((sum, weight) => sum + weight, 0) * binHz;
@@ -117,7 +131,12 @@ describe('deltas', () => {
 
 describe('feature specs', () => {
   it('ships presets that parse and have the shapes they describe', () => {
-    expect(presets.map((preset) => preset.id).sort()).toEqual(['edge-go-stop', 'hello-edge-ds-cnn', 'log-mel-40', 'tf-speech-commands']);
+    expect(presets.map((preset) => preset.id).sort()).toEqual([
+      'edge-go-stop',
+      'hello-edge-ds-cnn',
+      'log-mel-40',
+      'tf-speech-commands',
+    ]);
     for (const preset of presets) {
       const spec = parseFeatureSpec(preset.spec, preset.id);
       const { frames, bins } = featureGeometry(spec);
@@ -129,9 +148,13 @@ describe('feature specs', () => {
     expect(featureSpecProblems({ ...logMel40, upperHz: 9000 })).toEqual([
       'upper frequency 9000 Hz is above the Nyquist frequency (8000 Hz at 16000 Hz)',
     ]);
-    expect(featureSpecProblems({ ...logMel40, fftSize: 256 })[0]).toMatch(/FFT size 256 is smaller than the window \(400 samples/);
+    expect(featureSpecProblems({ ...logMel40, fftSize: 256 })[0]).toMatch(
+      /FFT size 256 is smaller than the window \(400 samples/,
+    );
     expect(() => parseFeatureSpec({ ...speechCommands, mfccCount: 50, melBins: 'forty' })).toThrow(/melBins/);
-    expect(() => parseFeatureSpec({ ...speechCommands, mfccCount: 50 })).toThrow(/50 MFCCs need at least as many mel bins/);
+    expect(() => parseFeatureSpec({ ...speechCommands, mfccCount: 50 })).toThrow(
+      /50 MFCCs need at least as many mel bins/,
+    );
     expect(() => parseFeatureSpec({ ...speechCommands, extra: 1 })).toThrow(/extra/);
   });
 });
@@ -140,7 +163,16 @@ describe('feature extractor', () => {
   it('puts a pure tone in the mel bin that covers its frequency', () => {
     const spec: FeatureSpec = { ...logMel40, melScale: 'htk', melNorm: 'none' };
     const { frames, bins, data } = createFeatureExtractor(spec)(tone(1000, 16000, 1), 16000);
-    const filters = createMelFilterbank({ sampleRate: 16000, fftSize: 512, melBins: 40, lowerHz: 0, upperHz: 8000, scale: 'htk', norm: 'none', triangles: 'hz' });
+    const filters = createMelFilterbank({
+      sampleRate: 16000,
+      fftSize: 512,
+      melBins: 40,
+      lowerHz: 0,
+      upperHz: 8000,
+      scale: 'htk',
+      norm: 'none',
+      triangles: 'hz',
+    });
     const toneBin = Math.round(1000 / (16000 / 512));
     const expected = filters.reduce((best, filter, m) => {
       const weight = filter.weights[toneBin - filter.start] ?? 0;
@@ -165,7 +197,9 @@ describe('feature extractor', () => {
 
   it('standardizes per clip, and with dataset statistics streamed clip by clip', () => {
     const random = createRandom(3);
-    const clips = Array.from({ length: 5 }, () => Float32Array.from({ length: 16000 }, () => random.gaussian() * random.next()));
+    const clips = Array.from({ length: 5 }, () =>
+      Float32Array.from({ length: 16000 }, () => random.gaussian() * random.next()),
+    );
     const perClip = createFeatureExtractor({ ...speechCommands, normalization: 'clip' })(clips[0]!, 16000);
     for (let b = 0; b < perClip.bins; b++) {
       const column = Array.from({ length: perClip.frames }, (_, t) => perClip.data[t * perClip.bins + b]!);
@@ -187,7 +221,10 @@ describe('feature extractor', () => {
     expect(stats.std[0]).toBeCloseTo(std0, 3);
     const dataset = createFeatureExtractor({ ...speechCommands, normalization: 'dataset' });
     expect(() => dataset(clips[0]!, 16000)).toThrow(/dataset statistics/);
-    expect(dataset(clips[0]!, 16000, stats).data[0]).toBeCloseTo((raw(clips[0]!, 16000).data[0]! - stats.mean[0]!) / stats.std[0]!, 4);
+    expect(dataset(clips[0]!, 16000, stats).data[0]).toBeCloseTo(
+      (raw(clips[0]!, 16000).data[0]! - stats.mean[0]!) / stats.std[0]!,
+      4,
+    );
   });
 });
 
@@ -198,7 +235,8 @@ describe('voice activity', () => {
     const random = createRandom(11);
     const signal = Float32Array.from({ length: rate * 2 }, () => random.gaussian() * 0.002);
     const burst = (fromMs: number, toMs: number) => {
-      for (let n = (fromMs * rate) / 1000; n < (toMs * rate) / 1000; n++) signal[n]! += 0.3 * Math.sin((2 * Math.PI * 300 * n) / rate);
+      for (let n = (fromMs * rate) / 1000; n < (toMs * rate) / 1000; n++)
+        signal[n]! += 0.3 * Math.sin((2 * Math.PI * 300 * n) / rate);
     };
     burst(200, 400);
     burst(450, 600); // 50 ms stop inside the first word

@@ -26,7 +26,8 @@ interface Fixture {
   name: string;
   reference: 'librosa' | 'tensorflow';
   spec: unknown;
-  input: { kind: 'fsdd'; file: string } | { kind: 'synthetic'; description: string; sampleRate: number; samples: string };
+  input:
+    { kind: 'fsdd'; file: string } | { kind: 'synthetic'; description: string; sampleRate: number; samples: string };
   frames: number;
   bins: number;
   data: string;
@@ -44,7 +45,8 @@ function floats(base64: string): Float32Array {
 }
 
 function input(fixture: Fixture): { samples: Float32Array; sampleRate: number } {
-  if (fixture.input.kind === 'synthetic') return { samples: floats(fixture.input.samples), sampleRate: fixture.input.sampleRate };
+  if (fixture.input.kind === 'synthetic')
+    return { samples: floats(fixture.input.samples), sampleRate: fixture.input.sampleRate };
   const audio = parseWav(fs.readFileSync(path.join(fsddDir, fixture.input.file)));
   return { samples: audio.mono, sampleRate: audio.sampleRate };
 }
@@ -59,27 +61,33 @@ describe('feature parity with librosa and tf.signal', () => {
 
   for (const fixture of fixtures) {
     const needsFsdd = fixture.input.kind === 'fsdd';
-    it.skipIf(needsFsdd && !hasFsdd)(`${fixture.reference}: ${fixture.name}${needsFsdd && !hasFsdd ? ` (${fsddMissing})` : ''}`, () => {
-      const spec = parseFeatureSpec(fixture.spec, fixture.name);
-      const { samples, sampleRate } = input(fixture);
-      const ours = createFeatureExtractor(spec)(samples, sampleRate);
-      const reference = floats(fixture.data);
-      expect([ours.frames, ours.bins]).toEqual([fixture.frames, fixture.bins]);
-      let min = Infinity;
-      let max = -Infinity;
-      for (const value of reference) {
-        min = Math.min(min, value);
-        max = Math.max(max, value);
-      }
-      let worst = 0;
-      let worstAt = 0;
-      for (let i = 0; i < reference.length; i++) {
-        const error = Math.abs(ours.data[i]! - reference[i]!);
-        if (error > worst) [worst, worstAt] = [error, i];
-      }
-      const relative = worst / (max - min);
-      const where = `frame ${Math.floor(worstAt / fixture.bins)}, bin ${worstAt % fixture.bins}: ours ${ours.data[worstAt]}, reference ${reference[worstAt]}`;
-      expect(relative, `worst error ${worst.toExponential(2)} of range ${(max - min).toFixed(2)} at ${where}`).toBeLessThan(RELATIVE_TOLERANCE);
-    });
+    it.skipIf(needsFsdd && !hasFsdd)(
+      `${fixture.reference}: ${fixture.name}${needsFsdd && !hasFsdd ? ` (${fsddMissing})` : ''}`,
+      () => {
+        const spec = parseFeatureSpec(fixture.spec, fixture.name);
+        const { samples, sampleRate } = input(fixture);
+        const ours = createFeatureExtractor(spec)(samples, sampleRate);
+        const reference = floats(fixture.data);
+        expect([ours.frames, ours.bins]).toEqual([fixture.frames, fixture.bins]);
+        let min = Infinity;
+        let max = -Infinity;
+        for (const value of reference) {
+          min = Math.min(min, value);
+          max = Math.max(max, value);
+        }
+        let worst = 0;
+        let worstAt = 0;
+        for (let i = 0; i < reference.length; i++) {
+          const error = Math.abs(ours.data[i]! - reference[i]!);
+          if (error > worst) [worst, worstAt] = [error, i];
+        }
+        const relative = worst / (max - min);
+        const where = `frame ${Math.floor(worstAt / fixture.bins)}, bin ${worstAt % fixture.bins}: ours ${ours.data[worstAt]}, reference ${reference[worstAt]}`;
+        expect(
+          relative,
+          `worst error ${worst.toExponential(2)} of range ${(max - min).toFixed(2)} at ${where}`,
+        ).toBeLessThan(RELATIVE_TOLERANCE);
+      },
+    );
   }
 });

@@ -3,7 +3,9 @@ import { inlineMarkdown } from '../../src-renderer/lib/ui/inlineMarkdown.ts';
 
 describe('inlineMarkdown', () => {
   it('splits the advice the doctor gives into text and code', () => {
-    expect(inlineMarkdown('run `npm run setup:tensorflow` in the studio folder; see docs/native-tensorflow.md.')).toEqual([
+    expect(
+      inlineMarkdown('run `npm run setup:tensorflow` in the studio folder; see docs/native-tensorflow.md.'),
+    ).toEqual([
       { kind: 'text', text: 'run ' },
       { kind: 'code', text: 'npm run setup:tensorflow' },
       { kind: 'text', text: ' in the studio folder; see docs/native-tensorflow.md.' },
@@ -21,7 +23,9 @@ describe('inlineMarkdown', () => {
 
   it('leaves markup it does not know, unbalanced markers and HTML as plain text', () => {
     expect(inlineMarkdown('a `b and **c')).toEqual([{ kind: 'text', text: 'a `b and **c' }]);
-    expect(inlineMarkdown('<img src=x onerror=alert(1)> _x_')).toEqual([{ kind: 'text', text: '<img src=x onerror=alert(1)> _x_' }]);
+    expect(inlineMarkdown('<img src=x onerror=alert(1)> _x_')).toEqual([
+      { kind: 'text', text: '<img src=x onerror=alert(1)> _x_' },
+    ]);
     expect(inlineMarkdown('')).toEqual([]);
   });
 });

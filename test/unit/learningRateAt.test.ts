@@ -40,7 +40,9 @@ describe('learning-rate schedules', () => {
 
   it('cycle triangularly between the low and high rates', () => {
     const cyclical = { kind: 'cyclical', low: 0.001, high: 0.005, stepsPerHalfCycle: 4 } as const;
-    expect([0, 2, 4, 6, 8].map((step) => learningRateAt(cyclical, step, 100))).toEqual([0.001, 0.003, 0.005, 0.003, 0.001]);
+    expect([0, 2, 4, 6, 8].map((step) => learningRateAt(cyclical, step, 100))).toEqual([
+      0.001, 0.003, 0.005, 0.003, 0.001,
+    ]);
   });
 
   it('keep their shape over a 20- and a 200-epoch run when lengths are shares of the run', () => {
@@ -54,13 +56,18 @@ describe('learning-rate schedules', () => {
     expect(totalStepsOf(piecewise, 20, 5)).toBe(100);
     expect(totalStepsOf(piecewise, 200, 5)).toBe(1000);
     expect(shares.map((share) => at(piecewise, 200, share))).toEqual(shares.map((share) => at(piecewise, 20, share)));
-    expect([0, 0.49, 0.5, 0.79, 0.8, 0.99].map((share) => at(piecewise, 20, share))).toEqual([0.001, 0.001, 0.0002, 0.0002, 0.00004, 0.00004]);
+    expect([0, 0.49, 0.5, 0.79, 0.8, 0.99].map((share) => at(piecewise, 20, share))).toEqual([
+      0.001, 0.001, 0.0002, 0.0002, 0.00004, 0.00004,
+    ]);
     const cyclical: ScheduleSpec = { kind: 'cyclical', low: 0.001, high: 0.005, cyclesPerRun: 2 };
     expect(shares.map((share) => at(cyclical, 200, share))).toEqual(shares.map((share) => at(cyclical, 20, share)));
-    [0.001, 0.0026, 0.005, 0.001, 0.005].forEach((rate, i) => expect(at(cyclical, 20, [0, 0.1, 0.25, 0.5, 0.75][i]!)).toBeCloseTo(rate, 12));
+    [0.001, 0.0026, 0.005, 0.001, 0.005].forEach((rate, i) =>
+      expect(at(cyclical, 20, [0, 0.1, 0.25, 0.5, 0.75][i]!)).toBeCloseTo(rate, 12),
+    );
     // Continuous schedules count progress over totalSteps − 1 (as before): equal to within a step of the short run.
     const cosine: ScheduleSpec = { kind: 'cosine', initial: 0.002, final: 0.00002, warmupFraction: 0.1 };
-    for (const share of shares) expect(Math.abs(at(cosine, 200, share) - at(cosine, 20, share))).toBeLessThan(0.002 / 10 + 1e-12);
+    for (const share of shares)
+      expect(Math.abs(at(cosine, 200, share) - at(cosine, 20, share))).toBeLessThan(0.002 / 10 + 1e-12);
     expect(at(cosine, 20, 0.09)).toBeCloseTo(0.002, 12);
     expect(at(cosine, 200, 0.099)).toBeCloseTo(0.002, 12);
   });
@@ -71,13 +78,31 @@ describe('learning-rate schedules', () => {
     expect(runLength(95, spec)).toEqual({ batchesPerEpoch: 10, stepsPerEpoch: 10, totalSteps: 18000, epochs: 1800 });
     const relative = relativeSchedule(tf, 18000);
     expect(relative).toEqual({ kind: 'piecewise', fractions: [0.833333, 0.166667], rates: [0.001, 0.0001] });
-    expect(runLength(95, { ...spec, schedule: relative })).toEqual({ batchesPerEpoch: 10, stepsPerEpoch: 10, totalSteps: 200, epochs: 20 });
+    expect(runLength(95, { ...spec, schedule: relative })).toEqual({
+      batchesPerEpoch: 10,
+      stepsPerEpoch: 10,
+      totalSteps: 200,
+      epochs: 20,
+    });
     expect(runLength(95, { ...spec, schedule: relative, steps: 55 })).toMatchObject({ totalSteps: 55, epochs: 6 });
     expect(absoluteSchedule(relative, 18000)).toEqual(tf);
-    const thirds = relativeSchedule({ kind: 'piecewise', steps: [10000, 10000, 10000], rates: [0.0005, 0.0001, 0.00002] }, 30000);
+    const thirds = relativeSchedule(
+      { kind: 'piecewise', steps: [10000, 10000, 10000], rates: [0.0005, 0.0001, 0.00002] },
+      30000,
+    );
     expect(() => parseTrainSpec({ ...spec, schedule: thirds })).not.toThrow();
-    expect(relativeSchedule({ kind: 'cosine', initial: 0.01, final: 0, warmupSteps: 100 }, 2000)).toEqual({ kind: 'cosine', initial: 0.01, final: 0, warmupFraction: 0.05 });
-    expect(absoluteSchedule({ kind: 'cyclical', low: 0.1, high: 1, cyclesPerRun: 4 }, 2000)).toEqual({ kind: 'cyclical', low: 0.1, high: 1, stepsPerHalfCycle: 250 });
+    expect(relativeSchedule({ kind: 'cosine', initial: 0.01, final: 0, warmupSteps: 100 }, 2000)).toEqual({
+      kind: 'cosine',
+      initial: 0.01,
+      final: 0,
+      warmupFraction: 0.05,
+    });
+    expect(absoluteSchedule({ kind: 'cyclical', low: 0.1, high: 1, cyclesPerRun: 4 }, 2000)).toEqual({
+      kind: 'cyclical',
+      low: 0.1,
+      high: 1,
+      stepsPerHalfCycle: 250,
+    });
   });
 
   it('are checked: shares add up to 1, one rate per stage, one way to give each length', () => {
@@ -90,14 +115,23 @@ describe('learning-rate schedules', () => {
       }
     };
     expect(check({ kind: 'piecewise', fractions: [0.7, 0.2, 0.1], rates: [1e-3, 1e-4, 1e-5] })).toBe('');
-    expect(check({ kind: 'piecewise', fractions: [0.5, 0.3], rates: [1e-3, 1e-4] })).toMatch(/schedule.fractions: the stages' shares of the run must add up to 1 \(these add up to 0.8\)/);
+    expect(check({ kind: 'piecewise', fractions: [0.5, 0.3], rates: [1e-3, 1e-4] })).toMatch(
+      /schedule.fractions: the stages' shares of the run must add up to 1 \(these add up to 0.8\)/,
+    );
     expect(check({ kind: 'piecewise', fractions: [0.5, 0.5000001], rates: [1e-3, 1e-4] })).toBe('');
-    expect(check({ kind: 'piecewise', fractions: [0.5, 0.5], rates: [1e-3] })).toMatch(/one rate per stage \(as many rates as fractions\)/);
-    expect(check({ kind: 'piecewise', rates: [1e-3] })).toMatch(/schedule.steps: needs steps \(stage lengths in steps\) or fractions \(as a share of the run\)/);
-    expect(check({ kind: 'piecewise', steps: [10], fractions: [1], rates: [1e-3] })).toMatch(/schedule.steps: give steps or fractions, not both/);
+    expect(check({ kind: 'piecewise', fractions: [0.5, 0.5], rates: [1e-3] })).toMatch(
+      /one rate per stage \(as many rates as fractions\)/,
+    );
+    expect(check({ kind: 'piecewise', rates: [1e-3] })).toMatch(
+      /schedule.steps: needs steps \(stage lengths in steps\) or fractions \(as a share of the run\)/,
+    );
+    expect(check({ kind: 'piecewise', steps: [10], fractions: [1], rates: [1e-3] })).toMatch(
+      /schedule.steps: give steps or fractions, not both/,
+    );
     expect(check({ kind: 'cosine', initial: 0.01, final: 0, warmupFraction: 0.05 })).toBe('');
-    expect(check({ kind: 'cosine', initial: 0.01, final: 0, warmupFraction: 0.05, warmupSteps: 10 })).toMatch(/give warmupSteps or warmupFraction, not both/);
+    expect(check({ kind: 'cosine', initial: 0.01, final: 0, warmupFraction: 0.05, warmupSteps: 10 })).toMatch(
+      /give warmupSteps or warmupFraction, not both/,
+    );
     expect(check({ kind: 'cyclical', low: 0.01, high: 0.1 })).toMatch(/needs stepsPerHalfCycle/);
   });
 });
-

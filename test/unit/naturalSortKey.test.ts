@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { naturalSortKey } from '../../src-shared/model/naturalSortKey.ts';
 
 /** Sorted as SQLite's ORDER BY on the stored key sorts them: a plain comparison of the keys. */
-const byKey = (names: string[]) => [...names].sort((a, b) => (naturalSortKey(a) < naturalSortKey(b) ? -1 : naturalSortKey(a) > naturalSortKey(b) ? 1 : 0));
+const byKey = (names: string[]) =>
+  [...names].sort((a, b) =>
+    naturalSortKey(a) < naturalSortKey(b) ? -1 : naturalSortKey(a) > naturalSortKey(b) ? 1 : 0,
+  );
 
 describe('naturalSortKey', () => {
   it('puts _2 before _10, as people read file names', () => {
@@ -16,17 +19,18 @@ describe('naturalSortKey', () => {
   });
 
   it('orders the Free Spoken Digit Dataset by digit, speaker, then take number', () => {
-    expect(byKey(['0_george_10.wav', '0_george_2.wav', '1_george_0.wav', '0_jackson_1.wav', '0_george_0.wav'])).toEqual([
-      '0_george_0.wav',
-      '0_george_2.wav',
-      '0_george_10.wav',
-      '0_jackson_1.wav',
-      '1_george_0.wav',
-    ]);
+    expect(byKey(['0_george_10.wav', '0_george_2.wav', '1_george_0.wav', '0_jackson_1.wav', '0_george_0.wav'])).toEqual(
+      ['0_george_0.wav', '0_george_2.wav', '0_george_10.wav', '0_jackson_1.wav', '1_george_0.wav'],
+    );
   });
 
   it('compares every digit run by value, not only the last', () => {
-    expect(byKey(['s10_t1.wav', 's2_t10.wav', 's2_t3.wav', 's1_t20.wav'])).toEqual(['s1_t20.wav', 's2_t3.wav', 's2_t10.wav', 's10_t1.wav']);
+    expect(byKey(['s10_t1.wav', 's2_t10.wav', 's2_t3.wav', 's1_t20.wav'])).toEqual([
+      's1_t20.wav',
+      's2_t3.wav',
+      's2_t10.wav',
+      's10_t1.wav',
+    ]);
   });
 
   it('ignores case and leading zeros', () => {
@@ -42,6 +46,10 @@ describe('naturalSortKey', () => {
 
   it('orders numbers of different lengths by value up to 99 digits', () => {
     const big = '9'.repeat(30);
-    expect(byKey([`n_${big}`, 'n_123456789012', 'n_99999999999'])).toEqual(['n_99999999999', 'n_123456789012', `n_${big}`]);
+    expect(byKey([`n_${big}`, 'n_123456789012', 'n_99999999999'])).toEqual([
+      'n_99999999999',
+      'n_123456789012',
+      `n_${big}`,
+    ]);
   });
 });

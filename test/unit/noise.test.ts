@@ -5,7 +5,6 @@ import { createFft } from '../../src-shared/dsp/createFft.ts';
 
 const SAMPLE_RATE = 16000;
 
-
 /** Welch power spectrum (Hann window, 50 % overlap); index k is frequency k · fs / size. */
 function powerSpectrum(samples: Float32Array, size = 1024): Float64Array {
   const power = new Float64Array(size / 2);
@@ -50,7 +49,12 @@ function slopePerOctave(samples: Float32Array): number {
 }
 
 function make(kind: NoiseKind, seed: number, seconds = 8, rms = 0.1): Float32Array {
-  return generateNoise(kind, { length: seconds * SAMPLE_RATE, sampleRate: SAMPLE_RATE, random: createRandom(seed), rms });
+  return generateNoise(kind, {
+    length: seconds * SAMPLE_RATE,
+    sampleRate: SAMPLE_RATE,
+    random: createRandom(seed),
+    rms,
+  });
 }
 
 function rmsOf(samples: Float32Array): number {

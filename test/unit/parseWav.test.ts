@@ -22,9 +22,20 @@ function rejection(bytes: Uint8Array): string {
 
 describe('parseWav: encodings', () => {
   it('8-bit unsigned PCM: (v − 128) / 128', () => {
-    const bytes = riffFile([fmtChunk({ formatTag: 1, channels: 1, sampleRate: 8000, bitsPerSample: 8 }), chunk('data', Uint8Array.of(128, 192, 64, 0, 255))]);
+    const bytes = riffFile([
+      fmtChunk({ formatTag: 1, channels: 1, sampleRate: 8000, bitsPerSample: 8 }),
+      chunk('data', Uint8Array.of(128, 192, 64, 0, 255)),
+    ]);
     const audio = parseWav(bytes);
-    expect(audio).toMatchObject({ sampleRate: 8000, channels: 1, bitsPerSample: 8, encoding: 'pcm', numFrames: 5, format: 'wav', warnings: [] });
+    expect(audio).toMatchObject({
+      sampleRate: 8000,
+      channels: 1,
+      bitsPerSample: 8,
+      encoding: 'pcm',
+      numFrames: 5,
+      format: 'wav',
+      warnings: [],
+    });
     expectSamples(audio.mono, [0, 0.5, -0.5, -1, 127 / 128]);
   });
 
@@ -47,23 +58,38 @@ describe('parseWav: encodings', () => {
     const pcm = parseWav(buildWav({ channels: [[0.5, -0.5]], bitsPerSample: 24, extensible: true }));
     expect(pcm).toMatchObject({ encoding: 'pcm', bitsPerSample: 24 });
     expectSamples(pcm.mono, [0.5, -0.5]);
-    const float = parseWav(buildWav({ channels: [[0.25, -0.125]], bitsPerSample: 32, encoding: 'float', extensible: true }));
+    const float = parseWav(
+      buildWav({ channels: [[0.25, -0.125]], bitsPerSample: 32, encoding: 'float', extensible: true }),
+    );
     expect(float).toMatchObject({ encoding: 'float', bitsPerSample: 32 });
     expectSamples(float.mono, [0.25, -0.125]);
   });
 
   it('extensible 24 valid bits in a 32-bit container reports 24 bits and scales by the container', () => {
-    const fmt = fmtChunk({ formatTag: 0xfffe, channels: 1, sampleRate: 48000, bitsPerSample: 32, extensible: { subformat: 1, validBits: 24 } });
+    const fmt = fmtChunk({
+      formatTag: 0xfffe,
+      channels: 1,
+      sampleRate: 48000,
+      bitsPerSample: 32,
+      extensible: { subformat: 1, validBits: 24 },
+    });
     const audio = parseWav(riffFile([fmt, chunk('data', encodeSamples([[0.5, -0.25]], 32))]));
     expect(audio.bitsPerSample).toBe(24);
     expectSamples(audio.mono, [0.5, -0.25]);
   });
-
 });
 
 describe('parseWav: downmix is the mean of all channels', () => {
   it('stereo', () => {
-    const audio = parseWav(buildWav({ channels: [[0.5, 1 - 2 ** -15, 0], [-0.25, 0.5, -1]], bitsPerSample: 16 }));
+    const audio = parseWav(
+      buildWav({
+        channels: [
+          [0.5, 1 - 2 ** -15, 0],
+          [-0.25, 0.5, -1],
+        ],
+        bitsPerSample: 16,
+      }),
+    );
     expect(audio.channels).toBe(2);
     expect(audio.downmix).toBe('mean');
     expectSamples(audio.mono, [0.125, (1 - 2 ** -15 + 0.5) / 2, -0.5]);
@@ -91,7 +117,9 @@ describe('parseWav: chunk layout', () => {
   it('pads odd-sized chunks to an even length', () => {
     const bext = chunk('bext', ascii('abcde'));
     expect(bext.length).toBe(8 + 6);
-    const audio = parseWav(buildWav({ channels: samples, bitsPerSample: 16, between: [bext], after: [chunk('note', ascii('xyz'))] }));
+    const audio = parseWav(
+      buildWav({ channels: samples, bitsPerSample: 16, between: [bext], after: [chunk('note', ascii('xyz'))] }),
+    );
     expectSamples(audio.mono, samples[0]!);
     expect(audio.warnings).toEqual([]);
   });
@@ -122,21 +150,39 @@ describe('parseWav: chunk layout', () => {
     const ds64 = new Uint8Array(28);
     new DataView(ds64.buffer).setUint32(8, data.length, true);
     const fmt = fmtChunk({ formatTag: 1, channels: 1, sampleRate: 16000, bitsPerSample: 16 });
-    const bytes = riffFile([chunk('ds64', ds64), fmt, chunk('data', data, 0xffffffff), chunk('LIST', new Uint8Array(4))], 'RF64', 0xffffffff);
+    const bytes = riffFile(
+      [chunk('ds64', ds64), fmt, chunk('data', data, 0xffffffff), chunk('LIST', new Uint8Array(4))],
+      'RF64',
+      0xffffffff,
+    );
     const audio = parseWav(bytes);
     expectSamples(audio.mono, samples[0]!);
     expect(audio.warnings).toEqual([]);
   });
 
   it('ignores a damaged chunk after the data, with a warning', () => {
-    const audio = parseWav(buildWav({ channels: samples, bitsPerSample: 16, after: [chunk('LIST', new Uint8Array(4), 1000)] }));
+    const audio = parseWav(
+      buildWav({ channels: samples, bitsPerSample: 16, after: [chunk('LIST', new Uint8Array(4), 1000)] }),
+    );
     expectSamples(audio.mono, samples[0]!);
     expect(audio.warnings.join()).toMatch(/damaged 'LIST' chunk/);
   });
 
   it('ignores a partial trailing frame, with a warning', () => {
-    const data = Uint8Array.from([...encodeSamples([[0.5, -0.5], [0.5, -0.5]], 16), 1, 2]);
-    const audio = parseWav(riffFile([fmtChunk({ formatTag: 1, channels: 2, sampleRate: 16000, bitsPerSample: 16 }), chunk('data', data)]));
+    const data = Uint8Array.from([
+      ...encodeSamples(
+        [
+          [0.5, -0.5],
+          [0.5, -0.5],
+        ],
+        16,
+      ),
+      1,
+      2,
+    ]);
+    const audio = parseWav(
+      riffFile([fmtChunk({ formatTag: 1, channels: 2, sampleRate: 16000, bitsPerSample: 16 }), chunk('data', data)]),
+    );
     expect(audio.numFrames).toBe(2);
     expect(audio.warnings.join()).toMatch(/2 trailing bytes/);
   });
@@ -148,38 +194,152 @@ describe('parseWav: rejections say why', () => {
 
   it.each<[string, () => Uint8Array, RegExp]>([
     ['too short', () => ascii('RIFF'), /too short to be a WAV file \(4 bytes\)/],
-    ['not RIFF/WAVE', () => Uint8Array.from([...ascii('RIFF\x10\x00\x00\x00AVI '), ...new Uint8Array(32)]), /not a WAV file/],
+    [
+      'not RIFF/WAVE',
+      () => Uint8Array.from([...ascii('RIFF\x10\x00\x00\x00AVI '), ...new Uint8Array(32)]),
+      /not a WAV file/,
+    ],
     ['big-endian RIFX', () => riffFile([fmt16, data], 'RIFX'), /big-endian/],
     ['no fmt', () => riffFile([data]), /no fmt chunk/],
     ['no data', () => riffFile([fmt16]), /no data chunk/],
-    ['µ-law', () => riffFile([fmtChunk({ formatTag: 7, channels: 1, sampleRate: 8000, bitsPerSample: 8 }), data]), /^µ-law \(format 7\) is not supported; convert to PCM$/],
-    ['IMA ADPCM', () => riffFile([fmtChunk({ formatTag: 0x11, channels: 1, sampleRate: 8000, bitsPerSample: 4, blockAlign: 256 }), data]), /IMA ADPCM \(format 17\) is not supported/],
-    ['unknown tag', () => riffFile([fmtChunk({ formatTag: 0x1234, channels: 1, sampleRate: 8000, bitsPerSample: 16 }), data]), /WAV format 0x1234 is not supported/],
-    ['extensible µ-law', () => riffFile([fmtChunk({ formatTag: 0xfffe, channels: 1, sampleRate: 8000, bitsPerSample: 8, extensible: { subformat: 7 } }), data]), /µ-law \(format 7\)/],
+    [
+      'µ-law',
+      () => riffFile([fmtChunk({ formatTag: 7, channels: 1, sampleRate: 8000, bitsPerSample: 8 }), data]),
+      /^µ-law \(format 7\) is not supported; convert to PCM$/,
+    ],
+    [
+      'IMA ADPCM',
+      () =>
+        riffFile([
+          fmtChunk({ formatTag: 0x11, channels: 1, sampleRate: 8000, bitsPerSample: 4, blockAlign: 256 }),
+          data,
+        ]),
+      /IMA ADPCM \(format 17\) is not supported/,
+    ],
+    [
+      'unknown tag',
+      () => riffFile([fmtChunk({ formatTag: 0x1234, channels: 1, sampleRate: 8000, bitsPerSample: 16 }), data]),
+      /WAV format 0x1234 is not supported/,
+    ],
+    [
+      'extensible µ-law',
+      () =>
+        riffFile([
+          fmtChunk({
+            formatTag: 0xfffe,
+            channels: 1,
+            sampleRate: 8000,
+            bitsPerSample: 8,
+            extensible: { subformat: 7 },
+          }),
+          data,
+        ]),
+      /µ-law \(format 7\)/,
+    ],
     [
       'extensible with a foreign GUID',
-      () => riffFile([fmtChunk({ formatTag: 0xfffe, channels: 1, sampleRate: 8000, bitsPerSample: 16, extensible: { subformat: 1, guidTail: KSDATAFORMAT_GUID_TAIL.map((b) => b ^ 1) } }), data]),
+      () =>
+        riffFile([
+          fmtChunk({
+            formatTag: 0xfffe,
+            channels: 1,
+            sampleRate: 8000,
+            bitsPerSample: 16,
+            extensible: { subformat: 1, guidTail: KSDATAFORMAT_GUID_TAIL.map((b) => b ^ 1) },
+          }),
+          data,
+        ]),
       /unknown subformat GUID/,
     ],
-    ['short extensible fmt', () => riffFile([chunk('fmt ', fmtChunk({ formatTag: 0xfffe, channels: 1, sampleRate: 8000, bitsPerSample: 16 }).subarray(8)), data]), /extensible fmt chunk is too short/],
+    [
+      'short extensible fmt',
+      () =>
+        riffFile([
+          chunk('fmt ', fmtChunk({ formatTag: 0xfffe, channels: 1, sampleRate: 8000, bitsPerSample: 16 }).subarray(8)),
+          data,
+        ]),
+      /extensible fmt chunk is too short/,
+    ],
     ['fmt too short', () => riffFile([chunk('fmt ', new Uint8Array(14)), data]), /fmt chunk is too short \(14 bytes/],
     ['two fmt chunks', () => riffFile([fmt16, fmt16, data]), /two fmt chunks/],
-    ['block align', () => riffFile([fmtChunk({ formatTag: 1, channels: 2, sampleRate: 16000, bitsPerSample: 16, blockAlign: 2 }), data]), /block align 2 does not match 2 channels × 16 bits \(expected 4\)/],
-    ['0 channels', () => riffFile([fmtChunk({ formatTag: 1, channels: 0, sampleRate: 16000, bitsPerSample: 16 }), data]), /0 channels is not supported/],
-    ['33 channels', () => riffFile([fmtChunk({ formatTag: 1, channels: 33, sampleRate: 16000, bitsPerSample: 16 }), data]), /33 channels is not supported \(1 to 32\)/],
-    ['low rate', () => riffFile([fmtChunk({ formatTag: 1, channels: 1, sampleRate: 999, bitsPerSample: 16 }), data]), /implausible sample rate 999 Hz \(supported: 1000 to 768000 Hz\)/],
-    ['high rate', () => riffFile([fmtChunk({ formatTag: 1, channels: 1, sampleRate: 800000, bitsPerSample: 16 }), data]), /implausible sample rate 800000 Hz/],
-    ['16-bit float', () => riffFile([fmtChunk({ formatTag: 3, channels: 1, sampleRate: 16000, bitsPerSample: 16 }), data]), /16-bit float WAV is not supported/],
-    ['0-bit PCM', () => riffFile([fmtChunk({ formatTag: 1, channels: 1, sampleRate: 16000, bitsPerSample: 0, blockAlign: 0 }), data]), /0-bit PCM is not supported/],
-    ['truncated data', () => riffFile([fmt16, chunk('data', encodeSamples([[0.5, -0.5]], 16), 1000)]), /^truncated: the data chunk promises 1000 bytes, the file holds 4$/],
-    ['damaged chunk before fmt', () => riffFile([chunk('LIST', new Uint8Array(4), 5000), fmt16, data]), /damaged: chunk 'LIST' at byte 12 claims 5000 bytes, only 40 remain/],
+    [
+      'block align',
+      () =>
+        riffFile([fmtChunk({ formatTag: 1, channels: 2, sampleRate: 16000, bitsPerSample: 16, blockAlign: 2 }), data]),
+      /block align 2 does not match 2 channels × 16 bits \(expected 4\)/,
+    ],
+    [
+      '0 channels',
+      () => riffFile([fmtChunk({ formatTag: 1, channels: 0, sampleRate: 16000, bitsPerSample: 16 }), data]),
+      /0 channels is not supported/,
+    ],
+    [
+      '33 channels',
+      () => riffFile([fmtChunk({ formatTag: 1, channels: 33, sampleRate: 16000, bitsPerSample: 16 }), data]),
+      /33 channels is not supported \(1 to 32\)/,
+    ],
+    [
+      'low rate',
+      () => riffFile([fmtChunk({ formatTag: 1, channels: 1, sampleRate: 999, bitsPerSample: 16 }), data]),
+      /implausible sample rate 999 Hz \(supported: 1000 to 768000 Hz\)/,
+    ],
+    [
+      'high rate',
+      () => riffFile([fmtChunk({ formatTag: 1, channels: 1, sampleRate: 800000, bitsPerSample: 16 }), data]),
+      /implausible sample rate 800000 Hz/,
+    ],
+    [
+      '16-bit float',
+      () => riffFile([fmtChunk({ formatTag: 3, channels: 1, sampleRate: 16000, bitsPerSample: 16 }), data]),
+      /16-bit float WAV is not supported/,
+    ],
+    [
+      '0-bit PCM',
+      () =>
+        riffFile([fmtChunk({ formatTag: 1, channels: 1, sampleRate: 16000, bitsPerSample: 0, blockAlign: 0 }), data]),
+      /0-bit PCM is not supported/,
+    ],
+    [
+      'truncated data',
+      () => riffFile([fmt16, chunk('data', encodeSamples([[0.5, -0.5]], 16), 1000)]),
+      /^truncated: the data chunk promises 1000 bytes, the file holds 4$/,
+    ],
+    [
+      'damaged chunk before fmt',
+      () => riffFile([chunk('LIST', new Uint8Array(4), 5000), fmt16, data]),
+      /damaged: chunk 'LIST' at byte 12 claims 5000 bytes, only 40 remain/,
+    ],
     ['zero frames', () => riffFile([fmt16, chunk('data', new Uint8Array(0))]), /no audio samples \(0 frames\)/],
-    ['zero frames before a trailing chunk', () => riffFile([fmt16, chunk('data', new Uint8Array(0)), chunk('LIST', new Uint8Array(4))]), /no audio samples \(0 frames\)/],
+    [
+      'zero frames before a trailing chunk',
+      () => riffFile([fmt16, chunk('data', new Uint8Array(0)), chunk('LIST', new Uint8Array(4))]),
+      /no audio samples \(0 frames\)/,
+    ],
     ['over 2 GiB', () => riffFile([fmt16, chunk('data', new Uint8Array(4), 0x90000000)]), /over 2 GiB/],
-    ['over 24 h', () => riffFile([fmtChunk({ formatTag: 1, channels: 1, sampleRate: 1000, bitsPerSample: 8 }), chunk('data', new Uint8Array(4), 100_000_000)]), /declares 27\.8 h of audio/],
-    ['NaN', () => buildWav({ channels: [[0.5, Number.NaN]], bitsPerSample: 32, encoding: 'float' }), /contains NaN or infinite samples/],
-    ['infinity', () => buildWav({ channels: [[Number.POSITIVE_INFINITY]], bitsPerSample: 64, encoding: 'float' }), /contains NaN or infinite samples/],
-    ['beyond float32', () => buildWav({ channels: [[1e300]], bitsPerSample: 64, encoding: 'float' }), /beyond the 32-bit float range/],
+    [
+      'over 24 h',
+      () =>
+        riffFile([
+          fmtChunk({ formatTag: 1, channels: 1, sampleRate: 1000, bitsPerSample: 8 }),
+          chunk('data', new Uint8Array(4), 100_000_000),
+        ]),
+      /declares 27\.8 h of audio/,
+    ],
+    [
+      'NaN',
+      () => buildWav({ channels: [[0.5, Number.NaN]], bitsPerSample: 32, encoding: 'float' }),
+      /contains NaN or infinite samples/,
+    ],
+    [
+      'infinity',
+      () => buildWav({ channels: [[Number.POSITIVE_INFINITY]], bitsPerSample: 64, encoding: 'float' }),
+      /contains NaN or infinite samples/,
+    ],
+    [
+      'beyond float32',
+      () => buildWav({ channels: [[1e300]], bitsPerSample: 64, encoding: 'float' }),
+      /beyond the 32-bit float range/,
+    ],
   ])('%s', (_name, build, reason) => {
     expect(rejection(build())).toMatch(reason);
   });

@@ -16,15 +16,33 @@ const data: DataSpec = {
 };
 
 let nextId = 1;
-function clips(label: string, count: number, options: { unknown?: boolean; split?: SnapshotClip['split'] } = {}): SnapshotClip[] {
+function clips(
+  label: string,
+  count: number,
+  options: { unknown?: boolean; split?: SnapshotClip['split'] } = {},
+): SnapshotClip[] {
   return Array.from({ length: count }, () => {
     const id = nextId++;
-    return { clipId: id, hash: `h${id}`, ext: 'wav', kind: 'sample', label, unknown: options.unknown ?? false, speaker: null, split: options.split ?? 'train' };
+    return {
+      clipId: id,
+      hash: `h${id}`,
+      ext: 'wav',
+      kind: 'sample',
+      label,
+      unknown: options.unknown ?? false,
+      speaker: null,
+      split: options.split ?? 'train',
+    };
   });
 }
 
 describe('planDataset', () => {
-  const snapshot = [...clips('yes', 4), ...clips('no', 4), ...clips('bird', 4, { unknown: true }), ...clips('cat', 4, { unknown: true })];
+  const snapshot = [
+    ...clips('yes', 4),
+    ...clips('no', 4),
+    ...clips('bird', 4, { unknown: true }),
+    ...clips('cat', 4, { unknown: true }),
+  ];
 
   it('trains the labels not marked as unknown words by default; the unknown words feed _unknown_', () => {
     const plan = planDataset(snapshot, data, 1);
@@ -36,10 +54,17 @@ describe('planDataset', () => {
   });
 
   it('trains an unknown word as itself when a run names it', () => {
-    expect(planDataset(snapshot, { ...data, wantedWords: ['yes', 'bird'] }, 1).classes).toEqual(['_silence_', '_unknown_', 'yes', 'bird']);
+    expect(planDataset(snapshot, { ...data, wantedWords: ['yes', 'bird'] }, 1).classes).toEqual([
+      '_silence_',
+      '_unknown_',
+      'yes',
+      'bird',
+    ]);
   });
 
   it('says what to do when every label is an unknown word', () => {
-    expect(() => planDataset(clips('bird', 3, { unknown: true }), data, 1)).toThrow(/every label is marked as an unknown word/);
+    expect(() => planDataset(clips('bird', 3, { unknown: true }), data, 1)).toThrow(
+      /every label is marked as an unknown word/,
+    );
   });
 });

@@ -23,7 +23,14 @@ function labelRows(clips: readonly PlanClip[]): LabelSplitRow[] {
   const rows = new Map<string | null, LabelSplitRow>();
   for (const clip of clips) {
     if (clip.kind !== 'sample') continue;
-    const row = rows.get(clip.label) ?? { label: clip.label, train: 0, validation: 0, test: 0, unassigned: 0, speakers: 0 };
+    const row = rows.get(clip.label) ?? {
+      label: clip.label,
+      train: 0,
+      validation: 0,
+      test: 0,
+      unassigned: 0,
+      speakers: 0,
+    };
     if (clip.split) row[clip.split]++;
     else row.unassigned++;
     rows.set(clip.label, row);
@@ -61,13 +68,17 @@ describe('the Train page counts with the data plan rules', () => {
         continue; // A library the plan refuses; the page shows the refusal when the run starts.
       }
       planned++;
-      const labelsWithClips = [...new Set(clips.filter((clip) => clip.kind === 'sample' && clip.label !== null).map((clip) => clip.label!))].map((label) => ({ label, unknown: unknownWords.has(label) }));
+      const labelsWithClips = [
+        ...new Set(clips.filter((clip) => clip.kind === 'sample' && clip.label !== null).map((clip) => clip.label!)),
+      ].map((label) => ({ label, unknown: unknownWords.has(label) }));
       const { classes } = datasetClasses(labelsWithClips, data);
       expect(classes).toEqual(plan.classes);
       const counts = planExampleCounts(labelRows(clips), classes, data);
       for (const split of SPLITS) {
         expect(counts[split].examples, `trial ${trial}, ${split}`).toBe(plan.items[split].length);
-        expect(counts[split].known).toBe(plan.items[split].filter((item) => item.label !== '_silence_' && item.label !== '_unknown_').length);
+        expect(counts[split].known).toBe(
+          plan.items[split].filter((item) => item.label !== '_silence_' && item.label !== '_unknown_').length,
+        );
       }
     }
     expect(planned).toBeGreaterThan(250);
@@ -78,8 +89,14 @@ describe('the Train page counts with the data plan rules', () => {
       { label: 'yes', train: 10, validation: 0, test: 0, unassigned: 0, speakers: 1 },
       { label: 'bird', train: 2, validation: 0, test: 0, unassigned: 0, speakers: 1 },
     ];
-    const { classes } = datasetClasses([{ label: 'yes' }, { label: 'bird', unknown: true }], { ...baseData, unknownPercentage: 100 });
+    const { classes } = datasetClasses([{ label: 'yes' }, { label: 'bird', unknown: true }], {
+      ...baseData,
+      unknownPercentage: 100,
+    });
     expect(classes).toEqual(['_silence_', '_unknown_', 'yes']);
-    expect(planExampleCounts(rows, classes, { ...baseData, unknownPercentage: 100 }).train).toEqual({ known: 10, examples: 10 + 1 + 2 });
+    expect(planExampleCounts(rows, classes, { ...baseData, unknownPercentage: 100 }).train).toEqual({
+      known: 10,
+      examples: 10 + 1 + 2,
+    });
   });
 });

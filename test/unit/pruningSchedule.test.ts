@@ -3,7 +3,12 @@ import { keptWeightCount } from '../../src-main/services/optimize/keptWeightCoun
 import { parseTrainSpec } from '../../src-shared/contract/trainSpecSchema.ts';
 import type { PruningSpec } from '../../src-shared/model/TrainSpec.ts';
 import { pruningEffect } from '../../src-shared/training/pruningEffect.ts';
-import { constantSparsity, polynomialDecay, pruningSchedule, shouldPruneInStep } from '../../src-shared/training/pruningSchedule.ts';
+import {
+  constantSparsity,
+  polynomialDecay,
+  pruningSchedule,
+  shouldPruneInStep,
+} from '../../src-shared/training/pruningSchedule.ts';
 import { PruningSpecError } from '../../src-shared/training/PruningSpecError.ts';
 import { relativePruning } from '../../src-shared/training/relativePruning.ts';
 import { resolvePruning } from '../../src-shared/training/resolvePruning.ts';
@@ -39,7 +44,13 @@ describe('ConstantSparsity', () => {
   });
 
   it('prunes forever when end is −1, with tfmot defaults end −1 and frequency 100 (TF 2.21)', () => {
-    expect(constantSparsity(0.75, 0)).toEqual({ kind: 'constant', sparsity: 0.75, beginStep: 0, endStep: -1, frequency: 100 });
+    expect(constantSparsity(0.75, 0)).toEqual({
+      kind: 'constant',
+      sparsity: 0.75,
+      beginStep: 0,
+      endStep: -1,
+      frequency: 100,
+    });
     expect(decisions(constantSparsity(0.75, 0), [1, 99, 100, 150, 200, 100_000])).toEqual([
       [1, false, 0.75],
       [99, false, 0.75],
@@ -73,7 +84,9 @@ describe('PolynomialDecay', () => {
 
   it('follows final + (initial − final)·(1 − p)³ over a long run (TF 2.21, and by hand)', () => {
     // By hand at 3000: p = 0.5, 0.9 − 0.9·0.125 = 0.7875 (float32: 0.7874999642372131).
-    expect(decisions(polynomialDecay(0, 0.9, 1000, 5000), [0, 999, 1000, 1050, 1100, 2000, 3000, 4000, 4900, 5000, 5100])).toEqual([
+    expect(
+      decisions(polynomialDecay(0, 0.9, 1000, 5000), [0, 999, 1000, 1050, 1100, 2000, 3000, 4000, 4900, 5000, 5100]),
+    ).toEqual([
       [0, false, 0],
       [999, false, 0],
       [1000, true, 0],
@@ -89,7 +102,15 @@ describe('PolynomialDecay', () => {
   });
 
   it('has tfmot’s defaults power 3 and frequency 100', () => {
-    expect(polynomialDecay(0.1, 0.8, 0, 1000)).toEqual({ kind: 'polynomial', initialSparsity: 0.1, finalSparsity: 0.8, beginStep: 0, endStep: 1000, power: 3, frequency: 100 });
+    expect(polynomialDecay(0.1, 0.8, 0, 1000)).toEqual({
+      kind: 'polynomial',
+      initialSparsity: 0.1,
+      finalSparsity: 0.8,
+      beginStep: 0,
+      endStep: 1000,
+      power: 3,
+      frequency: 100,
+    });
   });
 
   it('jumps to the final sparsity when begin equals end, where tfmot would divide 0 by 0', () => {
@@ -146,7 +167,15 @@ describe('validation', () => {
 });
 
 describe('timing as shares of the run', () => {
-  const relative: PruningSpec = { kind: 'polynomial', initialSparsity: 0, finalSparsity: 0.8, power: 3, beginFraction: 0.1, endFraction: 0.6, frequencyFraction: 0.05 };
+  const relative: PruningSpec = {
+    kind: 'polynomial',
+    initialSparsity: 0,
+    finalSparsity: 0.8,
+    power: 3,
+    beginFraction: 0.1,
+    endFraction: 0.6,
+    frequencyFraction: 0.05,
+  };
 
   it('resolves to TF-MOT steps once the run’s length is known, the end on a mask update', () => {
     expect(resolvePruning(relative, 40)).toEqual(polynomialDecay(0, 0.8, 4, 24, 3, 2));
@@ -154,11 +183,15 @@ describe('timing as shares of the run', () => {
     // 0.6 · 37 = 22.2 from begin 4 every 2 steps: the nearest update is 22.
     expect(resolvePruning(relative, 37)).toEqual(polynomialDecay(0, 0.8, 4, 22, 3, 2));
     // An end at the run's end that is off the update grid moves back, never past the last step.
-    expect(resolvePruning({ ...relative, beginFraction: 0, endFraction: 1, frequencyFraction: 0.1 }, 25)).toMatchObject({ beginStep: 0, endStep: 24, frequency: 3 });
+    expect(resolvePruning({ ...relative, beginFraction: 0, endFraction: 1, frequencyFraction: 0.1 }, 25)).toMatchObject(
+      { beginStep: 0, endStep: 24, frequency: 3 },
+    );
     // Tiny runs still update every step.
     expect(resolvePruning(relative, 5)).toMatchObject({ beginStep: 1, endStep: 3, frequency: 1 });
     // Steps stay as they are; the forms mix.
-    expect(resolvePruning({ kind: 'constant', sparsity: 0.5, beginFraction: 0.5, endStep: -1, frequency: 10 }, 300)).toEqual(constantSparsity(0.5, 150, -1, 10));
+    expect(
+      resolvePruning({ kind: 'constant', sparsity: 0.5, beginFraction: 0.5, endStep: -1, frequency: 10 }, 300),
+    ).toEqual(constantSparsity(0.5, 150, -1, 10));
   });
 
   it('prunes a 40-step and a 2,000-step run alike', () => {
@@ -166,20 +199,40 @@ describe('timing as shares of the run', () => {
     const long = pruningEffect(relative, 2000);
     expect([short.updates, short.lastUpdate, short.reached]).toEqual([11, 24, Math.fround(0.8)]);
     expect([long.updates, long.lastUpdate, long.reached]).toEqual([11, 1200, Math.fround(0.8)]);
-    const sparsityAt = (steps: number, share: number) => pruningSchedule(resolvePruning(relative, steps))(Math.round(share * steps)).sparsity;
-    for (const share of [0.1, 0.2, 0.3, 0.45, 0.6]) expect(sparsityAt(2000, share)).toBeCloseTo(sparsityAt(40, share), 5);
+    const sparsityAt = (steps: number, share: number) =>
+      pruningSchedule(resolvePruning(relative, steps))(Math.round(share * steps)).sparsity;
+    for (const share of [0.1, 0.2, 0.3, 0.45, 0.6])
+      expect(sparsityAt(2000, share)).toBeCloseTo(sparsityAt(40, share), 5);
   });
 
   it('counts mask updates like TF-MOT: the default schedule never prunes a short run', () => {
     // TF-MOT's defaults on a 40-step run: begin 0, every 100 steps: no update at all.
-    expect(pruningEffect(polynomialDecay(0, 0.5, 0, 2000), 40)).toMatchObject({ firstUpdate: 100, updates: 0, lastUpdate: null, reached: 0 });
-    expect(pruningEffect(polynomialDecay(0, 0.5, 0, 2000), 4000)).toMatchObject({ firstUpdate: 100, updates: 20, lastUpdate: 2000, reached: Math.fround(0.5) });
+    expect(pruningEffect(polynomialDecay(0, 0.5, 0, 2000), 40)).toMatchObject({
+      firstUpdate: 100,
+      updates: 0,
+      lastUpdate: null,
+      reached: 0,
+    });
+    expect(pruningEffect(polynomialDecay(0, 0.5, 0, 2000), 4000)).toMatchObject({
+      firstUpdate: 100,
+      updates: 20,
+      lastUpdate: 2000,
+      reached: Math.fround(0.5),
+    });
     // One update at begin, where polynomial decay still asks for its initial 0 %.
-    expect(pruningEffect(polynomialDecay(0, 0.5, 10, 2000), 40)).toMatchObject({ updates: 1, lastUpdate: 10, reached: 0 });
+    expect(pruningEffect(polynomialDecay(0, 0.5, 10, 2000), 40)).toMatchObject({
+      updates: 1,
+      lastUpdate: 10,
+      reached: 0,
+    });
     const constant = pruningEffect(constantSparsity(0.5, 0, -1, 7), 40);
     expect([constant.updates, constant.lastUpdate]).toEqual([5, 35]);
     // Brute force agrees with the count.
-    for (const [spec, total] of [[polynomialDecay(0.1, 0.7, 3, 29, 3, 4), 25], [constantSparsity(0.5, 0, -1, 7), 40], [constantSparsity(0.3, 5, 17, 3), 100]] as const) {
+    for (const [spec, total] of [
+      [polynomialDecay(0.1, 0.7, 3, 29, 3, 4), 25],
+      [constantSparsity(0.5, 0, -1, 7), 40],
+      [constantSparsity(0.3, 5, 17, 3), 100],
+    ] as const) {
       const at = pruningSchedule(spec);
       const steps = Array.from({ length: total }, (_, i) => i + 1).filter((step) => at(step).shouldPrune);
       expect(pruningEffect(spec, total)).toMatchObject({ updates: steps.length, lastUpdate: steps.at(-1) ?? null });
@@ -187,8 +240,20 @@ describe('timing as shares of the run', () => {
   });
 
   it('turns a schedule in steps into shares and is checked field by field', () => {
-    expect(relativePruning(polynomialDecay(0, 0.5, 200, 2000), 4000)).toEqual({ kind: 'polynomial', initialSparsity: 0, finalSparsity: 0.5, power: 3, beginFraction: 0.05, endFraction: 0.5, frequencyFraction: 0.025 });
-    expect(relativePruning(constantSparsity(0.5, 0), 1000)).toMatchObject({ beginFraction: 0, endFraction: 1, frequencyFraction: 0.1 });
+    expect(relativePruning(polynomialDecay(0, 0.5, 200, 2000), 4000)).toEqual({
+      kind: 'polynomial',
+      initialSparsity: 0,
+      finalSparsity: 0.5,
+      power: 3,
+      beginFraction: 0.05,
+      endFraction: 0.5,
+      frequencyFraction: 0.025,
+    });
+    expect(relativePruning(constantSparsity(0.5, 0), 1000)).toMatchObject({
+      beginFraction: 0,
+      endFraction: 1,
+      frequencyFraction: 0.1,
+    });
     const check = (pruning: unknown) => {
       try {
         parseTrainSpec({ ...smallSpec(2), pruning });
@@ -199,11 +264,14 @@ describe('timing as shares of the run', () => {
     };
     expect(check(relative)).toBe('');
     expect(check(polynomialDecay(0, 0.5, 0, 2000))).toBe('');
-    expect(check({ ...relative, beginStep: 10 })).toMatch(/pruning.beginStep: give beginStep or beginFraction, not both/);
-    expect(check({ ...relative, frequencyFraction: undefined })).toMatch(/pruning.frequency: needs frequency \(how often masks are updated in steps\) or frequencyFraction/);
+    expect(check({ ...relative, beginStep: 10 })).toMatch(
+      /pruning.beginStep: give beginStep or beginFraction, not both/,
+    );
+    expect(check({ ...relative, frequencyFraction: undefined })).toMatch(
+      /pruning.frequency: needs frequency \(how often masks are updated in steps\) or frequencyFraction/,
+    );
     expect(check({ ...relative, endFraction: 0.1 })).toMatch(/pruning endFraction must come after beginFraction/);
     expect(check(polynomialDecay(0, 0.5, 100, 100))).toMatch(/pruning endStep must come after beginStep/);
     expect(check({ ...relative, beginFraction: 1.5 })).toMatch(/pruning.beginFraction/);
   });
 });
-

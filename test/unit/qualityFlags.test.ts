@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { computeQualityFlags, durationLimits, type QualityFlagName } from '../../src-main/services/library/qualityFlags.ts';
+import {
+  computeQualityFlags,
+  durationLimits,
+  type QualityFlagName,
+} from '../../src-main/services/library/qualityFlags.ts';
 import { createRandom } from '../../src-shared/random/createRandom.ts';
 import { synthWord } from '../support/synthWord.ts';
 
 const RATE = 16000;
 const options = { clipDurationMs: 1000 };
-const names = (mono: Float32Array, rate = RATE) => computeQualityFlags(mono, rate, options).map((flag) => flag.flag).sort();
-const flagOf = (mono: Float32Array, name: QualityFlagName) => computeQualityFlags(mono, RATE, options).find((flag) => flag.flag === name);
+const names = (mono: Float32Array, rate = RATE) =>
+  computeQualityFlags(mono, rate, options)
+    .map((flag) => flag.flag)
+    .sort();
+const flagOf = (mono: Float32Array, name: QualityFlagName) =>
+  computeQualityFlags(mono, RATE, options).find((flag) => flag.flag === name);
 const scaled = (mono: Float32Array, gain: number) => mono.map((value) => value * gain);
 
 describe('quality flags', () => {
@@ -78,13 +86,17 @@ describe('quality flags', () => {
     const phrase = synthWord(3, { seconds: 0.15, leadInMs: 10, wordMs: 130 });
     // A 150 ms clip is a word in a 1 s project, a fragment in a project of 2 s phrases.
     expect(computeQualityFlags(phrase, RATE, { clipDurationMs: 2000 }).map((flag) => flag.flag)).toEqual(['too_short']);
-    expect(computeQualityFlags(synthWord(3, { seconds: 0.8 }), RATE, { clipDurationMs: 500 }).map((flag) => flag.flag)).toEqual(['too_long']);
+    expect(
+      computeQualityFlags(synthWord(3, { seconds: 0.8 }), RATE, { clipDurationMs: 500 }).map((flag) => flag.flag),
+    ).toEqual(['too_long']);
   });
 
   it('works at other sample rates', () => {
     expect(names(synthWord(4, { sampleRate: 8000 }), 8000)).toEqual([]);
     expect(names(synthWord(4, { sampleRate: 8000, seconds: 0.3, leadInMs: 10, wordMs: 250 }), 8000)).toEqual([]);
-    expect(names(synthWord(4, { sampleRate: 8000, seconds: 0.09, leadInMs: 10, wordMs: 70 }), 8000)).toEqual(['too_short']);
+    expect(names(synthWord(4, { sampleRate: 8000, seconds: 0.09, leadInMs: 10, wordMs: 70 }), 8000)).toEqual([
+      'too_short',
+    ]);
   });
 });
 

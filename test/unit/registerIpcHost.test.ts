@@ -35,8 +35,17 @@ function setup(dispatcherFor: (services: ServiceTable) => Dispatcher = createDis
   const reject = () => Promise.reject(new Error('unused'));
   const services = {
     project: {
-      create: reject, open: reject, close: reject, current: async () => null, recent: async () => [], createDemo: reject, previewImport: reject, importFolder: reject, cancelTask: reject,
-      onDidChangeProject: new Emitter<null>().event, onDidProgress: progress.event,
+      create: reject,
+      open: reject,
+      close: reject,
+      current: async () => null,
+      recent: async () => [],
+      createDemo: reject,
+      previewImport: reject,
+      importFolder: reject,
+      cancelTask: reject,
+      onDidChangeProject: new Emitter<null>().event,
+      onDidProgress: progress.event,
     },
     library: {
       ...Object.fromEntries(serviceMethods.library.map((name) => [name, reject])),
@@ -47,10 +56,20 @@ function setup(dispatcherFor: (services: ServiceTable) => Dispatcher = createDis
   } as unknown as ServiceTable;
   const ipc = new FakeIpcMain();
   const logged: string[] = [];
-  registerIpcHost(ipc, dispatcherFor(services), { isStudioPage: (url) => url === STUDIO_PAGE, log: (line) => logged.push(line) });
+  registerIpcHost(ipc, dispatcherFor(services), {
+    isStudioPage: (url) => url === STUDIO_PAGE,
+    log: (line) => logged.push(line),
+  });
   const sent: unknown[][] = [];
   const destroyed: (() => void)[] = [];
-  const sender: IpcSenderEvent = { senderFrame: { url: STUDIO_PAGE }, sender: { id: 7, send: (...args: unknown[]) => sent.push(args), once: (_event, listener) => destroyed.push(listener) } };
+  const sender: IpcSenderEvent = {
+    senderFrame: { url: STUDIO_PAGE },
+    sender: {
+      id: 7,
+      send: (...args: unknown[]) => sent.push(args),
+      once: (_event, listener) => destroyed.push(listener),
+    },
+  };
   return { ipc, progress, sent, sender, logged, destroyed, destroy: () => destroyed.forEach((listener) => listener()) };
 }
 
@@ -58,7 +77,10 @@ describe('Electron IPC host', () => {
   it('registers exactly the contract methods and wraps results and typed errors', async () => {
     const { ipc } = setup();
     expect([...ipc.handlers.keys()].sort()).toEqual([...methodChannels].sort());
-    expect(await ipc.handlers.get('library.labelCounts')!(studioFrame, undefined)).toEqual({ ok: true, out: [{ label: 'yes', count: 2 }] });
+    expect(await ipc.handlers.get('library.labelCounts')!(studioFrame, undefined)).toEqual({
+      ok: true,
+      out: [{ label: 'yes', count: 2 }],
+    });
     const bad = (await ipc.handlers.get('library.listClips')!(studioFrame, { limit: 'many' })) as IpcResult;
     expect(bad).toMatchObject({ ok: false, err: { code: 'invalid_input' } });
   });
@@ -66,11 +88,20 @@ describe('Electron IPC host', () => {
   it('refuses calls and subscriptions from any frame that is not the studio page', async () => {
     const { ipc, progress, sent, sender, logged } = setup();
     for (const frame of [{ senderFrame: { url: 'https://evil.example/' } }, { senderFrame: null }, {}]) {
-      expect(await ipc.handlers.get('library.labelCounts')!(frame, undefined)).toMatchObject({ ok: false, err: { code: 'forbidden' } });
+      expect(await ipc.handlers.get('library.labelCounts')!(frame, undefined)).toMatchObject({
+        ok: false,
+        err: { code: 'forbidden' },
+      });
     }
     // The studio page with a query or fragment is still the studio page.
-    expect(await ipc.handlers.get('library.labelCounts')!({ senderFrame: { url: `${STUDIO_PAGE}#/runs` } }, undefined)).toMatchObject({ ok: true });
-    ipc.listeners.get(SUBSCRIBE_CHANNEL)!({ ...sender, senderFrame: { url: 'file:///tmp/other.html' } }, 1, 'project.onDidProgress');
+    expect(
+      await ipc.handlers.get('library.labelCounts')!({ senderFrame: { url: `${STUDIO_PAGE}#/runs` } }, undefined),
+    ).toMatchObject({ ok: true });
+    ipc.listeners.get(SUBSCRIBE_CHANNEL)!(
+      { ...sender, senderFrame: { url: 'file:///tmp/other.html' } },
+      1,
+      'project.onDidProgress',
+    );
     progress.fire({ taskId: 't', title: 'x', state: 'running', done: 1, total: 2, message: '' });
     expect(sent).toEqual([]);
     expect(logged.filter((line) => line.includes('not the studio'))).toHaveLength(4);
@@ -83,7 +114,10 @@ describe('Electron IPC host', () => {
     ipc.listeners.get(SUBSCRIBE_CHANNEL)!(sender, 2, 'project.onDidProgress');
     ipc.listeners.get(SUBSCRIBE_CHANNEL)!(sender, 3, 'system.diagnostics');
     progress.fire(event);
-    expect(sent).toEqual([[EVENT_CHANNEL, 1, event], [EVENT_CHANNEL, 2, event]]);
+    expect(sent).toEqual([
+      [EVENT_CHANNEL, 1, event],
+      [EVENT_CHANNEL, 2, event],
+    ]);
     ipc.listeners.get(UNSUBSCRIBE_CHANNEL)!(sender, 1);
     progress.fire(event);
     expect(sent).toHaveLength(3);
@@ -96,7 +130,13 @@ describe('Electron IPC host', () => {
   it('ignores and logs subscriptions with a bad id or channel, and a reused id replaces its subscription', () => {
     const { ipc, progress, sent, sender, logged, destroyed, destroy } = setup();
     const subscribe = ipc.listeners.get(SUBSCRIBE_CHANNEL)!;
-    for (const [id, channel] of [[Number.NaN, 'project.onDidProgress'], [1.5, 'project.onDidProgress'], ['1', 'project.onDidProgress'], [1, 42], [1, 'constructor.name']]) {
+    for (const [id, channel] of [
+      [Number.NaN, 'project.onDidProgress'],
+      [1.5, 'project.onDidProgress'],
+      ['1', 'project.onDidProgress'],
+      [1, 42],
+      [1, 'constructor.name'],
+    ]) {
       subscribe(sender, id, channel);
     }
     expect(logged).toHaveLength(5);
@@ -118,9 +158,23 @@ describe('Electron IPC host', () => {
   });
 
   it('answers with a wire error whatever a service throws', async () => {
-    const oddities: unknown[] = [undefined, Symbol('odd'), Object.create(null), { toString: () => { throw new Error('no'); } }];
+    const oddities: unknown[] = [
+      undefined,
+      Symbol('odd'),
+      Object.create(null),
+      {
+        toString: () => {
+          throw new Error('no');
+        },
+      },
+    ];
     let next = 0;
-    const { ipc } = setup(() => ({ call: async () => { throw oddities[next++]; }, subscribe: () => () => undefined }));
+    const { ipc } = setup(() => ({
+      call: async () => {
+        throw oddities[next++];
+      },
+      subscribe: () => () => undefined,
+    }));
     for (let i = 0; i < oddities.length; i++) {
       const result = (await ipc.handlers.get('system.version')!(studioFrame, undefined)) as IpcResult;
       expect(result).toMatchObject({ ok: false, err: { code: 'internal', message: expect.stringMatching(/\S/) } });

@@ -23,14 +23,28 @@ describe('the location hash', () => {
 
 describe('the Compare page address', () => {
   it('records the runs, and the baseline only when it is not the first', () => {
-    expect(compareLinkParams({ view: 'runs', runIds: ['a', 'b'], baselineRunId: 'a' })).toEqual({ runs: 'a,b', baseline: '' });
-    expect(compareLinkParams({ view: 'runs', runIds: ['a', 'b'], baselineRunId: 'b' })).toEqual({ runs: 'a,b', baseline: 'b' });
+    expect(compareLinkParams({ view: 'runs', runIds: ['a', 'b'], baselineRunId: 'a' })).toEqual({
+      runs: 'a,b',
+      baseline: '',
+    });
+    expect(compareLinkParams({ view: 'runs', runIds: ['a', 'b'], baselineRunId: 'b' })).toEqual({
+      runs: 'a,b',
+      baseline: 'b',
+    });
     expect(compareLinkParams({ view: 'sweep', sweepId: 's1' })).toEqual({ sweep: 's1' });
   });
 
   it('reads back distinct runs, at most the page’s limit, with a baseline among them', () => {
-    expect(parseCompareLink({ runs: 'a,b,a,,c', baseline: 'z' }, 2)).toEqual({ view: 'runs', runIds: ['a', 'b'], baselineRunId: 'a' });
-    expect(parseCompareLink({ runs: 'a,b', baseline: 'b' }, 8)).toEqual({ view: 'runs', runIds: ['a', 'b'], baselineRunId: 'b' });
+    expect(parseCompareLink({ runs: 'a,b,a,,c', baseline: 'z' }, 2)).toEqual({
+      view: 'runs',
+      runIds: ['a', 'b'],
+      baselineRunId: 'a',
+    });
+    expect(parseCompareLink({ runs: 'a,b', baseline: 'b' }, 8)).toEqual({
+      view: 'runs',
+      runIds: ['a', 'b'],
+      baselineRunId: 'b',
+    });
     expect(parseCompareLink({ sweep: 's1', runs: 'a' }, 8)).toEqual({ view: 'sweep', sweepId: 's1' });
     expect(parseCompareLink({}, 8)).toBeNull();
   });

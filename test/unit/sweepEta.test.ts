@@ -17,7 +17,16 @@ describe('sweepEta', () => {
   });
 
   it('falls back to the mean trial time when a cost is unknown', () => {
-    expect(sweepEta([{ seconds: 10, cost: undefined }, { seconds: 20, cost: 1 }], [undefined, 2, 2], 2)).toBeCloseTo((3 * 15) / 2);
+    expect(
+      sweepEta(
+        [
+          { seconds: 10, cost: undefined },
+          { seconds: 20, cost: 1 },
+        ],
+        [undefined, 2, 2],
+        2,
+      ),
+    ).toBeCloseTo((3 * 15) / 2);
     expect(sweepEta([{ seconds: 12, cost: 0 }], [0], 2)).toBeCloseTo(12);
   });
 });

@@ -6,11 +6,17 @@ import { problemOf, specProblems } from '../../src-renderer/pages/train/specProb
 import { formatBlocks, formatCount, formatDuration, formatRate } from '../../src-renderer/lib/ui/format.ts';
 
 const preset = (id: string): TrainSpec =>
-  JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '..', '..', 'resources', 'presets', 'train', `${id}.json`), 'utf8')).spec as TrainSpec;
+  JSON.parse(
+    fs.readFileSync(
+      path.resolve(import.meta.dirname, '..', '..', 'resources', 'presets', 'train', `${id}.json`),
+      'utf8',
+    ),
+  ).spec as TrainSpec;
 
 describe('the Train page names spec problems in plain words', () => {
   it('finds none in the presets', () => {
-    for (const id of ['tiny-conv', 'conv', 'low-latency-conv', 'ds-cnn', 'rep-inception']) expect(specProblems(preset(id), 12)).toEqual([]);
+    for (const id of ['tiny-conv', 'conv', 'low-latency-conv', 'ds-cnn', 'rep-inception'])
+      expect(specProblems(preset(id), 12)).toEqual([]);
   });
 
   it('says which field, which entry and what is allowed', () => {
@@ -20,7 +26,12 @@ describe('the Train page names spec problems in plain words', () => {
       ...spec,
       batchSize: 0,
       epochs: 2.5,
-      model: { ...model!, dropout: 1.2, blocks: [64, NaN], firstConv: { ...model!.firstConv, kernel: [0, 4] as [number, number] } },
+      model: {
+        ...model!,
+        dropout: 1.2,
+        blocks: [64, NaN],
+        firstConv: { ...model!.firstConv, kernel: [0, 4] as [number, number] },
+      },
       schedule: { kind: 'piecewise' as const, steps: [100, 200], rates: [0.1] },
     };
     const messages = specProblems(broken, 5).map((problem) => problem.message);
@@ -40,14 +51,29 @@ describe('the Train page names spec problems in plain words', () => {
   it('names the fields that time a schedule or pruning by the run', () => {
     const spec = preset('ds-cnn');
     const shares = { ...spec, schedule: { kind: 'piecewise' as const, fractions: [0.5, 0.3], rates: [1e-3, 1e-4] } };
-    expect(specProblems(shares, 5).map((problem) => problem.message)).toEqual(["Stage shares of the run: the stages' shares of the run must add up to 1 (these add up to 0.8)"]);
-    const pruning = { ...spec, pruning: { kind: 'constant' as const, sparsity: 0.5, beginFraction: 1.2, endFraction: 1, frequencyFraction: 0.05 } };
-    expect(specProblems(pruning, 5).map((problem) => problem.message)).toContain('Pruning begin (share of run): must be at most 1');
+    expect(specProblems(shares, 5).map((problem) => problem.message)).toEqual([
+      "Stage shares of the run: the stages' shares of the run must add up to 1 (these add up to 0.8)",
+    ]);
+    const pruning = {
+      ...spec,
+      pruning: {
+        kind: 'constant' as const,
+        sparsity: 0.5,
+        beginFraction: 1.2,
+        endFraction: 1,
+        frequencyFraction: 0.05,
+      },
+    };
+    expect(specProblems(pruning, 5).map((problem) => problem.message)).toContain(
+      'Pruning begin (share of run): must be at most 1',
+    );
   });
 
   it('needs two classes and a training split', () => {
     expect(specProblems(preset('tiny-conv'), 1).map((problem) => problem.field)).toEqual(['data.wantedWords']);
-    expect(specProblems(preset('tiny-conv'), 3, 0)[0]!.message).toMatch(/^Splits: no clip of the wanted words is in the training split/);
+    expect(specProblems(preset('tiny-conv'), 3, 0)[0]!.message).toMatch(
+      /^Splits: no clip of the wanted words is in the training split/,
+    );
   });
 });
 

@@ -12,12 +12,21 @@ interface Seed {
 }
 
 const CASES_PER_SEED = 1500;
-const INTERESTING_SIZES = [0, 1, 2, 3, 7, 15, 16, 17, 18, 39, 40, 41, 0x7f, 0x80, 0xff, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
+const INTERESTING_SIZES = [
+  0, 1, 2, 3, 7, 15, 16, 17, 18, 39, 40, 41, 0x7f, 0x80, 0xff, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe,
+  0xffffffff,
+];
 
 function seeds(): Seed[] {
   const tone = (frames: number, amplitude = 0.5): number[] => sine(440, 16000, frames, amplitude);
   const fmt = (formatTag: number, channels: number, bitsPerSample: number, extensible?: number): Uint8Array =>
-    fmtChunk({ formatTag, channels, sampleRate: 16000, bitsPerSample, extensible: extensible === undefined ? undefined : { subformat: extensible } });
+    fmtChunk({
+      formatTag,
+      channels,
+      sampleRate: 16000,
+      bitsPerSample,
+      extensible: extensible === undefined ? undefined : { subformat: extensible },
+    });
   const ds64 = (dataSize: number): Uint8Array => {
     const body = new Uint8Array(28);
     new DataView(body.buffer).setUint32(8, dataSize, true);
@@ -27,19 +36,42 @@ function seeds(): Seed[] {
   const mono16 = encodeSamples([tone(200)], 16);
   return [
     { name: '16-bit mono', riffId: 'RIFF', chunks: [fmt(1, 1, 16), chunk('data', mono16)] },
-    { name: '24-bit stereo, LIST first', riffId: 'RIFF', chunks: [chunk('LIST', new Uint8Array(26).fill(0x41)), fmt(1, 2, 24), chunk('data', stereo24)] },
-    { name: 'float32 extensible, 3 channels', riffId: 'RIFF', chunks: [fmt(0xfffe, 3, 32, 3), chunk('data', encodeSamples([tone(100), tone(100), tone(100)], 32, 'float'))] },
-    { name: '8-bit, odd bext chunk', riffId: 'RIFF', chunks: [fmt(1, 1, 8), chunk('bext', new Uint8Array(7).fill(0x20)), chunk('data', encodeSamples([tone(301)], 8))] },
-    { name: 'float64 mono, data then fmt', riffId: 'RIFF', chunks: [chunk('data', encodeSamples([tone(90)], 64, 'float')), fmt(3, 1, 64)] },
+    {
+      name: '24-bit stereo, LIST first',
+      riffId: 'RIFF',
+      chunks: [chunk('LIST', new Uint8Array(26).fill(0x41)), fmt(1, 2, 24), chunk('data', stereo24)],
+    },
+    {
+      name: 'float32 extensible, 3 channels',
+      riffId: 'RIFF',
+      chunks: [fmt(0xfffe, 3, 32, 3), chunk('data', encodeSamples([tone(100), tone(100), tone(100)], 32, 'float'))],
+    },
+    {
+      name: '8-bit, odd bext chunk',
+      riffId: 'RIFF',
+      chunks: [fmt(1, 1, 8), chunk('bext', new Uint8Array(7).fill(0x20)), chunk('data', encodeSamples([tone(301)], 8))],
+    },
+    {
+      name: 'float64 mono, data then fmt',
+      riffId: 'RIFF',
+      chunks: [chunk('data', encodeSamples([tone(90)], 64, 'float')), fmt(3, 1, 64)],
+    },
     { name: 'RF64', riffId: 'RF64', chunks: [ds64(mono16.length), fmt(1, 1, 16), chunk('data', mono16, 0xffffffff)] },
-    { name: 'streaming size', riffId: 'RIFF', chunks: [fmt(1, 2, 16), chunk('data', encodeSamples([tone(120), tone(120)], 16), 0xffffffff)] },
+    {
+      name: 'streaming size',
+      riffId: 'RIFF',
+      chunks: [fmt(1, 2, 16), chunk('data', encodeSamples([tone(120), tone(120)], 16), 0xffffffff)],
+    },
   ];
 }
 
 function assemble(riffId: string, chunks: readonly Uint8Array[]): Uint8Array {
   const length = chunks.reduce((sum, part) => sum + part.length, 0);
   const out = new Uint8Array(12 + length);
-  out.set(Uint8Array.from(riffId, (c) => c.charCodeAt(0)), 0);
+  out.set(
+    Uint8Array.from(riffId, (c) => c.charCodeAt(0)),
+    0,
+  );
   new DataView(out.buffer).setUint32(4, 4 + length, true);
   out.set([0x57, 0x41, 0x56, 0x45], 8);
   let offset = 12;
@@ -84,7 +116,8 @@ function mutateBytes(input: Uint8Array, random: Random): Uint8Array {
     case 1: {
       const count = random.int(1, 6);
       const headerEnd = Math.min(bytes.length - 1, 120);
-      for (let i = 0; i < count; i++) bytes[random.int(0, headerEnd)] = random.pick([0, 0xff, 0x7f, 0x80, 1, random.int(0, 255)]);
+      for (let i = 0; i < count; i++)
+        bytes[random.int(0, headerEnd)] = random.pick([0, 0xff, 0x7f, 0x80, 1, random.int(0, 255)]);
       break;
     }
     case 2:
@@ -100,7 +133,11 @@ function mutateBytes(input: Uint8Array, random: Random): Uint8Array {
       // A 32-bit field somewhere in the header region set to something large or odd.
       if (bytes.length < 4) break;
       const offset = random.int(0, Math.min(bytes.length, 100) - 4);
-      new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).setUint32(offset, random.pick(INTERESTING_SIZES) >>> 0, true);
+      new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).setUint32(
+        offset,
+        random.pick(INTERESTING_SIZES) >>> 0,
+        true,
+      );
       break;
     }
     case 5: {
@@ -157,14 +194,22 @@ describe('WAV decoding under mutation', () => {
             reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
           } else {
             otherErrors++;
-            if (failures.length < 5) failures.push(`${seed.name} #${n}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+            if (failures.length < 5)
+              failures.push(
+                `${seed.name} #${n}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+              );
           }
         }
       }
     }
     const seconds = (performance.now() - started) / 1000;
-    const top = [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([reason, count]) => `${count}× "${reason}…"`);
-    console.log(`wavFuzz: ${accepted + rejected + otherErrors} mutated WAVs, ${accepted} accepted, ${rejected} rejected with AudioDecodeError, ${otherErrors} other failures, ${seconds.toFixed(1)} s; most common: ${top.join(', ')}`);
+    const top = [...reasons]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([reason, count]) => `${count}× "${reason}…"`);
+    console.log(
+      `wavFuzz: ${accepted + rejected + otherErrors} mutated WAVs, ${accepted} accepted, ${rejected} rejected with AudioDecodeError, ${otherErrors} other failures, ${seconds.toFixed(1)} s; most common: ${top.join(', ')}`,
+    );
     expect(failures).toEqual([]);
     expect(accepted + rejected).toBeGreaterThanOrEqual(5000);
     // Both outcomes must be common, or the mutations are too timid (or too brutal) to test anything.

@@ -13,7 +13,12 @@ describe('wire codec', () => {
 
   it('keeps typed arrays typed, including views into a larger buffer', () => {
     const big = new Float32Array([9, 1.5, -2.25, 3e-7, 9]);
-    const value = { samples: big.subarray(1, 4), ints: new Int16Array([-32768, 0, 32767]), nested: [{ x: new Uint8Array([1, 2]) }], n: 3 };
+    const value = {
+      samples: big.subarray(1, 4),
+      ints: new Int16Array([-32768, 0, 32767]),
+      nested: [{ x: new Uint8Array([1, 2]) }],
+      n: 3,
+    };
     const back = decodeWire(encodeWire(value)) as typeof value;
     expect(back.samples).toBeInstanceOf(Float32Array);
     expect([...back.samples]).toEqual([1.5, -2.25, Math.fround(3e-7)]);

@@ -31,15 +31,26 @@ export async function decodeAudio(bytes: Uint8Array, fileName: string): Promise<
   let audio: DecodedAudio;
   try {
     const { format, start } = sniffAudioFormat(bytes);
-    audio = format === 'wav' ? parseWav(bytes) : format === 'flac' ? await decodeFlac(bytes, start) : format === 'mp3' ? await decodeMp3(bytes) : await decodeOgg(bytes);
+    audio =
+      format === 'wav'
+        ? parseWav(bytes)
+        : format === 'flac'
+          ? await decodeFlac(bytes, start)
+          : format === 'mp3'
+            ? await decodeMp3(bytes)
+            : await decodeOgg(bytes);
   } catch (error) {
     if (error instanceof AudioDecodeError) throw error;
     // A decoder tripping over hostile input (a RangeError deep in its parser) is still just a bad file.
-    throw new AudioDecodeError(`could not decode: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new AudioDecodeError(`could not decode: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
   const named = extensionFormat(fileName);
   if (named && named !== audio.format) {
-    audio.warnings.push(`named like ${named.toUpperCase()} but the content is ${audio.format.toUpperCase()}; decoded as ${audio.format.toUpperCase()}`);
+    audio.warnings.push(
+      `named like ${named.toUpperCase()} but the content is ${audio.format.toUpperCase()}; decoded as ${audio.format.toUpperCase()}`,
+    );
   }
   return audio;
 }

@@ -21,7 +21,9 @@ export async function decodeFlac(bytes: Uint8Array, start: number): Promise<Deco
   }
   // libFLAC stops quietly at the last whole frame, so a cut file only shows in the count.
   if (info.totalSamples > 0 && output.errors.length === 0 && output.samplesDecoded < info.totalSamples) {
-    throw new AudioDecodeError(`damaged or truncated: the header promises ${info.totalSamples} samples, only ${output.samplesDecoded} could be decoded`);
+    throw new AudioDecodeError(
+      `damaged or truncated: the header promises ${info.totalSamples} samples, only ${output.samplesDecoded} could be decoded`,
+    );
   }
   return fromDecoderOutput(output, {
     format: 'flac',

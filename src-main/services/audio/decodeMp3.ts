@@ -9,7 +9,10 @@ import { scanMpegFrames } from './scanMpegFrames.ts';
  */
 export async function decodeMp3(bytes: Uint8Array): Promise<DecodedAudio> {
   const stream = scanMpegFrames(bytes);
-  if (stream.frames !== null && (stream.frames * stream.samplesPerFrame) / stream.sampleRate > AUDIO_LIMITS.maxSeconds) {
+  if (
+    stream.frames !== null &&
+    (stream.frames * stream.samplesPerFrame) / stream.sampleRate > AUDIO_LIMITS.maxSeconds
+  ) {
     throw new AudioDecodeError('holds more than 24 h of audio');
   }
   const decoder = new MPEGDecoder({ enableGapless: true });

@@ -7,7 +7,11 @@ import { scanOggPages } from './scanOggPages.ts';
 /** Decodes Ogg Vorbis (libvorbis) or Ogg Opus (libopus, always 48 kHz out), both WebAssembly. */
 export async function decodeOgg(bytes: Uint8Array): Promise<DecodedAudio> {
   const stream = scanOggPages(bytes);
-  if (stream.totalSamples !== null && stream.sampleRate > 0 && stream.totalSamples / stream.sampleRate > AUDIO_LIMITS.maxSeconds) {
+  if (
+    stream.totalSamples !== null &&
+    stream.sampleRate > 0 &&
+    stream.totalSamples / stream.sampleRate > AUDIO_LIMITS.maxSeconds
+  ) {
     throw new AudioDecodeError('declares more than 24 h of audio; the header is probably corrupt');
   }
   const codec = stream.codec === 'opus' ? 'Opus' : 'Vorbis';

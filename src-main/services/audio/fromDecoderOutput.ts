@@ -32,13 +32,19 @@ export function fromDecoderOutput(output: DecoderOutput, facts: DecoderOutputFac
     throw new AudioDecodeError(`${codec} decoder: ${output.errors[0]!.message}${more}`);
   }
   const channels = Math.min(facts.channels, output.channelData.length);
-  const available = Math.min(output.samplesDecoded, ...output.channelData.slice(0, channels).map((channel) => channel.length));
+  const available = Math.min(
+    output.samplesDecoded,
+    ...output.channelData.slice(0, channels).map((channel) => channel.length),
+  );
   const numFrames = Math.min(available, facts.maxFrames ?? Infinity);
   if (!(numFrames > 0)) throw new AudioDecodeError(`no audio could be decoded from the ${codec} stream`);
-  if (channels < 1 || channels > AUDIO_LIMITS.maxChannels) throw new AudioDecodeError(`${facts.channels} channels is not supported (1 to ${AUDIO_LIMITS.maxChannels})`);
+  if (channels < 1 || channels > AUDIO_LIMITS.maxChannels)
+    throw new AudioDecodeError(`${facts.channels} channels is not supported (1 to ${AUDIO_LIMITS.maxChannels})`);
   const { sampleRate } = output;
   if (!(sampleRate >= AUDIO_LIMITS.minSampleRate && sampleRate <= AUDIO_LIMITS.maxSampleRate)) {
-    throw new AudioDecodeError(`implausible sample rate ${sampleRate} Hz (supported: ${AUDIO_LIMITS.minSampleRate} to ${AUDIO_LIMITS.maxSampleRate} Hz)`);
+    throw new AudioDecodeError(
+      `implausible sample rate ${sampleRate} Hz (supported: ${AUDIO_LIMITS.minSampleRate} to ${AUDIO_LIMITS.maxSampleRate} Hz)`,
+    );
   }
   if (numFrames / sampleRate > AUDIO_LIMITS.maxSeconds) throw new AudioDecodeError('holds more than 24 h of audio');
 

@@ -1,6 +1,12 @@
 import { AUDIO_LIMITS, AudioDecodeError, type DecodedAudio } from './decodedAudio.ts';
 
-const { maxDataBytes: MAX_DATA_BYTES, maxSeconds: MAX_SECONDS, minSampleRate: MIN_RATE, maxSampleRate: MAX_RATE, maxChannels: MAX_CHANNELS } = AUDIO_LIMITS;
+const {
+  maxDataBytes: MAX_DATA_BYTES,
+  maxSeconds: MAX_SECONDS,
+  minSampleRate: MIN_RATE,
+  maxSampleRate: MAX_RATE,
+  maxChannels: MAX_CHANNELS,
+} = AUDIO_LIMITS;
 /** Size field value that streaming writers leave when they cannot seek back (and RF64's "see ds64"). */
 const UNKNOWN_SIZE = 0xffffffff;
 
@@ -62,7 +68,8 @@ export function parseWav(bytes: Uint8Array): DecodedAudio {
   if (bytes.length < 12) throw new AudioDecodeError(`too short to be a WAV file (${bytes.length} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const riff = fourCC(bytes, 0);
-  if (riff === 'RIFX') throw new AudioDecodeError('big-endian (RIFX) WAV is not supported; convert to ordinary little-endian WAV');
+  if (riff === 'RIFX')
+    throw new AudioDecodeError('big-endian (RIFX) WAV is not supported; convert to ordinary little-endian WAV');
   if ((riff !== 'RIFF' && riff !== 'RF64' && riff !== 'BW64') || fourCC(bytes, 8) !== 'WAVE') {
     throw new AudioDecodeError('not a WAV file (no RIFF/WAVE header)');
   }
@@ -95,7 +102,12 @@ export function parseWav(bytes: Uint8Array): DecodedAudio {
   };
 }
 
-function findChunks(bytes: Uint8Array, view: DataView, sixtyFour: boolean, warnings: string[]): { format: WavFormat; data: Region } {
+function findChunks(
+  bytes: Uint8Array,
+  view: DataView,
+  sixtyFour: boolean,
+  warnings: string[],
+): { format: WavFormat; data: Region } {
   let format: WavFormat | null = null;
   let data: Region | null = null;
   let ds64DataSize: number | null = null;
@@ -114,11 +126,17 @@ function findChunks(bytes: Uint8Array, view: DataView, sixtyFour: boolean, warni
       } else if (declared === UNKNOWN_SIZE || (declared === 0 && !isChunkHeader(bytes, view, body))) {
         size = available;
         toEnd = true;
-        warnings.push(`the data chunk's size field is ${declared === 0 ? '0' : '0xFFFFFFFF'} (as left by a streaming recorder); used the rest of the file, ${available} bytes`);
+        warnings.push(
+          `the data chunk's size field is ${declared === 0 ? '0' : '0xFFFFFFFF'} (as left by a streaming recorder); used the rest of the file, ${available} bytes`,
+        );
       }
-      if (size > MAX_DATA_BYTES) throw new AudioDecodeError(`declares ${formatBytes(size)} of audio data (over 2 GiB); the header is probably corrupt`);
+      if (size > MAX_DATA_BYTES)
+        throw new AudioDecodeError(
+          `declares ${formatBytes(size)} of audio data (over 2 GiB); the header is probably corrupt`,
+        );
       if (format) checkDuration(Math.floor(size / format.blockAlign) / format.sampleRate);
-      if (size > available) throw new AudioDecodeError(`truncated: the data chunk promises ${size} bytes, the file holds ${available}`);
+      if (size > available)
+        throw new AudioDecodeError(`truncated: the data chunk promises ${size} bytes, the file holds ${available}`);
       data = { offset: body, size };
       if (toEnd) break;
       position = nextChunk(bytes, view, body, size, id, warnings);
@@ -128,10 +146,14 @@ function findChunks(bytes: Uint8Array, view: DataView, sixtyFour: boolean, warni
     if (declared > available) {
       // A damaged chunk after everything we need is a tail to ignore; before that it is fatal.
       if (format && data) {
-        warnings.push(`ignored a damaged '${printable(id)}' chunk at byte ${position} (claims ${declared} bytes, ${available} remain)`);
+        warnings.push(
+          `ignored a damaged '${printable(id)}' chunk at byte ${position} (claims ${declared} bytes, ${available} remain)`,
+        );
         break;
       }
-      throw new AudioDecodeError(`damaged: chunk '${printable(id)}' at byte ${position} claims ${declared} bytes, only ${available} remain`);
+      throw new AudioDecodeError(
+        `damaged: chunk '${printable(id)}' at byte ${position} claims ${declared} bytes, only ${available} remain`,
+      );
     }
     if (id === 'fmt ') {
       if (format) throw new AudioDecodeError('has two fmt chunks; cannot tell which describes the audio');
@@ -148,13 +170,28 @@ function findChunks(bytes: Uint8Array, view: DataView, sixtyFour: boolean, warni
 }
 
 function checkDuration(seconds: number): void {
-  if (seconds > MAX_SECONDS) throw new AudioDecodeError(`declares ${(seconds / 3600).toFixed(1)} h of audio (more than 24 h); the header is probably corrupt`);
+  if (seconds > MAX_SECONDS)
+    throw new AudioDecodeError(
+      `declares ${(seconds / 3600).toFixed(1)} h of audio (more than 24 h); the header is probably corrupt`,
+    );
 }
 
 /** Position of the next chunk header: chunks are padded to an even size, though some writers forget. */
-function nextChunk(bytes: Uint8Array, view: DataView, body: number, size: number, id: string, warnings: string[]): number {
+function nextChunk(
+  bytes: Uint8Array,
+  view: DataView,
+  body: number,
+  size: number,
+  id: string,
+  warnings: string[],
+): number {
   const padded = body + size + (size & 1);
-  if (size % 2 === 1 && padded + 8 <= bytes.length && !isChunkHeader(bytes, view, padded) && isChunkHeader(bytes, view, padded - 1)) {
+  if (
+    size % 2 === 1 &&
+    padded + 8 <= bytes.length &&
+    !isChunkHeader(bytes, view, padded) &&
+    isChunkHeader(bytes, view, padded - 1)
+  ) {
     warnings.push(`chunk '${printable(id)}' has an odd size without the pad byte; read past it anyway`);
     return padded - 1;
   }
@@ -195,9 +232,12 @@ function readFormat(view: DataView, fmt: Region): WavFormat {
   if (tag !== FORMAT_PCM && tag !== FORMAT_FLOAT) {
     const name = FORMAT_NAMES[tag];
     const hex = `0x${tag.toString(16).toUpperCase().padStart(4, '0')}`;
-    throw new AudioDecodeError(`${name ? `${name} (format ${tag})` : `WAV format ${hex}`} is not supported; convert to PCM`);
+    throw new AudioDecodeError(
+      `${name ? `${name} (format ${tag})` : `WAV format ${hex}`} is not supported; convert to PCM`,
+    );
   }
-  if (channels < 1 || channels > MAX_CHANNELS) throw new AudioDecodeError(`${channels} channels is not supported (1 to ${MAX_CHANNELS})`);
+  if (channels < 1 || channels > MAX_CHANNELS)
+    throw new AudioDecodeError(`${channels} channels is not supported (1 to ${MAX_CHANNELS})`);
   if (sampleRate < MIN_RATE || sampleRate > MAX_RATE) {
     throw new AudioDecodeError(`implausible sample rate ${sampleRate} Hz (supported: ${MIN_RATE} to ${MAX_RATE} Hz)`);
   }
@@ -219,7 +259,9 @@ function readFormat(view: DataView, fmt: Region): WavFormat {
 /** A sample reader for one encoding; integer PCM is scaled by its container, where samples are left-justified. */
 function sampleReader(bytes: Uint8Array, view: DataView, format: WavFormat): (offset: number) => number {
   if (format.tag === FORMAT_FLOAT) {
-    return format.containerBits === 32 ? (offset) => view.getFloat32(offset, true) : (offset) => view.getFloat64(offset, true);
+    return format.containerBits === 32
+      ? (offset) => view.getFloat32(offset, true)
+      : (offset) => view.getFloat64(offset, true);
   }
   switch (Math.ceil(format.containerBits / 8)) {
     case 1:
@@ -227,13 +269,21 @@ function sampleReader(bytes: Uint8Array, view: DataView, format: WavFormat): (of
     case 2:
       return (offset) => view.getInt16(offset, true) / 32768;
     case 3:
-      return (offset) => (((bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16)) << 8) >> 8) / 8388608;
+      return (offset) =>
+        (((bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16)) << 8) >> 8) / 8388608;
     default:
       return (offset) => view.getInt32(offset, true) / 2147483648;
   }
 }
 
-function readMono(bytes: Uint8Array, view: DataView, start: number, frameCount: number, format: WavFormat, warnings: string[]): Float32Array {
+function readMono(
+  bytes: Uint8Array,
+  view: DataView,
+  start: number,
+  frameCount: number,
+  format: WavFormat,
+  warnings: string[],
+): Float32Array {
   const read = sampleReader(bytes, view, format);
   const { channels, blockAlign } = format;
   const sampleBytes = blockAlign / channels;

@@ -14,10 +14,12 @@ export interface FlacStreamInfo {
  */
 export function readFlacStreamInfo(bytes: Uint8Array, start: number): FlacStreamInfo {
   const info = start + 8;
-  if (info + 18 > bytes.length) throw new AudioDecodeError(`truncated: the FLAC header is cut off (${bytes.length} bytes)`);
+  if (info + 18 > bytes.length)
+    throw new AudioDecodeError(`truncated: the FLAC header is cut off (${bytes.length} bytes)`);
   const blockType = bytes[start + 4]! & 0x7f;
   const blockLength = (bytes[start + 5]! << 16) | (bytes[start + 6]! << 8) | bytes[start + 7]!;
-  if (blockType !== 0 || blockLength !== 34) throw new AudioDecodeError('damaged: the FLAC stream does not start with a STREAMINFO block');
+  if (blockType !== 0 || blockLength !== 34)
+    throw new AudioDecodeError('damaged: the FLAC stream does not start with a STREAMINFO block');
   const b = (offset: number): number => bytes[info + offset]!;
   const sampleRate = (b(10) << 12) | (b(11) << 4) | (b(12) >> 4);
   const channels = ((b(12) >> 1) & 7) + 1;

@@ -61,7 +61,10 @@ export function readMpegHeader(bytes: Uint8Array, position: number): MpegFrameHe
   const samplesPerFrame = layer === 1 ? 384 : layer === 3 && version !== 1 ? 576 : 1152;
   let frameLength = 0;
   if (bitrate > 0) {
-    frameLength = layer === 1 ? (Math.floor((12 * bitrate) / sampleRate) + padding) * 4 : Math.floor((samplesPerFrame / 8) * bitrate / sampleRate) + padding;
+    frameLength =
+      layer === 1
+        ? (Math.floor((12 * bitrate) / sampleRate) + padding) * 4
+        : Math.floor(((samplesPerFrame / 8) * bitrate) / sampleRate) + padding;
   }
   return { version, layer, sampleRate, channels: b3 >> 6 === 3 ? 1 : 2, frameLength, samplesPerFrame };
 }
@@ -70,7 +73,11 @@ export function readMpegHeader(bytes: Uint8Array, position: number): MpegFrameHe
 export function id3v2Length(bytes: Uint8Array, position: number): number {
   let end = position;
   while (end + 10 <= bytes.length && bytes[end] === 0x49 && bytes[end + 1] === 0x44 && bytes[end + 2] === 0x33) {
-    const size = ((bytes[end + 6]! & 0x7f) << 21) | ((bytes[end + 7]! & 0x7f) << 14) | ((bytes[end + 8]! & 0x7f) << 7) | (bytes[end + 9]! & 0x7f);
+    const size =
+      ((bytes[end + 6]! & 0x7f) << 21) |
+      ((bytes[end + 7]! & 0x7f) << 14) |
+      ((bytes[end + 8]! & 0x7f) << 7) |
+      (bytes[end + 9]! & 0x7f);
     const footer = bytes[end + 5]! & 0x10 ? 10 : 0;
     end += 10 + size + footer;
   }
@@ -93,7 +100,13 @@ export function scanMpegFrames(bytes: Uint8Array): MpegStreamInfo {
   const header = first.header;
   if (header.frameLength === 0) {
     warnings.push('free-format MP3: frame boundaries not checked');
-    return { sampleRate: header.sampleRate, channels: header.channels, frames: null, samplesPerFrame: header.samplesPerFrame, warnings };
+    return {
+      sampleRate: header.sampleRate,
+      channels: header.channels,
+      frames: null,
+      samplesPerFrame: header.samplesPerFrame,
+      warnings,
+    };
   }
 
   const declaredFrames = readInfoFrameCount(bytes, position, header);
@@ -101,9 +114,17 @@ export function scanMpegFrames(bytes: Uint8Array): MpegStreamInfo {
   let frames = declaredFrames === null ? 0 : -1;
   while (position < end) {
     const next = readMpegHeader(bytes, position);
-    if (next && next.version === header.version && next.layer === header.layer && next.sampleRate === header.sampleRate && next.frameLength > 0) {
+    if (
+      next &&
+      next.version === header.version &&
+      next.layer === header.layer &&
+      next.sampleRate === header.sampleRate &&
+      next.frameLength > 0
+    ) {
       if (position + next.frameLength > end) {
-        throw new AudioDecodeError(`truncated: the last MPEG frame needs ${next.frameLength} bytes, ${end - position} remain`);
+        throw new AudioDecodeError(
+          `truncated: the last MPEG frame needs ${next.frameLength} bytes, ${end - position} remain`,
+        );
       }
       frames++;
       position += next.frameLength;
@@ -120,7 +141,13 @@ export function scanMpegFrames(bytes: Uint8Array): MpegStreamInfo {
   if (declaredFrames !== null && frames < declaredFrames) {
     throw new AudioDecodeError(`truncated: the header promises ${declaredFrames} frames, the file holds ${frames}`);
   }
-  return { sampleRate: header.sampleRate, channels: header.channels, frames, samplesPerFrame: header.samplesPerFrame, warnings };
+  return {
+    sampleRate: header.sampleRate,
+    channels: header.channels,
+    frames,
+    samplesPerFrame: header.samplesPerFrame,
+    warnings,
+  };
 }
 
 /** The first header whose successor is also a frame (or the end of the file), so one stray 0xFF is not taken for a frame. */
@@ -162,5 +189,7 @@ function ascii(bytes: Uint8Array, position: number, length: number): string {
 }
 
 function readUint32BE(bytes: Uint8Array, position: number): number {
-  return ((bytes[position]! << 24) | (bytes[position + 1]! << 16) | (bytes[position + 2]! << 8) | bytes[position + 3]!) >>> 0;
+  return (
+    ((bytes[position]! << 24) | (bytes[position + 1]! << 16) | (bytes[position + 2]! << 8) | bytes[position + 3]!) >>> 0
+  );
 }

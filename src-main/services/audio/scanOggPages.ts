@@ -48,7 +48,8 @@ export function scanOggPages(bytes: Uint8Array): OggStreamInfo {
     const pageLength = headerLength + bodyLength;
     if (position + pageLength > bytes.length) throw truncated(position, bytes.length);
     const pageBytes = bytes.subarray(position, position + pageLength);
-    if (oggCrc(pageBytes) !== readUint32LE(pageBytes, 22)) throw new AudioDecodeError(`damaged: Ogg page ${page} (byte ${position}) fails its checksum`);
+    if (oggCrc(pageBytes) !== readUint32LE(pageBytes, 22))
+      throw new AudioDecodeError(`damaged: Ogg page ${page} (byte ${position}) fails its checksum`);
 
     const flags = pageBytes[5]!;
     const pageSerial = readUint32LE(pageBytes, 14);
@@ -58,12 +59,15 @@ export function scanOggPages(bytes: Uint8Array): OggStreamInfo {
       // The identification header is the first packet of the first page; its first segment is enough.
       firstPacket = pageBytes.subarray(headerLength, headerLength + Math.min(bodyLength, 255));
     } else if (pageSerial !== serial) {
-      throw new AudioDecodeError('contains several Ogg streams (chained or multiplexed); only a single audio stream is supported');
+      throw new AudioDecodeError(
+        'contains several Ogg streams (chained or multiplexed); only a single audio stream is supported',
+      );
     }
     const granuleLow = readUint32LE(pageBytes, 6);
     const granuleHigh = readUint32LE(pageBytes, 10);
     // -1 means "no packet ends on this page"; anything past 2^53 is nonsense we treat as unknown.
-    if (!(granuleLow === 0xffffffff && granuleHigh === 0xffffffff)) lastGranule = granuleHigh < 2 ** 21 ? granuleHigh * 2 ** 32 + granuleLow : null;
+    if (!(granuleLow === 0xffffffff && granuleHigh === 0xffffffff))
+      lastGranule = granuleHigh < 2 ** 21 ? granuleHigh * 2 ** 32 + granuleLow : null;
     if (flags & FLAG_EOS) ended = true;
     position += pageLength;
     page++;
@@ -75,7 +79,12 @@ export function scanOggPages(bytes: Uint8Array): OggStreamInfo {
   return { codec: head.codec, sampleRate: head.sampleRate, channels: head.channels, totalSamples, warnings };
 }
 
-function identify(packet: Uint8Array): { codec: 'vorbis' | 'opus'; sampleRate: number; channels: number; preSkip: number } {
+function identify(packet: Uint8Array): {
+  codec: 'vorbis' | 'opus';
+  sampleRate: number;
+  channels: number;
+  preSkip: number;
+} {
   if (packet.length >= 16 && packet[0] === 1 && ascii(packet, 1, 6) === 'vorbis') {
     return { codec: 'vorbis', channels: packet[11]!, sampleRate: readUint32LE(packet, 12), preSkip: 0 };
   }
@@ -93,7 +102,9 @@ function identify(packet: Uint8Array): { codec: 'vorbis' | 'opus'; sampleRate: n
 }
 
 function truncated(position: number, length: number): AudioDecodeError {
-  return new AudioDecodeError(`truncated: the Ogg page at byte ${position} is cut off at the end of the file (${length} bytes)`);
+  return new AudioDecodeError(
+    `truncated: the Ogg page at byte ${position} is cut off at the end of the file (${length} bytes)`,
+  );
 }
 
 /** Ogg's CRC-32: polynomial 0x04C11DB7, MSB first, no reflection, initial 0, with the checksum field read as zero. */
@@ -125,5 +136,7 @@ function ascii(bytes: Uint8Array, position: number, length: number): string {
 }
 
 function readUint32LE(bytes: Uint8Array, position: number): number {
-  return (bytes[position]! | (bytes[position + 1]! << 8) | (bytes[position + 2]! << 16) | (bytes[position + 3]! << 24)) >>> 0;
+  return (
+    (bytes[position]! | (bytes[position + 1]! << 8) | (bytes[position + 2]! << 16) | (bytes[position + 3]! << 24)) >>> 0
+  );
 }

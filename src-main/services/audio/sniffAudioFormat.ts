@@ -54,7 +54,8 @@ export function sniffAudioFormat(bytes: Uint8Array): SniffedFormat {
     throw new AudioDecodeError('AAC (ADTS) audio is not supported; convert to WAV, FLAC, MP3 or Ogg');
   }
   const unsupported = UNSUPPORTED_AUDIO.find(({ magic, at = 0 }) => ascii(bytes, at, magic.length) === magic);
-  if (unsupported) throw new AudioDecodeError(`${unsupported.name} audio is not supported; convert to WAV, FLAC, MP3 or Ogg`);
+  if (unsupported)
+    throw new AudioDecodeError(`${unsupported.name} audio is not supported; convert to WAV, FLAC, MP3 or Ogg`);
   throw new AudioDecodeError(`not an audio file (the first bytes look like ${describe(bytes)})`);
 }
 

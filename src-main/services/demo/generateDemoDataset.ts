@@ -85,11 +85,44 @@ const NOISE_FILES: readonly { name: string; kind: NoiseKind; rms: number }[] = [
 const MAX_CLIPS_PER_WORD = 10000;
 
 // en-us-nyc is left out: it rendered these words identically to en-us.
-const VOICES: readonly string[] = ['en-us', 'en-us', 'en-us', 'en-gb', 'en-gb-x-rp', 'en-gb-scotland', 'en-gb-x-gbclan', 'en-gb-x-gbcwmd', 'en-029'];
+const VOICES: readonly string[] = [
+  'en-us',
+  'en-us',
+  'en-us',
+  'en-gb',
+  'en-gb-x-rp',
+  'en-gb-scotland',
+  'en-gb-x-gbclan',
+  'en-gb-x-gbcwmd',
+  'en-029',
+];
 // 'david' is left out: it asks for the Klatt synthesiser, which this build lacks.
 const VARIANTS: readonly string[] = [
-  'f1', 'f2', 'f3', 'f4', 'f5', 'Annie', 'belinda', 'linda', 'steph', 'anika',
-  'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'Alex', 'Andy', 'Mike', 'paul', 'quincy', 'robert', 'zac', 'max',
+  'f1',
+  'f2',
+  'f3',
+  'f4',
+  'f5',
+  'Annie',
+  'belinda',
+  'linda',
+  'steph',
+  'anika',
+  'm1',
+  'm2',
+  'm3',
+  'm4',
+  'm5',
+  'm6',
+  'm7',
+  'Alex',
+  'Andy',
+  'Mike',
+  'paul',
+  'quincy',
+  'robert',
+  'zac',
+  'max',
 ];
 
 interface Speaker extends Omit<EspeakVoice, 'speed'> {
@@ -193,14 +226,21 @@ export async function generateDemoDataset(options: DemoDatasetOptions): Promise<
  * one espeak run per speaking rate; every clip then draws from its own seeded stream, so the bytes
  * do not depend on which process renders which speaker.
  */
-export async function writeSpeakerClips(job: SpeakerJob, onClip: (file: string) => void, signal?: AbortSignal): Promise<void> {
+export async function writeSpeakerClips(
+  job: SpeakerJob,
+  onClip: (file: string) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   const speakers = createSpeakers(job.seed);
   const speaker = speakers[job.speaker];
   if (!speaker) throw new RangeError(`there is no speaker ${job.speaker}`);
-  const plans = job.words.flatMap(({ word, count }) => planWord(word, count, speakers, job.seed).filter((plan) => plan.speaker === speaker));
+  const plans = job.words.flatMap(({ word, count }) =>
+    planWord(word, count, speakers, job.seed).filter((plan) => plan.speaker === speaker),
+  );
   if (plans.length === 0) return;
   // Each take is said at one of the speaker's rates; only the rates and words some take needs are spoken.
-  const rateOf = (plan: ClipPlan) => createRandom(hashSeed(job.seed, 'rate', plan.word, plan.index)).int(0, RATE_OFFSETS.length - 1);
+  const rateOf = (plan: ClipPlan) =>
+    createRandom(hashSeed(job.seed, 'rate', plan.word, plan.index)).int(0, RATE_OFFSETS.length - 1);
   const renders = new Map<number, Map<string, Float32Array>>();
   for (const [rate, offset] of RATE_OFFSETS.entries()) {
     const words = [...new Set(plans.filter((plan) => rateOf(plan) === rate).map((plan) => plan.word))];
@@ -217,9 +257,14 @@ export async function writeSpeakerClips(job: SpeakerJob, onClip: (file: string) 
 }
 
 /** The speakers that have at least one clip. */
-function speakersWithClips(words: readonly { word: string; count: number }[], speakers: readonly Speaker[], seed: number): Set<number> {
+function speakersWithClips(
+  words: readonly { word: string; count: number }[],
+  speakers: readonly Speaker[],
+  seed: number,
+): Set<number> {
   const used = new Set<number>();
-  for (const { word, count } of words) for (const plan of planWord(word, count, speakers, seed)) used.add(speakers.indexOf(plan.speaker));
+  for (const { word, count } of words)
+    for (const plan of planWord(word, count, speakers, seed)) used.add(speakers.indexOf(plan.speaker));
   return used;
 }
 
@@ -235,7 +280,9 @@ async function assertUsableOutDir(outDir: string): Promise<void> {
   if (!info) return;
   if (!info.isDirectory()) throw new Error(`cannot create the demo dataset: ${outDir} exists and is not a folder`);
   if ((await readdir(outDir)).length > 0) {
-    throw new Error(`cannot create the demo dataset: ${outDir} already exists and is not empty; choose a new or empty folder`);
+    throw new Error(
+      `cannot create the demo dataset: ${outDir} already exists and is not empty; choose a new or empty folder`,
+    );
   }
 }
 
@@ -334,15 +381,26 @@ function renderClip(plan: ClipPlan, seed: number, rendered: Float32Array): Float
  * with long pauses between the words, cut apart at the pauses. Should the cut not give one piece
  * per word (a pause inside a word, say), the words are spoken one by one instead.
  */
-async function speakWords(words: readonly string[], speaker: Speaker, speed: number): Promise<Map<string, Float32Array>> {
+async function speakWords(
+  words: readonly string[],
+  speaker: Speaker,
+  speed: number,
+): Promise<Map<string, Float32Array>> {
   const voice: EspeakVoice = { voice: speaker.voice, pitch: speaker.pitch, amplitude: speaker.amplitude, speed };
   if (speaker.variant !== undefined) voice.variant = speaker.variant;
   const rendered = await synthesizeWord(words.join(' '), voice, WORD_GAP_MS);
-  const pieces = splitAtPauses(resample(rendered.samples, rendered.sampleRate, SAMPLE_RATE), SAMPLE_RATE, WORD_GAP_MS / 2);
+  const pieces = splitAtPauses(
+    resample(rendered.samples, rendered.sampleRate, SAMPLE_RATE),
+    SAMPLE_RATE,
+    WORD_GAP_MS / 2,
+  );
   const spoken = new Map<string, Float32Array>();
   for (const [index, word] of words.entries()) {
     const piece = pieces.length === words.length ? trimSilence(pieces[index]!, SAMPLE_RATE) : null;
-    spoken.set(word, piece && piece.length > 0 && piece.length <= MAX_SPEECH_SAMPLES ? piece : await speakToFit(word, speaker, speed));
+    spoken.set(
+      word,
+      piece && piece.length > 0 && piece.length <= MAX_SPEECH_SAMPLES ? piece : await speakToFit(word, speaker, speed),
+    );
   }
   return spoken;
 }
@@ -393,7 +451,12 @@ async function speakToFit(word: string, speaker: Speaker, speed: number): Promis
   let rate = speed;
   let speech: Float32Array = new Float32Array(0);
   for (let attempt = 0; attempt < 3; attempt++) {
-    const voice: EspeakVoice = { voice: speaker.voice, pitch: speaker.pitch, amplitude: speaker.amplitude, speed: rate };
+    const voice: EspeakVoice = {
+      voice: speaker.voice,
+      pitch: speaker.pitch,
+      amplitude: speaker.amplitude,
+      speed: rate,
+    };
     if (speaker.variant !== undefined) voice.variant = speaker.variant;
     const rendered = await synthesizeWord(word, voice);
     speech = trimSilence(resample(rendered.samples, rendered.sampleRate, SAMPLE_RATE), SAMPLE_RATE);

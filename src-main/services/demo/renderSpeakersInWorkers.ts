@@ -3,13 +3,19 @@ import { forkWorkerModule } from '../system/runWorkerModule.ts';
 import type { SpeakerJob } from './generateDemoDataset.ts';
 
 /** Messages from `workers/demoWorker`. */
-export type DemoWorkerMessage = { type: 'clip'; file: string } | { type: 'done'; speaker: number } | { type: 'error'; message: string };
+export type DemoWorkerMessage =
+  { type: 'clip'; file: string } | { type: 'done'; speaker: number } | { type: 'error'; message: string };
 
 /**
  * Synthesis is single-threaded WASM, so speakers are rendered in parallel worker processes, one job
  * (speaker) at a time each. The first failure or an abort stops every worker.
  */
-export function renderSpeakersInWorkers(jobs: readonly SpeakerJob[], workers: number, onClip: (file: string) => void, signal?: AbortSignal): Promise<void> {
+export function renderSpeakersInWorkers(
+  jobs: readonly SpeakerJob[],
+  workers: number,
+  onClip: (file: string) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   const queue = [...jobs];
   const children: ChildProcess[] = [];
   return new Promise<void>((resolve, reject) => {
@@ -20,7 +26,9 @@ export function renderSpeakersInWorkers(jobs: readonly SpeakerJob[], workers: nu
       failed = true;
       // Reject only once every worker is gone, so none writes into a folder being cleaned up.
       const exited = children.map((child) =>
-        child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((done) => child.once('exit', done)),
+        child.exitCode !== null || child.signalCode !== null
+          ? Promise.resolve()
+          : new Promise((done) => child.once('exit', done)),
       );
       for (const child of children) child.kill();
       void Promise.all(exited).then(() => reject(error));
@@ -50,7 +58,8 @@ export function renderSpeakersInWorkers(jobs: readonly SpeakerJob[], workers: nu
       });
       child.on('error', fail);
       child.on('exit', (code, signalName) => {
-        if (code !== 0 && !failed) fail(new Error(`a demo worker stopped unexpectedly (${signalName ?? `exit code ${code}`})`));
+        if (code !== 0 && !failed)
+          fail(new Error(`a demo worker stopped unexpectedly (${signalName ?? `exit code ${code}`})`));
       });
       next(child);
     }

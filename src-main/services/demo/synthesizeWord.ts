@@ -89,7 +89,9 @@ function loadEspeak(): Promise<LoadedEspeak> {
 }
 
 /** Runs the espeak-ng CLI once with `args`; returns what it printed and the exit status. */
-async function runEspeak(args: readonly string[]): Promise<{ module: EspeakModule; status: number; stdout: string[]; stderr: string[] }> {
+async function runEspeak(
+  args: readonly string[],
+): Promise<{ module: EspeakModule; status: number; stdout: string[]; stderr: string[] }> {
   const { factory, wasm } = await loadEspeak();
   const stdout: string[] = [];
   const stderr: string[] = [];
@@ -149,20 +151,26 @@ function withFixedClock(imports: object): object {
  */
 export async function synthesizeWord(text: string, voice: EspeakVoice, wordGapMs = 0): Promise<SynthesizedAudio> {
   // espeak would read a leading '-' as an option; demo words are plain words anyway.
-  if (!/^[A-Za-z][A-Za-z' -]{0,500}$/.test(text)) throw new Error(`cannot synthesize ${JSON.stringify(text)}: use letters, spaces, hyphens or apostrophes`);
+  if (!/^[A-Za-z][A-Za-z' -]{0,500}$/.test(text))
+    throw new Error(`cannot synthesize ${JSON.stringify(text)}: use letters, spaces, hyphens or apostrophes`);
   if (!/^[a-z0-9-]+$/i.test(voice.voice) || (voice.variant !== undefined && !/^[a-z0-9_]+$/i.test(voice.variant))) {
     throw new Error(`invalid espeak voice ${voice.voice}+${voice.variant ?? ''}`);
   }
   const name = voice.variant ? `${voice.voice}+${voice.variant}` : voice.voice;
   const args = [
-    '-v', name,
-    '-p', String(clampInt(voice.pitch, 0, 99)),
-    '-s', String(clampInt(voice.speed, 80, 450)),
-    '-a', String(clampInt(voice.amplitude, 0, 200)),
+    '-v',
+    name,
+    '-p',
+    String(clampInt(voice.pitch, 0, 99)),
+    '-s',
+    String(clampInt(voice.speed, 80, 450)),
+    '-a',
+    String(clampInt(voice.amplitude, 0, 200)),
     // In 10 ms units at the default speed.
     ...(wordGapMs > 0 ? ['-g', String(clampInt(wordGapMs / 10, 1, 500))] : []),
     // No -q: it suppresses the WAV output too.
-    '-w', OUTPUT_PATH,
+    '-w',
+    OUTPUT_PATH,
     text,
   ];
   const { module, status, stderr } = await runEspeak(args);
@@ -171,8 +179,13 @@ export async function synthesizeWord(text: string, voice: EspeakVoice, wordGapMs
     bytes = module.FS.readFile(OUTPUT_PATH);
   } catch {
     // Drop Emscripten's own shutdown chatter; keep what espeak said.
-    const said = stderr.filter((line) => !line.startsWith('program exited')).join(' ').trim();
-    throw new Error(`espeak-ng produced no audio for ${JSON.stringify(text)} with voice ${name} (exit ${status}): ${said || 'no message'}`);
+    const said = stderr
+      .filter((line) => !line.startsWith('program exited'))
+      .join(' ')
+      .trim();
+    throw new Error(
+      `espeak-ng produced no audio for ${JSON.stringify(text)} with voice ${name} (exit ${status}): ${said || 'no message'}`,
+    );
   }
   return parsePcm16Wav(bytes);
 }
@@ -187,7 +200,8 @@ export async function listEspeakVoices(language = ''): Promise<string[]> {
 function parsePcm16Wav(bytes: Uint8Array): SynthesizedAudio {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tag = (offset: number): string => String.fromCharCode(...bytes.subarray(offset, offset + 4));
-  if (bytes.length < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE') throw new Error('espeak-ng output is not a WAV file');
+  if (bytes.length < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE')
+    throw new Error('espeak-ng output is not a WAV file');
   let sampleRate = 0;
   let offset = 12;
   while (offset + 8 <= bytes.length) {
@@ -198,7 +212,8 @@ function parsePcm16Wav(bytes: Uint8Array): SynthesizedAudio {
       const format = view.getUint16(body, true);
       const channels = view.getUint16(body + 2, true);
       const bits = view.getUint16(body + 14, true);
-      if (format !== 1 || channels !== 1 || bits !== 16) throw new Error(`unexpected espeak-ng WAV format ${format}/${channels} ch/${bits} bit`);
+      if (format !== 1 || channels !== 1 || bits !== 16)
+        throw new Error(`unexpected espeak-ng WAV format ${format}/${channels} ch/${bits} bit`);
       sampleRate = view.getUint32(body + 4, true);
     } else if (id === 'data') {
       if (sampleRate === 0) throw new Error('espeak-ng WAV has data before its format');

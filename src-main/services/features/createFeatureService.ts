@@ -34,7 +34,10 @@ export function createFeatureService(session: ProjectSession): FeatureService {
     async clipFeatures({ clipId, spec, fresh }) {
       const project = session.require();
       if (spec.normalization === 'dataset') {
-        throw new StudioError('invalid_input', 'Dataset normalization needs statistics over a training split; one clip has none. Preview with normalization "none" or "clip".');
+        throw new StudioError(
+          'invalid_input',
+          'Dataset normalization needs statistics over a training split; one clip has none. Preview with normalization "none" or "clip".',
+        );
       }
       const record = clipAudioRecord(project, clipId);
       const specHash = featureSpecHash(spec);
@@ -79,7 +82,12 @@ export function createFeatureService(session: ProjectSession): FeatureService {
         report('done', result.clips, result.clips);
         return { ...result, specHash: featureSpecHash(spec), cache: cache.status() };
       } catch (error) {
-        report(controller.signal.aborted ? 'cancelled' : 'failed', 0, 0, error instanceof Error ? error.message : String(error));
+        report(
+          controller.signal.aborted ? 'cancelled' : 'failed',
+          0,
+          0,
+          error instanceof Error ? error.message : String(error),
+        );
         throw error;
       } finally {
         running.delete(taskId);
@@ -90,7 +98,11 @@ export function createFeatureService(session: ProjectSession): FeatureService {
 
     async cancelTask({ taskId }) {
       const controller = running.get(taskId);
-      if (!controller) throw new StudioError('not_found', `There is no running feature extraction ${taskId} to cancel (it may have finished).`);
+      if (!controller)
+        throw new StudioError(
+          'not_found',
+          `There is no running feature extraction ${taskId} to cancel (it may have finished).`,
+        );
       controller.abort(new StudioError('cancelled', 'Feature extraction was cancelled.'));
     },
 

@@ -54,7 +54,11 @@ export async function extractInWorkers(options: ExtractInWorkersOptions): Promis
             };
             worker.on('message', (message: FromFeatureWorker) => {
               if (message.type === 'result') {
-                options.onResult(message.key, { frames: message.frames, bins: message.bins, data: message.data }, message.computeMs);
+                options.onResult(
+                  message.key,
+                  { frames: message.frames, bins: message.bins, data: message.data },
+                  message.computeMs,
+                );
               } else if (message.type === 'failed') {
                 options.onFailure(message.key, message.reason);
               } else {

@@ -29,11 +29,15 @@ export interface ExtractProjectFeaturesOptions {
  * SQLite a page at a time, so memory stays flat however large the dataset. A spec normalized with
  * dataset statistics yields the features before that normalization.
  */
-export async function extractProjectFeatures(project: OpenProject, options: ExtractProjectFeaturesOptions): Promise<ProjectFeaturesReport> {
+export async function extractProjectFeatures(
+  project: OpenProject,
+  options: ExtractProjectFeaturesOptions,
+): Promise<ProjectFeaturesReport> {
   const started = performance.now();
   // Dataset statistics come from a pass over these very features, so what is cached (and handed
   // on) is the matrix before that normalization; training applies it with its split's statistics.
-  const spec: FeatureSpec = options.spec.normalization === 'dataset' ? { ...options.spec, normalization: 'none' } : options.spec;
+  const spec: FeatureSpec =
+    options.spec.normalization === 'dataset' ? { ...options.spec, normalization: 'none' } : options.spec;
   const specHash = featureSpecHash(spec);
   const total = project.db.prepare('SELECT COUNT(*) FROM clips WHERE deleted_at IS NULL').pluck().get() as number;
   const report: ProjectFeaturesReport = { clips: total, fromCache: 0, computed: 0, failed: [], seconds: 0 };
@@ -43,10 +47,12 @@ export async function extractProjectFeatures(project: OpenProject, options: Extr
     done++;
     if (done % 64 === 0 || done === total) options.onProgress?.(done, total);
   };
-  const page = project.db.prepare('SELECT id, hash, ext FROM clips WHERE deleted_at IS NULL AND id > ? ORDER BY id LIMIT 512');
+  const page = project.db.prepare(
+    'SELECT id, hash, ext FROM clips WHERE deleted_at IS NULL AND id > ? ORDER BY id LIMIT 512',
+  );
   // Pages by id rather than one open iterator, which would lock the connection against edits meanwhile.
   function* rows(): Generator<{ id: number; hash: string; ext: string }> {
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const batch = page.all(after) as { id: number; hash: string; ext: string }[];
       if (!batch.length) return;
       yield* batch;

@@ -31,13 +31,15 @@ function toHalf(value: number): number {
     // Subnormal: shift the mantissa (with its implicit 1) right, rounding to nearest even.
     const full = mantissa | 0x800000;
     const shift = 14 - halfExponent;
-    const rounded = (full >>> shift) + (((full >>> (shift - 1)) & 1) && ((full & ((1 << (shift - 1)) - 1)) || ((full >>> shift) & 1)) ? 1 : 0);
+    const rounded =
+      (full >>> shift) +
+      ((full >>> (shift - 1)) & 1 && (full & ((1 << (shift - 1)) - 1) || (full >>> shift) & 1) ? 1 : 0);
     return sign | rounded;
   }
   const half = sign | (halfExponent << 10) | (mantissa >>> 13);
   const remainder = mantissa & 0x1fff;
   // Round to nearest even; a carry into the exponent is the correct result.
-  return remainder > 0x1000 || (remainder === 0x1000 && (half & 1)) ? half + 1 : half;
+  return remainder > 0x1000 || (remainder === 0x1000 && half & 1) ? half + 1 : half;
 }
 
 function fromHalf(half: number): number {

@@ -17,15 +17,28 @@ export function resourcesDir(): string {
 }
 
 /** Every preset in resources/presets/<folder>, each spec validated; a broken file fails loudly. */
-export function loadPresets<Spec>(folder: string, parse: (value: unknown, source: string) => Spec): { id: string; name: string; description: string; spec: Spec }[] {
+export function loadPresets<Spec>(
+  folder: string,
+  parse: (value: unknown, source: string) => Spec,
+): { id: string; name: string; description: string; spec: Spec }[] {
   const dir = path.join(resourcesDir(), 'presets', folder);
   return fs
     .readdirSync(dir)
     .filter((file) => file.endsWith('.json'))
     .sort()
     .map((file) => {
-      const raw = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { id: string; name: string; description: string; spec: unknown };
-      return { id: raw.id, name: raw.name, description: raw.description, spec: parse(raw.spec, `${folder} preset ${file}`) };
+      const raw = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as {
+        id: string;
+        name: string;
+        description: string;
+        spec: unknown;
+      };
+      return {
+        id: raw.id,
+        name: raw.name,
+        description: raw.description,
+        spec: parse(raw.spec, `${folder} preset ${file}`),
+      };
     });
 }
 

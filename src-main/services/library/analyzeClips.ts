@@ -35,21 +35,27 @@ const BATCH = 200;
  */
 export async function analyzeClips(project: OpenProject, options: AnalyzeOptions = {}): Promise<AnalyzeReport> {
   const { db, layout } = project;
-  const clipDurationMs = db.prepare('SELECT clip_duration_ms FROM project WHERE id = 1').pluck().get() as number | undefined;
-  if (clipDurationMs === undefined) throw new StudioError('project_corrupt', `${layout.database} has no project record.`);
+  const clipDurationMs = db.prepare('SELECT clip_duration_ms FROM project WHERE id = 1').pluck().get() as
+    number | undefined;
+  if (clipDurationMs === undefined)
+    throw new StudioError('project_corrupt', `${layout.database} has no project record.`);
   const where = [options.again ? '1' : 'analyzed_at IS NULL'];
   const params: string[] = [];
   if (options.clipIds) {
     where.push('id IN (SELECT value FROM json_each(?))');
     params.push(JSON.stringify(options.clipIds));
   }
-  const clips = db.prepare(`SELECT id, hash, ext FROM clips WHERE ${where.join(' AND ')} ORDER BY id`).all(...params) as {
+  const clips = db
+    .prepare(`SELECT id, hash, ext FROM clips WHERE ${where.join(' AND ')} ORDER BY id`)
+    .all(...params) as {
     id: number;
     hash: string;
     ext: string;
   }[];
 
-  const clearFlags = db.prepare(`DELETE FROM clip_flags WHERE clip_id = ? AND flag IN (${QUALITY_FLAGS.map(() => '?').join(', ')})`);
+  const clearFlags = db.prepare(
+    `DELETE FROM clip_flags WHERE clip_id = ? AND flag IN (${QUALITY_FLAGS.map(() => '?').join(', ')})`,
+  );
   const insertFlag = db.prepare('INSERT INTO clip_flags (flag, clip_id, value) VALUES (?, ?, ?)');
   const markAnalyzed = db.prepare('UPDATE clips SET fingerprint = ?, analyzed_at = ? WHERE id = ?');
   const save = db.transaction((batch: Analysis[]) => {

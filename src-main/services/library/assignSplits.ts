@@ -1,6 +1,15 @@
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import type { SplitName } from '../../../src-shared/model/Clip.ts';
-import { EditBatch, listOf, plural, readSplitPercentages, requireClips, validateActor, type EditResult, type ProjectDb } from './editHistory.ts';
+import {
+  EditBatch,
+  listOf,
+  plural,
+  readSplitPercentages,
+  requireClips,
+  validateActor,
+  type EditResult,
+  type ProjectDb,
+} from './editHistory.ts';
 import { DEFAULT_NEAR_DUPLICATE_THRESHOLD, findNearDuplicates } from './findNearDuplicates.ts';
 import { percentageHash, splitForPercentage, splitGroupOf, type SplitPercentages } from './splitHash.ts';
 
@@ -15,21 +24,43 @@ const SPLITS: readonly SplitName[] = ['train', 'validation', 'test'];
 
 /** Default for "near-duplicate" in the leakage report; see findNearDuplicates.ts. */
 export { DEFAULT_NEAR_DUPLICATE_THRESHOLD } from './findNearDuplicates.ts';
-import type { SplitTotals, AssignSplitsResult, LabelSplitCounts, LeakingGroup, SplitReportClip, CrossSplitDuplicate, SplitReport } from '../../../src-shared/model/Curation.ts';
-export type { SplitTotals, AssignSplitsResult, LabelSplitCounts, LeakingGroup, SplitReportClip, CrossSplitDuplicate, SplitReport } from '../../../src-shared/model/Curation.ts';
+import type {
+  SplitTotals,
+  AssignSplitsResult,
+  LabelSplitCounts,
+  LeakingGroup,
+  SplitReportClip,
+  CrossSplitDuplicate,
+  SplitReport,
+} from '../../../src-shared/model/Curation.ts';
+export type {
+  SplitTotals,
+  AssignSplitsResult,
+  LabelSplitCounts,
+  LeakingGroup,
+  SplitReportClip,
+  CrossSplitDuplicate,
+  SplitReport,
+} from '../../../src-shared/model/Curation.ts';
 
 export function validatePercentages(raw: unknown): SplitPercentages {
   const value = raw as Partial<SplitPercentages> | null;
   const check = (number: unknown, what: string): number => {
     if (typeof number !== 'number' || !Number.isFinite(number) || number < 0 || number > 100) {
-      throw new StudioError('invalid_input', `The ${what} percentage must be a number from 0 to 100 (got ${JSON.stringify(number)}).`);
+      throw new StudioError(
+        'invalid_input',
+        `The ${what} percentage must be a number from 0 to 100 (got ${JSON.stringify(number)}).`,
+      );
     }
     return number;
   };
   const validationPercent = check(value?.validationPercent, 'validation');
   const testPercent = check(value?.testPercent, 'test');
   if (validationPercent + testPercent > 100) {
-    throw new StudioError('invalid_input', `Validation ${validationPercent}% and test ${testPercent}% add up to more than 100%; lower one of them.`);
+    throw new StudioError(
+      'invalid_input',
+      `Validation ${validationPercent}% and test ${testPercent}% add up to more than 100%; lower one of them.`,
+    );
   }
   return { validationPercent, testPercent };
 }
@@ -47,7 +78,14 @@ export function assignSplits(project: ProjectDb, percentages: SplitPercentages):
     // Background noise is mixed into every split during training, so it gets none.
     const clips = db
       .prepare("SELECT id, speaker, original_name, split, split_override, deleted_at FROM clips WHERE kind = 'sample'")
-      .all() as { id: number; speaker: string | null; original_name: string; split: SplitName | null; split_override: SplitName | null; deleted_at: string | null }[];
+      .all() as {
+      id: number;
+      speaker: string | null;
+      original_name: string;
+      split: SplitName | null;
+      split_override: SplitName | null;
+      deleted_at: string | null;
+    }[];
     const byGroup = new Map<string, SplitName>();
     const result: AssignSplitsResult = { train: 0, validation: 0, test: 0, unassigned: 0, changed: 0 };
     for (const clip of clips) {
@@ -68,20 +106,32 @@ export function assignSplits(project: ProjectDb, percentages: SplitPercentages):
 }
 
 /** Pins clips to a split (null unpins them, back to the hashed split); undoable like any edit. */
-export function setSplitOverride(project: ProjectDb, clipIds: readonly number[], split: SplitName | null, actor = 'user'): EditResult {
+export function setSplitOverride(
+  project: ProjectDb,
+  clipIds: readonly number[],
+  split: SplitName | null,
+  actor = 'user',
+): EditResult {
   const { db } = project;
   const who = validateActor(actor);
   if (split !== null && !SPLITS.includes(split)) {
-    throw new StudioError('invalid_input', `Split ${JSON.stringify(split)} is not one of train, validation or test (or none to unpin).`);
+    throw new StudioError(
+      'invalid_input',
+      `Split ${JSON.stringify(split)} is not one of train, validation or test (or none to unpin).`,
+    );
   }
   return db.transaction((): EditResult => {
     const clips = requireClips(db, clipIds);
     const noise = clips.filter((clip) => clip.kind === 'noise').map((clip) => String(clip.id));
     if (noise.length > 0) {
-      throw new StudioError('invalid_input', `${listOf(noise, 'Clip', 'Clips')}: background noise is used in every split and cannot be pinned to one. Deselect it.`);
+      throw new StudioError(
+        'invalid_input',
+        `${listOf(noise, 'Clip', 'Clips')}: background noise is used in every split and cannot be pinned to one. Deselect it.`,
+      );
     }
     const toChange = clips.filter((clip) => clip.split_override !== split);
-    if (toChange.length === 0) return { batchId: null, description: 'Nothing to change: the clips are already pinned that way', changed: 0 };
+    if (toChange.length === 0)
+      return { batchId: null, description: 'Nothing to change: the clips are already pinned that way', changed: 0 };
     const batch = new EditBatch(db, 'split_override', who);
     for (const clip of toChange) batch.setClipField(clip.id, 'split_override', clip.split_override, split);
     const description = split
@@ -92,7 +142,10 @@ export function setSplitOverride(project: ProjectDb, clipIds: readonly number[],
 }
 
 /** Per-label split counts and what could leak between splits. Trashed clips are left out. */
-export function splitReport(project: ProjectDb, { nearDuplicateThreshold = DEFAULT_NEAR_DUPLICATE_THRESHOLD } = {}): SplitReport {
+export function splitReport(
+  project: ProjectDb,
+  { nearDuplicateThreshold = DEFAULT_NEAR_DUPLICATE_THRESHOLD } = {},
+): SplitReport {
   const { db } = project;
   const clips = db
     .prepare(
@@ -100,7 +153,14 @@ export function splitReport(project: ProjectDb, { nearDuplicateThreshold = DEFAU
        FROM clips c LEFT JOIN labels l ON l.id = c.label_id
        WHERE c.kind = 'sample' AND c.deleted_at IS NULL`,
     )
-    .all() as { id: number; speaker: string | null; original_name: string; split: SplitName | null; split_override: SplitName | null; label: string | null }[];
+    .all() as {
+    id: number;
+    speaker: string | null;
+    original_name: string;
+    split: SplitName | null;
+    split_override: SplitName | null;
+    label: string | null;
+  }[];
 
   const totals: SplitTotals = { train: 0, validation: 0, test: 0, unassigned: 0 };
   const byLabel = new Map<string | null, LabelSplitCounts>();
@@ -111,7 +171,8 @@ export function splitReport(project: ProjectDb, { nearDuplicateThreshold = DEFAU
     const bucket = clip.split ?? 'unassigned';
     totals[bucket]++;
     let counts = byLabel.get(clip.label);
-    if (!counts) byLabel.set(clip.label, (counts = { label: clip.label, train: 0, validation: 0, test: 0, unassigned: 0 }));
+    if (!counts)
+      byLabel.set(clip.label, (counts = { label: clip.label, train: 0, validation: 0, test: 0, unassigned: 0 }));
     counts[bucket]++;
     if (clip.split_override !== null) overrides++;
     if (clip.split === null) continue;
@@ -119,7 +180,8 @@ export function splitReport(project: ProjectDb, { nearDuplicateThreshold = DEFAU
     const { key, source } = splitGroupOf({ speaker: clip.speaker, originalName: clip.original_name });
     const groupKey = `${source}\u0000${key}`;
     let group = groups.get(groupKey);
-    if (!group) groups.set(groupKey, (group = { group: key, source, counts: { train: 0, validation: 0, test: 0 }, clipIds: [] }));
+    if (!group)
+      groups.set(groupKey, (group = { group: key, source, counts: { train: 0, validation: 0, test: 0 }, clipIds: [] }));
     group.counts[clip.split]++;
     group.clipIds.push(clip.id);
   }

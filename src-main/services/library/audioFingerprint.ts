@@ -85,7 +85,8 @@ export function computeFingerprint(mono: Float32Array, sampleRate: number): Uint
   const floor = loudestBand * 10 ** (-BAND_FLOOR_DB / 10);
   for (let frame = 0; frame < FRAMES; frame++) {
     const bands = energies[frame]!;
-    for (let band = 0; band < BANDS; band++) bands[band] = frameTotals[frame]! < gate ? floor : Math.max(floor, bands[band]!);
+    for (let band = 0; band < BANDS; band++)
+      bands[band] = frameTotals[frame]! < gate ? floor : Math.max(floor, bands[band]!);
   }
 
   for (let frame = 1; frame < FRAMES; frame++) {
@@ -108,7 +109,8 @@ export function computeFingerprint(mono: Float32Array, sampleRate: number): Uint
  * fingerprint (a steady tone) look close to any sparse one.
  */
 export function fingerprintDistance(a: Uint32Array, b: Uint32Array): number {
-  if (a.length !== b.length || a.length === 0) throw new RangeError(`fingerprints differ in length (${a.length} and ${b.length} words)`);
+  if (a.length !== b.length || a.length === 0)
+    throw new RangeError(`fingerprints differ in length (${a.length} and ${b.length} words)`);
   let differing = 0;
   let union = 0;
   for (let i = 0; i < a.length; i++) {

@@ -9,7 +9,8 @@ export function trashClips(project: ProjectDb, clipIds: readonly number[], actor
   const who = validateActor(actor);
   return db.transaction((): EditResult => {
     const clips = requireClips(db, clipIds).filter((clip) => clip.deleted_at === null);
-    if (clips.length === 0) return { batchId: null, description: 'Nothing to change: the clips are already in the trash', changed: 0 };
+    if (clips.length === 0)
+      return { batchId: null, description: 'Nothing to change: the clips are already in the trash', changed: 0 };
     const batch = new EditBatch(db, 'trash', who);
     for (const clip of clips) batch.setClipField(clip.id, 'deleted_at', null, batch.at);
     return batch.finish(`Move ${plural(clips.length, 'clip')} to the trash`, clips.length);
@@ -21,7 +22,8 @@ export function restoreClips(project: ProjectDb, clipIds: readonly number[], act
   const who = validateActor(actor);
   return db.transaction((): EditResult => {
     const clips = requireClips(db, clipIds).filter((clip) => clip.deleted_at !== null);
-    if (clips.length === 0) return { batchId: null, description: 'Nothing to change: none of the clips is in the trash', changed: 0 };
+    if (clips.length === 0)
+      return { batchId: null, description: 'Nothing to change: none of the clips is in the trash', changed: 0 };
     const batch = new EditBatch(db, 'restore', who);
     for (const clip of clips) batch.setClipField(clip.id, 'deleted_at', clip.deleted_at, null);
     return batch.finish(`Restore ${plural(clips.length, 'clip')} from the trash`, clips.length);

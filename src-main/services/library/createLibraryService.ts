@@ -58,7 +58,10 @@ export function createLibraryService(session: ProjectSession): LibraryService {
     async clipIds({ filter, sort }) {
       const { db } = session.require();
       const { from, params } = clipWhere(filter);
-      const ids = db.prepare(`SELECT c.id ${from} ${clipOrder(sort)}`).pluck().all(params) as number[];
+      const ids = db
+        .prepare(`SELECT c.id ${from} ${clipOrder(sort)}`)
+        .pluck()
+        .all(params) as number[];
       return Int32Array.from(ids);
     },
 
@@ -117,7 +120,9 @@ export function createLibraryService(session: ProjectSession): LibraryService {
 
     async assignSplits(percentages) {
       const result = assignSplits(session.require(), percentages);
-      changed.fire({ description: `Splits assigned (${percentages.validationPercent}% validation, ${percentages.testPercent}% test)` });
+      changed.fire({
+        description: `Splits assigned (${percentages.validationPercent}% validation, ${percentages.testPercent}% test)`,
+      });
       return result;
     },
 

@@ -95,7 +95,11 @@ export class EditBatch {
 
   /** A label without a chosen hotkey gets its automatic one now, once (`automaticHotkey`). */
   createLabel(chosen: Omit<LabelLook, 'unknown'> & { unknown?: boolean }): LabelRow {
-    const look: LabelLook = { ...chosen, hotkey: chosen.hotkey ?? automaticHotkey(chosen.name, takenHotkeys(this.db)), unknown: chosen.unknown ?? false };
+    const look: LabelLook = {
+      ...chosen,
+      hotkey: chosen.hotkey ?? automaticHotkey(chosen.name, takenHotkeys(this.db)),
+      unknown: chosen.unknown ?? false,
+    };
     const { lastInsertRowid } = this.db
       .prepare('INSERT INTO labels (name, created_at, hotkey, color, unknown) VALUES (?, ?, ?, ?, ?)')
       .run(look.name, this.at, look.hotkey, look.color, look.unknown ? 1 : 0);
@@ -122,7 +126,13 @@ export class EditBatch {
     return { batchId: this.id, description, changed };
   }
 
-  private labelEvent(action: string, labelId: number, createdAt: string, before: LabelLook | null, after: LabelLook | null): void {
+  private labelEvent(
+    action: string,
+    labelId: number,
+    createdAt: string,
+    before: LabelLook | null,
+    after: LabelLook | null,
+  ): void {
     this.statements.labelEvent.run({
       batch: this.id,
       labelId,
@@ -149,17 +159,16 @@ export class EditBatch {
 export function recordImportBatch(db: ProjectDatabase, batchId: string, description: string, actor = 'import'): void {
   const at = new Date().toISOString();
   abandonRedoStack(db, at);
-  db.prepare("INSERT INTO history_batches (batch_id, kind, description, actor, at, undoable) VALUES (?, 'import', ?, ?, ?, 0)").run(
-    batchId,
-    description,
-    actor,
-    at,
-  );
+  db.prepare(
+    "INSERT INTO history_batches (batch_id, kind, description, actor, at, undoable) VALUES (?, 'import', ?, ?, ?, 0)",
+  ).run(batchId, description, actor, at);
 }
 
 /** Any new action makes the undone batches unreachable; they are marked, never deleted. */
 export function abandonRedoStack(db: ProjectDatabase, at = new Date().toISOString()): void {
-  db.prepare('UPDATE history_batches SET abandoned_at = ? WHERE undone_at IS NOT NULL AND abandoned_at IS NULL').run(at);
+  db.prepare('UPDATE history_batches SET abandoned_at = ? WHERE undone_at IS NOT NULL AND abandoned_at IS NULL').run(
+    at,
+  );
 }
 
 /**
@@ -171,8 +180,16 @@ export function applyClipField(db: ProjectDatabase, clipId: number, field: ClipF
     cached(db, 'UPDATE clips SET deleted_at = ? WHERE id = ?').run(value, clipId);
     return;
   }
-  const clip = cached(db, 'SELECT kind, speaker, original_name, split, split_override FROM clips WHERE id = ?').get(clipId) as
-    | { kind: ClipKind; speaker: string | null; original_name: string; split: SplitName | null; split_override: SplitName | null }
+  const clip = cached(db, 'SELECT kind, speaker, original_name, split, split_override FROM clips WHERE id = ?').get(
+    clipId,
+  ) as
+    | {
+        kind: ClipKind;
+        speaker: string | null;
+        original_name: string;
+        split: SplitName | null;
+        split_override: SplitName | null;
+      }
     | undefined;
   if (!clip) throw new StudioError('not_found', `Clip ${clipId} does not exist in this project.`);
   const hashed = (speaker: string | null): SplitName | null => {
@@ -181,7 +198,8 @@ export function applyClipField(db: ProjectDatabase, clipId: number, field: ClipF
   };
   if (field === 'speaker') {
     // Noise has no split, and a clip added since the splits were assigned waits for the next assignment.
-    const split = clip.kind === 'sample' && clip.split_override === null && clip.split !== null ? hashed(value) : clip.split;
+    const split =
+      clip.kind === 'sample' && clip.split_override === null && clip.split !== null ? hashed(value) : clip.split;
     cached(db, 'UPDATE clips SET speaker = ?, split = ? WHERE id = ?').run(value, split, clipId);
     return;
   }
@@ -202,16 +220,20 @@ export function cached(db: ProjectDatabase, sql: string): Database.Statement {
 
 /** The percentages the splits were last assigned with, or null when they never were. */
 export function readSplitPercentages(db: ProjectDatabase): SplitPercentages | null {
-  const row = cached(db, 'SELECT split_validation_percent AS v, split_test_percent AS t FROM project WHERE id = 1').get() as
-    | { v: number | null; t: number | null }
-    | undefined;
+  const row = cached(
+    db,
+    'SELECT split_validation_percent AS v, split_test_percent AS t FROM project WHERE id = 1',
+  ).get() as { v: number | null; t: number | null } | undefined;
   if (!row || row.v === null || row.t === null) return null;
   return { validationPercent: row.v, testPercent: row.t };
 }
 
 export function validateActor(raw: unknown): string {
   if (typeof raw !== 'string' || raw.trim().length === 0 || raw.length > 100) {
-    throw new StudioError('invalid_input', `Actor ${JSON.stringify(raw)} must name who made the change (e.g. "user" or "cli"), at most 100 characters.`);
+    throw new StudioError(
+      'invalid_input',
+      `Actor ${JSON.stringify(raw)} must name who made the change (e.g. "user" or "cli"), at most 100 characters.`,
+    );
   }
   return raw.trim();
 }
@@ -220,10 +242,14 @@ export function validateActor(raw: unknown): string {
 export function requireClips(db: ProjectDatabase, raw: unknown): ClipState[] {
   if (!Array.isArray(raw) || raw.length === 0) throw new StudioError('invalid_input', 'Select at least one clip.');
   if (raw.length > MAX_CLIPS_PER_EDIT) {
-    throw new StudioError('invalid_input', `${raw.length} clips in one edit is more than the ${MAX_CLIPS_PER_EDIT} allowed; edit them in parts.`);
+    throw new StudioError(
+      'invalid_input',
+      `${raw.length} clips in one edit is more than the ${MAX_CLIPS_PER_EDIT} allowed; edit them in parts.`,
+    );
   }
   const bad = raw.find((id) => !Number.isSafeInteger(id) || (id as number) <= 0);
-  if (bad !== undefined) throw new StudioError('invalid_input', `${JSON.stringify(bad)} is not a clip id (ids are positive integers).`);
+  if (bad !== undefined)
+    throw new StudioError('invalid_input', `${JSON.stringify(bad)} is not a clip id (ids are positive integers).`);
   const ids = [...new Set(raw as number[])];
   const rows = db
     .prepare(
@@ -234,18 +260,27 @@ export function requireClips(db: ProjectDatabase, raw: unknown): ClipState[] {
   if (rows.length !== ids.length) {
     const found = new Set(rows.map((row) => row.id));
     const missing = ids.filter((id) => !found.has(id));
-    throw new StudioError('not_found', `${listOf(missing.map(String), 'Clip', 'Clips')} ${missing.length === 1 ? 'does' : 'do'} not exist in this project; reload the library and select again.`);
+    throw new StudioError(
+      'not_found',
+      `${listOf(missing.map(String), 'Clip', 'Clips')} ${missing.length === 1 ? 'does' : 'do'} not exist in this project; reload the library and select again.`,
+    );
   }
   const order = new Map(ids.map((id, index) => [id, index]));
   return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
 }
 
 export function labelByName(db: ProjectDatabase, name: string): LabelRow | undefined {
-  return toLabelRow(db.prepare('SELECT id, name, hotkey, color, unknown, created_at FROM labels WHERE name = ?').get(name) as RawLabelRow | undefined);
+  return toLabelRow(
+    db.prepare('SELECT id, name, hotkey, color, unknown, created_at FROM labels WHERE name = ?').get(name) as
+      RawLabelRow | undefined,
+  );
 }
 
 export function labelById(db: ProjectDatabase, id: number): LabelRow | undefined {
-  return toLabelRow(db.prepare('SELECT id, name, hotkey, color, unknown, created_at FROM labels WHERE id = ?').get(id) as RawLabelRow | undefined);
+  return toLabelRow(
+    db.prepare('SELECT id, name, hotkey, color, unknown, created_at FROM labels WHERE id = ?').get(id) as
+      RawLabelRow | undefined,
+  );
 }
 
 /** "Clip 3", "Clips 3, 4 and 5", "Clips 3, 4, 5 … (12 in all)". */
@@ -267,5 +302,5 @@ function toLabelRow(row: RawLabelRow | undefined): LabelRow | undefined {
 
 /** The hotkeys labels hold now, lower-cased. */
 export function takenHotkeys(db: ProjectDatabase): Set<string> {
-  return new Set((db.prepare('SELECT lower(hotkey) FROM labels WHERE hotkey IS NOT NULL').pluck().all() as string[]));
+  return new Set(db.prepare('SELECT lower(hotkey) FROM labels WHERE hotkey IS NOT NULL').pluck().all() as string[]);
 }

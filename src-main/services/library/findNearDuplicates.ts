@@ -55,12 +55,20 @@ interface Table {
 const tables = buildTables();
 
 /** Pairs of live samples whose fingerprints are within `threshold`, closest first. */
-export function findNearDuplicates(project: ProjectDb, threshold = DEFAULT_NEAR_DUPLICATE_THRESHOLD): NearDuplicatePair[] {
+export function findNearDuplicates(
+  project: ProjectDb,
+  threshold = DEFAULT_NEAR_DUPLICATE_THRESHOLD,
+): NearDuplicatePair[] {
   if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0 || threshold >= 1) {
-    throw new StudioError('invalid_input', `Near-duplicate threshold ${JSON.stringify(threshold)} must be at least 0 and below 1 (default ${DEFAULT_NEAR_DUPLICATE_THRESHOLD}).`);
+    throw new StudioError(
+      'invalid_input',
+      `Near-duplicate threshold ${JSON.stringify(threshold)} must be at least 0 and below 1 (default ${DEFAULT_NEAR_DUPLICATE_THRESHOLD}).`,
+    );
   }
   const rows = project.db
-    .prepare("SELECT id, fingerprint FROM clips WHERE kind = 'sample' AND deleted_at IS NULL AND fingerprint IS NOT NULL ORDER BY id")
+    .prepare(
+      "SELECT id, fingerprint FROM clips WHERE kind = 'sample' AND deleted_at IS NULL AND fingerprint IS NOT NULL ORDER BY id",
+    )
     .all() as { id: number; fingerprint: Buffer }[];
   const ids: number[] = [];
   const fingerprints: Uint32Array[] = [];
@@ -70,7 +78,11 @@ export function findNearDuplicates(project: ProjectDb, threshold = DEFAULT_NEAR_
     ids.push(row.id);
     fingerprints.push(fingerprint);
   }
-  return nearDuplicatePairs(fingerprints, threshold).map(({ i, j, distance }) => ({ a: ids[i]!, b: ids[j]!, distance }));
+  return nearDuplicatePairs(fingerprints, threshold).map(({ i, j, distance }) => ({
+    a: ids[i]!,
+    b: ids[j]!,
+    distance,
+  }));
 }
 
 /**
@@ -91,7 +103,8 @@ export function nearDuplicatePairs(fingerprints: readonly Uint32Array[], thresho
   for (let i = 0; i < n; i++) if (fingerprints[i]!.some((word) => word !== 0)) usable.push(i);
 
   if (usable.length <= EXHAUSTIVE_LIMIT) {
-    for (let x = 0; x < usable.length; x++) for (let y = x + 1; y < usable.length; y++) consider(usable[x]!, usable[y]!);
+    for (let x = 0; x < usable.length; x++)
+      for (let y = x + 1; y < usable.length; y++) consider(usable[x]!, usable[y]!);
   } else {
     const m = usable.length;
     const packed = new Float64Array(m);

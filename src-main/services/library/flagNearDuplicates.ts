@@ -8,7 +8,10 @@ export const NEAR_DUPLICATE_FLAG = 'near_duplicate';
  * closest distance), replacing earlier marks, so the library can filter and act on them like any
  * quality flag. Returns the pairs found.
  */
-export function flagNearDuplicates(project: ProjectDb, threshold = DEFAULT_NEAR_DUPLICATE_THRESHOLD): { pairs: number; clips: number } {
+export function flagNearDuplicates(
+  project: ProjectDb,
+  threshold = DEFAULT_NEAR_DUPLICATE_THRESHOLD,
+): { pairs: number; clips: number } {
   const pairs = findNearDuplicates(project, threshold);
   const closest = new Map<number, number>();
   for (const { a, b, distance } of pairs) {

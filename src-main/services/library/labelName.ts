@@ -20,18 +20,30 @@ export function validateLabelName(raw: unknown, what = 'Label name'): string {
   const length = [...name].length;
   if (length === 0) throw new StudioError('invalid_input', `${what} is empty; type at least one character.`);
   if (length > MAX_LABEL_LENGTH) {
-    throw new StudioError('invalid_input', `${what} "${name.slice(0, 20)}…" has ${length} characters; use at most ${MAX_LABEL_LENGTH}.`);
+    throw new StudioError(
+      'invalid_input',
+      `${what} "${name.slice(0, 20)}…" has ${length} characters; use at most ${MAX_LABEL_LENGTH}.`,
+    );
   }
   if (/\p{Cc}/u.test(name)) {
-    throw new StudioError('invalid_input', `${what} ${JSON.stringify(name)} contains a control character (tab, line break…); remove it.`);
+    throw new StudioError(
+      'invalid_input',
+      `${what} ${JSON.stringify(name)} contains a control character (tab, line break…); remove it.`,
+    );
   }
   // Labels become folder names when a dataset is exported in the Speech Commands layout.
   if (/[/\\]/.test(name) || name === '.' || name === '..') {
-    throw new StudioError('invalid_input', `${what} "${name}" cannot contain / or \\ or be . or .. (labels become folder names on export).`);
+    throw new StudioError(
+      'invalid_input',
+      `${what} "${name}" cannot contain / or \\ or be . or .. (labels become folder names on export).`,
+    );
   }
   const reserved = RESERVED_LABELS.get(name.toLowerCase());
   if (reserved) {
-    throw new StudioError('invalid_input', `"${name}" is reserved: TensorFlow's speech_commands uses it for ${reserved}. Choose another name.`);
+    throw new StudioError(
+      'invalid_input',
+      `"${name}" is reserved: TensorFlow's speech_commands uses it for ${reserved}. Choose another name.`,
+    );
   }
   return name;
 }
@@ -40,7 +52,10 @@ export function validateLabelName(raw: unknown, what = 'Label name'): string {
 export function validateHotkey(raw: unknown): string | null {
   if (raw === null) return null;
   if (typeof raw !== 'string' || [...raw].length !== 1 || /[\p{Cc}\p{Z}]/u.test(raw)) {
-    throw new StudioError('invalid_input', `Hotkey ${JSON.stringify(raw)} must be a single visible character such as "1" or "y".`);
+    throw new StudioError(
+      'invalid_input',
+      `Hotkey ${JSON.stringify(raw)} must be a single visible character such as "1" or "y".`,
+    );
   }
   return raw;
 }

@@ -25,7 +25,9 @@ export function libraryStatistics(db: ProjectDatabase): LibraryStatistics {
     .get() as { clips: number | null; noise: number | null; speakers: number; totalDurationMs: number };
   const counts = new Array<number>(BINS).fill(0);
   for (const row of db
-    .prepare(`SELECT MIN(CAST(duration_ms / ${BIN_MS} AS INTEGER), ${BINS - 1}) AS bin, COUNT(*) AS n FROM clips c WHERE ${live} GROUP BY bin`)
+    .prepare(
+      `SELECT MIN(CAST(duration_ms / ${BIN_MS} AS INTEGER), ${BINS - 1}) AS bin, COUNT(*) AS n FROM clips c WHERE ${live} GROUP BY bin`,
+    )
     .all() as { bin: number; n: number }[]) {
     counts[row.bin] = row.n;
   }
@@ -36,7 +38,13 @@ export function libraryStatistics(db: ProjectDatabase): LibraryStatistics {
     labels: byLabel.filter((row) => row.label !== null).length,
     speakers: totals.speakers,
     totalDurationMs: totals.totalDurationMs,
-    byLabel: byLabel.map((row) => ({ ...row, train: row.train ?? 0, validation: row.validation ?? 0, test: row.test ?? 0, unassigned: row.unassigned ?? 0 })),
+    byLabel: byLabel.map((row) => ({
+      ...row,
+      train: row.train ?? 0,
+      validation: row.validation ?? 0,
+      test: row.test ?? 0,
+      unassigned: row.unassigned ?? 0,
+    })),
     durations: { binStartsMs: counts.map((_, index) => index * BIN_MS), counts },
     flags,
   };

@@ -19,7 +19,14 @@ export interface QualityOptions {
   clipDurationMs: number;
 }
 
-export const QUALITY_FLAGS: readonly QualityFlagName[] = ['clipped', 'silent', 'quiet', 'dc_offset', 'too_short', 'too_long'];
+export const QUALITY_FLAGS: readonly QualityFlagName[] = [
+  'clipped',
+  'silent',
+  'quiet',
+  'dc_offset',
+  'too_short',
+  'too_long',
+];
 
 /**
  * |x| at or above this counts as full scale. 0.999 is within 33 LSB of 16-bit full scale, so a
@@ -80,8 +87,13 @@ export function durationLimits(clipDurationMs: number): DurationLimits {
 /** Floor for dBFS values so an all-zero clip reports a number, not −Infinity. */
 const DBFS_FLOOR = -120;
 
-export function computeQualityFlags(mono: Float32Array, sampleRate: number, { clipDurationMs }: QualityOptions): QualityFlag[] {
-  if (!(sampleRate > 0) || !Number.isFinite(sampleRate)) throw new RangeError(`sample rate must be positive (got ${sampleRate})`);
+export function computeQualityFlags(
+  mono: Float32Array,
+  sampleRate: number,
+  { clipDurationMs }: QualityOptions,
+): QualityFlag[] {
+  if (!(sampleRate > 0) || !Number.isFinite(sampleRate))
+    throw new RangeError(`sample rate must be positive (got ${sampleRate})`);
   if (!(clipDurationMs > 0)) throw new RangeError(`clip duration must be positive (got ${clipDurationMs} ms)`);
   const flags: QualityFlag[] = [];
   const n = mono.length;

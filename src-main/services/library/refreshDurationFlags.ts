@@ -17,7 +17,8 @@ export function refreshDurationFlags(db: Database.Database, clipDurationMs: numb
       WHERE f.flag = 'too_short' AND ${inLibrary} AND c.duration_ms >= @short
     UNION ALL SELECT f.flag, f.clip_id FROM clip_flags f CROSS JOIN clips c ON c.id = f.clip_id
       WHERE f.flag = 'too_long' AND ${inLibrary} AND c.duration_ms <= @long`;
-  const unflagged = (flag: string) => `NOT EXISTS (SELECT 1 FROM clip_flags g WHERE g.flag = '${flag}' AND g.clip_id = c.id)`;
+  const unflagged = (flag: string) =>
+    `NOT EXISTS (SELECT 1 FROM clip_flags g WHERE g.flag = '${flag}' AND g.clip_id = c.id)`;
   const missing = `SELECT 'too_short' AS flag, c.id AS clip_id, c.duration_ms AS value FROM clips c
       WHERE ${inLibrary} AND c.duration_ms < @short AND ${unflagged('too_short')}
     UNION ALL SELECT 'too_long', c.id, c.duration_ms FROM clips c

@@ -45,12 +45,18 @@ export function percentageHash(hashName: string): number {
 }
 
 /** train.py's which_set comparisons, with our split names for 'validation' / 'testing' / 'training'. */
-export function splitForPercentage(percentage: number, { validationPercent, testPercent }: SplitPercentages): SplitName {
+export function splitForPercentage(
+  percentage: number,
+  { validationPercent, testPercent }: SplitPercentages,
+): SplitName {
   if (percentage < validationPercent) return 'validation';
   if (percentage < testPercent + validationPercent) return 'test';
   return 'train';
 }
 
-export function computeSplit(clip: { speaker: string | null; originalName: string }, percentages: SplitPercentages): SplitName {
+export function computeSplit(
+  clip: { speaker: string | null; originalName: string },
+  percentages: SplitPercentages,
+): SplitName {
   return splitForPercentage(percentageHash(splitGroupOf(clip).key), percentages);
 }

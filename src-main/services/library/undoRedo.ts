@@ -1,6 +1,14 @@
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
-import { applyClipField, cached, labelById, labelByName, type ClipField, type LabelLook, type ProjectDb } from './editHistory.ts';
+import {
+  applyClipField,
+  cached,
+  labelById,
+  labelByName,
+  type ClipField,
+  type LabelLook,
+  type ProjectDb,
+} from './editHistory.ts';
 import type { HistoryEntry, HistorySummary } from '../../../src-shared/model/Curation.ts';
 export type { HistoryEntry, HistorySummary } from '../../../src-shared/model/Curation.ts';
 
@@ -115,10 +123,14 @@ function revert(db: ProjectDatabase, batch: BatchRow, direction: Direction): voi
     new StudioError('invalid_input', `Cannot ${verb} "${batch.description}": ${reason}. Nothing was changed.`);
 
   const removedLabels = new Map<number, string>();
-  const events = db.prepare(`SELECT * FROM label_events WHERE batch_id = ? ORDER BY id ${order}`).all(batch.batch_id) as LabelEventRow[];
+  const events = db
+    .prepare(`SELECT * FROM label_events WHERE batch_id = ? ORDER BY id ${order}`)
+    .all(batch.batch_id) as LabelEventRow[];
   for (const event of events) {
-    const before = event.action === 'create' ? null : look(event.old_name!, event.old_hotkey, event.old_color, event.old_unknown);
-    const after = event.action === 'delete' ? null : look(event.new_name!, event.new_hotkey, event.new_color, event.new_unknown);
+    const before =
+      event.action === 'create' ? null : look(event.old_name!, event.old_hotkey, event.old_color, event.old_unknown);
+    const after =
+      event.action === 'delete' ? null : look(event.new_name!, event.new_hotkey, event.new_color, event.new_unknown);
     const from = direction === 'undo' ? after : before;
     const to = direction === 'undo' ? before : after;
     const current = labelById(db, event.label_id);
@@ -134,14 +146,25 @@ function revert(db: ProjectDatabase, batch: BatchRow, direction: Direction): voi
     }
     const namesake = labelByName(db, to.name);
     if (namesake && namesake.id !== event.label_id) {
-      throw conflict(`a label named '${namesake.name}' was added since, outside the undo history (by an import), and two labels cannot share a name`);
+      throw conflict(
+        `a label named '${namesake.name}' was added since, outside the undo history (by an import), and two labels cannot share a name`,
+      );
     }
     if (to.hotkey !== null) {
-      const holder = db.prepare('SELECT name FROM labels WHERE hotkey = ? AND id <> ?').pluck().get(to.hotkey, event.label_id) as string | undefined;
+      const holder = db
+        .prepare('SELECT name FROM labels WHERE hotkey = ? AND id <> ?')
+        .pluck()
+        .get(to.hotkey, event.label_id) as string | undefined;
       if (holder) throw conflict(`the hotkey "${to.hotkey}" now belongs to '${holder}'`);
     }
     if (current) {
-      db.prepare('UPDATE labels SET name = ?, hotkey = ?, color = ?, unknown = ? WHERE id = ?').run(to.name, to.hotkey, to.color, Number(to.unknown), event.label_id);
+      db.prepare('UPDATE labels SET name = ?, hotkey = ?, color = ?, unknown = ? WHERE id = ?').run(
+        to.name,
+        to.hotkey,
+        to.color,
+        Number(to.unknown),
+        event.label_id,
+      );
     } else {
       db.prepare('INSERT INTO labels (id, name, created_at, hotkey, color, unknown) VALUES (?, ?, ?, ?, ?, ?)').run(
         event.label_id,
@@ -171,13 +194,17 @@ function revert(db: ProjectDatabase, batch: BatchRow, direction: Direction): voi
   for (const row of fieldChanges) {
     const [from, to] = direction === 'undo' ? [row.new_value, row.old_value] : [row.old_value, row.new_value];
     // The column name comes from the CHECK-constrained field, never from input.
-    const current = cached(db, `SELECT ${row.field} AS value FROM clips WHERE id = ?`).get(row.clip_id) as { value: string | null } | undefined;
+    const current = cached(db, `SELECT ${row.field} AS value FROM clips WHERE id = ?`).get(row.clip_id) as
+      { value: string | null } | undefined;
     if (current?.value === from) applyClipField(db, row.clip_id, row.field, to);
   }
 
   for (const [labelId, name] of removedLabels) {
     const users = db.prepare('SELECT COUNT(*) FROM clips WHERE label_id = ?').pluck().get(labelId) as number;
-    if (users > 0) throw conflict(`${users === 1 ? '1 clip' : `${users} clips`} added since, outside the undo history (by an import), use label '${name}'`);
+    if (users > 0)
+      throw conflict(
+        `${users === 1 ? '1 clip' : `${users} clips`} added since, outside the undo history (by an import), use label '${name}'`,
+      );
   }
   for (const labelId of targetLabels) {
     if (!labelById(db, labelId)) throw conflict(`a label it would restore clips to (id ${labelId}) no longer exists`);

@@ -67,11 +67,21 @@ interface PrunedLayer {
   mask: Tensor;
 }
 
-export function createPruner(tf: TensorflowModule, spec: PruningSteps, kernels: PrunableKernel[], options: PrunerOptions = {}): Pruner {
+export function createPruner(
+  tf: TensorflowModule,
+  spec: PruningSteps,
+  kernels: PrunableKernel[],
+  options: PrunerOptions = {},
+): Pruner {
   const schedule = pruningSchedule(spec);
   const names = new Set(kernels.map((kernel) => kernel.name));
-  if (names.size !== kernels.length) throw new Error('Each prunable kernel needs its own name: the report and saved masks go by name.');
-  const layers: PrunedLayer[] = kernels.map(({ name, variable }) => ({ name, variable, mask: initialMask(tf, name, variable, options.masks) }));
+  if (names.size !== kernels.length)
+    throw new Error('Each prunable kernel needs its own name: the report and saved masks go by name.');
+  const layers: PrunedLayer[] = kernels.map(({ name, variable }) => ({
+    name,
+    variable,
+    mask: initialMask(tf, name, variable, options.masks),
+  }));
   // tfmot updates a mask from the weights as the optimizer left them, before they are masked again,
   // so a pruned weight the last update pushed past the threshold can come back. afterUpdate masks
   // at once, so it keeps that unmasked copy for the next step when that step updates masks.
@@ -92,7 +102,13 @@ export function createPruner(tf: TensorflowModule, spec: PruningSteps, kernels: 
   const report = (): PruningReport => {
     if (state === 'disposed') throw new Error('The pruner was disposed.');
     const perLayer = layers.map(({ name, variable, mask }) => {
-      const zeros = tf.tidy(() => tf.equal(state === 'live' ? tf.mul(variable, mask) : variable, 0).sum().dataSync()[0]!);
+      const zeros = tf.tidy(
+        () =>
+          tf
+            .equal(state === 'live' ? tf.mul(variable, mask) : variable, 0)
+            .sum()
+            .dataSync()[0]!,
+      );
       return { name, size: variable.size, zeros, sparsity: zeros / variable.size };
     });
     const size = perLayer.reduce((sum, layer) => sum + layer.size, 0);
@@ -122,7 +138,8 @@ export function createPruner(tf: TensorflowModule, spec: PruningSteps, kernels: 
     afterUpdate(step) {
       assertLive();
       dropUnmasked();
-      if (schedule(step + 1).shouldPrune) unmasked = { step: step + 1, weights: layers.map((layer) => tf.clone(layer.variable)) };
+      if (schedule(step + 1).shouldPrune)
+        unmasked = { step: step + 1, weights: layers.map((layer) => tf.clone(layer.variable)) };
       applyMasks();
       maskedAfterStep = step;
     },
@@ -154,7 +171,9 @@ function initialMask(tf: TensorflowModule, name: string, variable: Variable, sav
   const restored = saved.find((entry) => entry.name === name);
   if (!restored) throw new Error(`The saved pruning masks have none for ${name}: were they saved from another model?`);
   if (restored.mask.length !== variable.size) {
-    throw new Error(`The saved pruning mask of ${name} has ${restored.mask.length} entries, its kernel ${variable.size}.`);
+    throw new Error(
+      `The saved pruning mask of ${name} has ${restored.mask.length} entries, its kernel ${variable.size}.`,
+    );
   }
   return tf.tensor(Float32Array.from(restored.mask), variable.shape, variable.dtype);
 }

@@ -12,7 +12,10 @@ export function magnitudeMask(tf: TensorflowModule, weights: Tensor, sparsity: n
   return tf.tidy(() => {
     const magnitudes = tf.abs(weights);
     const keep = keptWeightCount(weights.size, sparsity);
-    const threshold = tf.topk(magnitudes.reshape([-1]), keep, true).values.slice([keep - 1], [1]).reshape([]);
+    const threshold = tf
+      .topk(magnitudes.reshape([-1]), keep, true)
+      .values.slice([keep - 1], [1])
+      .reshape([]);
     return tf.cast(tf.greaterEqual(magnitudes, threshold), weights.dtype);
   });
 }

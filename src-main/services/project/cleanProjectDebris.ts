@@ -79,7 +79,8 @@ function settleIncoming(project: OpenProject, report: DebrisReport): void {
  */
 function auditStoreOnce(project: OpenProject, report: DebrisReport): void {
   const { layout, db } = project;
-  const checked = db.prepare('SELECT audio_checked_at FROM project WHERE id = 1').pluck().get() as string | null | undefined;
+  const checked = db.prepare('SELECT audio_checked_at FROM project WHERE id = 1').pluck().get() as
+    string | null | undefined;
   if (checked !== null) return;
   const files: { dir: string; name: string }[] = [];
   for (const dir of listNames(layout.audio) ?? []) {

@@ -6,7 +6,8 @@ import { audioPath } from './projectLayout.ts';
 
 /** Where a clip's audio lives in the content-addressed store; not_found when there is no such clip. */
 export function clipAudioRecord(project: OpenProject, clipId: number): { hash: string; file: string } {
-  const record = project.db.prepare('SELECT hash, ext FROM clips WHERE id = ?').get(clipId) as { hash: string; ext: string } | undefined;
+  const record = project.db.prepare('SELECT hash, ext FROM clips WHERE id = ?').get(clipId) as
+    { hash: string; ext: string } | undefined;
   if (!record) throw new StudioError('not_found', `Clip ${clipId} does not exist in this project.`);
   return { hash: record.hash, file: audioPath(project.layout, record.hash, record.ext) };
 }

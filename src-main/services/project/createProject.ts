@@ -30,11 +30,8 @@ export function createProject(target: string, name?: string): OpenProject {
   const db = openProjectDatabase(layout.database, { create: true });
   const now = new Date().toISOString();
   // A new store has nothing from before audio/.incoming to check.
-  db.prepare('INSERT INTO project (id, name, created_at, created_by_version, audio_checked_at) VALUES (1, ?, ?, ?, ?)').run(
-    name ?? path.basename(target),
-    now,
-    appVersion,
-    now,
-  );
+  db.prepare(
+    'INSERT INTO project (id, name, created_at, created_by_version, audio_checked_at) VALUES (1, ?, ?, ?, ?)',
+  ).run(name ?? path.basename(target), now, appVersion, now);
   return { layout, db };
 }

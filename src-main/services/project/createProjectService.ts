@@ -80,7 +80,10 @@ export function createProjectService({ session, home }: ProjectServiceOptions): 
           onProgress: (done, total, file) => report('running', total + done, total * 2, `Importing ${file}`),
         });
         if (result.rejected.length > 0) {
-          throw new StudioError('internal', `Demo import rejected ${result.rejected.length} files: ${result.rejected[0]!.reason}`);
+          throw new StudioError(
+            'internal',
+            `Demo import rejected ${result.rejected.length} files: ${result.rejected[0]!.reason}`,
+          );
         }
         // Ready to train from the first click: speaker-grouped splits, a fifth each for validation and test.
         assignSplits(project, { validationPercent: 20, testPercent: 20 });
@@ -131,7 +134,10 @@ export function createProjectService({ session, home }: ProjectServiceOptions): 
       }
       const target = path.resolve(input.path);
       if (recents.forget((entry) => entry.path === target) === 0) {
-        throw new StudioError('not_found', `${target} is not in the recent projects list (kws-studio project recent lists them).`);
+        throw new StudioError(
+          'not_found',
+          `${target} is not in the recent projects list (kws-studio project recent lists them).`,
+        );
       }
       return recents.list();
     },
@@ -166,7 +172,12 @@ export function createProjectService({ session, home }: ProjectServiceOptions): 
           sourceName: staged?.name,
           onProgress: (done, total, file) => report('running', done, total, file),
         });
-        report('done', 1, 1, `${result.imported} imported, ${result.duplicates} duplicates, ${result.rejected.length} rejected`);
+        report(
+          'done',
+          1,
+          1,
+          `${result.imported} imported, ${result.duplicates} duplicates, ${result.rejected.length} rejected`,
+        );
         changed.fire(readProjectInfo(project));
         return result;
       } catch (error) {
@@ -194,7 +205,8 @@ export function createProjectService({ session, home }: ProjectServiceOptions): 
 
     async cancelTask({ taskId }) {
       const controller = running.get(taskId);
-      if (!controller) throw new StudioError('not_found', `There is no running task ${taskId} to cancel (it may have finished).`);
+      if (!controller)
+        throw new StudioError('not_found', `There is no running task ${taskId} to cancel (it may have finished).`);
       controller.abort();
     },
 

@@ -50,12 +50,18 @@ const MAX_FILE_BYTES = 512 * 1024 * 1024;
  * is already in the project are duplicates and add nothing. Quality flags, the near-duplicate
  * fingerprint and — once the project has split percentages — the split are computed on the way in.
  */
-export async function importFolder(project: OpenProject, source: string, options: ImportFolderOptions = {}): Promise<ImportReport> {
+export async function importFolder(
+  project: OpenProject,
+  source: string,
+  options: ImportFolderOptions = {},
+): Promise<ImportReport> {
   const started = performance.now();
   const plan = planImport(source, options.layout ?? { kind: 'folders' });
   const rejected = [...plan.rejected];
   const { db, layout } = project;
-  const settings = db.prepare('SELECT clip_duration_ms FROM project WHERE id = 1').get() as { clip_duration_ms: number };
+  const settings = db.prepare('SELECT clip_duration_ms FROM project WHERE id = 1').get() as {
+    clip_duration_ms: number;
+  };
   const percentages = readSplitPercentages(db);
   const knownHash = db.prepare('SELECT 1 FROM clips WHERE hash = ?').pluck();
   const labels = new LabelIds(project);
@@ -70,9 +76,15 @@ export async function importFolder(project: OpenProject, source: string, options
   const batchId = `import-${Date.now()}-${process.pid}`;
   const sourceName = options.sourceName ?? plan.root;
   const sourcePath = (candidate: ImportCandidate) =>
-    options.sourceName === undefined ? candidate.path : path.posix.join(options.sourceName, candidate.relative.split(path.sep).join('/'));
+    options.sourceName === undefined
+      ? candidate.path
+      : path.posix.join(options.sourceName, candidate.relative.split(path.sep).join('/'));
   const diskFull = (kept: string) =>
-    diskFullError(layout.root, kept, 'Free some space and import again: the files already imported are skipped as duplicates.');
+    diskFullError(
+      layout.root,
+      kept,
+      'Free some space and import again: the files already imported are skipped as duplicates.',
+    );
   // An import is history too (not undoable: trash undoes it); a new action ends the redo stack.
   try {
     db.transaction(() => recordImportBatch(db, batchId, `Import from ${sourceName}`))();
@@ -84,7 +96,11 @@ export async function importFolder(project: OpenProject, source: string, options
     const addedAt = new Date().toISOString();
     for (const clip of batch) {
       const labelId = clip.label ? labels.idFor(clip.label) : null;
-      const split = clip.split ?? (percentages && clip.kind === 'sample' ? computeSplit({ speaker: clip.speaker ?? null, originalName: path.basename(clip.path) }, percentages) : null);
+      const split =
+        clip.split ??
+        (percentages && clip.kind === 'sample'
+          ? computeSplit({ speaker: clip.speaker ?? null, originalName: path.basename(clip.path) }, percentages)
+          : null);
       const name = path.basename(clip.path);
       const { lastInsertRowid } = insert.run({
         hash: clip.hash,
@@ -144,10 +160,12 @@ export async function importFolder(project: OpenProject, source: string, options
     if (unplaced !== null) throw unplaced;
   };
   const finish = () =>
-    db.prepare('UPDATE history_batches SET description = ? WHERE batch_id = ?').run(
-      `Import of ${imported} clip${imported === 1 ? '' : 's'}${noise ? ` and ${noise} noise file${noise === 1 ? '' : 's'}` : ''} from ${sourceName}`,
-      batchId,
-    );
+    db
+      .prepare('UPDATE history_batches SET description = ? WHERE batch_id = ?')
+      .run(
+        `Import of ${imported} clip${imported === 1 ? '' : 's'}${noise ? ` and ${noise} noise file${noise === 1 ? '' : 's'}` : ''} from ${sourceName}`,
+        batchId,
+      );
 
   let cancelled = false;
   const importCandidates = async (): Promise<void> => {
@@ -160,7 +178,10 @@ export async function importFolder(project: OpenProject, source: string, options
       let bytes: Buffer;
       try {
         const size = fs.statSync(candidate.path).size;
-        if (size > MAX_FILE_BYTES) throw new Error(`${(size / 2 ** 20).toFixed(0)} MiB is larger than the ${MAX_FILE_BYTES / 2 ** 20} MiB limit`);
+        if (size > MAX_FILE_BYTES)
+          throw new Error(
+            `${(size / 2 ** 20).toFixed(0)} MiB is larger than the ${MAX_FILE_BYTES / 2 ** 20} MiB limit`,
+          );
         bytes = fs.readFileSync(candidate.path);
       } catch (error) {
         rejected.push({ path: candidate.relative, reason: `unreadable: ${(error as Error).message}` });
@@ -175,7 +196,8 @@ export async function importFolder(project: OpenProject, source: string, options
       try {
         audio = await decodeAudio(bytes, candidate.path);
       } catch (error) {
-        const reason = error instanceof AudioDecodeError ? error.message : `could not decode: ${(error as Error).message}`;
+        const reason =
+          error instanceof AudioDecodeError ? error.message : `could not decode: ${(error as Error).message}`;
         rejected.push({ path: candidate.relative, reason });
         continue;
       }
@@ -188,7 +210,10 @@ export async function importFolder(project: OpenProject, source: string, options
         ...candidate,
         hash,
         audio,
-        flags: candidate.kind === 'sample' ? computeQualityFlags(audio.mono, audio.sampleRate, { clipDurationMs: settings.clip_duration_ms }) : [],
+        flags:
+          candidate.kind === 'sample'
+            ? computeQualityFlags(audio.mono, audio.sampleRate, { clipDurationMs: settings.clip_duration_ms })
+            : [],
         fingerprint: fingerprintToBlob(computeFingerprint(audio.mono, audio.sampleRate)),
         copy,
       });
@@ -231,7 +256,11 @@ export async function importFolder(project: OpenProject, source: string, options
             `the other ${left} ${left === 1 ? 'was' : 'were'} not imported and no partial copy was left`,
     );
   }
-  if (cancelled) throw new StudioError('cancelled', `Import cancelled after ${kept} files; those are kept, the rest were not imported.`);
+  if (cancelled)
+    throw new StudioError(
+      'cancelled',
+      `Import cancelled after ${kept} files; those are kept, the rest were not imported.`,
+    );
   options.onProgress?.(plan.candidates.length, plan.candidates.length, '');
   return {
     imported,
@@ -267,7 +296,11 @@ class LabelIds {
     if (cached !== undefined) return cached;
     const existing = this.select.get(name) as number | undefined;
     // New labels get their automatic hotkey once, here, as labels made in the library do.
-    const id = existing ?? Number(this.insert.run(name, new Date().toISOString(), automaticHotkey(name, takenHotkeys(this.db))).lastInsertRowid);
+    const id =
+      existing ??
+      Number(
+        this.insert.run(name, new Date().toISOString(), automaticHotkey(name, takenHotkeys(this.db))).lastInsertRowid,
+      );
     this.cache.set(key, id);
     return id;
   }

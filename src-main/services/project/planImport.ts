@@ -32,7 +32,10 @@ const manifestRow = z.object({
  */
 export function planImport(source: string, layout: ImportLayout): ImportPlan {
   const root = path.resolve(source);
-  const plan = layout.kind === 'manifest' ? planFromManifest(root, path.resolve(root, layout.manifest)) : planFromFolder(root, layout);
+  const plan =
+    layout.kind === 'manifest'
+      ? planFromManifest(root, path.resolve(root, layout.manifest))
+      : planFromFolder(root, layout);
   return withValidLabels(plan);
 }
 
@@ -76,7 +79,10 @@ function planFromFolder(root: string, layout: Exclude<ImportLayout, { kind: 'man
   for (const file of listFiles(root)) {
     const relative = path.relative(root, file);
     if (!isSupportedAudioName(file)) {
-      rejected.push({ path: relative, reason: `not an audio file (${path.extname(file) || 'no extension'}); WAV, FLAC, MP3 and Ogg are imported` });
+      rejected.push({
+        path: relative,
+        reason: `not an audio file (${path.extname(file) || 'no extension'}); WAV, FLAC, MP3 and Ogg are imported`,
+      });
       continue;
     }
     const parent = path.basename(path.dirname(file));
@@ -85,11 +91,21 @@ function planFromFolder(root: string, layout: Exclude<ImportLayout, { kind: 'man
     } else if (matcher) {
       const match = matcher(path.basename(file));
       if (match) candidates.push({ path: file, relative, kind: 'sample', ...match });
-      else rejected.push({ path: relative, reason: `name does not match the pattern ${(layout as { pattern: string }).pattern}` });
+      else
+        rejected.push({
+          path: relative,
+          reason: `name does not match the pattern ${(layout as { pattern: string }).pattern}`,
+        });
     } else if (path.dirname(file) === root) {
       rejected.push({ path: relative, reason: 'not inside a label folder (use a file-name pattern for flat folders)' });
     } else {
-      candidates.push({ path: file, relative, kind: 'sample', label: parent, ...speakerFromNohash(path.basename(file)) });
+      candidates.push({
+        path: file,
+        relative,
+        kind: 'sample',
+        label: parent,
+        ...speakerFromNohash(path.basename(file)),
+      });
     }
   }
   return { root, candidates, rejected };
@@ -107,14 +123,26 @@ function planFromManifest(root: string, manifest: string): ImportPlan {
   try {
     if (/\.json$/i.test(manifest) || /^\s*[[{]/.test(text)) {
       const parsed: unknown = JSON.parse(text);
-      rows = Array.isArray(parsed) ? parsed : (parsed as { clips?: unknown[] }).clips ?? [];
+      rows = Array.isArray(parsed) ? parsed : ((parsed as { clips?: unknown[] }).clips ?? []);
     } else {
-      rows = parseCsv(text, { columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()), skip_empty_lines: true, trim: true, bom: true });
+      rows = parseCsv(text, {
+        columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()),
+        skip_empty_lines: true,
+        trim: true,
+        bom: true,
+      });
     }
   } catch (error) {
-    throw new StudioError('invalid_input', `The manifest ${path.basename(manifest)} is not valid CSV or JSON: ${(error as Error).message}`);
+    throw new StudioError(
+      'invalid_input',
+      `The manifest ${path.basename(manifest)} is not valid CSV or JSON: ${(error as Error).message}`,
+    );
   }
-  if (rows.length === 0) throw new StudioError('invalid_input', `The manifest ${path.basename(manifest)} lists no files (it needs a "path" column).`);
+  if (rows.length === 0)
+    throw new StudioError(
+      'invalid_input',
+      `The manifest ${path.basename(manifest)} lists no files (it needs a "path" column).`,
+    );
 
   const base = path.dirname(manifest);
   const candidates: ImportCandidate[] = [];
@@ -123,13 +151,21 @@ function planFromManifest(root: string, manifest: string): ImportPlan {
     const row = manifestRow.safeParse(normaliseRow(raw));
     const where = `manifest row ${index + 2}`;
     if (!row.success) {
-      rejected.push({ path: where, reason: row.error.issues.map((issue) => `${issue.path.join('.') || 'row'}: ${issue.message}`).join('; ') });
+      rejected.push({
+        path: where,
+        reason: row.error.issues.map((issue) => `${issue.path.join('.') || 'row'}: ${issue.message}`).join('; '),
+      });
       return;
     }
     const file = path.resolve(base, row.data.path);
     const relative = path.relative(root, file).startsWith('..') ? row.data.path : path.relative(root, file);
-    if (!isSupportedAudioName(file)) rejected.push({ path: relative, reason: `not an audio file (${path.extname(file) || 'no extension'})` });
-    else if (!fs.existsSync(file)) rejected.push({ path: relative, reason: `listed in the manifest (${where}) but not found at ${file} (relative paths are read from the manifest's folder)` });
+    if (!isSupportedAudioName(file))
+      rejected.push({ path: relative, reason: `not an audio file (${path.extname(file) || 'no extension'})` });
+    else if (!fs.existsSync(file))
+      rejected.push({
+        path: relative,
+        reason: `listed in the manifest (${where}) but not found at ${file} (relative paths are read from the manifest's folder)`,
+      });
     else {
       const noise = row.data.label === NOISE_FOLDER;
       candidates.push({
@@ -142,7 +178,8 @@ function planFromManifest(root: string, manifest: string): ImportPlan {
       });
     }
   });
-  if (candidates.length + rejected.length > MAX_FILES) throw new StudioError('invalid_input', `The manifest lists more than ${MAX_FILES} files.`);
+  if (candidates.length + rejected.length > MAX_FILES)
+    throw new StudioError('invalid_input', `The manifest lists more than ${MAX_FILES} files.`);
   return { root, candidates, rejected };
 }
 
@@ -152,7 +189,8 @@ function normaliseRow(raw: unknown): unknown {
   const row: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (value === '' || value === null || value === undefined) continue;
-    row[key.trim().toLowerCase()] = typeof value === 'string' && key.trim().toLowerCase() === 'split' ? value.trim().toLowerCase() : value;
+    row[key.trim().toLowerCase()] =
+      typeof value === 'string' && key.trim().toLowerCase() === 'split' ? value.trim().toLowerCase() : value;
   }
   return row;
 }
@@ -165,7 +203,8 @@ function listFiles(root: string): string[] {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else if (entry.isFile()) files.push(full);
-      if (files.length > MAX_FILES) throw new StudioError('invalid_input', `${root} holds more than ${MAX_FILES} files; import it in parts.`);
+      if (files.length > MAX_FILES)
+        throw new StudioError('invalid_input', `${root} holds more than ${MAX_FILES} files; import it in parts.`);
     }
   };
   walk(root);

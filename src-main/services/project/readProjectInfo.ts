@@ -6,8 +6,7 @@ import type { OpenProject } from './ProjectSession.ts';
 export function readProjectInfo(project: OpenProject): ProjectInfo {
   const { db, layout } = project;
   const row = db.prepare('SELECT name, created_at, sample_rate, clip_duration_ms FROM project WHERE id = 1').get() as
-    | { name: string; created_at: string; sample_rate: number; clip_duration_ms: number }
-    | undefined;
+    { name: string; created_at: string; sample_rate: number; clip_duration_ms: number } | undefined;
   if (!row) throw new StudioError('project_corrupt', `${layout.database} has no project record.`);
   const counts = db
     .prepare(

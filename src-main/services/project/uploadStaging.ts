@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { BeginUploadInput, UploadChunkInput, UploadInfo, UploadProgress } from '../../../src-shared/contract/ProjectService.ts';
+import type {
+  BeginUploadInput,
+  UploadChunkInput,
+  UploadInfo,
+  UploadProgress,
+} from '../../../src-shared/contract/ProjectService.ts';
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import { uploadLimits, uploadPathProblem } from '../../../src-shared/model/Upload.ts';
 import { processAlive } from '../processAlive.ts';
@@ -74,22 +79,41 @@ export class UploadStaging {
     this.sweepIdle();
     if (files.length === 0) throw new StudioError('invalid_input', 'The drop holds no files to upload.');
     if (files.length > uploadLimits.maxFiles) {
-      throw new StudioError('invalid_input', `The drop holds ${files.length} files; at most ${uploadLimits.maxFiles} can be uploaded at once. Import the folder in parts.`);
+      throw new StudioError(
+        'invalid_input',
+        `The drop holds ${files.length} files; at most ${uploadLimits.maxFiles} can be uploaded at once. Import the folder in parts.`,
+      );
     }
     const staged = new Map<string, StagedFile>();
     const folded = new Set<string>();
     const folders = new Set<string>();
     let totalBytes = 0;
     for (const file of files) {
-      const problem = uploadPathProblem(file.path) ?? (file.path.toLowerCase() === OWNER_FILE ? 'the studio keeps this name for its own record of the upload' : undefined);
-      if (problem) throw new StudioError('invalid_input', `${JSON.stringify(file.path.slice(0, 200))}: ${problem}. Nothing was uploaded.`);
-      if (!Number.isSafeInteger(file.size) || file.size < 0) throw new StudioError('invalid_input', `${file.path}: the size ${file.size} is not a byte count.`);
+      const problem =
+        uploadPathProblem(file.path) ??
+        (file.path.toLowerCase() === OWNER_FILE
+          ? 'the studio keeps this name for its own record of the upload'
+          : undefined);
+      if (problem)
+        throw new StudioError(
+          'invalid_input',
+          `${JSON.stringify(file.path.slice(0, 200))}: ${problem}. Nothing was uploaded.`,
+        );
+      if (!Number.isSafeInteger(file.size) || file.size < 0)
+        throw new StudioError('invalid_input', `${file.path}: the size ${file.size} is not a byte count.`);
       if (file.size > uploadLimits.maxFileBytes) {
-        throw new StudioError('invalid_input', `${file.path} is ${mib(file.size)}, larger than the ${mib(uploadLimits.maxFileBytes)} a file may have. Leave it out of the drop.`);
+        throw new StudioError(
+          'invalid_input',
+          `${file.path} is ${mib(file.size)}, larger than the ${mib(uploadLimits.maxFileBytes)} a file may have. Leave it out of the drop.`,
+        );
       }
       // Case-folded, because on macOS and Windows "Yes/a.wav" and "yes/a.wav" are one file.
       const key = file.path.toLowerCase();
-      if (folded.has(key)) throw new StudioError('invalid_input', `${file.path} appears twice in the drop (names differing only in case count as the same file).`);
+      if (folded.has(key))
+        throw new StudioError(
+          'invalid_input',
+          `${file.path} appears twice in the drop (names differing only in case count as the same file).`,
+        );
       folded.add(key);
       const parts = key.split('/');
       for (let i = 1; i < parts.length; i++) folders.add(parts.slice(0, i).join('/'));
@@ -99,11 +123,17 @@ export class UploadStaging {
     const clash = [...folded].find((key) => folders.has(key));
     if (clash) throw new StudioError('invalid_input', `${clash} is both a file and a folder in the drop.`);
     if (totalBytes > uploadLimits.maxTotalBytes) {
-      throw new StudioError('invalid_input', `The drop holds ${mib(totalBytes)}; at most ${mib(uploadLimits.maxTotalBytes)} can be uploaded at once. Import the folder in parts, or open the studio where the files are (then the import reads them in place).`);
+      throw new StudioError(
+        'invalid_input',
+        `The drop holds ${mib(totalBytes)}; at most ${mib(uploadLimits.maxTotalBytes)} can be uploaded at once. Import the folder in parts, or open the studio where the files are (then the import reads them in place).`,
+      );
     }
     const free = freeBytes(layout.root);
     if (free !== undefined && totalBytes + FREE_SPACE_MARGIN > free) {
-      throw new StudioError('io_error', `The drop holds ${mib(totalBytes)} but the disk of the project has only ${mib(free)} free. Free some space first.`);
+      throw new StudioError(
+        'io_error',
+        `The drop holds ${mib(totalBytes)} but the disk of the project has only ${mib(free)} free. Free some space first.`,
+      );
     }
 
     const id = `upload-${randomUUID()}`;
@@ -111,7 +141,10 @@ export class UploadStaging {
     try {
       fs.mkdirSync(dir, { recursive: true });
       stagedByThisProcess.add(dir);
-      fs.writeFileSync(path.join(dir, OWNER_FILE), JSON.stringify({ pid: process.pid, host: os.hostname(), booted: bootTime() } satisfies UploadOwner));
+      fs.writeFileSync(
+        path.join(dir, OWNER_FILE),
+        JSON.stringify({ pid: process.pid, host: os.hostname(), booted: bootTime() } satisfies UploadOwner),
+      );
       // Empty files have no chunk to carry them; create them now so the import sees (and rejects) them.
       for (const [relative, file] of staged) {
         if (file.size === 0) {
@@ -125,7 +158,16 @@ export class UploadStaging {
       throw new StudioError('io_error', `Cannot create the staging folder ${dir}: ${(error as Error).message}`);
     }
     const completeFiles = [...staged.values()].filter((file) => file.size === 0).length;
-    this.uploads.set(id, { id, projectRoot: layout.root, dir, files: staged, totalBytes, receivedBytes: 0, completeFiles, touchedAt: Date.now() });
+    this.uploads.set(id, {
+      id,
+      projectRoot: layout.root,
+      dir,
+      files: staged,
+      totalBytes,
+      receivedBytes: 0,
+      completeFiles,
+      touchedAt: Date.now(),
+    });
     return { uploadId: id, files: staged.size, bytes: totalBytes };
   }
 
@@ -136,7 +178,10 @@ export class UploadStaging {
       const file = upload.files.get(piece.path);
       if (!file) throw new StudioError('invalid_input', `${piece.path} is not one of the files this upload announced.`);
       if (piece.offset !== file.received) {
-        throw new StudioError('invalid_input', `${piece.path}: expected bytes from offset ${file.received}, got ${piece.offset}. Upload the drop again.`);
+        throw new StudioError(
+          'invalid_input',
+          `${piece.path}: expected bytes from offset ${file.received}, got ${piece.offset}. Upload the drop again.`,
+        );
       }
       if (piece.offset + piece.bytes.byteLength > file.size) {
         throw new StudioError('invalid_input', `${piece.path}: more bytes than the ${file.size} announced.`);
@@ -167,7 +212,10 @@ export class UploadStaging {
       throw new StudioError('invalid_input', 'This upload was staged for another project; drop the files again.');
     }
     if (upload.completeFiles < upload.files.size) {
-      throw new StudioError('invalid_input', `The upload is not complete: ${upload.completeFiles} of ${upload.files.size} files have arrived. Wait for it to finish, or drop the files again.`);
+      throw new StudioError(
+        'invalid_input',
+        `The upload is not complete: ${upload.completeFiles} of ${upload.files.size} files have arrived. Wait for it to finish, or drop the files again.`,
+      );
     }
     const trimmed = relative.replace(/\/+$/, '');
     if (trimmed === '' || trimmed === '.') return { folder: upload.dir, name: 'dropped files' };
@@ -180,7 +228,11 @@ export class UploadStaging {
    * Hands a complete upload to its import: from now on nothing else can import or discard it, and
    * `release` (called when the import ends, however it ends) deletes the staged copy.
    */
-  claim(uploadId: string, layout: ProjectLayout, relative: string): { folder: string; name: string; release: () => void } {
+  claim(
+    uploadId: string,
+    layout: ProjectLayout,
+    relative: string,
+  ): { folder: string; name: string; release: () => void } {
     const source = this.source(uploadId, layout, relative);
     const upload = this.get(uploadId);
     this.uploads.delete(uploadId);
@@ -233,14 +285,19 @@ export class UploadStaging {
 
   private get(uploadId: string): Upload {
     const upload = this.uploads.get(uploadId);
-    if (!upload) throw new StudioError('not_found', `Upload ${uploadId} does not exist (it was imported, discarded or expired); drop the files again.`);
+    if (!upload)
+      throw new StudioError(
+        'not_found',
+        `Upload ${uploadId} does not exist (it was imported, discarded or expired); drop the files again.`,
+      );
     return upload;
   }
 
   private resolve(dir: string, relative: string): string {
     const target = path.resolve(dir, ...relative.split('/'));
     // uploadPathProblem already refused anything that could escape; this is the second lock.
-    if (!target.startsWith(dir + path.sep)) throw new StudioError('invalid_input', `${relative} leaves the staging folder.`);
+    if (!target.startsWith(dir + path.sep))
+      throw new StudioError('invalid_input', `${relative} leaves the staging folder.`);
     return target;
   }
 
@@ -267,14 +324,19 @@ function removeStaged(dir: string): void {
 
 function isLeftover(dir: string): boolean {
   const owner = readOwner(dir);
-  if (owner && owner.host === os.hostname()) return Math.abs(owner.booted - bootTime()) > BOOT_TOLERANCE_MS || !processAlive(owner.pid);
+  if (owner && owner.host === os.hostname())
+    return Math.abs(owner.booted - bootTime()) > BOOT_TOLERANCE_MS || !processAlive(owner.pid);
   return Date.now() - fs.statSync(dir).mtimeMs > IDLE_MS;
 }
 
 function readOwner(dir: string): UploadOwner | undefined {
   try {
     const owner = JSON.parse(fs.readFileSync(path.join(dir, OWNER_FILE), 'utf8')) as Partial<UploadOwner>;
-    const valid = Number.isSafeInteger(owner.pid) && owner.pid! > 0 && typeof owner.host === 'string' && Number.isFinite(owner.booted);
+    const valid =
+      Number.isSafeInteger(owner.pid) &&
+      owner.pid! > 0 &&
+      typeof owner.host === 'string' &&
+      Number.isFinite(owner.booted);
     return valid ? (owner as UploadOwner) : undefined;
   } catch {
     return undefined;

@@ -30,7 +30,11 @@ export class RunColumnTally {
       const value = run.values[key];
       if (value === null || value === undefined) continue;
       let tally = this.tallies.get(key);
-      if (!tally) this.tallies.set(key, (tally = { count: 0, numbers: 0, texts: 0, bools: 0, first: value, varies: false, distinct: new Map() }));
+      if (!tally)
+        this.tallies.set(
+          key,
+          (tally = { count: 0, numbers: 0, texts: 0, bools: 0, first: value, varies: false, distinct: new Map() }),
+        );
       tally.count++;
       if (typeof value === 'number') tally.numbers++;
       else if (typeof value === 'boolean') tally.bools++;
@@ -72,10 +76,12 @@ export class RunColumnTally {
       for (const [key, keyKind] of kinds) {
         const tally = this.tallies.get(key);
         if (keyKind !== kind || !tally) continue;
-        const type: RunColumnType = tally.numbers === tally.count ? 'number' : tally.bools === tally.count ? 'bool' : 'text';
+        const type: RunColumnType =
+          tally.numbers === tally.count ? 'number' : tally.bools === tally.count ? 'bool' : 'text';
         const varies = tally.varies && (tally.numbers > 0 || !tally.distinct || tally.distinct.size > 1);
         const column: RunColumn = { key, kind, type, count: tally.count, varies };
-        if (type !== 'number' && tally.distinct && tally.numbers === 0) column.values = [...tally.distinct.keys()].sort((a, b) => a.localeCompare(b));
+        if (type !== 'number' && tally.distinct && tally.numbers === 0)
+          column.values = [...tally.distinct.keys()].sort((a, b) => a.localeCompare(b));
         columns.push(column);
       }
     }

@@ -1,7 +1,14 @@
 import { compareRunValues } from '../../../src-shared/compare/compareRunValues.ts';
 import { matchesConditions } from '../../../src-shared/compare/matchesRunQuery.ts';
 import type { RunQuery, RunScope, RunSort, RunValue } from '../../../src-shared/model/RunQuery.ts';
-import type { RunColumn, RunColumnKind, RunGroup, RunPage, RunRow, RunSelection } from '../../../src-shared/model/RunTable.ts';
+import type {
+  RunColumn,
+  RunColumnKind,
+  RunGroup,
+  RunPage,
+  RunRow,
+  RunSelection,
+} from '../../../src-shared/model/RunTable.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
 import { RunColumnTally } from './RunColumnTally.ts';
 import { readRunRows, type IndexedRun, type KeyKinds } from './readRunRows.ts';
@@ -121,7 +128,13 @@ export class RunIndex {
   private ordered(selection: RunSelection, sort: readonly RunSort[]): { order: IndexedRun[]; groups: RunGroup[] } {
     const sorts = sort.length ? sort : defaultSort;
     // `sweepId` undefined (any run) and null (runs outside sweeps) must not share a key: JSON writes both as null.
-    const key = JSON.stringify([selection.conditions, selection.scope, selection.starredOnly ?? false, selection.sweepId === undefined ? { any: true } : selection.sweepId, sorts]);
+    const key = JSON.stringify([
+      selection.conditions,
+      selection.scope,
+      selection.starredOnly ?? false,
+      selection.sweepId === undefined ? { any: true } : selection.sweepId,
+      sorts,
+    ]);
     if (this.orderCache?.version === this.version && this.orderCache.key === key) return this.orderCache;
 
     const { conditions } = selection;
@@ -194,7 +207,17 @@ function inScope(run: IndexedRun, scope: RunScope): boolean {
 function toRow(run: IndexedRun): RunRow {
   const values: Record<string, RunValue> = { ...run.values };
   return {
-    id: run.id, name: run.name, status: run.status, sweepId: run.sweepId, sweepName: run.sweepName, createdAt: run.createdAt,
-    tags: [...run.tags], note: run.note, starred: run.starred, archived: run.archived, deleted: run.deleted, values,
+    id: run.id,
+    name: run.name,
+    status: run.status,
+    sweepId: run.sweepId,
+    sweepName: run.sweepName,
+    createdAt: run.createdAt,
+    tags: [...run.tags],
+    note: run.note,
+    starred: run.starred,
+    archived: run.archived,
+    deleted: run.deleted,
+    values,
   };
 }

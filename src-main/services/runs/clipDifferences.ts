@@ -8,7 +8,10 @@ import { requireRuns } from './store/requireRuns.ts';
 export function requirePredictions(db: ProjectDatabase, runId: string): void {
   if (!db.prepare('SELECT 1 FROM predictions WHERE run_id = ? LIMIT 1').get(runId)) {
     const status = db.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(runId) as string;
-    throw new StudioError('invalid_input', `Run ${runId} has no clip predictions (it is ${status}); predictions are recorded when a run finishes.`);
+    throw new StudioError(
+      'invalid_input',
+      `Run ${runId} has no clip predictions (it is ${status}); predictions are recorded when a run finishes.`,
+    );
   }
 }
 
@@ -17,8 +20,12 @@ export function requirePredictions(db: ProjectDatabase, runId: string): void {
  * both runs). Each run is judged by the label it trained with, so a clip relabeled between the
  * runs counts as right in each by its own label.
  */
-export function clipDifferences(db: ProjectDatabase, { baseRunId, otherRunId, split, limit = 1000 }: ClipDifferencesInput): ClipDifferences {
-  if (baseRunId === otherRunId) throw new StudioError('invalid_input', 'Pick two different runs to compare clip by clip.');
+export function clipDifferences(
+  db: ProjectDatabase,
+  { baseRunId, otherRunId, split, limit = 1000 }: ClipDifferencesInput,
+): ClipDifferences {
+  if (baseRunId === otherRunId)
+    throw new StudioError('invalid_input', 'Pick two different runs to compare clip by clip.');
   requireRuns(db, [baseRunId, otherRunId]);
   requirePredictions(db, baseRunId);
   requirePredictions(db, otherRunId);
@@ -29,7 +36,11 @@ export function clipDifferences(db: ProjectDatabase, { baseRunId, otherRunId, sp
        FROM predictions a JOIN predictions b ON b.run_id = ? AND b.clip_id = a.clip_id
        WHERE a.run_id = ? AND (? IS NULL OR (a.split = ? AND b.split = ?))`,
     )
-    .get(otherRunId, baseRunId, splitFilter, splitFilter, splitFilter) as { compared: number; baseCorrect: number; otherCorrect: number };
+    .get(otherRunId, baseRunId, splitFilter, splitFilter, splitFilter) as {
+    compared: number;
+    baseCorrect: number;
+    otherCorrect: number;
+  };
   const rows = db
     .prepare(
       `SELECT a.clip_id AS clipId, c.original_name AS originalName, a.split, a.label, b.label AS otherLabel, l.name AS currentLabel,
@@ -44,11 +55,16 @@ export function clipDifferences(db: ProjectDatabase, { baseRunId, otherRunId, sp
          AND ((a.predicted = a.label) != (b.predicted = b.label) OR (a.predicted != a.label AND b.predicted != b.label AND a.predicted != b.predicted))
        ORDER BY b.confidence DESC, a.clip_id`,
     )
-    .all(otherRunId, baseRunId, splitFilter, splitFilter, splitFilter) as (Omit<ClipDifference, 'trashed'> & { trashed: number })[];
+    .all(otherRunId, baseRunId, splitFilter, splitFilter, splitFilter) as (Omit<ClipDifference, 'trashed'> & {
+    trashed: number;
+  })[];
   const byKind = { fixed: [] as ClipDifference[], broken: [] as ClipDifference[], both_wrong: [] as ClipDifference[] };
   for (const row of rows) byKind[row.kind].push({ ...row, trashed: row.trashed === 1 });
   return {
-    baseRunId, otherRunId, split: splitFilter, ...totals,
+    baseRunId,
+    otherRunId,
+    split: splitFilter,
+    ...totals,
     counts: { fixed: byKind.fixed.length, broken: byKind.broken.length, both_wrong: byKind.both_wrong.length },
     fixed: byKind.fixed.slice(0, limit),
     broken: byKind.broken.slice(0, limit),

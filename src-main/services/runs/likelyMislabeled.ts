@@ -9,12 +9,18 @@ import { requireRuns } from './store/requireRuns.ts';
  * its simplest form: where a well-trained model disagrees with high confidence, the label is the
  * likelier mistake. Most confident first; a clip already relabeled to the model's answer is marked.
  */
-export function likelyMislabeled(db: ProjectDatabase, { runId, minConfidence = 0.9, split, limit = 200 }: LikelyMislabeledInput): LikelyMislabeled {
+export function likelyMislabeled(
+  db: ProjectDatabase,
+  { runId, minConfidence = 0.9, split, limit = 200 }: LikelyMislabeledInput,
+): LikelyMislabeled {
   requireRuns(db, [runId]);
   requirePredictions(db, runId);
   const where = `p.run_id = ? AND p.predicted != p.label AND p.confidence >= ? AND (? IS NULL OR p.split = ?)`;
   const args = [runId, minConfidence, split ?? null, split ?? null];
-  const total = db.prepare(`SELECT COUNT(*) FROM predictions p WHERE ${where}`).pluck().get(...args) as number;
+  const total = db
+    .prepare(`SELECT COUNT(*) FROM predictions p WHERE ${where}`)
+    .pluck()
+    .get(...args) as number;
   const rows = db
     .prepare(
       `SELECT p.clip_id AS clipId, c.original_name AS originalName, p.split, p.label, l.name AS currentLabel, p.predicted, p.confidence,
@@ -24,7 +30,10 @@ export function likelyMislabeled(db: ProjectDatabase, { runId, minConfidence = 0
        LEFT JOIN snapshot_clips s ON s.snapshot_id = r.snapshot_id AND s.clip_id = p.clip_id
        WHERE ${where} ORDER BY p.confidence DESC, p.clip_id LIMIT ?`,
     )
-    .all(...args, limit) as (Omit<MislabeledCandidate, 'trashed' | 'relabeled' | 'relabeledToPrediction'> & { trashed: number; relabeled: number })[];
+    .all(...args, limit) as (Omit<MislabeledCandidate, 'trashed' | 'relabeled' | 'relabeledToPrediction'> & {
+    trashed: number;
+    relabeled: number;
+  })[];
   return {
     runId,
     minConfidence,
@@ -34,7 +43,8 @@ export function likelyMislabeled(db: ProjectDatabase, { runId, minConfidence = 0
       trashed: row.trashed === 1,
       // Against the library label the run's snapshot froze: `label` may be `_unknown_` for any other word.
       relabeled: row.relabeled === 1,
-      relabeledToPrediction: row.currentLabel !== null && row.currentLabel.toLowerCase() === row.predicted.toLowerCase(),
+      relabeledToPrediction:
+        row.currentLabel !== null && row.currentLabel.toLowerCase() === row.predicted.toLowerCase(),
     })),
   };
 }

@@ -25,8 +25,19 @@ const summaryStats: readonly [key: string, path: string, divisor: number][] = [
 ];
 
 type RunRecord = [
-  id: string, name: string, status: RunStatus, sweepId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null,
-  note: string, starred: number, archivedAt: string | null, deletedAt: string | null, specJson: string, ...stats: (number | null)[],
+  id: string,
+  name: string,
+  status: RunStatus,
+  sweepId: string | null,
+  createdAt: string,
+  startedAt: string | null,
+  finishedAt: string | null,
+  note: string,
+  starred: number,
+  archivedAt: string | null,
+  deletedAt: string | null,
+  specJson: string,
+  ...stats: (number | null)[],
 ];
 
 const columns = [
@@ -44,53 +55,89 @@ export function readRunRows(db: ProjectDatabase, kinds: KeyKinds, runIds?: reado
   const onlyRuns = runIds ? 'WHERE run_id IN (SELECT value FROM json_each(?))' : '';
   const args = runIds ? [JSON.stringify(runIds)] : [];
   const sweeps = new Map(db.prepare('SELECT id, name FROM sweeps').raw().all() as [string, string][]);
-  const records = db.prepare(`SELECT ${columns} FROM runs ${only}`).raw().all(...args) as RunRecord[];
+  const records = db
+    .prepare(`SELECT ${columns} FROM runs ${only}`)
+    .raw()
+    .all(...args) as RunRecord[];
   const metrics = new Map<string, [string, number][]>();
-  for (const [runId, key, value] of db.prepare(`SELECT run_id, key, value FROM latest_metrics ${onlyRuns}`).raw().all(...args) as [string, string, number][]) {
+  for (const [runId, key, value] of db
+    .prepare(`SELECT run_id, key, value FROM latest_metrics ${onlyRuns}`)
+    .raw()
+    .all(...args) as [string, string, number][]) {
     let list = metrics.get(runId);
     if (!list) metrics.set(runId, (list = []));
     list.push([key, value]);
   }
   const tags = new Map<string, string[]>();
-  for (const [runId, tag] of db.prepare(`SELECT run_id, tag FROM run_tags ${onlyRuns} ORDER BY tag COLLATE NOCASE`).raw().all(...args) as [string, string][]) {
+  for (const [runId, tag] of db
+    .prepare(`SELECT run_id, tag FROM run_tags ${onlyRuns} ORDER BY tag COLLATE NOCASE`)
+    .raw()
+    .all(...args) as [string, string][]) {
     let list = tags.get(runId);
     if (!list) tags.set(runId, (list = []));
     list.push(tag);
   }
 
-  return records.map(([id, name, status, sweepId, createdAt, startedAt, finishedAt, note, starred, archivedAt, deletedAt, specJson, ...stats]) => {
-    const runTags = tags.get(id) ?? [];
-    const sweepName = sweepId ? (sweeps.get(sweepId) ?? null) : null;
-    const values: Record<string, RunValue> = {};
-    const put = (key: string, value: RunValue, kind: RunColumnKind) => {
-      if (key in values) return;
-      values[key] = value;
-      if (!kinds.has(key)) kinds.set(key, kind);
-    };
-    put('id', id, 'info');
-    put('name', name, 'info');
-    put('status', status, 'info');
-    put('sweep', sweepName, 'info');
-    put('created', createdAt, 'info');
-    put('started', startedAt, 'info');
-    put('finished', finishedAt, 'info');
-    put('tags', runTags.length ? runTags.join(', ') : null, 'info');
-    put('starred', starred === 1, 'info');
-    put('note', note || null, 'info');
-    // The spec's own name is the run's name, already under `name`.
-    const spec = JSON.parse(specJson) as Record<string, unknown>;
-    delete spec.name;
-    for (const [key, value] of Object.entries(flattenSpec(spec))) put(key, value, 'param');
-    summaryStats.forEach(([key, , divisor], i) => {
-      const value = stats[i];
-      if (typeof value === 'number') put(key, value / divisor, key.startsWith('stats.') ? 'stat' : 'metric');
-    });
-    // A metric named like a parameter keeps both: the metric moves under `metrics.`. One the summary
-    // gave already (a finished run's val_accuracy) keeps the summary's; the last epoch's is in its curve.
-    for (const [key, value] of metrics.get(id) ?? []) put(key in values && kinds.get(key) !== 'metric' ? `metrics.${key}` : key, value, 'metric');
-    return {
-      id, name, status, sweepId, sweepName, createdAt, tags: runTags, note, starred: starred === 1,
-      archived: archivedAt !== null, deleted: deletedAt !== null, values,
-    };
-  });
+  return records.map(
+    ([
+      id,
+      name,
+      status,
+      sweepId,
+      createdAt,
+      startedAt,
+      finishedAt,
+      note,
+      starred,
+      archivedAt,
+      deletedAt,
+      specJson,
+      ...stats
+    ]) => {
+      const runTags = tags.get(id) ?? [];
+      const sweepName = sweepId ? (sweeps.get(sweepId) ?? null) : null;
+      const values: Record<string, RunValue> = {};
+      const put = (key: string, value: RunValue, kind: RunColumnKind) => {
+        if (key in values) return;
+        values[key] = value;
+        if (!kinds.has(key)) kinds.set(key, kind);
+      };
+      put('id', id, 'info');
+      put('name', name, 'info');
+      put('status', status, 'info');
+      put('sweep', sweepName, 'info');
+      put('created', createdAt, 'info');
+      put('started', startedAt, 'info');
+      put('finished', finishedAt, 'info');
+      put('tags', runTags.length ? runTags.join(', ') : null, 'info');
+      put('starred', starred === 1, 'info');
+      put('note', note || null, 'info');
+      // The spec's own name is the run's name, already under `name`.
+      const spec = JSON.parse(specJson) as Record<string, unknown>;
+      delete spec.name;
+      for (const [key, value] of Object.entries(flattenSpec(spec))) put(key, value, 'param');
+      summaryStats.forEach(([key, , divisor], i) => {
+        const value = stats[i];
+        if (typeof value === 'number') put(key, value / divisor, key.startsWith('stats.') ? 'stat' : 'metric');
+      });
+      // A metric named like a parameter keeps both: the metric moves under `metrics.`. One the summary
+      // gave already (a finished run's val_accuracy) keeps the summary's; the last epoch's is in its curve.
+      for (const [key, value] of metrics.get(id) ?? [])
+        put(key in values && kinds.get(key) !== 'metric' ? `metrics.${key}` : key, value, 'metric');
+      return {
+        id,
+        name,
+        status,
+        sweepId,
+        sweepName,
+        createdAt,
+        tags: runTags,
+        note,
+        starred: starred === 1,
+        archived: archivedAt !== null,
+        deleted: deletedAt !== null,
+        values,
+      };
+    },
+  );
 }

@@ -11,7 +11,10 @@ import { getSweep, listTrials } from '../sweeps/sweepStore.ts';
 import { trialScores, type TrialScore } from '../sweeps/trialScores.ts';
 import type { RunIndex } from './RunIndex.ts';
 
-const objectiveReaders: Record<SweepObjective, { value: (score: TrialScore) => number | null; direction: 'max' | 'min' }> = {
+const objectiveReaders: Record<
+  SweepObjective,
+  { value: (score: TrialScore) => number | null; direction: 'max' | 'min' }
+> = {
   val_accuracy: { value: (score) => score.valAccuracy, direction: 'max' },
   gzip_kb: { value: (score) => score.gzipKb, direction: 'min' },
   latency_ms: { value: (score) => score.latencyMs, direction: 'min' },
@@ -22,7 +25,11 @@ const objectiveReaders: Record<SweepObjective, { value: (score: TrialScore) => n
  * Pareto front over the sweep's own objectives among trials meeting its constraints, and the
  * importance of each varying parameter for the metric over the finished trials.
  */
-export function sweepAnalysis(db: ProjectDatabase, index: RunIndex, { sweepId, metric = 'val_accuracy' }: SweepAnalysisInput): SweepAnalysis {
+export function sweepAnalysis(
+  db: ProjectDatabase,
+  index: RunIndex,
+  { sweepId, metric = 'val_accuracy' }: SweepAnalysisInput,
+): SweepAnalysis {
   const sweep = getSweep(db, sweepId);
   if (!sweep) throw new StudioError('not_found', `There is no sweep ${sweepId} in this project.`);
   const trials = listTrials(db, sweepId).flatMap((trial) => {
@@ -30,38 +37,75 @@ export function sweepAnalysis(db: ProjectDatabase, index: RunIndex, { sweepId, m
     return run ? [{ trial, run }] : [];
   });
   const known = new Set(index.columns().map((column) => column.key));
-  if (!known.has(metric)) throw new StudioError('invalid_input', `No run has "${metric}"; pick a metric such as val_accuracy, test_accuracy or stats.gzip_kb.`);
+  if (!known.has(metric))
+    throw new StudioError(
+      'invalid_input',
+      `No run has "${metric}"; pick a metric such as val_accuracy, test_accuracy or stats.gzip_kb.`,
+    );
 
   // Every parameter key of the trials' specs, kept when the trials disagree on it.
-  const paramKeys = [...new Set(trials.flatMap(({ run }) => Object.keys(run.values).filter((key) => index.kindOf(key) === 'param')))];
+  const paramKeys = [
+    ...new Set(trials.flatMap(({ run }) => Object.keys(run.values).filter((key) => index.kindOf(key) === 'param'))),
+  ];
   const parameters: SweepParameter[] = paramKeys.flatMap((key) => {
     const values = trials.map(({ run }) => run.values[key] ?? null);
-    const distinct = [...new Map(values.map((value) => [`${typeof value}:${String(value)}`, value])).values()].sort(compareRunValues);
+    const distinct = [...new Map(values.map((value) => [`${typeof value}:${String(value)}`, value])).values()].sort(
+      compareRunValues,
+    );
     if (distinct.length < 2) return [];
     const present = distinct.filter((value) => value !== null);
-    const type = present.every((value) => typeof value === 'number') ? 'number' : present.every((value) => typeof value === 'boolean') ? 'bool' : 'text';
+    const type = present.every((value) => typeof value === 'number')
+      ? 'number'
+      : present.every((value) => typeof value === 'boolean')
+        ? 'bool'
+        : 'text';
     return [{ key, type, values: distinct }];
   });
 
-  const scores = trialScores(db, trials.filter(({ trial }) => trial.status === 'done').map(({ trial }) => trial), sweep.spec.constraints);
+  const scores = trialScores(
+    db,
+    trials.filter(({ trial }) => trial.status === 'done').map(({ trial }) => trial),
+    sweep.spec.constraints,
+  );
   const scoreOf = new Map(scores.map((score) => [score.trialId, score]));
   const objectives = sweep.spec.objectives.map((objective) => objectiveReaders[objective]);
-  const front = new Set(paretoFront(scores.filter((score) => score.meetsConstraints), objectives).map((score) => score.trialId));
+  const front = new Set(
+    paretoFront(
+      scores.filter((score) => score.meetsConstraints),
+      objectives,
+    ).map((score) => score.trialId),
+  );
 
   const rows: SweepAnalysisTrial[] = trials.map(({ trial, run }) => {
     const score = scoreOf.get(trial.id);
     const value = run.values[metric];
     return {
-      trialId: trial.id, config: trial.config, rung: trial.rung, runId: run.id, status: run.status,
-      params: Object.fromEntries(parameters.map((parameter) => [parameter.key, run.values[parameter.key] ?? null])) as Record<string, RunValue>,
+      trialId: trial.id,
+      config: trial.config,
+      rung: trial.rung,
+      runId: run.id,
+      status: run.status,
+      params: Object.fromEntries(
+        parameters.map((parameter) => [parameter.key, run.values[parameter.key] ?? null]),
+      ) as Record<string, RunValue>,
       metric: typeof value === 'number' ? value : null,
-      valAccuracy: score?.valAccuracy ?? null, testAccuracy: score?.testAccuracy ?? null, gzipKb: score?.gzipKb ?? null, latencyMs: score?.latencyMs ?? null,
-      meetsConstraints: score?.meetsConstraints ?? false, pareto: front.has(trial.id),
+      valAccuracy: score?.valAccuracy ?? null,
+      testAccuracy: score?.testAccuracy ?? null,
+      gzipKb: score?.gzipKb ?? null,
+      latencyMs: score?.latencyMs ?? null,
+      meetsConstraints: score?.meetsConstraints ?? false,
+      pareto: front.has(trial.id),
     };
   });
   const finished = rows.filter((row) => row.status === 'done' && row.metric !== null);
   return {
-    sweepId, name: sweep.name, metric, objectives: sweep.spec.objectives, constraints: sweep.spec.constraints, parameters, trials: rows,
+    sweepId,
+    name: sweep.name,
+    metric,
+    objectives: sweep.spec.objectives,
+    constraints: sweep.spec.constraints,
+    parameters,
+    trials: rows,
     importance: parameterImportance(finished.map((row) => ({ params: row.params, metric: row.metric! }))),
   };
 }

@@ -24,7 +24,10 @@ export class LocalTrialExecutor implements TrialExecutor {
   ) {
     this.slots = parallelism.slots;
     this.concurrency = parallelism.slots;
-    this.runner = new TrainingRunner((runId, message) => setRunStatus(project.db, runId, 'failed', { error: message }), { reuseWorkers: true });
+    this.runner = new TrainingRunner(
+      (runId, message) => setRunStatus(project.db, runId, 'failed', { error: message }),
+      { reuseWorkers: true },
+    );
   }
 
   get running(): readonly string[] {

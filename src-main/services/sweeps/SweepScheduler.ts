@@ -9,7 +9,17 @@ import { getRun } from '../runs/store/getRun.ts';
 import { setRunStatus } from '../runs/store/setRunStatus.ts';
 import { createTrialExecutor } from './createTrialExecutor.ts';
 import {
-  addTrial, endAttempt, failedAttempts, getSweep, listTrials, nextAttempt, setSweepStatus, startAttempt, updateTrial, type SweepStatus, type TrialRow,
+  addTrial,
+  endAttempt,
+  failedAttempts,
+  getSweep,
+  listTrials,
+  nextAttempt,
+  setSweepStatus,
+  startAttempt,
+  updateTrial,
+  type SweepStatus,
+  type TrialRow,
 } from './sweepStore.ts';
 import type { TrialExecutor } from './TrialExecutor.ts';
 import { sweepEta } from './sweepEta.ts';
@@ -67,7 +77,9 @@ export class SweepScheduler {
         const trial = await this.nextTrial();
         if (!trial) break;
         this.reattach.delete(trial.id);
-        const running: Promise<void> = this.runTrial(sweep.spec, sweep.snapshotId, trial).finally(() => active.delete(running));
+        const running: Promise<void> = this.runTrial(sweep.spec, sweep.snapshotId, trial).finally(() =>
+          active.delete(running),
+        );
         active.add(running);
       }
       this.report();
@@ -140,7 +152,8 @@ export class SweepScheduler {
         continue;
       }
       const stopped = 'interrupted: the studio stopped during this run';
-      if (run && (run.status === 'running' || run.status === 'queued')) setRunStatus(db, run.id, 'interrupted', { error: stopped });
+      if (run && (run.status === 'running' || run.status === 'queued'))
+        setRunStatus(db, run.id, 'interrupted', { error: stopped });
       endAttempt(db, this.sweepId, trial.id, 'interrupted', getRun(db, trial.runId ?? '')?.error ?? stopped);
       updateTrial(db, this.sweepId, trial.id, { status: 'queued' });
     }
@@ -197,7 +210,8 @@ export class SweepScheduler {
     const survivors = scores.sort((a, b) => (b.valAccuracy ?? 0) - (a.valAccuracy ?? 0)).slice(0, keep);
     if (!survivors.length) return false;
     const nextEpochs = Math.min(strategy.maxEpochs, epochs * strategy.reduction);
-    for (const survivor of survivors) addTrial(db, this.sweepId, survivor.config, rung + 1, nextEpochs, survivor.overrides);
+    for (const survivor of survivors)
+      addTrial(db, this.sweepId, survivor.config, rung + 1, nextEpochs, survivor.overrides);
     return true;
   }
 
@@ -206,10 +220,18 @@ export class SweepScheduler {
     const trials = listTrials(this.project.db, this.sweepId);
     const count = (state: TrialRow['status']) => trials.filter((trial) => trial.status === state).length;
     const sweep = getSweep(this.project.db, this.sweepId)!;
-    const scores = trialScores(this.project.db, trials.filter((trial) => trial.status === 'done'), sweep.spec.constraints);
-    const best = scores.filter((score) => score.meetsConstraints).sort((a, b) => (b.valAccuracy ?? 0) - (a.valAccuracy ?? 0))[0] ?? null;
+    const scores = trialScores(
+      this.project.db,
+      trials.filter((trial) => trial.status === 'done'),
+      sweep.spec.constraints,
+    );
+    const best =
+      scores.filter((score) => score.meetsConstraints).sort((a, b) => (b.valAccuracy ?? 0) - (a.valAccuracy ?? 0))[0] ??
+      null;
     const finished = [...this.durations].map(([id, seconds]) => ({ seconds, cost: this.costs.get(id) }));
-    const left = trials.filter((trial) => trial.status === 'queued' || trial.status === 'running').map((trial) => this.costs.get(trial.id));
+    const left = trials
+      .filter((trial) => trial.status === 'queued' || trial.status === 'running')
+      .map((trial) => this.costs.get(trial.id));
     const done = count('done');
     this.onProgress({
       sweepId: this.sweepId,

@@ -14,14 +14,24 @@ import { checkRedis } from './queue/trialQueue.ts';
 import { startSweep } from './startSweep.ts';
 import { SweepScheduler } from './SweepScheduler.ts';
 import { sweepWarningsFor } from './sweepWarningsFor.ts';
-import { earlierAttempts, getSweep, listSweeps, listTrials, setSweepStatus, type SweepRow, type SweepStatus } from './sweepStore.ts';
+import {
+  earlierAttempts,
+  getSweep,
+  listSweeps,
+  listTrials,
+  setSweepStatus,
+  type SweepRow,
+  type SweepStatus,
+} from './sweepStore.ts';
 import { paretoFront, trialScores } from './trialScores.ts';
 
 /**
  * Sweeps for the open project. A sweep left running when the studio stopped (even killed) carries on
  * when its project is opened again; each sweep has its own scheduler while it runs.
  */
-export function createSweepService(session: ProjectSession): SweepService & { dispose(): void; resumeUnfinished(project: OpenProject): void } {
+export function createSweepService(
+  session: ProjectSession,
+): SweepService & { dispose(): void; resumeUnfinished(project: OpenProject): void } {
   const progress = new Emitter<SweepProgressEvent>();
   const schedulers = new Map<string, SweepScheduler>();
   /** Each sweep's latest scheduler run, until it has let go of the sweep: the status it ended in. */
@@ -31,15 +41,34 @@ export function createSweepService(session: ProjectSession): SweepService & { di
   const schedule = async (project: OpenProject, sweepId: string): Promise<SweepStatus> => {
     const scheduler = new SweepScheduler(project, sweepId, (event) =>
       progress.fire({
-        sweepId: event.sweepId, status: event.status, total: event.total, done: event.done, running: event.running, failed: event.failed,
-        queued: event.queued, bestValAccuracy: event.best?.valAccuracy ?? null, etaSeconds: event.etaSeconds, message: event.message,
+        sweepId: event.sweepId,
+        status: event.status,
+        total: event.total,
+        done: event.done,
+        running: event.running,
+        failed: event.failed,
+        queued: event.queued,
+        bestValAccuracy: event.best?.valAccuracy ?? null,
+        etaSeconds: event.etaSeconds,
+        message: event.message,
       }),
     );
     schedulers.set(sweepId, scheduler);
     try {
       return await scheduler.run();
     } catch (error) {
-      progress.fire({ sweepId, status: 'paused', total: 0, done: 0, running: 0, failed: 0, queued: 0, bestValAccuracy: null, etaSeconds: null, message: `stopped: ${error instanceof Error ? error.message : String(error)}` });
+      progress.fire({
+        sweepId,
+        status: 'paused',
+        total: 0,
+        done: 0,
+        running: 0,
+        failed: 0,
+        queued: 0,
+        bestValAccuracy: null,
+        etaSeconds: null,
+        message: `stopped: ${error instanceof Error ? error.message : String(error)}`,
+      });
       throw error;
     } finally {
       // Out of the table first: trials added meanwhile start a new run rather than notify this one.
@@ -64,10 +93,20 @@ export function createSweepService(session: ProjectSession): SweepService & { di
 
   const info = (project: OpenProject, sweep: SweepRow): SweepInfo => {
     const trials = listTrials(project.db, sweep.id);
-    const scores = trialScores(project.db, trials.filter((trial) => trial.status === 'done'), sweep.spec.constraints).filter((score) => score.meetsConstraints);
+    const scores = trialScores(
+      project.db,
+      trials.filter((trial) => trial.status === 'done'),
+      sweep.spec.constraints,
+    ).filter((score) => score.meetsConstraints);
     return {
-      id: sweep.id, name: sweep.name, status: sweep.status, createdAt: sweep.createdAt, finishedAt: sweep.finishedAt, total: trials.length,
-      done: trials.filter((trial) => trial.status === 'done').length, failed: trials.filter((trial) => trial.status === 'failed').length,
+      id: sweep.id,
+      name: sweep.name,
+      status: sweep.status,
+      createdAt: sweep.createdAt,
+      finishedAt: sweep.finishedAt,
+      total: trials.length,
+      done: trials.filter((trial) => trial.status === 'done').length,
+      failed: trials.filter((trial) => trial.status === 'failed').length,
       bestValAccuracy: scores.length ? Math.max(...scores.map((score) => score.valAccuracy ?? 0)) : null,
       queueUrl: sweep.queueUrl,
     };
@@ -89,8 +128,14 @@ export function createSweepService(session: ProjectSession): SweepService & { di
       trials: trials.map((trial) => {
         const score = byTrial.get(trial.id);
         return {
-          ...trial, earlierAttempts: history.get(trial.id) ?? [], valAccuracy: score?.valAccuracy ?? null, testAccuracy: score?.testAccuracy ?? null, gzipKb: score?.gzipKb ?? null,
-          latencyMs: score?.latencyMs ?? null, meetsConstraints: score?.meetsConstraints ?? true, pareto: front.has(trial.id),
+          ...trial,
+          earlierAttempts: history.get(trial.id) ?? [],
+          valAccuracy: score?.valAccuracy ?? null,
+          testAccuracy: score?.testAccuracy ?? null,
+          gzipKb: score?.gzipKb ?? null,
+          latencyMs: score?.latencyMs ?? null,
+          meetsConstraints: score?.meetsConstraints ?? true,
+          pareto: front.has(trial.id),
         };
       }),
     };
@@ -117,7 +162,9 @@ export function createSweepService(session: ProjectSession): SweepService & { di
         }
         return { trials: sweepTrialCount(sweep), problems: [], warnings, etaSeconds, slots };
       }
-      const problems = result.error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
+      const problems = result.error.issues.map((issue) =>
+        issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+      );
       let trials = 0;
       try {
         trials = sweepTrialCount(spec as SweepSpec);
@@ -177,7 +224,8 @@ export function createSweepService(session: ProjectSession): SweepService & { di
     async resumeSweep({ sweepId }) {
       const project = session.require();
       const sweep = requireSweep(project, sweepId);
-      if (sweep.status === 'done' || sweep.status === 'cancelled') throw new StudioError('invalid_input', `Sweep ${sweepId} has ended (${sweep.status}).`);
+      if (sweep.status === 'done' || sweep.status === 'cancelled')
+        throw new StudioError('invalid_input', `Sweep ${sweepId} has ended (${sweep.status}).`);
       if (schedulers.get(sweepId)?.isStopping === false) return;
       void launch(project, sweepId);
     },

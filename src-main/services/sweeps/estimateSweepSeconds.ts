@@ -18,7 +18,11 @@ const MAX_PLANS = 5000;
  * trials give the cost to run, and sweepEta spreads it over the slots. Null without a finished run to
  * measure, or for a sweep too large to cost quickly.
  */
-export async function estimateSweepSeconds(db: ProjectDatabase, sweep: SweepSpec, slots: number): Promise<number | null> {
+export async function estimateSweepSeconds(
+  db: ProjectDatabase,
+  sweep: SweepSpec,
+  slots: number,
+): Promise<number | null> {
   if (sweepTrialCount(sweep) > MAX_PLANS) return null;
   const measured = await recentRunCosts(db);
   if (!measured.length) return null;
@@ -33,11 +37,16 @@ export async function estimateSweepSeconds(db: ProjectDatabase, sweep: SweepSpec
   const macsAt = (index: number) => (exact ? sampledMacs[index]! : meanMacs);
 
   const strategy = sweep.strategy;
-  if (strategy.kind !== 'halving') return sweepEta(measured, plans.map((plan, index) => macsAt(index) * plan.spec.epochs), slots);
+  if (strategy.kind !== 'halving')
+    return sweepEta(
+      measured,
+      plans.map((plan, index) => macsAt(index) * plan.spec.epochs),
+      slots,
+    );
   // Successive halving: the first rung is every configuration; which go on is not known yet, so later rungs cost the mean.
   const remaining = plans.map((_, index) => macsAt(index) * strategy.minEpochs);
   let count = plans.length;
-  for (let epochs = strategy.minEpochs; epochs < strategy.maxEpochs && count > 1; ) {
+  for (let epochs = strategy.minEpochs; epochs < strategy.maxEpochs && count > 1;) {
     count = Math.max(1, Math.floor(count / strategy.reduction));
     epochs = Math.min(strategy.maxEpochs, epochs * strategy.reduction);
     for (let i = 0; i < count; i++) remaining.push(meanMacs * epochs);

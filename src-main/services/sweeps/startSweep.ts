@@ -12,8 +12,15 @@ import { uniqueTrialBaseName } from './uniqueTrialBaseName.ts';
  * Freezes a snapshot and queues every trial of the sweep; the scheduler then works the queue, on
  * this machine or, with `queueUrl`, through Redis to `kws-studio worker` processes.
  */
-export function startSweep(project: OpenProject, requested: SweepSpec, options: { queueUrl?: string | null } = {}): string {
-  const spec: SweepSpec = { ...requested, base: { ...requested.base, name: uniqueTrialBaseName(project.db, requested.base.name?.trim() || 'trial') } };
+export function startSweep(
+  project: OpenProject,
+  requested: SweepSpec,
+  options: { queueUrl?: string | null } = {},
+): string {
+  const spec: SweepSpec = {
+    ...requested,
+    base: { ...requested.base, name: uniqueTrialBaseName(project.db, requested.base.name?.trim() || 'trial') },
+  };
   const trials = expandSweep(spec);
   const snapshotId = createSnapshot(project.db);
   // A data plan that cannot work fails here, once, instead of in every trial.

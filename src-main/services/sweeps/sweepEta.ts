@@ -4,7 +4,11 @@
  * Without costs (none measured yet, or none known), the mean finished trial's time stands in for
  * each trial left. Null until a trial has finished.
  */
-export function sweepEta(finished: readonly { seconds: number; cost: number | undefined }[], remaining: readonly (number | undefined)[], slots: number): number | null {
+export function sweepEta(
+  finished: readonly { seconds: number; cost: number | undefined }[],
+  remaining: readonly (number | undefined)[],
+  slots: number,
+): number | null {
   if (!finished.length) return null;
   if (!remaining.length) return 0;
   const measured = finished.filter((trial) => trial.cost !== undefined && trial.cost > 0);

@@ -32,7 +32,9 @@ export async function sweepWarningsFor(db: ProjectDatabase, sweep: SweepSpec): P
       try {
         dataset = planDataset(clips, plan.spec.data, plan.spec.seed);
       } catch (error) {
-        return [`The project's data cannot train this sweep yet: ${error instanceof Error ? error.message : String(error)}.`];
+        return [
+          `The project's data cannot train this sweep yet: ${error instanceof Error ? error.message : String(error)}.`,
+        ];
       }
       datasets.set(key, dataset);
     }
@@ -41,9 +43,12 @@ export async function sweepWarningsFor(db: ProjectDatabase, sweep: SweepSpec): P
     trials.push({ plan, totalSteps, sizeBytes: null, classes: dataset.classes.length });
   }
   if (sweep.constraints.maxGzipKb !== null) {
-    const models = new Set(trials.map((trial) => JSON.stringify([trial.plan.spec.model, trial.plan.spec.features, trial.classes])));
+    const models = new Set(
+      trials.map((trial) => JSON.stringify([trial.plan.spec.model, trial.plan.spec.features, trial.classes])),
+    );
     if (models.size <= MAX_MODELS) {
-      for (const trial of trials) trial.sizeBytes = (await modelStatsOf(trial.plan.spec, trial.classes))?.sizeBytes ?? null;
+      for (const trial of trials)
+        trial.sizeBytes = (await modelStatsOf(trial.plan.spec, trial.classes))?.sizeBytes ?? null;
     }
   }
   return sweepWarnings(sweep, trials);

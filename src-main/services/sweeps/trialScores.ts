@@ -18,7 +18,11 @@ export interface TrialScore {
   meetsConstraints: boolean;
 }
 
-export function trialScores(db: ProjectDatabase, trials: readonly TrialRow[], constraints: SweepConstraints): TrialScore[] {
+export function trialScores(
+  db: ProjectDatabase,
+  trials: readonly TrialRow[],
+  constraints: SweepConstraints,
+): TrialScore[] {
   return trials.flatMap((trial) => {
     const run = trial.runId ? getRun(db, trial.runId) : null;
     if (!run?.summary) return [];

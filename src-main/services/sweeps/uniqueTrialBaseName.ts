@@ -8,6 +8,9 @@ import { firstFreeName } from '../runs/store/uniqueRunName.ts';
  */
 export function uniqueTrialBaseName(db: ProjectDatabase, base: string): string {
   // A base spec without a name numbers its trials under "trial" (see withOverrides).
-  const taken = db.prepare(`SELECT COALESCE(json_extract(spec_json, '$.base.name'), 'trial') FROM sweeps`).pluck().all() as string[];
+  const taken = db
+    .prepare(`SELECT COALESCE(json_extract(spec_json, '$.base.name'), 'trial') FROM sweeps`)
+    .pluck()
+    .all() as string[];
   return firstFreeName(base, new Set(taken));
 }

@@ -30,14 +30,31 @@ export async function collectDiagnostics(home: string): Promise<DiagnosticFact[]
 
   add('app_version', appVersion);
   try {
-    const probe = JSON.parse((await runWorkerModule('tensorflowProbe', 120_000)).trim().split('\n').at(-1)!) as TensorflowProbe;
-    add('backend', probe.backend, probe.native ? 'ok' : 'error', probe.native ? undefined : `${probe.problem ?? 'native backend missing'}; ${FIX_NATIVE}`);
+    const probe = JSON.parse(
+      (await runWorkerModule('tensorflowProbe', 120_000)).trim().split('\n').at(-1)!,
+    ) as TensorflowProbe;
+    add(
+      'backend',
+      probe.backend,
+      probe.native ? 'ok' : 'error',
+      probe.native ? undefined : `${probe.problem ?? 'native backend missing'}; ${FIX_NATIVE}`,
+    );
     add('tensorflow_version', probe.tensorflowVersion, probe.native ? 'ok' : 'error');
     add('tfjs_version', probe.tfjsVersion);
     add('tensorflow_load_ms', String(probe.loadMs));
-    add('tensorflow_selftest', probe.matmulOk ? 'pass' : 'fail', probe.matmulOk ? 'ok' : 'error', probe.matmulOk ? undefined : 'a 2x2 matmul gave a wrong answer');
+    add(
+      'tensorflow_selftest',
+      probe.matmulOk ? 'pass' : 'fail',
+      probe.matmulOk ? 'ok' : 'error',
+      probe.matmulOk ? undefined : 'a 2x2 matmul gave a wrong answer',
+    );
   } catch (error) {
-    add('backend', 'unavailable', 'error', `TensorFlow could not be loaded (${(error as Error).message}); ${FIX_NATIVE}`);
+    add(
+      'backend',
+      'unavailable',
+      'error',
+      `TensorFlow could not be loaded (${(error as Error).message}); ${FIX_NATIVE}`,
+    );
     add('tensorflow_version', 'none', 'error');
   }
   add('threads', String(os.availableParallelism()));
@@ -51,7 +68,9 @@ export async function collectDiagnostics(home: string): Promise<DiagnosticFact[]
     'electron_binary',
     electron ? 'yes' : 'no',
     electron ? 'ok' : 'warning',
-    electron ? undefined : 'the Electron window is unavailable; `npm start` opens the studio in a browser (serve mode) instead. To get the window, run `node node_modules/electron/install.js` on a machine that can reach GitHub.',
+    electron
+      ? undefined
+      : 'the Electron window is unavailable; `npm start` opens the studio in a browser (serve mode) instead. To get the window, run `node node_modules/electron/install.js` on a machine that can reach GitHub.',
   );
   add('platform', `${process.platform}-${process.arch}`);
   add('memory_gb', (os.totalmem() / 2 ** 30).toFixed(1));

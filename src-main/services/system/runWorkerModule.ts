@@ -19,13 +19,21 @@ export function workerEntryPath(name: string): string {
 }
 
 /** Starts a worker entry in its own Node process with an IPC channel that can carry typed arrays. */
-export function forkWorkerModule(name: string, options: { timeoutMs?: number; silent?: boolean; env?: Record<string, string> } = {}): ChildProcess {
+export function forkWorkerModule(
+  name: string,
+  options: { timeoutMs?: number; silent?: boolean; env?: Record<string, string> } = {},
+): ChildProcess {
   return fork(workerEntryPath(name), [], {
     // An absolute URL, so the child finds tsx whatever its working directory.
     execArgv: fromSource ? ['--import', import.meta.resolve('tsx')] : [],
     stdio: options.silent ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '2', ...options.env },
+    env: {
+      ...process.env,
+      ELECTRON_RUN_AS_NODE: '1',
+      TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '2',
+      ...options.env,
+    },
     ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
   });
 }
@@ -41,7 +49,8 @@ export function runWorkerModule(name: string, timeoutMs: number): Promise<string
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       if (code === 0) resolve(stdout);
-      else reject(new Error(`${name} exited with ${signal ?? code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+      else
+        reject(new Error(`${name} exited with ${signal ?? code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
     });
   });
 }

@@ -33,7 +33,12 @@ async function load(): Promise<LoadedTensorflow> {
     const tf = (await import('@tensorflow/tfjs-node')) as TensorflowModule;
     await tf.ready();
     const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
-    return { tf, backend: tf.getBackend(), native: tf.getBackend() === 'tensorflow', tensorflowVersion: binding?.TF_Version ?? 'unknown' };
+    return {
+      tf,
+      backend: tf.getBackend(),
+      native: tf.getBackend() === 'tensorflow',
+      tensorflowVersion: binding?.TF_Version ?? 'unknown',
+    };
   } catch (error) {
     const problem = `${nativeInstallProblem() ?? 'the native binding did not load'}: ${(error as Error).message.split('\n')[0]}`;
     const tf = (await import('@tensorflow/tfjs')) as unknown as TensorflowModule;

@@ -39,7 +39,11 @@ export class ExampleMaker {
   /** Whether training examples differ between epochs (so they cannot be computed once). */
   get augmentsAudio(): boolean {
     const { timeShiftMs, backgroundFrequency, backgroundVolume, speedPerturbation } = this.data;
-    return timeShiftMs > 0 || (this.noise.length > 0 && backgroundFrequency > 0 && backgroundVolume > 0) || speedPerturbation !== null;
+    return (
+      timeShiftMs > 0 ||
+      (this.noise.length > 0 && backgroundFrequency > 0 && backgroundVolume > 0) ||
+      speedPerturbation !== null
+    );
   }
 
   get augmentsFeatures(): boolean {

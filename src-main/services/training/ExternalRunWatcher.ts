@@ -38,14 +38,18 @@ export class ExternalRunWatcher {
     if (!project) return;
     try {
       // A recovered run is reported below, with the runs whose owners let go of them.
-      if (this.polls++ % RECOVER_EVERY === 0) for (const runId of recoverOrphanRuns(project.db)) this.seen.set(runId, '');
+      if (this.polls++ % RECOVER_EVERY === 0)
+        for (const runId of recoverOrphanRuns(project.db)) this.seen.set(runId, '');
       const ours = new Set(this.runner.running);
       const owners = listOwners(project.db).filter((owner) => !ours.has(owner.runId));
       for (const owner of owners) {
         if (this.seen.get(owner.runId) === owner.heartbeatAt) continue;
         this.seen.set(owner.runId, owner.heartbeatAt);
         this.fire(
-          owner.progress ?? { ...idle(owner.runId, 'queued'), message: `Starting: ${owner.owner} (process ${owner.pid}) trains this run…` },
+          owner.progress ?? {
+            ...idle(owner.runId, 'queued'),
+            message: `Starting: ${owner.owner} (process ${owner.pid}) trains this run…`,
+          },
         );
       }
       const current = new Set(owners.map((owner) => owner.runId));
@@ -53,7 +57,10 @@ export class ExternalRunWatcher {
         this.seen.delete(runId);
         const run = getRun(project.db, runId);
         if (!run || run.status === 'running' || run.status === 'queued') continue;
-        const message = run.status === 'done' && run.summary ? `test accuracy ${(run.summary.testAccuracy * 100).toFixed(1)} %` : (run.error ?? run.status);
+        const message =
+          run.status === 'done' && run.summary
+            ? `test accuracy ${(run.summary.testAccuracy * 100).toFixed(1)} %`
+            : (run.error ?? run.status);
         this.fire({ ...idle(runId, run.status), message });
       }
     } catch {
@@ -67,5 +74,16 @@ export class ExternalRunWatcher {
 }
 
 function idle(runId: string, status: TrainingProgress['status']): Omit<TrainingProgress, 'message'> {
-  return { runId, status, epoch: 0, epochs: 0, step: 0, steps: 0, loss: null, accuracy: null, samplesPerSecond: null, etaSeconds: null };
+  return {
+    runId,
+    status,
+    epoch: 0,
+    epochs: 0,
+    step: 0,
+    steps: 0,
+    loss: null,
+    accuracy: null,
+    samplesPerSecond: null,
+    etaSeconds: null,
+  };
 }

@@ -56,7 +56,12 @@ export class ResourceVariable {
 
   dispose(): void {
     const { binding } = this.backend;
-    this.backend.executeMultipleOutputs('DestroyResourceOp', [{ name: 'ignore_lookup_error', type: binding.TF_ATTR_BOOL, value: true }], [this.handle], 0);
+    this.backend.executeMultipleOutputs(
+      'DestroyResourceOp',
+      [{ name: 'ignore_lookup_error', type: binding.TF_ATTR_BOOL, value: true }],
+      [this.handle],
+      0,
+    );
     this.tf.dispose(this.handle);
   }
 }

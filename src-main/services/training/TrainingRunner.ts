@@ -47,7 +47,19 @@ export class TrainingRunner {
     this.workers.set(runId, worker);
     const { child } = worker;
     const fire = (status: RunStatus, message: string) =>
-      this.progress.fire({ runId, status, epoch: 0, epochs: 0, step: 0, steps: 0, loss: null, accuracy: null, samplesPerSecond: null, etaSeconds: null, message });
+      this.progress.fire({
+        runId,
+        status,
+        epoch: 0,
+        epochs: 0,
+        step: 0,
+        steps: 0,
+        loss: null,
+        accuracy: null,
+        samplesPerSecond: null,
+        etaSeconds: null,
+        message,
+      });
     const settled = new Promise<RunOutcome>((resolve) => {
       let outcome: RunOutcome | null = null;
       const finish = (ended: RunOutcome) => {
@@ -62,9 +74,15 @@ export class TrainingRunner {
           this.progress.fire(message.progress);
           return;
         }
-        if (message.type === 'done') outcome = { status: 'done', message: `test accuracy ${(message.summary.testAccuracy * 100).toFixed(1)} %` };
-        else if (message.type === 'cancelled') outcome = { status: 'cancelled', message: 'cancelled; resume continues from the last checkpoint' };
-        else if (message.type === 'interrupted') outcome = { status: 'interrupted', message: `interrupted (${message.reason}); resume continues from the last checkpoint` };
+        if (message.type === 'done')
+          outcome = { status: 'done', message: `test accuracy ${(message.summary.testAccuracy * 100).toFixed(1)} %` };
+        else if (message.type === 'cancelled')
+          outcome = { status: 'cancelled', message: 'cancelled; resume continues from the last checkpoint' };
+        else if (message.type === 'interrupted')
+          outcome = {
+            status: 'interrupted',
+            message: `interrupted (${message.reason}); resume continues from the last checkpoint`,
+          };
         else outcome = { status: 'failed', message: message.message };
         if (!message.stays) return; // it exits: the run ends with its exit
         finish(outcome);
@@ -75,15 +93,32 @@ export class TrainingRunner {
         if (!outcome) {
           // TensorFlow's start-up notices are not the reason a run died.
           const noise = /oneDNN custom operations|absl::InitializeLog|^[IW]\d{4} /;
-          const last = worker.stderr.trim().split('\n').filter((line) => line.trim() && !noise.test(line)).slice(-3).join(' | ');
-          outcome = { status: 'failed', message: `the training process exited unexpectedly (${signal ?? `code ${code}`})${last ? `: ${last}` : ''}` };
+          const last = worker.stderr
+            .trim()
+            .split('\n')
+            .filter((line) => line.trim() && !noise.test(line))
+            .slice(-3)
+            .join(' | ');
+          outcome = {
+            status: 'failed',
+            message: `the training process exited unexpectedly (${signal ?? `code ${code}`})${last ? `: ${last}` : ''}`,
+          };
           this.onCrash(runId, outcome.message);
         }
         finish(outcome);
       };
       child.on('message', onMessage);
       child.on('exit', onExit);
-      child.send({ type: 'start', projectPath, runId, resume, keepAlive: this.options.reuseWorkers === true } satisfies ToTrainingWorker, () => undefined);
+      child.send(
+        {
+          type: 'start',
+          projectPath,
+          runId,
+          resume,
+          keepAlive: this.options.reuseWorkers === true,
+        } satisfies ToTrainingWorker,
+        () => undefined,
+      );
     });
     return settled;
   }
@@ -126,10 +161,15 @@ export class TrainingRunner {
 
   private fork(threads: number | undefined): Worker {
     // TensorFlow's own pools read these; a sweep gives each of its parallel trials its share of the cores.
-    const env: Record<string, string> = threads ? { TF_NUM_INTRAOP_THREADS: String(threads), TF_NUM_INTEROP_THREADS: '1' } : {};
+    const env: Record<string, string> = threads
+      ? { TF_NUM_INTRAOP_THREADS: String(threads), TF_NUM_INTEROP_THREADS: '1' }
+      : {};
     const worker: Worker = { child: forkWorkerModule('trainingWorker', { silent: true, env }), threads, stderr: '' };
     worker.child.stdout?.resume();
-    worker.child.stderr?.on('data', (chunk: Buffer) => (worker.stderr = (worker.stderr + chunk.toString()).slice(-4000)));
+    worker.child.stderr?.on(
+      'data',
+      (chunk: Buffer) => (worker.stderr = (worker.stderr + chunk.toString()).slice(-4000)),
+    );
     // A worker that fails to start reports through 'exit'; the error event needs a listener all the same.
     worker.child.on('error', (error) => (worker.stderr += `\n${error.message}`));
     worker.child.on('exit', () => this.idle.delete(worker));

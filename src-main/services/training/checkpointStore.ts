@@ -39,8 +39,14 @@ export function saveCheckpoint(dir: string, tensors: ReadonlyMap<string, Tensor>
     fs.rmSync(temporary, { recursive: true, force: true });
     if (!isDiskFull(error)) throw error;
     const which = path.basename(dir) === 'checkpoint' ? 'checkpoint' : `${path.basename(dir)} checkpoint`;
-    const kept = fs.existsSync(dir) ? `the previous ${which} is kept whole and this one was not written` : `this ${which} was not written`;
-    throw diskFullError(path.dirname(dir), kept, 'Free some space, then resume the run: it continues from its last whole checkpoint.');
+    const kept = fs.existsSync(dir)
+      ? `the previous ${which} is kept whole and this one was not written`
+      : `this ${which} was not written`;
+    throw diskFullError(
+      path.dirname(dir),
+      kept,
+      'Free some space, then resume the run: it continues from its last whole checkpoint.',
+    );
   }
   const previous = `${dir}.old-${process.pid}`;
   if (fs.existsSync(dir)) fs.renameSync(dir, previous);
@@ -48,12 +54,16 @@ export function saveCheckpoint(dir: string, tensors: ReadonlyMap<string, Tensor>
   fs.rmSync(previous, { recursive: true, force: true });
 }
 
-export function loadCheckpoint<Meta>(tf: TensorflowModule, dir: string): { tensors: Map<string, Tensor>; meta: Meta } | null {
+export function loadCheckpoint<Meta>(
+  tf: TensorflowModule,
+  dir: string,
+): { tensors: Map<string, Tensor>; meta: Meta } | null {
   if (!fs.existsSync(path.join(dir, 'meta.json'))) return null;
   const index = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as IndexEntry[];
   const bytes = fs.readFileSync(path.join(dir, 'tensors.bin'));
   const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const tensors = new Map<string, Tensor>();
-  for (const entry of index) tensors.set(entry.name, tf.tensor(values.slice(entry.offset, entry.offset + entry.length), entry.shape));
+  for (const entry of index)
+    tensors.set(entry.name, tf.tensor(values.slice(entry.offset, entry.offset + entry.length), entry.shape));
   return { tensors, meta: JSON.parse(fs.readFileSync(path.join(dir, 'meta.json'), 'utf8')) as Meta };
 }

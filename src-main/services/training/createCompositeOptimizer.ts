@@ -9,7 +9,11 @@ import { OptimizerSlots } from './OptimizerSlots.ts';
  */
 export function createCompositeOptimizer(tf: TensorflowModule, spec: OptimizerSpec): Optimizer {
   // tf.variable keeps its own reference to the initial value's data.
-  const slots = new OptimizerSlots(tf, (key, initial) => tf.variable(initial, false, `opt/${key}`), (slot) => slot.clone());
+  const slots = new OptimizerSlots(
+    tf,
+    (key, initial) => tf.variable(initial, false, `opt/${key}`),
+    (slot) => slot.clone(),
+  );
 
   return {
     apply(variables, gradients, rate) {
@@ -25,7 +29,9 @@ export function createCompositeOptimizer(tf: TensorflowModule, spec: OptimizerSp
             const velocity = slots.get(variable, 'velocity');
             const next = velocity.mul(spec.momentum).sub(gradient.mul(rate));
             velocity.assign(next);
-            variable.assign(spec.nesterov ? variable.add(next.mul(spec.momentum)).sub(gradient.mul(rate)) : variable.add(next));
+            variable.assign(
+              spec.nesterov ? variable.add(next.mul(spec.momentum)).sub(gradient.mul(rate)) : variable.add(next),
+            );
             return;
           }
           const m = slots.get(variable, 'm');
@@ -37,7 +43,8 @@ export function createCompositeOptimizer(tf: TensorflowModule, spec: OptimizerSp
           const corrected = (rate * Math.sqrt(1 - spec.beta2 ** step)) / (1 - spec.beta1 ** step);
           let updated = variable.sub(mNext.mul(corrected).div(vNext.sqrt().add(spec.epsilon)));
           // AdamW: weight decay decoupled from the gradient (Loshchilov & Hutter), scaled by the rate as Keras does.
-          if (spec.kind === 'adamw' && spec.weightDecay > 0) updated = updated.sub(variable.mul(rate * spec.weightDecay));
+          if (spec.kind === 'adamw' && spec.weightDecay > 0)
+            updated = updated.sub(variable.mul(rate * spec.weightDecay));
           variable.assign(updated);
         });
       });

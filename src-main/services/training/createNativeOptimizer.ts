@@ -21,34 +21,67 @@ interface Mirror {
  */
 export function createNativeOptimizer(tf: TensorflowModule, backend: NativeBackend, spec: OptimizerSpec): Optimizer {
   const bool = (name: string, value: boolean): OpAttr => ({ name, type: backend.binding.TF_ATTR_BOOL, value });
-  const attrs = [floatTypeAttr(backend), bool('use_locking', false), bool('use_nesterov', spec.kind === 'sgd' && spec.nesterov)];
+  const attrs = [
+    floatTypeAttr(backend),
+    bool('use_locking', false),
+    bool('use_nesterov', spec.kind === 'sgd' && spec.nesterov),
+  ];
   const gradientDescentAttrs = attrs.slice(0, 2);
-  const slots = new OptimizerSlots(tf, (_key, initial) => new ResourceVariable(tf, backend, initial.shape, initial), (slot) => slot.read());
+  const slots = new OptimizerSlots(
+    tf,
+    (_key, initial) => new ResourceVariable(tf, backend, initial.shape, initial),
+    (slot) => slot.read(),
+  );
   const mirrors = new Map<tfjs.Variable, Mirror>();
 
   const mirrorOf = (variable: tfjs.Variable): Mirror => {
     let found = mirrors.get(variable);
-    if (!found) mirrors.set(variable, (found = { resource: new ResourceVariable(tf, backend, variable.shape, variable), written: variable.dataId }));
+    if (!found)
+      mirrors.set(
+        variable,
+        (found = { resource: new ResourceVariable(tf, backend, variable.shape, variable), written: variable.dataId }),
+      );
     else if (found.written !== variable.dataId) found.resource.assign(variable);
     return found;
   };
-  const update = (kernel: string, inputs: tfjs.Tensor[], kernelAttrs = attrs) => backend.executeMultipleOutputs(kernel, kernelAttrs, inputs, 0);
+  const update = (kernel: string, inputs: tfjs.Tensor[], kernelAttrs = attrs) =>
+    backend.executeMultipleOutputs(kernel, kernelAttrs, inputs, 0);
 
   return {
     apply(variables, gradients, rate) {
       const step = ++slots.step;
       tf.tidy(() => {
         const lr = tf.scalar(rate);
-        const adam = spec.kind === 'sgd' ? null : [spec.beta1 ** step, spec.beta2 ** step, rate, spec.beta1, spec.beta2, spec.epsilon].map((value) => tf.scalar(value));
+        const adam =
+          spec.kind === 'sgd'
+            ? null
+            : [spec.beta1 ** step, spec.beta2 ** step, rate, spec.beta1, spec.beta2, spec.epsilon].map((value) =>
+                tf.scalar(value),
+              );
         const momentum = spec.kind === 'sgd' ? tf.scalar(spec.momentum) : null;
         variables.forEach((variable, i) => {
           const gradient = gradients[i]!;
           const mirror = mirrorOf(variable);
           const target = mirror.resource.input;
-          if (spec.kind === 'adamw' && spec.weightDecay > 0) mirror.resource.assign(variable.sub(variable.mul(rate * spec.weightDecay)));
+          if (spec.kind === 'adamw' && spec.weightDecay > 0)
+            mirror.resource.assign(variable.sub(variable.mul(rate * spec.weightDecay)));
           // Inputs as the kernels define them: var, slots, then beta1^t, beta2^t, lr, beta1, beta2, epsilon, grad for Adam.
-          if (adam) update('ResourceApplyAdam', [target, slots.get(variable, 'm').input, slots.get(variable, 'v').input, ...adam, gradient]);
-          else if (spec.kind === 'sgd' && spec.momentum > 0) update('ResourceApplyKerasMomentum', [target, slots.get(variable, 'velocity').input, lr, gradient, momentum!]);
+          if (adam)
+            update('ResourceApplyAdam', [
+              target,
+              slots.get(variable, 'm').input,
+              slots.get(variable, 'v').input,
+              ...adam,
+              gradient,
+            ]);
+          else if (spec.kind === 'sgd' && spec.momentum > 0)
+            update('ResourceApplyKerasMomentum', [
+              target,
+              slots.get(variable, 'velocity').input,
+              lr,
+              gradient,
+              momentum!,
+            ]);
           else update('ResourceApplyGradientDescent', [target, lr, gradient], gradientDescentAttrs);
           variable.assign(mirror.resource.read());
           mirror.written = variable.dataId;

@@ -79,7 +79,8 @@ export function createTrainingService(session: ProjectSession): TrainingService 
       const run = getRun(project.db, runId);
       if (!run) throw new StudioError('not_found', `There is no run ${runId} in this project.`);
       if (runner.running.includes(runId)) throw new StudioError('invalid_input', `Run ${runId} is already running.`);
-      if (run.status === 'done') throw new StudioError('invalid_input', `Run ${runId} has finished; start a new run instead.`);
+      if (run.status === 'done')
+        throw new StudioError('invalid_input', `Run ${runId} has finished; start a new run instead.`);
       // Refused, naming the process, while another live process (or a sweep of this one) trains it.
       claimRun(project.db, runId, me, { exclusive: true });
       return launch(project, runId, true);
@@ -93,7 +94,10 @@ export function createTrainingService(session: ProjectSession): TrainingService 
       if (!run) throw new StudioError('not_found', `There is no run ${runId} in this project.`);
       if (recoverOrphanRuns(project.db).includes(runId)) {
         watcher.poll();
-        throw new StudioError('not_found', `Run ${runId} was not running any more: its process had ended. It is now marked interrupted and can be resumed.`);
+        throw new StudioError(
+          'not_found',
+          `Run ${runId} was not running any more: its process had ended. It is now marked interrupted and can be resumed.`,
+        );
       }
       throw new StudioError('not_found', `Run ${runId} is not running (it is ${run.status}).`);
     },

@@ -15,7 +15,17 @@ export type RunOp =
   | { op: 'metrics'; points: MetricPoint[]; time: string }
   | { op: 'truncate'; afterStep: number }
   | { op: 'checkpoint'; epoch: number }
-  | { op: 'predictions'; rows: { clipId: number; split: string | null; label: string; predicted: string; confidence: number; probabilities: number[] }[] }
+  | {
+      op: 'predictions';
+      rows: {
+        clipId: number;
+        split: string | null;
+        label: string;
+        predicted: string;
+        confidence: number;
+        probabilities: number[];
+      }[];
+    }
   | { op: 'artifact'; kind: string; path: string; bytes: number; time: string }
   | { op: 'done'; summary: RunSummary };
 
@@ -35,7 +45,8 @@ export function loggingRecorder(file: string, onOp: (op: RunOp) => void): RunRec
     metrics: (points) => log({ op: 'metrics', points: [...points], time: now() }),
     truncateMetrics: (afterStep) => log({ op: 'truncate', afterStep }),
     checkpoint: (epoch) => log({ op: 'checkpoint', epoch }),
-    predictions: (rows) => log({ op: 'predictions', rows: rows.map((row) => ({ ...row, probabilities: [...row.probabilities] })) }),
+    predictions: (rows) =>
+      log({ op: 'predictions', rows: rows.map((row) => ({ ...row, probabilities: [...row.probabilities] })) }),
     artifact: (kind, path, bytes) => log({ op: 'artifact', kind, path, bytes, time: now() }),
     done: (summary) => log({ op: 'done', summary }),
   };
@@ -60,7 +71,12 @@ export function readRunLog(file: string): RunOp[] {
  * Writes a run's records into the database. With `replace`, the run's metrics, predictions and
  * artifacts are rebuilt from the log alone (a whole log arrives when a job ends), in one transaction.
  */
-export function applyRunLog(db: ProjectDatabase, runId: string, ops: readonly RunOp[], options: { replace: boolean }): void {
+export function applyRunLog(
+  db: ProjectDatabase,
+  runId: string,
+  ops: readonly RunOp[],
+  options: { replace: boolean },
+): void {
   db.transaction(() => {
     if (options.replace) clearRunResults(db, runId);
     for (const op of ops) {
@@ -68,7 +84,12 @@ export function applyRunLog(db: ProjectDatabase, runId: string, ops: readonly Ru
       else if (op.op === 'metrics') recordMetrics(db, runId, op.points, op.time);
       else if (op.op === 'truncate') truncateMetrics(db, runId, op.afterStep);
       else if (op.op === 'checkpoint') setRunStatus(db, runId, 'running', { checkpointEpoch: op.epoch });
-      else if (op.op === 'predictions') savePredictions(db, runId, op.rows.map((row) => ({ ...row, probabilities: Float32Array.from(row.probabilities) })));
+      else if (op.op === 'predictions')
+        savePredictions(
+          db,
+          runId,
+          op.rows.map((row) => ({ ...row, probabilities: Float32Array.from(row.probabilities) })),
+        );
       else if (op.op === 'artifact') addArtifact(db, runId, op.kind, op.path, op.bytes, op.time);
       else setRunStatus(db, runId, 'done', { summary: op.summary });
     }

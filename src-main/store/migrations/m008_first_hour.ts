@@ -82,7 +82,11 @@ CREATE TABLE run_owners (
 `;
 
 function backfill(db: Database.Database): void {
-  const labels = db.prepare('SELECT id, name, hotkey FROM labels ORDER BY id').all() as { id: number; name: string; hotkey: string | null }[];
+  const labels = db.prepare('SELECT id, name, hotkey FROM labels ORDER BY id').all() as {
+    id: number;
+    name: string;
+    hotkey: string | null;
+  }[];
   const taken = new Set(labels.flatMap((label) => (label.hotkey ? [label.hotkey.toLowerCase()] : [])));
   const setHotkey = db.prepare('UPDATE labels SET hotkey = ? WHERE id = ?');
   for (const label of labels) {
@@ -93,7 +97,10 @@ function backfill(db: Database.Database): void {
     setHotkey.run(key, label.id);
   }
   const setNameKey = db.prepare('UPDATE clips SET name_key = ? WHERE id = ?');
-  for (const clip of db.prepare('SELECT id, original_name FROM clips').all() as { id: number; original_name: string }[]) {
+  for (const clip of db.prepare('SELECT id, original_name FROM clips').all() as {
+    id: number;
+    original_name: string;
+  }[]) {
     setNameKey.run(naturalSortKey(clip.original_name), clip.id);
   }
 }

@@ -51,7 +51,8 @@ interface RunRecord {
 }
 
 /** How an attempt whose run is in `status` ended; a run left running has been interrupted. */
-const endedAs = (status: string): string => (status === 'done' || status === 'failed' || status === 'cancelled' ? status : 'interrupted');
+const endedAs = (status: string): string =>
+  status === 'done' || status === 'failed' || status === 'cancelled' ? status : 'interrupted';
 
 function backfill(db: Database.Database): void {
   const trials = db
@@ -74,15 +75,37 @@ function backfill(db: Database.Database): void {
     // The name the scheduler gives the trial's run (see withOverrides), and "name 2", "name 3" for its retries.
     const name = `${trial.base_name ?? 'trial'} #${trial.config + 1}${trial.rung > 0 ? ` (rung ${trial.rung + 1})` : ''}`;
     const runs = spare.get(trial.sweep_id)!;
-    const earlier = runs.filter((run) => run.name === name || (run.name.startsWith(`${name} `) && /^\d+$/.test(run.name.slice(name.length + 1))));
-    spare.set(trial.sweep_id, runs.filter((run) => !earlier.includes(run)));
-    earlier.forEach((run, index) => insert.run(trial.sweep_id, trial.id, index + 1, run.id, run.created_at, run.finished_at ?? run.created_at, endedAs(run.status), run.error));
+    const earlier = runs.filter(
+      (run) => run.name === name || (run.name.startsWith(`${name} `) && /^\d+$/.test(run.name.slice(name.length + 1))),
+    );
+    spare.set(
+      trial.sweep_id,
+      runs.filter((run) => !earlier.includes(run)),
+    );
+    earlier.forEach((run, index) =>
+      insert.run(
+        trial.sweep_id,
+        trial.id,
+        index + 1,
+        run.id,
+        run.created_at,
+        run.finished_at ?? run.created_at,
+        endedAs(run.status),
+        run.error,
+      ),
+    );
     const current = trial.run_id ? (runOf.get(trial.run_id) as RunRecord | undefined) : undefined;
     if (!current) continue;
     const open = trial.status === 'running';
     insert.run(
-      trial.sweep_id, trial.id, Math.max(trial.attempts, earlier.length + 1), current.id, current.created_at,
-      open ? null : (current.finished_at ?? current.created_at), open ? null : endedAs(current.status), open ? null : current.error,
+      trial.sweep_id,
+      trial.id,
+      Math.max(trial.attempts, earlier.length + 1),
+      current.id,
+      current.created_at,
+      open ? null : (current.finished_at ?? current.created_at),
+      open ? null : endedAs(current.status),
+      open ? null : current.error,
     );
   }
 }

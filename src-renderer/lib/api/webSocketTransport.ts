@@ -12,7 +12,10 @@ interface Pending {
  * Serve-mode transport: one WebSocket to the page's own origin (the token travels in the
  * HttpOnly cookie). Reconnects with back-off and re-subscribes, so a server restart heals.
  */
-export function createWebSocketTransport(url: string, onConnectionChange: (connected: boolean) => void): ClientTransport {
+export function createWebSocketTransport(
+  url: string,
+  onConnectionChange: (connected: boolean) => void,
+): ClientTransport {
   let socket: WebSocket | undefined;
   let nextId = 1;
   let ready: Promise<WebSocket> | undefined;

@@ -18,7 +18,9 @@ export interface DropEntry<F extends DropFileLike> {
   /** "/speech/yes/a.wav" for a file inside a dropped folder "speech". */
   fullPath: string;
   file?(success: (file: F) => void, failure?: (error: unknown) => void): void;
-  createReader?(): { readEntries(success: (entries: DropEntry<F>[]) => void, failure?: (error: unknown) => void): void };
+  createReader?(): {
+    readEntries(success: (entries: DropEntry<F>[]) => void, failure?: (error: unknown) => void): void;
+  };
 }
 
 export interface DropItem<F extends DropFileLike> {
@@ -51,7 +53,9 @@ export function snapshotDrop<F extends DropFileLike>(items: ArrayLike<DropItem<F
 }
 
 /** Every file of the drop, folders walked recursively, in a stable order. */
-export async function collectDroppedFiles<F extends DropFileLike>(sources: readonly DropSource<F>[]): Promise<DroppedFile<F>[]> {
+export async function collectDroppedFiles<F extends DropFileLike>(
+  sources: readonly DropSource<F>[],
+): Promise<DroppedFile<F>[]> {
   const files: DroppedFile<F>[] = [];
   for (const source of sources) {
     if (source.entry) await walk(source.entry, files);

@@ -1,5 +1,11 @@
 import type { ServiceTable } from '../../../src-shared/contract/ServiceTable.ts';
-import type { ClipDifferenceKind, ClipDifferences, LikelyMislabeled, RunComparison, SweepAnalysis } from '../../../src-shared/model/RunComparison.ts';
+import type {
+  ClipDifferenceKind,
+  ClipDifferences,
+  LikelyMislabeled,
+  RunComparison,
+  SweepAnalysis,
+} from '../../../src-shared/model/RunComparison.ts';
 import type { RunColumn, RunRow } from '../../../src-shared/model/RunTable.ts';
 import type { SweepInfo } from '../../../src-shared/model/Sweep.ts';
 import { CurationLoop } from '../curation/CurationLoop.svelte.ts';
@@ -12,7 +18,16 @@ import type { ToastState } from './ToastState.svelte.ts';
 export const MAX_COMPARED_RUNS = 8;
 
 /** One colour per compared run, told apart in both themes and by most colour-blind readers (Tableau 10). */
-export const RUN_COLORS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#b07aa1', '#76b7b2', '#edc948', '#9c755f'] as const;
+export const RUN_COLORS = [
+  '#4e79a7',
+  '#f28e2b',
+  '#59a14f',
+  '#e15759',
+  '#b07aa1',
+  '#76b7b2',
+  '#edc948',
+  '#9c755f',
+] as const;
 
 export type ClipSplit = 'train' | 'validation' | 'test';
 
@@ -64,10 +79,16 @@ export class CompareState {
     const others = this.runIds.filter((id) => id !== this.baselineRunId);
     return this.otherRunId && others.includes(this.otherRunId) ? this.otherRunId : (others[0] ?? null);
   });
-  mislabeledRun = $derived(this.mislabeledRunId && this.runIds.includes(this.mislabeledRunId) ? this.mislabeledRunId : this.baselineRunId);
+  mislabeledRun = $derived(
+    this.mislabeledRunId && this.runIds.includes(this.mislabeledRunId) ? this.mislabeledRunId : this.baselineRunId,
+  );
   /** The page's address parameters, so a reload or a shared link shows the same comparison. */
   link = $derived(
-    compareLinkParams(this.view === 'sweep' ? { view: 'sweep', sweepId: this.sweepId ?? '' } : { view: 'runs', runIds: this.runIds, baselineRunId: this.baselineRunId }),
+    compareLinkParams(
+      this.view === 'sweep'
+        ? { view: 'sweep', sweepId: this.sweepId ?? '' }
+        : { view: 'runs', runIds: this.runIds, baselineRunId: this.baselineRunId },
+    ),
   );
   /** Runs an address named that the project no longer has, said on the page. */
   linkNote = $state<string | null>(null);
@@ -151,7 +172,8 @@ export class CompareState {
       if (this.view !== 'sweep' || this.sweepId !== link.sweepId) this.openSweep(link.sweepId);
       return;
     }
-    const same = this.view === 'runs' && link.runIds.join() === this.runIds.join() && link.baselineRunId === this.baselineRunId;
+    const same =
+      this.view === 'runs' && link.runIds.join() === this.runIds.join() && link.baselineRunId === this.baselineRunId;
     if (same) return;
     this.view = 'runs';
     this.setRuns(link.runIds);
@@ -161,7 +183,9 @@ export class CompareState {
     this.loading = true;
     let kept: string[];
     try {
-      const scopes = await Promise.all((['active', 'archived'] as const).map((scope) => this.services.runs.runIds({ conditions: [], scope })));
+      const scopes = await Promise.all(
+        (['active', 'archived'] as const).map((scope) => this.services.runs.runIds({ conditions: [], scope })),
+      );
       kept = scopes.flat();
     } catch (error) {
       this.toasts.error(error);
@@ -191,7 +215,9 @@ export class CompareState {
 
   /** A run's name, from the comparison or the picker's list. */
   nameOf(runId: string): string {
-    return this.runs.find((run) => run.id === runId)?.name ?? this.choices.find((row) => row.id === runId)?.name ?? runId;
+    return (
+      this.runs.find((run) => run.id === runId)?.name ?? this.choices.find((row) => row.id === runId)?.name ?? runId
+    );
   }
 
   colorOf(runId: string): string {
@@ -226,7 +252,10 @@ export class CompareState {
       else fresh.push(id);
     }
     for (const id of fresh) {
-      const slot = Math.max(0, RUN_COLORS.findIndex((_, index) => !taken.includes(index)));
+      const slot = Math.max(
+        0,
+        RUN_COLORS.findIndex((_, index) => !taken.includes(index)),
+      );
       slots[id] = slot;
       taken.push(slot);
     }
@@ -248,7 +277,10 @@ export class CompareState {
     }
     this.loading = true;
     try {
-      const comparison = await this.services.runs.compareRuns({ runIds, baselineRunId: this.baselineRunId ?? undefined });
+      const comparison = await this.services.runs.compareRuns({
+        runIds,
+        baselineRunId: this.baselineRunId ?? undefined,
+      });
       if (request.stale) return;
       this.comparison = comparison;
       this.error = null;
@@ -265,7 +297,13 @@ export class CompareState {
   /** The runs the picker offers; the run table's newest 500. */
   async loadChoices(): Promise<void> {
     try {
-      const page = await this.services.runs.queryRuns({ conditions: [], sort: [{ key: 'created', direction: 'desc' }], scope: 'active', offset: 0, limit: 500 });
+      const page = await this.services.runs.queryRuns({
+        conditions: [],
+        sort: [{ key: 'created', direction: 'desc' }],
+        scope: 'active',
+        offset: 0,
+        limit: 500,
+      });
       this.choices = page.rows;
     } catch (error) {
       this.toasts.error(error);
@@ -308,7 +346,12 @@ export class CompareState {
       return;
     }
     try {
-      const differences = await this.services.runs.clipDifferences({ baseRunId, otherRunId, split: this.diffSplit ?? undefined, limit: 500 });
+      const differences = await this.services.runs.clipDifferences({
+        baseRunId,
+        otherRunId,
+        split: this.diffSplit ?? undefined,
+        limit: 500,
+      });
       if (request.stale) return;
       this.differences = differences;
       this.differencesError = null;
@@ -355,7 +398,9 @@ export class CompareState {
     try {
       const [sweeps, columns] = await Promise.all([this.services.sweeps.listSweeps(), this.services.runs.columns()]);
       this.sweeps = sweeps;
-      this.metricColumns = columns.filter((column) => (column.kind === 'metric' || column.kind === 'stat') && column.type === 'number');
+      this.metricColumns = columns.filter(
+        (column) => (column.kind === 'metric' || column.kind === 'stat') && column.type === 'number',
+      );
       if (!this.sweepId && sweeps[0] && this.view === 'sweep') this.openSweep(sweeps[0].id);
     } catch (error) {
       this.toasts.error(error);

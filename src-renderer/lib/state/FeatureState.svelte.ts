@@ -25,7 +25,8 @@ export class FeatureState {
     if (this.presets.length) return;
     try {
       this.presets = await this.services.features.presets();
-      const byId = (id: string) => $state.snapshot((this.presets.find((preset) => preset.id === id) ?? this.presets[0]!).spec) as FeatureSpec;
+      const byId = (id: string) =>
+        $state.snapshot((this.presets.find((preset) => preset.id === id) ?? this.presets[0]!).spec) as FeatureSpec;
       this.specs ??= [byId('log-mel-40'), byId('hello-edge-ds-cnn')];
     } catch (error) {
       this.toasts.error(error);
@@ -42,7 +43,11 @@ export class FeatureState {
   }
 
   async compute(clipId: number, spec: FeatureSpec, fresh = false): Promise<ClipFeatures> {
-    const features = await this.services.features.clipFeatures({ clipId, spec: $state.snapshot(spec) as FeatureSpec, fresh });
+    const features = await this.services.features.clipFeatures({
+      clipId,
+      spec: $state.snapshot(spec) as FeatureSpec,
+      fresh,
+    });
     void this.refreshCache();
     return features;
   }

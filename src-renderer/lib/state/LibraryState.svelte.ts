@@ -1,7 +1,12 @@
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import type { ServiceTable } from '../../../src-shared/contract/ServiceTable.ts';
 import type { ClipRow, LabelCount } from '../../../src-shared/model/Clip.ts';
-import { defaultClipSort, type ClipFilter, type ClipSort, type ClipSortKey } from '../../../src-shared/model/ClipQuery.ts';
+import {
+  defaultClipSort,
+  type ClipFilter,
+  type ClipSort,
+  type ClipSortKey,
+} from '../../../src-shared/model/ClipQuery.ts';
 import { LatestRequest, type RequestTicket } from './LatestRequest.ts';
 import type { ToastState } from './ToastState.svelte.ts';
 
@@ -45,8 +50,13 @@ export class LibraryState {
    * one-character name, else the first free digit) and changed only by the user — never by clip
    * counts, so a key means the same label for a whole labeling session. Shown on the chips.
    */
-  hotkeys = $derived(Object.fromEntries(this.labels.flatMap((label) => (label.hotkey ? [[label.hotkey.toLowerCase(), label.label]] : []))) as Record<string, string>);
-  hotkeyOf = (label: string): string | undefined => Object.entries(this.hotkeys).find(([, name]) => name === label)?.[0];
+  hotkeys = $derived(
+    Object.fromEntries(
+      this.labels.flatMap((label) => (label.hotkey ? [[label.hotkey.toLowerCase(), label.label]] : [])),
+    ) as Record<string, string>,
+  );
+  hotkeyOf = (label: string): string | undefined =>
+    Object.entries(this.hotkeys).find(([, name]) => name === label)?.[0];
 
   constructor(
     readonly services: ServiceTable,
@@ -74,7 +84,12 @@ export class LibraryState {
     try {
       const [labels, page] = await Promise.all([
         this.services.library.labelCounts(),
-        this.services.library.listClips({ filter: $state.snapshot(this.filter), sort: $state.snapshot(this.sort), offset: 0, limit: PAGE_SIZE }),
+        this.services.library.listClips({
+          filter: $state.snapshot(this.filter),
+          sort: $state.snapshot(this.sort),
+          offset: 0,
+          limit: PAGE_SIZE,
+        }),
       ]);
       if (query.stale) return;
       this.labels = labels;
@@ -115,7 +130,12 @@ export class LibraryState {
       this.pending.add(page);
       const query = this.query.current();
       this.services.library
-        .listClips({ filter: $state.snapshot(this.filter), sort: $state.snapshot(this.sort), offset: page * PAGE_SIZE, limit: PAGE_SIZE })
+        .listClips({
+          filter: $state.snapshot(this.filter),
+          sort: $state.snapshot(this.sort),
+          offset: page * PAGE_SIZE,
+          limit: PAGE_SIZE,
+        })
         .then((result) => {
           if (query.stale) return;
           this.pages.set(page, result.rows);
@@ -186,7 +206,10 @@ export class LibraryState {
   /** Selects every clip of the filtered list (all pages), fetched as one id array. */
   async selectAll(): Promise<void> {
     try {
-      const ids = await this.services.library.clipIds({ filter: $state.snapshot(this.filter), sort: $state.snapshot(this.sort) });
+      const ids = await this.services.library.clipIds({
+        filter: $state.snapshot(this.filter),
+        sort: $state.snapshot(this.sort),
+      });
       this.selection.clear();
       for (const id of ids) this.selection.add(id);
     } catch (error) {
@@ -256,7 +279,10 @@ export class LibraryState {
   async edit(action: () => Promise<{ description: string; batchId: string | null }>): Promise<boolean> {
     try {
       const result = await action();
-      this.toasts.show(result.batchId ? 'success' : 'info', result.batchId ? `${result.description} · Ctrl+Z undoes` : result.description);
+      this.toasts.show(
+        result.batchId ? 'success' : 'info',
+        result.batchId ? `${result.description} · Ctrl+Z undoes` : result.description,
+      );
       return true;
     } catch (error) {
       this.toasts.error(error);
@@ -298,7 +324,10 @@ export class LibraryState {
 
   private async selectRangeFromServer(low: number, high: number, keep: boolean): Promise<void> {
     try {
-      const ids = await this.services.library.clipIds({ filter: $state.snapshot(this.filter), sort: $state.snapshot(this.sort) });
+      const ids = await this.services.library.clipIds({
+        filter: $state.snapshot(this.filter),
+        sort: $state.snapshot(this.sort),
+      });
       if (!keep) this.selection.clear();
       for (const id of ids.subarray(low, high + 1)) this.selection.add(id);
     } catch (error) {

@@ -48,7 +48,10 @@ export class StudioState {
       if (progress.state === 'failed') this.toasts.show('error', `${progress.title} failed: ${progress.message}`);
     });
     try {
-      [this.project, this.recents] = await Promise.all([this.services.project.current(), this.services.project.recent()]);
+      [this.project, this.recents] = await Promise.all([
+        this.services.project.current(),
+        this.services.project.recent(),
+      ]);
     } catch (error) {
       this.toasts.error(error);
     } finally {
@@ -61,7 +64,10 @@ export class StudioState {
     try {
       this.facts = (await this.services.system.diagnostics()).facts;
       if (this.backend && this.backend.status !== 'ok') {
-        this.toasts.show('error', `TensorFlow is not running natively (backend=${this.backend.value}). Training will be very slow. See Diagnostics.`);
+        this.toasts.show(
+          'error',
+          `TensorFlow is not running natively (backend=${this.backend.value}). Training will be very slow. See Diagnostics.`,
+        );
       }
     } catch (error) {
       this.toasts.error(error);
@@ -102,15 +108,24 @@ export class StudioState {
   }
 
   openProject(path: string) {
-    return this.run(() => this.services.project.open({ path }), (info) => `Opened ${info.name}`);
+    return this.run(
+      () => this.services.project.open({ path }),
+      (info) => `Opened ${info.name}`,
+    );
   }
 
   createProject(path: string, name?: string) {
-    return this.run(() => this.services.project.create({ path, name: name || undefined }), (info) => `Created ${info.name}`);
+    return this.run(
+      () => this.services.project.create({ path, name: name || undefined }),
+      (info) => `Created ${info.name}`,
+    );
   }
 
   createDemo() {
-    return this.run(() => this.services.project.createDemo({}), (info) => `Demo project ready: ${info.clipCount} clips`);
+    return this.run(
+      () => this.services.project.createDemo({}),
+      (info) => `Demo project ready: ${info.clipCount} clips`,
+    );
   }
 
   closeProject() {

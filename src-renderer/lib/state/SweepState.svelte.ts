@@ -2,7 +2,13 @@ import type { ServiceTable } from '../../../src-shared/contract/ServiceTable.ts'
 import type { SweepCheck, SweepPreset } from '../../../src-shared/contract/SweepService.ts';
 import type { TrainPreset } from '../../../src-shared/contract/TrainingService.ts';
 import type { SweepDetail, SweepInfo, SweepProgressEvent } from '../../../src-shared/model/Sweep.ts';
-import type { SweepAxis, SweepConstraints, SweepObjective, SweepSpec, SweepStrategy } from '../../../src-shared/model/SweepSpec.ts';
+import type {
+  SweepAxis,
+  SweepConstraints,
+  SweepObjective,
+  SweepSpec,
+  SweepStrategy,
+} from '../../../src-shared/model/SweepSpec.ts';
 import type { TrainSpec } from '../../../src-shared/model/TrainSpec.ts';
 import { LatestRequest } from './LatestRequest.ts';
 import type { ToastState } from './ToastState.svelte.ts';
@@ -29,7 +35,15 @@ const RANGE = /^\s*(-?[\d.]+(?:e-?\d+)?)\s*\.\.\s*(-?[\d.]+(?:e-?\d+)?)\s*(log|l
 export function parseAxis(row: AxisRow): SweepAxis {
   const range = RANGE.exec(row.text);
   if (range) {
-    return { path: row.path.trim(), range: { min: Number(range[1]), max: Number(range[2]), scale: (range[3]?.toLowerCase() as 'log' | 'linear' | undefined) ?? 'linear', integer: Boolean(range[4]) } };
+    return {
+      path: row.path.trim(),
+      range: {
+        min: Number(range[1]),
+        max: Number(range[2]),
+        scale: (range[3]?.toLowerCase() as 'log' | 'linear' | undefined) ?? 'linear',
+        integer: Boolean(range[4]),
+      },
+    };
   }
   const values = splitTopLevel(row.text)
     .map((part) => part.trim())
@@ -65,7 +79,8 @@ function splitTopLevel(text: string): string[] {
 }
 
 export function axisText(axis: SweepAxis): string {
-  if ('range' in axis) return `${axis.range.min} .. ${axis.range.max} ${axis.range.scale}${axis.range.integer ? ' int' : ''}`;
+  if ('range' in axis)
+    return `${axis.range.min} .. ${axis.range.max} ${axis.range.scale}${axis.range.integer ? ' int' : ''}`;
   return axis.values.map((value) => (typeof value === 'string' ? value : JSON.stringify(value))).join(', ');
 }
 
@@ -203,7 +218,14 @@ export class SweepState {
       const result = await this.services.sweeps.check({ spec: $state.snapshot(spec) });
       if (!request.stale) this.check = result;
     } catch (error) {
-      if (!request.stale) this.check = { trials: 0, problems: [error instanceof Error ? error.message : String(error)], warnings: [], etaSeconds: null, slots: 1 };
+      if (!request.stale)
+        this.check = {
+          trials: 0,
+          problems: [error instanceof Error ? error.message : String(error)],
+          warnings: [],
+          etaSeconds: null,
+          slots: 1,
+        };
     } finally {
       if (!request.stale) this.checking = false;
     }
@@ -217,7 +239,12 @@ export class SweepState {
       const snapshot = $state.snapshot(spec) as SweepSpec;
       if (this.extending) {
         const { added, sweep } = await this.services.sweeps.addTrials({ sweepId: this.extending.id, spec: snapshot });
-        this.toasts.show('info', added ? `Added ${added} trial${added === 1 ? '' : 's'} to ${sweep.name}.` : 'Every configuration of these axes is in the sweep already.');
+        this.toasts.show(
+          'info',
+          added
+            ? `Added ${added} trial${added === 1 ? '' : 's'} to ${sweep.name}.`
+            : 'Every configuration of these axes is in the sweep already.',
+        );
         this.sweeps = this.sweeps.map((item) => (item.id === sweep.id ? sweep : item));
         this.extending = null;
         await this.open(sweep.id);
@@ -251,7 +278,14 @@ export class SweepState {
     const spec = structuredClone($state.snapshot(detail.spec)) as SweepSpec;
     this.extending = { ...$state.snapshot(detail) } as SweepInfo;
     this.baseId = '';
-    this.setDraft({ name: spec.name ?? detail.name, base: spec.base, axes: spec.axes.map((axis) => ({ path: axis.path, text: axisText(axis) })), strategy: spec.strategy, constraints: spec.constraints, objectives: spec.objectives });
+    this.setDraft({
+      name: spec.name ?? detail.name,
+      base: spec.base,
+      axes: spec.axes.map((axis) => ({ path: axis.path, text: axisText(axis) })),
+      strategy: spec.strategy,
+      constraints: spec.constraints,
+      objectives: spec.objectives,
+    });
     this.openSweepId = null;
     this.detail = null;
   }
@@ -271,7 +305,19 @@ export class SweepState {
       const detail = await this.services.sweeps.getSweep({ sweepId });
       if (request.stale || this.openSweepId !== sweepId) return;
       this.detail = detail;
-      this.sweeps = this.sweeps.map((item) => (item.id === sweepId ? { ...item, status: detail.status, done: detail.done, failed: detail.failed, total: detail.total, bestValAccuracy: detail.bestValAccuracy, finishedAt: detail.finishedAt } : item));
+      this.sweeps = this.sweeps.map((item) =>
+        item.id === sweepId
+          ? {
+              ...item,
+              status: detail.status,
+              done: detail.done,
+              failed: detail.failed,
+              total: detail.total,
+              bestValAccuracy: detail.bestValAccuracy,
+              finishedAt: detail.finishedAt,
+            }
+          : item,
+      );
     } catch (error) {
       this.toasts.error(error);
     }
@@ -292,10 +338,22 @@ export class SweepState {
   private onProgress(event: SweepProgressEvent): void {
     this.progress = { ...this.progress, [event.sweepId]: event };
     if (!this.sweeps.some((item) => item.id === event.sweepId)) {
-      void this.services.sweeps.listSweeps().then((sweeps) => (this.sweeps = sweeps), (error: unknown) => this.toasts.error(error));
+      void this.services.sweeps.listSweeps().then(
+        (sweeps) => (this.sweeps = sweeps),
+        (error: unknown) => this.toasts.error(error),
+      );
     } else {
       this.sweeps = this.sweeps.map((item) =>
-        item.id === event.sweepId ? { ...item, status: event.status, total: event.total, done: event.done, failed: event.failed, bestValAccuracy: event.bestValAccuracy } : item,
+        item.id === event.sweepId
+          ? {
+              ...item,
+              status: event.status,
+              total: event.total,
+              done: event.done,
+              failed: event.failed,
+              bestValAccuracy: event.bestValAccuracy,
+            }
+          : item,
       );
     }
     // Trials change with the events; fetch the open sweep's trials at most a few times a second.

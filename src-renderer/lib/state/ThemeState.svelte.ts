@@ -8,7 +8,12 @@ export class ThemeState {
 
   constructor() {
     const stored = localStorage.getItem(STORAGE_KEY);
-    this.theme = stored === 'light' || stored === 'dark' ? stored : matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+    this.theme =
+      stored === 'light' || stored === 'dark'
+        ? stored
+        : matchMedia('(prefers-color-scheme: dark)').matches
+          ? 'dark'
+          : 'light';
     this.apply();
   }
 

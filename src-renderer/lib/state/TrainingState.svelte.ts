@@ -74,13 +74,21 @@ export class TrainingState {
   readonly curation: CurationLoop;
 
   /** The labels trained as themselves when the spec names no wanted words: those not marked as unknown words. */
-  keywords = $derived(this.labels.filter((label) => !label.unknown).map((label) => label.label).sort());
+  keywords = $derived(
+    this.labels
+      .filter((label) => !label.unknown)
+      .map((label) => label.label)
+      .sort(),
+  );
 
   /** Output classes the draft trains, in model order: the data plan's own rule, on the labels that have clips. */
   classes = $derived.by(() => {
     const data = this.draft?.data;
     if (!data) return [];
-    return datasetClasses(this.labels.filter((label) => label.count > 0), data).classes;
+    return datasetClasses(
+      this.labels.filter((label) => label.count > 0),
+      data,
+    ).classes;
   });
 
   /** Examples per split and the run's length, counted by the data plan's and the training loop's own rules. */
@@ -193,7 +201,10 @@ export class TrainingState {
   /** Puts a run's spec in the editor, to change a thing or two and train again. */
   editCopy(run: RunDetail): void {
     this.presetId = '';
-    this.setDraft({ ...(structuredClone($state.snapshot(run.spec)) as TrainSpec), name: run.spec.name ? `${run.spec.name} (copy)` : undefined });
+    this.setDraft({
+      ...(structuredClone($state.snapshot(run.spec)) as TrainSpec),
+      name: run.spec.name ? `${run.spec.name} (copy)` : undefined,
+    });
     this.keepWantedWordsKnown();
     this.openRunId = null;
     void this.refreshLabels();
@@ -201,7 +212,10 @@ export class TrainingState {
 
   private restoreDraft(): void {
     try {
-      const stored = JSON.parse(localStorage.getItem(DRAFT_KEY) ?? 'null') as { presetId: string; spec: TrainSpec } | null;
+      const stored = JSON.parse(localStorage.getItem(DRAFT_KEY) ?? 'null') as {
+        presetId: string;
+        spec: TrainSpec;
+      } | null;
       if (stored?.spec?.model && stored.spec.features && stored.spec.data) {
         this.presetId = stored.presetId;
         this.draft = stored.spec;
@@ -219,7 +233,8 @@ export class TrainingState {
     const words = this.draft?.data.wantedWords;
     if (!this.draft || !words || this.labels.length === 0) return;
     const known = words.filter((word) => this.labels.some((label) => label.label === word));
-    if (known.length !== words.length) this.setDraft({ ...this.draft, data: { ...this.draft.data, wantedWords: known.length ? known : null } });
+    if (known.length !== words.length)
+      this.setDraft({ ...this.draft, data: { ...this.draft.data, wantedWords: known.length ? known : null } });
   }
 
   /** Parameters and MACs of the draft's model, a moment after the last edit; stale answers are dropped. */
@@ -275,7 +290,10 @@ export class TrainingState {
   async assignSplits(): Promise<void> {
     try {
       const result = await this.services.library.assignSplits({ validationPercent: 10, testPercent: 10 });
-      this.toasts.show('success', `Splits assigned: ${result.train} train, ${result.validation} validation, ${result.test} test. Change them in Library → Statistics & splits.`);
+      this.toasts.show(
+        'success',
+        `Splits assigned: ${result.train} train, ${result.validation} validation, ${result.test} test. Change them in Library → Statistics & splits.`,
+      );
       this.splits = (await this.services.library.statistics()).byLabel;
     } catch (error) {
       this.toasts.error(error);
@@ -315,7 +333,11 @@ export class TrainingState {
     try {
       const detail = await this.services.runs.getRun({ runId });
       // While a run trains, answers can overtake each other: show any that is newer than the screen, so no epoch is skipped.
-      if (runId !== this.openRunId || (request.stale && this.detail?.id === runId && pointsOf(this.detail) > pointsOf(detail))) return;
+      if (
+        runId !== this.openRunId ||
+        (request.stale && this.detail?.id === runId && pointsOf(this.detail) > pointsOf(detail))
+      )
+        return;
       this.detail = detail;
       if (!(runId in this.specs)) this.specs = { ...this.specs, [runId]: detail.spec };
       this.runs = this.runs.map((run) => (run.id === runId ? infoOf(detail) : run));
@@ -348,8 +370,16 @@ export class TrainingState {
     const previous = this.live[event.runId];
     const stepLoss = previous?.stepLoss ?? [];
     const point = event.status === 'running' ? this.intervalLoss(event) : null;
-    const eta = event.etaSeconds !== null ? { seconds: event.etaSeconds, at: Date.now() } : event.status === 'running' ? (previous?.eta ?? null) : null;
-    this.live = { ...this.live, [event.runId]: { progress: event, stepLoss: point ? [...stepLoss, point] : stepLoss, eta } };
+    const eta =
+      event.etaSeconds !== null
+        ? { seconds: event.etaSeconds, at: Date.now() }
+        : event.status === 'running'
+          ? (previous?.eta ?? null)
+          : null;
+    this.live = {
+      ...this.live,
+      [event.runId]: { progress: event, stepLoss: point ? [...stepLoss, point] : stepLoss, eta },
+    };
 
     const known = this.runs.find((run) => run.id === event.runId);
     if (known && known.status !== event.status) {
@@ -357,14 +387,19 @@ export class TrainingState {
     }
     // Runs trained by another process report through the database, once a second: an epoch end may
     // come only as a later epoch number.
-    const epochEnded = /^Epoch \d+\/\d+:/.test(event.message) || (previous !== undefined && previous.progress.epoch !== event.epoch);
+    const epochEnded =
+      /^Epoch \d+\/\d+:/.test(event.message) || (previous !== undefined && previous.progress.epoch !== event.epoch);
     const finished = event.status !== 'running' && event.status !== 'queued';
     if (epochEnded || finished || !known) void this.refreshRuns();
     if ((epochEnded || finished) && event.runId === this.openRunId) void this.refreshDetail();
     if (finished) {
       const name = known?.name ?? event.runId;
       if (event.status === 'done') this.toasts.show('success', `${name} finished: ${event.message}`);
-      else if (event.status === 'failed') this.toasts.show('error', `${name} failed: ${event.message.length > 140 ? `${event.message.slice(0, 140)}…` : event.message}`);
+      else if (event.status === 'failed')
+        this.toasts.show(
+          'error',
+          `${name} failed: ${event.message.length > 140 ? `${event.message.slice(0, 140)}…` : event.message}`,
+        );
     }
   }
 
@@ -419,7 +454,12 @@ export class TrainingState {
   private async loadCellClips(runId: string, cell: ConfusionCell): Promise<void> {
     const request = this.cellRequest.next();
     try {
-      const clips = await this.services.runs.predictions({ runId, actual: cell.actual, predicted: cell.predicted, split: 'test' });
+      const clips = await this.services.runs.predictions({
+        runId,
+        actual: cell.actual,
+        predicted: cell.predicted,
+        split: 'test',
+      });
       if (request.stale) return;
       this.cellClips = clips;
       this.curation.forget();
@@ -442,7 +482,10 @@ export class TrainingState {
     if (!this.labelsChanged) return;
     this.labelsChanged = false;
     try {
-      const [labels, statistics] = await Promise.all([this.services.library.labelCounts(), this.services.library.statistics()]);
+      const [labels, statistics] = await Promise.all([
+        this.services.library.labelCounts(),
+        this.services.library.statistics(),
+      ]);
       this.labels = labels;
       this.splits = statistics.byLabel;
     } catch (error) {

@@ -26,24 +26,81 @@ export function accuracyScatter(input: {
   const { accent, muted, border, text, warn } = themeColors();
   const unit = x === 'gzip' ? 'KB' : 'ms';
   const more = input.more ?? [];
-  const xs = [input.front, input.meets, input.misses, ...more.map((dataset) => dataset.data)].flat().map((point) => point.x);
+  const xs = [input.front, input.meets, input.misses, ...more.map((dataset) => dataset.data)]
+    .flat()
+    .map((point) => point.x);
   const bound = x === 'gzip' ? constraints.maxGzipKb : constraints.maxLatencyMs;
   // A bound far beyond every trial would squash the dots against the axis: it stays in the legend only.
   const far = bound !== null && xs.length > 0 && bound > 3 * Math.max(...xs);
   const xHigh = Math.max(...xs, far ? 0 : (bound ?? 0), 1e-3) * 1.08;
   const lines = [];
-  if (bound !== null) lines.push({ label: `max ${bound} ${unit}${far ? ' (off the axis →)' : ''}`, data: far ? [] : [{ x: bound, y: input.y.lineFrom }, { x: bound, y: input.y.lineTo }] });
-  if (constraints.minValAccuracy !== null) lines.push({ label: `min ${(constraints.minValAccuracy * 100).toFixed(0)} %`, data: [{ x: 0, y: constraints.minValAccuracy }, { x: xHigh, y: constraints.minValAccuracy }] });
+  if (bound !== null)
+    lines.push({
+      label: `max ${bound} ${unit}${far ? ' (off the axis →)' : ''}`,
+      data: far
+        ? []
+        : [
+            { x: bound, y: input.y.lineFrom },
+            { x: bound, y: input.y.lineTo },
+          ],
+    });
+  if (constraints.minValAccuracy !== null)
+    lines.push({
+      label: `min ${(constraints.minValAccuracy * 100).toFixed(0)} %`,
+      data: [
+        { x: 0, y: constraints.minValAccuracy },
+        { x: xHigh, y: constraints.minValAccuracy },
+      ],
+    });
 
   const datasets: ChartDataset<'scatter', ScatterPoint[]>[] = [
-    { label: 'Pareto front', data: input.front, showLine: true, borderColor: accent, backgroundColor: accent, pointRadius: 6, pointHoverRadius: 8, borderWidth: 2 },
-    { label: 'meets constraints', data: input.meets, borderColor: muted, backgroundColor: muted, pointRadius, pointHoverRadius: 7 },
-    { label: 'misses a constraint', data: input.misses, borderColor: muted, backgroundColor: 'transparent', pointRadius, pointHoverRadius: 7, borderWidth: 1.5 },
+    {
+      label: 'Pareto front',
+      data: input.front,
+      showLine: true,
+      borderColor: accent,
+      backgroundColor: accent,
+      pointRadius: 6,
+      pointHoverRadius: 8,
+      borderWidth: 2,
+    },
+    {
+      label: 'meets constraints',
+      data: input.meets,
+      borderColor: muted,
+      backgroundColor: muted,
+      pointRadius,
+      pointHoverRadius: 7,
+    },
+    {
+      label: 'misses a constraint',
+      data: input.misses,
+      borderColor: muted,
+      backgroundColor: 'transparent',
+      pointRadius,
+      pointHoverRadius: 7,
+      borderWidth: 1.5,
+    },
     ...more,
-    ...lines.map((line) => ({ ...line, showLine: true, borderColor: warn, backgroundColor: warn, borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0, pointHoverRadius: 0 })),
+    ...lines.map((line) => ({
+      ...line,
+      showLine: true,
+      borderColor: warn,
+      backgroundColor: warn,
+      borderDash: [6, 4],
+      borderWidth: 1.5,
+      pointRadius: 0,
+      pointHoverRadius: 0,
+    })),
   ];
   const scales = {
-    x: { type: 'linear' as const, min: 0, title: { display: true, text: x === 'gzip' ? 'gzip size (KB)' : 'latency (ms)', color: muted }, ticks: { color: muted }, grid: { color: border } },
+    x: {
+      type: 'linear' as const,
+      min: 0,
+      title: { display: true, text: x === 'gzip' ? 'gzip size (KB)' : 'latency (ms)', color: muted },
+      ticks: { color: muted },
+      grid: { color: border },
+    },
     y: {
       type: 'linear' as const,
       ...(input.y.min !== undefined ? { min: input.y.min } : {}),
@@ -53,8 +110,13 @@ export function accuracyScatter(input: {
       grid: { color: border },
     },
   };
-  const legend = { position: 'top' as const, align: 'end' as const, labels: { color: text, boxWidth: 12, padding: 10, font: { size: 11.5 } } };
+  const legend = {
+    position: 'top' as const,
+    align: 'end' as const,
+    labels: { color: text, boxWidth: 12, padding: 10, font: { size: 11.5 } },
+  };
   /** A dot's tooltip after the trial's settings: "93.8 % at 12.40 KB". */
-  const describe = (parsed: { x: number | null; y: number | null }) => `${(parsed.y! * 100).toFixed(1)} % at ${parsed.x!.toFixed(2)} ${unit}`;
+  const describe = (parsed: { x: number | null; y: number | null }) =>
+    `${(parsed.y! * 100).toFixed(1)} % at ${parsed.x!.toFixed(2)} ${unit}`;
   return { datasets, scales, legend, describe };
 }

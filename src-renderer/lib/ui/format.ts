@@ -30,7 +30,9 @@ export function formatDuration(seconds: number | null | undefined): string {
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}` : `${m}:${String(s).padStart(2, '0')}`;
+  return h > 0
+    ? `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`
+    : `${m}:${String(s).padStart(2, '0')}`;
 }
 
 /** "just now", "5 min ago", "3 h ago", then the date. */
@@ -41,7 +43,11 @@ export function formatAge(iso: string, now = Date.now()): string {
   if (seconds < 45) return 'just now';
   if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
   if (seconds < 86400) return `${Math.round(seconds / 3600)} h ago`;
-  return new Date(iso).toLocaleDateString(undefined, { month: 'short', day: 'numeric', year: seconds > 300 * 86400 ? 'numeric' : undefined });
+  return new Date(iso).toLocaleDateString(undefined, {
+    month: 'short',
+    day: 'numeric',
+    year: seconds > 300 * 86400 ? 'numeric' : undefined,
+  });
 }
 
 /** A learning rate or other small number, short but exact enough: 0.0005 → "5e-4", 0.01 → "0.01". */
@@ -65,5 +71,7 @@ export function modelKindName(kind: string): string {
 
 /** A DS-CNN's block filters, short: [64, 64, 64, 64] → "64×4", [90, 45, 45] → "90-45-45". */
 export function formatBlocks(blocks: readonly number[]): string {
-  return blocks.length > 1 && blocks.every((filters) => filters === blocks[0]) ? `${blocks[0]}×${blocks.length}` : blocks.join('-');
+  return blocks.length > 1 && blocks.every((filters) => filters === blocks[0])
+    ? `${blocks[0]}×${blocks.length}`
+    : blocks.join('-');
 }

@@ -2,5 +2,11 @@
 export function themeColors(): { accent: string; muted: string; border: string; text: string; warn: string } {
   const styles = getComputedStyle(document.documentElement);
   const read = (name: string) => styles.getPropertyValue(name).trim();
-  return { accent: read('--accent'), muted: read('--muted'), border: read('--border'), text: read('--text'), warn: read('--warn') };
+  return {
+    accent: read('--accent'),
+    muted: read('--muted'),
+    border: read('--border'),
+    text: read('--text'),
+    warn: read('--warn'),
+  };
 }

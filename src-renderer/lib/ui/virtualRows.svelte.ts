@@ -1,4 +1,10 @@
-import { Virtualizer, elementScroll, observeElementOffset, observeElementRect, type VirtualItem } from '@tanstack/virtual-core';
+import {
+  Virtualizer,
+  elementScroll,
+  observeElementOffset,
+  observeElementRect,
+  type VirtualItem,
+} from '@tanstack/virtual-core';
 
 export interface VirtualRows {
   /** The rows in view (plus the overscan), to render absolutely at `item.start`. */

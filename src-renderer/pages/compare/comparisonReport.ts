@@ -18,11 +18,13 @@ export interface ReportInput {
   theme: 'light' | 'dark';
 }
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 
 // The studio's two palettes (app.css), so the matrices' colour mixes and the charts read as they did on screen.
 const PALETTES = {
-  light: '--bg: #f6f7f9; --panel: #ffffff; --panel-2: #f0f2f5; --border: #dde1e7; --text: #1c2230; --muted: #5d6677; --accent: #2f6fed; --ok: #1f8a4c; --warn: #b26a00; --error: #c62f3b; color-scheme: light;',
+  light:
+    '--bg: #f6f7f9; --panel: #ffffff; --panel-2: #f0f2f5; --border: #dde1e7; --text: #1c2230; --muted: #5d6677; --accent: #2f6fed; --ok: #1f8a4c; --warn: #b26a00; --error: #c62f3b; color-scheme: light;',
   dark: '--bg: #12161f; --panel: #1a202c; --panel-2: #222a38; --border: #2e3749; --text: #e4e8f1; --muted: #98a2b6; --accent: #5b8cff; --ok: #4cc38a; --warn: #f0b041; --error: #ff6b77; color-scheme: dark;',
 };
 const STYLE = `
@@ -56,16 +58,34 @@ figure { margin: 0; }
 `;
 
 /** The comparison as one self-contained HTML file: inline CSS, charts as PNG data URLs, no scripts, nothing fetched. */
-export function comparisonReport({ comparison, colors, charts, matrixMode, differences, projectName, createdAt, theme }: ReportInput): string {
+export function comparisonReport({
+  comparison,
+  colors,
+  charts,
+  matrixMode,
+  differences,
+  projectName,
+  createdAt,
+  theme,
+}: ReportInput): string {
   const runs = comparison.runs;
-  const swatch = (index: number) => `<span class="swatch" style="background:${escapeHtml(colors[index] ?? '#888')}"></span>`;
+  const swatch = (index: number) =>
+    `<span class="swatch" style="background:${escapeHtml(colors[index] ?? '#888')}"></span>`;
   const runHeads = runs.map((run, index) => `<th class="num">${swatch(index)}${escapeHtml(run.name)}</th>`).join('');
-  const baselineIndex = Math.max(0, runs.findIndex((run) => run.id === comparison.baselineRunId));
+  const baselineIndex = Math.max(
+    0,
+    runs.findIndex((run) => run.id === comparison.baselineRunId),
+  );
   const baseline = runs[baselineIndex]!;
 
   const runList = runs
     .map((run, index) => {
-      const details = [run.status, run.sweepName ? `sweep ${run.sweepName}` : '', run.tags.length ? `tags: ${run.tags.join(', ')}` : '', new Date(run.createdAt).toLocaleString()]
+      const details = [
+        run.status,
+        run.sweepName ? `sweep ${run.sweepName}` : '',
+        run.tags.length ? `tags: ${run.tags.join(', ')}` : '',
+        new Date(run.createdAt).toLocaleString(),
+      ]
         .filter(Boolean)
         .join(' · ');
       return `<tr><td>${swatch(index)}<strong>${escapeHtml(run.name)}</strong>${run.id === comparison.baselineRunId ? ' <span class="muted">(baseline)</span>' : ''}</td><td class="muted">${escapeHtml(details)}</td><td class="muted mono">${escapeHtml(run.id)}</td></tr>${run.note ? `<tr><td></td><td colspan="2" class="muted small">${escapeHtml(run.note)}</td></tr>` : ''}`;
@@ -77,16 +97,29 @@ export function comparisonReport({ comparison, colors, charts, matrixMode, diffe
     .map((row) => {
       const nested = /^([^.[]+)[.[]/.exec(row.key);
       const group = nested ? nested[1]! : 'training';
-      const header = group !== section ? `<tr class="section-row"><th colspan="${runs.length + 1}">${escapeHtml(group)}</th></tr>` : '';
+      const header =
+        group !== section
+          ? `<tr class="section-row"><th colspan="${runs.length + 1}">${escapeHtml(group)}</th></tr>`
+          : '';
       section = group;
-      const cells = row.values.map((value, index) => `<td class="mono${index !== baselineIndex && value !== row.values[baselineIndex] ? ' changed' : ''}">${escapeHtml(formatRunValue(value))}</td>`).join('');
+      const cells = row.values
+        .map(
+          (value, index) =>
+            `<td class="mono${index !== baselineIndex && value !== row.values[baselineIndex] ? ' changed' : ''}">${escapeHtml(formatRunValue(value))}</td>`,
+        )
+        .join('');
       return `${header}<tr><th class="mono">${escapeHtml(row.key)}</th>${cells}</tr>`;
     })
     .join('');
 
   const statRows = comparison.stats
     .map((stat) => {
-      const cells = stat.values.map((value, index) => `<td class="num${stat.best.includes(index) ? ' best' : ''}">${escapeHtml(formatStat(stat.key, value))}${stat.best.includes(index) ? ' ★' : ''}</td>`).join('');
+      const cells = stat.values
+        .map(
+          (value, index) =>
+            `<td class="num${stat.best.includes(index) ? ' best' : ''}">${escapeHtml(formatStat(stat.key, value))}${stat.best.includes(index) ? ' ★' : ''}</td>`,
+        )
+        .join('');
       return `<tr><th>${escapeHtml(stat.label)}${stat.better ? ` <span class="muted">${stat.better === 'higher' ? '↑' : '↓'}</span>` : ''}</th>${cells}</tr>`;
     })
     .join('');
@@ -111,7 +144,10 @@ export function comparisonReport({ comparison, colors, charts, matrixMode, diffe
     const body = cells
       .map((row, actual) => {
         const tds = row
-          .map((cell) => `<td class="${cell.strong ? 'strong' : ''}${cell.empty ? ' empty' : ''}" style="background:${cell.empty ? '' : escapeHtml(cell.background)}" title="${escapeHtml(cell.title)}">${escapeHtml(cell.text)}</td>`)
+          .map(
+            (cell) =>
+              `<td class="${cell.strong ? 'strong' : ''}${cell.empty ? ' empty' : ''}" style="background:${cell.empty ? '' : escapeHtml(cell.background)}" title="${escapeHtml(cell.title)}">${escapeHtml(cell.text)}</td>`,
+          )
           .join('');
         return `<tr><th class="row">${escapeHtml(className(classes[actual]!))}</th>${tds}</tr>`;
       })
@@ -122,13 +158,25 @@ export function comparisonReport({ comparison, colors, charts, matrixMode, diffe
   const runMatrices = runs
     .map((run, index) => {
       const confusion = comparison.confusions[index];
-      return confusion ? matrix(run.name, colors[index], confusion.classes, runCells(confusion.classes, confusion.confusion, matrixMode)) : '';
+      return confusion
+        ? matrix(
+            run.name,
+            colors[index],
+            confusion.classes,
+            runCells(confusion.classes, confusion.confusion, matrixMode),
+          )
+        : '';
     })
     .join('');
   const differenceMatrices = comparison.confusionDifferences
     .map((difference) => {
       const index = runs.findIndex((run) => run.id === difference.runId);
-      return matrix(`${runs[index]?.name ?? difference.runId} − baseline`, colors[index], difference.classes, differenceCells(difference.classes, difference.counts, difference.rates, matrixMode));
+      return matrix(
+        `${runs[index]?.name ?? difference.runId} − baseline`,
+        colors[index],
+        difference.classes,
+        differenceCells(difference.classes, difference.counts, difference.rates, matrixMode),
+      );
     })
     .join('');
 

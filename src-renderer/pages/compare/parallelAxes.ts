@@ -41,7 +41,10 @@ export function parameterAxis(parameter: SweepParameter): ParallelAxis {
     return { key: parameter.key, title, position, ticks, log };
   }
   // Missing first, so it sits at the bottom as the numeric axes put it.
-  const levels = [...parameter.values.filter((value) => value === null), ...parameter.values.filter((value) => value !== null)];
+  const levels = [
+    ...parameter.values.filter((value) => value === null),
+    ...parameter.values.filter((value) => value !== null),
+  ];
   const index = new Map(levels.map((value, i) => [identity(value), i]));
   const at = (i: number) => (levels.length === 1 ? 0.5 : i / (levels.length - 1));
   return {
@@ -57,13 +60,21 @@ export function parameterAxis(parameter: SweepParameter): ParallelAxis {
 }
 
 /** The metric's axis, linear over the values the trials reached. */
-export function metricAxis(key: string, values: readonly (number | null)[], format: (value: number) => string): ParallelAxis {
+export function metricAxis(
+  key: string,
+  values: readonly (number | null)[],
+  format: (value: number) => string,
+): ParallelAxis {
   const numbers = values.filter((value): value is number => value !== null && Number.isFinite(value));
   const low = numbers.length ? Math.min(...numbers) : 0;
   const high = numbers.length ? Math.max(...numbers) : 1;
   const span = high - low || Math.abs(high) || 1;
-  const position = (value: RunValue) => (typeof value === 'number' && Number.isFinite(value) ? (high === low ? 0.5 : (value - low) / span) : null);
-  const ticks = high === low ? [{ at: 0.5, text: format(low) }] : [0, 0.25, 0.5, 0.75, 1].map((at) => ({ at, text: format(low + at * span) }));
+  const position = (value: RunValue) =>
+    typeof value === 'number' && Number.isFinite(value) ? (high === low ? 0.5 : (value - low) / span) : null;
+  const ticks =
+    high === low
+      ? [{ at: 0.5, text: format(low) }]
+      : [0, 0.25, 0.5, 0.75, 1].map((at) => ({ at, text: format(low + at * span) }));
   return { key, title: key, position, ticks, log: false };
 }
 
@@ -74,5 +85,7 @@ export function shortKey(key: string): string {
 }
 
 function evenlyPicked(sorted: readonly number[], count: number): number[] {
-  return [...new Set(Array.from({ length: count }, (_, i) => sorted[Math.round((i / (count - 1)) * (sorted.length - 1))]!))];
+  return [
+    ...new Set(Array.from({ length: count }, (_, i) => sorted[Math.round((i / (count - 1)) * (sorted.length - 1))]!)),
+  ];
 }

@@ -1,7 +1,19 @@
 import type { ServiceTable } from '../../../src-shared/contract/ServiceTable.ts';
 import type { ImportReport, RejectedFile } from '../../../src-shared/model/ImportReport.ts';
-import { isUploadableFileName, manifestExtensions, uploadLimits, uploadPathProblem } from '../../../src-shared/model/Upload.ts';
-import { collectDroppedFiles, commonTopFolder, relativePathOf, snapshotDrop, type DropItem, type DroppedFile } from '../../lib/drop/collectDroppedFiles.ts';
+import {
+  isUploadableFileName,
+  manifestExtensions,
+  uploadLimits,
+  uploadPathProblem,
+} from '../../../src-shared/model/Upload.ts';
+import {
+  collectDroppedFiles,
+  commonTopFolder,
+  relativePathOf,
+  snapshotDrop,
+  type DropItem,
+  type DroppedFile,
+} from '../../lib/drop/collectDroppedFiles.ts';
 import type { ToastState } from '../../lib/state/ToastState.svelte.ts';
 
 /** Where an import starts from after a drop: a folder the host can read, or files uploaded into the project. */
@@ -94,12 +106,20 @@ export class ImportState {
       else files.push(item);
     }
     if (files.length === 0) {
-      this.toasts.show('error', skipped.length ? `Nothing to import: ${skipped[0]!.path}: ${skipped[0]!.reason}${skipped.length > 1 ? ` (and ${skipped.length - 1} more)` : ''}.` : 'Nothing to import: the drop holds no files.');
+      this.toasts.show(
+        'error',
+        skipped.length
+          ? `Nothing to import: ${skipped[0]!.path}: ${skipped[0]!.reason}${skipped.length > 1 ? ` (and ${skipped.length - 1} more)` : ''}.`
+          : 'Nothing to import: the drop holds no files.',
+      );
       return;
     }
     const totalBytes = files.reduce((sum, item) => sum + item.file.size, 0);
     if (totalBytes > uploadLimits.maxTotalBytes) {
-      this.toasts.show('error', `The drop holds ${gib(totalBytes)} GiB of audio; at most ${gib(uploadLimits.maxTotalBytes)} GiB can be uploaded at once. Drop it in parts, or run the studio where the files are and import the folder in place.`);
+      this.toasts.show(
+        'error',
+        `The drop holds ${gib(totalBytes)} GiB of audio; at most ${gib(uploadLimits.maxTotalBytes)} GiB can be uploaded at once. Drop it in parts, or run the studio where the files are and import the folder in place.`,
+      );
       return;
     }
     const paths = files.map((item) => item.relativePath);
@@ -111,15 +131,33 @@ export class ImportState {
     this.uploading = { name, files: files.length, totalBytes, sentBytes: 0 };
     let uploadId: string | undefined;
     try {
-      ({ uploadId } = await this.services.project.beginUpload({ files: files.map((item) => ({ path: item.relativePath, size: item.file.size })) }));
+      ({ uploadId } = await this.services.project.beginUpload({
+        files: files.map((item) => ({ path: item.relativePath, size: item.file.size })),
+      }));
       await this.send(uploadId, files);
       if (this.cancelled) {
         await this.services.project.discardUpload({ uploadId });
         return;
       }
       const inRoot = (file: string) => (root === '.' ? file : file.slice(root.length + 1));
-      const manifests = paths.map(inRoot).filter((file) => !file.includes('/') && manifestExtensions.some((extension) => file.toLowerCase().endsWith(extension)));
-      this.open({ kind: 'upload', uploadId, path: root, name, files: files.length, bytes: totalBytes, manifest: manifests.length === 1 ? manifests[0] : undefined }, skipped);
+      const manifests = paths
+        .map(inRoot)
+        .filter(
+          (file) =>
+            !file.includes('/') && manifestExtensions.some((extension) => file.toLowerCase().endsWith(extension)),
+        );
+      this.open(
+        {
+          kind: 'upload',
+          uploadId,
+          path: root,
+          name,
+          files: files.length,
+          bytes: totalBytes,
+          manifest: manifests.length === 1 ? manifests[0] : undefined,
+        },
+        skipped,
+      );
     } catch (error) {
       if (uploadId) void this.services.project.discardUpload({ uploadId }).catch(() => undefined);
       this.toasts.error(error);
@@ -149,7 +187,8 @@ export class ImportState {
   async discardDropped(): Promise<void> {
     const source = this.dropped?.source;
     this.dropped = null;
-    if (source?.kind === 'upload') await this.services.project.discardUpload({ uploadId: source.uploadId }).catch(() => undefined);
+    if (source?.kind === 'upload')
+      await this.services.project.discardUpload({ uploadId: source.uploadId }).catch(() => undefined);
   }
 
   /** The import ran: a dropped source is used up (the host has already deleted an upload). */
@@ -159,7 +198,8 @@ export class ImportState {
 
   private open(source: ImportSource, skipped: RejectedFile[]): void {
     const previous = this.dropped?.source;
-    if (previous?.kind === 'upload') void this.services.project.discardUpload({ uploadId: previous.uploadId }).catch(() => undefined);
+    if (previous?.kind === 'upload')
+      void this.services.project.discardUpload({ uploadId: previous.uploadId }).catch(() => undefined);
     this.dropped = { id: ++this.drops, source, skipped };
     this.panelOpen = true;
   }
@@ -167,10 +207,12 @@ export class ImportState {
   /** null: leave out silently (hidden files such as .DS_Store); a reason: leave out and say why; '': upload. */
   private uploadProblem(item: DroppedFile<File>): string | null {
     if (item.relativePath.split('/').some((part) => part.startsWith('.'))) return null;
-    if (!isUploadableFileName(item.relativePath)) return 'neither audio (WAV, FLAC, MP3, Ogg) nor a CSV / JSON manifest';
+    if (!isUploadableFileName(item.relativePath))
+      return 'neither audio (WAV, FLAC, MP3, Ogg) nor a CSV / JSON manifest';
     const problem = uploadPathProblem(item.relativePath);
     if (problem) return problem;
-    if (item.file.size > uploadLimits.maxFileBytes) return `${(item.file.size / 2 ** 20).toFixed(0)} MiB, more than the ${uploadLimits.maxFileBytes / 2 ** 20} MiB a file may have`;
+    if (item.file.size > uploadLimits.maxFileBytes)
+      return `${(item.file.size / 2 ** 20).toFixed(0)} MiB, more than the ${uploadLimits.maxFileBytes / 2 ** 20} MiB a file may have`;
     return '';
   }
 
@@ -186,7 +228,7 @@ export class ImportState {
       if (this.uploading) this.uploading = { ...this.uploading, sentBytes: progress.receivedBytes };
     };
     for (const { relativePath, file } of files) {
-      for (let offset = 0; offset < file.size; ) {
+      for (let offset = 0; offset < file.size;) {
         if (this.cancelled) return;
         const end = Math.min(file.size, offset + (CALL_BYTES - pending));
         const bytes = new Uint8Array(await file.slice(offset, end).arrayBuffer());

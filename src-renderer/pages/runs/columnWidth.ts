@@ -1,6 +1,17 @@
 import type { RunColumn } from '../../../src-shared/model/RunTable.ts';
 
-const fixed: Record<string, number> = { starred: 36, name: 210, status: 136, sweep: 120, created: 108, started: 108, finished: 108, tags: 170, note: 220, id: 180 };
+const fixed: Record<string, number> = {
+  starred: 36,
+  name: 210,
+  status: 136,
+  sweep: 120,
+  created: 108,
+  started: 108,
+  finished: 108,
+  tags: 170,
+  note: 220,
+  id: 180,
+};
 
 /**
  * A column's least width in pixels (the name column also takes any room left over): room for its

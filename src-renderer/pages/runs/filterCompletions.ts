@@ -17,7 +17,12 @@ export interface FilterCompletions {
 
 const LIMIT = 8;
 const operator = /^\s*([^\s=!<>~,]+)\s*(==|!=|<>|>=|<=|=|>|<|~)\s*(.*)$/s;
-const kindNames: Record<RunColumn['kind'], string> = { metric: 'metric', stat: 'model stat', param: 'parameter', info: 'run info' };
+const kindNames: Record<RunColumn['kind'], string> = {
+  metric: 'metric',
+  stat: 'model stat',
+  param: 'parameter',
+  info: 'run info',
+};
 
 /**
  * What the filter box offers at the caret: keys at the start of a condition (from every key a run
@@ -49,7 +54,9 @@ export function filterCompletions(text: string, caret: number, columns: readonly
   // An unquoted value ends at a space: the caret has moved on to what follows it.
   if (!quoted && /\s/.test(typed)) return none;
   const needle = (quoted ? typed.slice(1) : typed).toLowerCase();
-  const values = column.values.filter((value) => value.toLowerCase().includes(needle) && value.toLowerCase() !== needle);
+  const values = column.values.filter(
+    (value) => value.toLowerCase().includes(needle) && value.toLowerCase() !== needle,
+  );
   values.sort((a, b) => Number(!a.toLowerCase().startsWith(needle)) - Number(!b.toLowerCase().startsWith(needle)));
   const items = values.slice(0, LIMIT).map((value) => ({
     label: value,
@@ -94,7 +101,9 @@ function rankKeys(word: string, columns: readonly RunColumn[]): RunColumn[] {
   return columns
     .map((column) => ({ column, rank: rank(column.key) }))
     .filter((item) => item.rank >= 0)
-    .sort((a, b) => a.rank - b.rank || Number(b.column.varies) - Number(a.column.varies) || b.column.count - a.column.count)
+    .sort(
+      (a, b) => a.rank - b.rank || Number(b.column.varies) - Number(a.column.varies) || b.column.count - a.column.count,
+    )
     .slice(0, LIMIT)
     .map((item) => item.column);
 }

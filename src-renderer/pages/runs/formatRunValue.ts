@@ -13,7 +13,8 @@ export function formatRunValue(key: string, value: RunValue | undefined): string
   if (typeof value === 'string') return value;
   if (!Number.isFinite(value)) return String(value);
   if (shareKeys.test(key) && value >= 0 && value <= 1) return `${(value * 100).toFixed(1)} %`;
-  if (key.endsWith('_kb')) return value >= 1024 ? `${(value / 1024).toFixed(2)} MB` : `${value.toFixed(value < 10 ? 2 : 1)} KB`;
+  if (key.endsWith('_kb'))
+    return value >= 1024 ? `${(value / 1024).toFixed(2)} MB` : `${value.toFixed(value < 10 ? 2 : 1)} KB`;
   if (key.endsWith('_ms')) return `${value.toFixed(value < 10 ? 2 : 1)} ms`;
   if (key.endsWith('_seconds')) return formatDuration(value);
   if (key === 'stats.parameters' || key === 'stats.macs') return formatCount(value);

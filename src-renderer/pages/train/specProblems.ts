@@ -112,24 +112,46 @@ function describe(issue: Issue): SpecProblem {
   const fieldPath = (index === -1 ? path : path.slice(0, index)).join('.');
   const position = index === -1 ? null : (path[index] as number);
   const name = fieldNames[fieldPath] ?? fieldPath;
-  const qualifier = position === null ? '' : pairFields.has(fieldPath) ? (position === 0 ? 'time' : 'frequency') : `value ${position + 1}`;
+  const qualifier =
+    position === null
+      ? ''
+      : pairFields.has(fieldPath)
+        ? position === 0
+          ? 'time'
+          : 'frequency'
+        : `value ${position + 1}`;
   const reason = explain(issue);
-  return { field: fieldPath, message: `${name}${qualifier ? ` (${qualifier})` : ''}: ${reason}`, note: qualifier ? `${qualifier}: ${reason}` : reason };
+  return {
+    field: fieldPath,
+    message: `${name}${qualifier ? ` (${qualifier})` : ''}: ${reason}`,
+    note: qualifier ? `${qualifier}: ${reason}` : reason,
+  };
 }
 
 function explain(issue: Issue): string {
-  const limit = (value: number | bigint | undefined) => (value === undefined ? '' : Number(value).toLocaleString('en-US', { maximumSignificantDigits: 6 }));
+  const limit = (value: number | bigint | undefined) =>
+    value === undefined ? '' : Number(value).toLocaleString('en-US', { maximumSignificantDigits: 6 });
   if (issue.code === 'too_small') {
-    if (issue.origin === 'array') return Number(issue.minimum) <= 1 ? 'needs at least one value' : `needs at least ${limit(issue.minimum)} values`;
+    if (issue.origin === 'array')
+      return Number(issue.minimum) <= 1 ? 'needs at least one value' : `needs at least ${limit(issue.minimum)} values`;
     if (issue.origin === 'string') return 'must not be empty';
-    return issue.inclusive === false ? `must be above ${limit(issue.minimum)}` : `must be at least ${limit(issue.minimum)}`;
+    return issue.inclusive === false
+      ? `must be above ${limit(issue.minimum)}`
+      : `must be at least ${limit(issue.minimum)}`;
   }
   if (issue.code === 'too_big') {
     if (issue.origin === 'array') return `takes at most ${limit(issue.maximum)} values`;
     if (issue.origin === 'string') return `is too long (at most ${limit(issue.maximum)} characters)`;
-    return issue.inclusive === false ? `must be below ${limit(issue.maximum)}` : `must be at most ${limit(issue.maximum)}`;
+    return issue.inclusive === false
+      ? `must be below ${limit(issue.maximum)}`
+      : `must be at most ${limit(issue.maximum)}`;
   }
-  if (issue.code === 'invalid_type') return issue.expected === 'int' ? 'must be a whole number' : issue.expected === 'number' ? 'must be a number' : `must be a ${issue.expected ?? 'value'}`;
+  if (issue.code === 'invalid_type')
+    return issue.expected === 'int'
+      ? 'must be a whole number'
+      : issue.expected === 'number'
+        ? 'must be a number'
+        : `must be a ${issue.expected ?? 'value'}`;
   return issue.message;
 }
 

@@ -12,7 +12,10 @@ import { openProject } from '../../../src-main/services/project/openProject.ts';
 const [projectDir, seedText, editsText] = process.argv.slice(2);
 const random = createRandom(Number(seedText));
 const project = openProject(projectDir!);
-const clipIds = project.db.prepare("SELECT id FROM clips WHERE kind = 'sample' AND deleted_at IS NULL ORDER BY id").pluck().all() as number[];
+const clipIds = project.db
+  .prepare("SELECT id FROM clips WHERE kind = 'sample' AND deleted_at IS NULL ORDER BY id")
+  .pluck()
+  .all() as number[];
 const labels = ['alpha', 'beta', 'gamma', null];
 for (let edit = 0; edit < Number(editsText); edit++) {
   const picked = Array.from({ length: random.int(1, 20) }, () => clipIds[random.int(0, clipIds.length - 1)]!);

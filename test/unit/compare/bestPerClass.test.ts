@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { bestPerClass } from '../../../src-shared/compare/bestPerClass.ts';
 import type { ClassMetrics } from '../../../src-shared/model/Run.ts';
 
-const row = (label: string, precision: number, recall: number, f1: number): ClassMetrics => ({ label, precision, recall, f1, support: 10 });
+const row = (label: string, precision: number, recall: number, f1: number): ClassMetrics => ({
+  label,
+  precision,
+  recall,
+  f1,
+  support: 10,
+});
 
 describe('bestPerClass', () => {
   it('marks the best run per class and metric, with every run on a tie', () => {

@@ -9,14 +9,31 @@ const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUg==';
 
 function run(id: string, name: string, extra: Partial<ComparedRun> = {}): ComparedRun {
   return {
-    id, name, status: 'done', error: null, sweepId: null, sweepName: null, createdAt: '2026-05-01T10:00:00.000Z', startedAt: null, finishedAt: null,
-    tags: [], note: '', starred: false, spec: {} as TrainSpec, summary: null, series: {}, ...extra,
+    id,
+    name,
+    status: 'done',
+    error: null,
+    sweepId: null,
+    sweepName: null,
+    createdAt: '2026-05-01T10:00:00.000Z',
+    startedAt: null,
+    finishedAt: null,
+    tags: [],
+    note: '',
+    starred: false,
+    spec: {} as TrainSpec,
+    summary: null,
+    series: {},
+    ...extra,
   };
 }
 
 function comparison(): RunComparison {
   return {
-    runs: [run('run-a', 'Baseline & co', { tags: ['fast & small'], note: 'tried <b>wider</b> "filters"' }), run('run-b', EVIL)],
+    runs: [
+      run('run-a', 'Baseline & co', { tags: ['fast & small'], note: 'tried <b>wider</b> "filters"' }),
+      run('run-b', EVIL),
+    ],
     baselineRunId: 'run-a',
     configDiff: [
       { key: 'epochs', values: [10, 20] },
@@ -25,19 +42,62 @@ function comparison(): RunComparison {
     ],
     metricKeys: ['val_accuracy'],
     confusions: [
-      { runId: 'run-a', classes: ['go', 'stop'], confusion: [[8, 2], [1, 9]] },
-      { runId: 'run-b', classes: ['go', 'stop'], confusion: [[9, 1], [5, 5]] },
+      {
+        runId: 'run-a',
+        classes: ['go', 'stop'],
+        confusion: [
+          [8, 2],
+          [1, 9],
+        ],
+      },
+      {
+        runId: 'run-b',
+        classes: ['go', 'stop'],
+        confusion: [
+          [9, 1],
+          [5, 5],
+        ],
+      },
     ],
-    confusionDifferences: [{ runId: 'run-b', baselineRunId: 'run-a', classes: ['go', 'stop'], counts: [[1, -1], [4, -4]], rates: [[0.1, -0.1], [0.4, -0.4]] }],
-    perClass: [{ label: '_unknown_', values: { f1: [0.5, 0.75], precision: [0.6, 0.6], recall: [null, 0.8] }, best: { f1: [1], precision: [0, 1], recall: [1] } }],
-    stats: [{ key: 'test_accuracy', label: 'Test accuracy', unit: '', better: 'higher', values: [0.9375, 0.95], best: [1] }],
+    confusionDifferences: [
+      {
+        runId: 'run-b',
+        baselineRunId: 'run-a',
+        classes: ['go', 'stop'],
+        counts: [
+          [1, -1],
+          [4, -4],
+        ],
+        rates: [
+          [0.1, -0.1],
+          [0.4, -0.4],
+        ],
+      },
+    ],
+    perClass: [
+      {
+        label: '_unknown_',
+        values: { f1: [0.5, 0.75], precision: [0.6, 0.6], recall: [null, 0.8] },
+        best: { f1: [1], precision: [0, 1], recall: [1] },
+      },
+    ],
+    stats: [
+      { key: 'test_accuracy', label: 'Test accuracy', unit: '', better: 'higher', values: [0.9375, 0.95], best: [1] },
+    ],
   };
 }
 
 function report(overrides: Partial<ReportInput> = {}): string {
   return comparisonReport({
-    comparison: comparison(), colors: ['#4c78a8', '#e45756'], charts: [{ title: 'Validation <accuracy>', image: PNG }], matrixMode: 'counts',
-    differences: null, projectName: "Tom's project", createdAt: new Date('2026-05-02T12:00:00Z'), theme: 'light', ...overrides,
+    comparison: comparison(),
+    colors: ['#4c78a8', '#e45756'],
+    charts: [{ title: 'Validation <accuracy>', image: PNG }],
+    matrixMode: 'counts',
+    differences: null,
+    projectName: "Tom's project",
+    createdAt: new Date('2026-05-02T12:00:00Z'),
+    theme: 'light',
+    ...overrides,
   });
 }
 
@@ -46,7 +106,9 @@ describe('comparisonReport', () => {
     const html = report();
     expect(html).not.toContain(EVIL);
     expect(html).not.toMatch(/<script/i);
-    expect(html).toContain(`<th class="num"><span class="swatch" style="background:#e45756"></span>${EVIL_ESCAPED}</th>`);
+    expect(html).toContain(
+      `<th class="num"><span class="swatch" style="background:#e45756"></span>${EVIL_ESCAPED}</th>`,
+    );
     expect(html).toContain('<strong>Baseline &amp; co</strong>');
     expect(html).toContain('tried &lt;b&gt;wider&lt;/b&gt; &quot;filters&quot;');
     expect(html).toContain('tags: fast &amp; small');
@@ -96,7 +158,9 @@ describe('comparisonReport', () => {
 
   it('stars the best statistic and per-class value, but no one when all tie', () => {
     const html = report();
-    expect(html).toContain('<tr><th>Test accuracy <span class="muted">↑</span></th><td class="num">93.8 %</td><td class="num best">95.0 % ★</td></tr>');
+    expect(html).toContain(
+      '<tr><th>Test accuracy <span class="muted">↑</span></th><td class="num">93.8 %</td><td class="num best">95.0 % ★</td></tr>',
+    );
     expect(html).toContain('<tr><th>unknown</th><td class="num">50.0</td><td class="num best">75.0 ★</td></tr>');
     expect(html).toContain('<tr><th>unknown</th><td class="num">60.0</td><td class="num">60.0</td></tr>');
     expect(html).toContain('<tr><th>unknown</th><td class="num">—</td><td class="num best">80.0 ★</td></tr>');
@@ -106,10 +170,16 @@ describe('comparisonReport', () => {
     const html = report();
     expect(html).toContain('Confusion matrices (test split, counts)');
     expect(html.match(/<figure class="matrix">/g)).toHaveLength(3);
-    expect(html).toContain('<figcaption><span class="swatch" style="background:#4c78a8"></span>Baseline &amp; co</figcaption>');
-    expect(html).toContain(`<figcaption><span class="swatch" style="background:#e45756"></span>${EVIL_ESCAPED} − baseline</figcaption>`);
+    expect(html).toContain(
+      '<figcaption><span class="swatch" style="background:#4c78a8"></span>Baseline &amp; co</figcaption>',
+    );
+    expect(html).toContain(
+      `<figcaption><span class="swatch" style="background:#e45756"></span>${EVIL_ESCAPED} − baseline</figcaption>`,
+    );
     // Baseline: 8 of 10 right → accent at 82 %.
-    expect(html).toContain('<td class="strong" style="background:color-mix(in srgb, var(--accent) 82%, var(--panel))" title="actual go → predicted go: 8 of 10 (80.0 %)">8</td>');
+    expect(html).toContain(
+      '<td class="strong" style="background:color-mix(in srgb, var(--accent) 82%, var(--panel))" title="actual go → predicted go: 8 of 10 (80.0 %)">8</td>',
+    );
     // B gets 4 fewer stops right, the largest change → error at 90 %.
     expect(html).toContain(
       '<td class="strong" style="background:color-mix(in srgb, var(--error) 90%, var(--panel))" title="actual stop → predicted stop: −4 clips, −40.0 points of the row">−4</td>',
@@ -129,11 +199,23 @@ describe('comparisonReport', () => {
 
   it('summarises the clip-level differences between two runs by name', () => {
     const differences: ClipDifferences = {
-      baseRunId: 'run-a', otherRunId: 'run-b', split: 'test', compared: 40, baseCorrect: 30, otherCorrect: 32,
-      counts: { fixed: 5, broken: 3, both_wrong: 2 }, fixed: [], broken: [], bothWrong: [],
+      baseRunId: 'run-a',
+      otherRunId: 'run-b',
+      split: 'test',
+      compared: 40,
+      baseCorrect: 30,
+      otherCorrect: 32,
+      counts: { fixed: 5, broken: 3, both_wrong: 2 },
+      fixed: [],
+      broken: [],
+      bothWrong: [],
     };
     const html = report({ differences });
-    expect(html).toContain(`<h2>Clip-level differences</h2><p>${EVIL_ESCAPED} against Baseline &amp; co, on 40 clips both predicted (test split):`);
-    expect(html).toContain('<strong class="best">5 fixed</strong>, <strong style="color:var(--error)">3 broken</strong>, 2 wrong in both, differently.');
+    expect(html).toContain(
+      `<h2>Clip-level differences</h2><p>${EVIL_ESCAPED} against Baseline &amp; co, on 40 clips both predicted (test split):`,
+    );
+    expect(html).toContain(
+      '<strong class="best">5 fixed</strong>, <strong style="color:var(--error)">3 broken</strong>, 2 wrong in both, differently.',
+    );
   });
 });

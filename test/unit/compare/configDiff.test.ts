@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { configDiff } from '../../../src-shared/compare/configDiff.ts';
 
 const preset = (id: string): Record<string, unknown> =>
-  JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '..', '..', '..', 'resources', 'presets', 'train', `${id}.json`), 'utf8')).spec;
+  JSON.parse(
+    fs.readFileSync(
+      path.resolve(import.meta.dirname, '..', '..', '..', 'resources', 'presets', 'train', `${id}.json`),
+      'utf8',
+    ),
+  ).spec;
 
 describe('configDiff', () => {
   it('shows only what differs between two runs of one preset', () => {
@@ -40,12 +45,32 @@ describe('configDiff', () => {
       { model: { z: 1, a: 1, blocks: [{ f: 1 }, { f: 1 }, { f: 1 }] }, features: { b: 1 }, seed: 1 },
       { model: { z: 2, a: 2, blocks: [{ f: 2 }, { f: 2 }, { f: 2 }] }, features: { b: 2 }, seed: 2, extra: true },
     ]);
-    expect(rows.map((row) => row.key)).toEqual(['model.a', 'model.blocks[0].f', 'model.blocks[1].f', 'model.blocks[2].f', 'model.z', 'features.b', 'seed', 'extra']);
-    expect(configDiff([{ 'blocks[2]': 1, 'blocks[10]': 1 }, { 'blocks[2]': 2, 'blocks[10]': 2 }]).map((row) => row.key)).toEqual(['blocks[2]', 'blocks[10]']);
+    expect(rows.map((row) => row.key)).toEqual([
+      'model.a',
+      'model.blocks[0].f',
+      'model.blocks[1].f',
+      'model.blocks[2].f',
+      'model.z',
+      'features.b',
+      'seed',
+      'extra',
+    ]);
+    expect(
+      configDiff([
+        { 'blocks[2]': 1, 'blocks[10]': 1 },
+        { 'blocks[2]': 2, 'blocks[10]': 2 },
+      ]).map((row) => row.key),
+    ).toEqual(['blocks[2]', 'blocks[10]']);
   });
 
   it('compares three runs, and NaN equals NaN', () => {
-    expect(configDiff([{ a: 1, b: NaN }, { a: 1, b: NaN }, { a: 2, b: NaN }])).toEqual([{ key: 'a', values: [1, 1, 2] }]);
+    expect(
+      configDiff([
+        { a: 1, b: NaN },
+        { a: 1, b: NaN },
+        { a: 2, b: NaN },
+      ]),
+    ).toEqual([{ key: 'a', values: [1, 1, 2] }]);
     expect(configDiff([])).toEqual([]);
     expect(configDiff([{ a: 1 }])).toEqual([]);
   });

@@ -3,11 +3,26 @@ import { confusionDifference } from '../../../src-shared/compare/confusionDiffer
 
 describe('confusionDifference', () => {
   it('subtracts matrices with the same classes in counts and in shares of each row', () => {
-    const a = { classes: ['go', 'stop'], confusion: [[8, 2], [1, 9]] };
-    const b = { classes: ['go', 'stop'], confusion: [[18, 2], [5, 5]] };
+    const a = {
+      classes: ['go', 'stop'],
+      confusion: [
+        [8, 2],
+        [1, 9],
+      ],
+    };
+    const b = {
+      classes: ['go', 'stop'],
+      confusion: [
+        [18, 2],
+        [5, 5],
+      ],
+    };
     const diff = confusionDifference(a, b);
     expect(diff.classes).toEqual(['go', 'stop']);
-    expect(diff.counts).toEqual([[10, 0], [4, -4]]);
+    expect(diff.counts).toEqual([
+      [10, 0],
+      [4, -4],
+    ]);
     // go: 80% → 90% right; stop: 90% → 50%.
     expect(diff.rates[0]![0]).toBeCloseTo(0.1, 12);
     expect(diff.rates[0]![1]).toBeCloseTo(-0.1, 12);
@@ -16,8 +31,22 @@ describe('confusionDifference', () => {
   });
 
   it('lines classes up by name, in either order, over the union of both runs', () => {
-    const a = { classes: ['go', 'stop', '_unknown_'], confusion: [[5, 0, 1], [0, 6, 0], [1, 1, 4]] };
-    const b = { classes: ['stop', 'go', 'yes'], confusion: [[7, 0, 1], [1, 4, 1], [0, 0, 3]] };
+    const a = {
+      classes: ['go', 'stop', '_unknown_'],
+      confusion: [
+        [5, 0, 1],
+        [0, 6, 0],
+        [1, 1, 4],
+      ],
+    };
+    const b = {
+      classes: ['stop', 'go', 'yes'],
+      confusion: [
+        [7, 0, 1],
+        [1, 4, 1],
+        [0, 0, 3],
+      ],
+    };
     const diff = confusionDifference(a, b);
     expect(diff.classes).toEqual(['go', 'stop', '_unknown_', 'yes']);
     expect(diff.counts).toEqual([
@@ -35,8 +64,18 @@ describe('confusionDifference', () => {
   });
 
   it('explains a matrix that does not fit its classes', () => {
-    const good = { classes: ['a', 'b'], confusion: [[1, 0], [0, 1]] };
-    expect(() => confusionDifference(good, { classes: ['a', 'b'], confusion: [[1, 0]] })).toThrow('run B: the confusion matrix must be 2 × 2, one row and column per class');
-    expect(() => confusionDifference({ classes: ['a', 'a'], confusion: good.confusion }, good)).toThrow('run A: a class is listed twice in [a, a]');
+    const good = {
+      classes: ['a', 'b'],
+      confusion: [
+        [1, 0],
+        [0, 1],
+      ],
+    };
+    expect(() => confusionDifference(good, { classes: ['a', 'b'], confusion: [[1, 0]] })).toThrow(
+      'run B: the confusion matrix must be 2 × 2, one row and column per class',
+    );
+    expect(() => confusionDifference({ classes: ['a', 'a'], confusion: good.confusion }, good)).toThrow(
+      'run A: a class is listed twice in [a, a]',
+    );
   });
 });

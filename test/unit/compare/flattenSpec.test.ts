@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { flattenSpec } from '../../../src-shared/compare/flattenSpec.ts';
 
 const preset = (id: string): unknown =>
-  JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '..', '..', '..', 'resources', 'presets', 'train', `${id}.json`), 'utf8')).spec;
+  JSON.parse(
+    fs.readFileSync(
+      path.resolve(import.meta.dirname, '..', '..', '..', 'resources', 'presets', 'train', `${id}.json`),
+      'utf8',
+    ),
+  ).spec;
 
 describe('flattenSpec', () => {
   it('turns a real DS-CNN spec into readable dotted keys in spec order', () => {
@@ -31,7 +36,8 @@ describe('flattenSpec', () => {
     expect(keys.indexOf('features.type')).toBeLessThan(keys.indexOf('model.kind'));
     expect(keys.indexOf('model.kind')).toBeLessThan(keys.indexOf('data.timeShiftMs'));
     // Every value is a plain RunValue: nothing nested survives.
-    for (const value of Object.values(flat)) expect(value === null || ['string', 'number', 'boolean'].includes(typeof value)).toBe(true);
+    for (const value of Object.values(flat))
+      expect(value === null || ['string', 'number', 'boolean'].includes(typeof value)).toBe(true);
   });
 
   it('keeps every preset key a sweep axis path can name', () => {
@@ -64,7 +70,10 @@ describe('flattenSpec', () => {
   });
 
   it('puts keys under a prefix, and a bare value only when there is one', () => {
-    expect(flattenSpec({ kind: 'adam', beta1: 0.9 }, 'optimizer')).toEqual({ 'optimizer.kind': 'adam', 'optimizer.beta1': 0.9 });
+    expect(flattenSpec({ kind: 'adam', beta1: 0.9 }, 'optimizer')).toEqual({
+      'optimizer.kind': 'adam',
+      'optimizer.beta1': 0.9,
+    });
     expect(flattenSpec(0.5, 'dropout')).toEqual({ dropout: 0.5 });
     expect(flattenSpec(0.5)).toEqual({});
     expect(flattenSpec(null)).toEqual({});

@@ -67,8 +67,12 @@ describe('matchesConditions', () => {
   });
 
   it('needs every condition; none means every run', () => {
-    expect(matches({ key: 'val_accuracy', op: '>', value: 0.9 }, { key: 'model.kind', op: '=', value: 'ds_cnn' })).toBe(true);
-    expect(matches({ key: 'val_accuracy', op: '>', value: 0.9 }, { key: 'model.kind', op: '=', value: 'conv' })).toBe(false);
+    expect(matches({ key: 'val_accuracy', op: '>', value: 0.9 }, { key: 'model.kind', op: '=', value: 'ds_cnn' })).toBe(
+      true,
+    );
+    expect(matches({ key: 'val_accuracy', op: '>', value: 0.9 }, { key: 'model.kind', op: '=', value: 'conv' })).toBe(
+      false,
+    );
     expect(matches()).toBe(true);
   });
 });

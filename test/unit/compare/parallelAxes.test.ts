@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { metricAxis, parameterAxis, shortKey } from '../../../src-renderer/pages/compare/parallelAxes.ts';
 import type { SweepParameter } from '../../../src-shared/model/RunComparison.ts';
 
-const numberParameter = (values: SweepParameter['values']): SweepParameter => ({ key: 'training.learningRate', type: 'number', values });
+const numberParameter = (values: SweepParameter['values']): SweepParameter => ({
+  key: 'training.learningRate',
+  type: 'number',
+  values,
+});
 
 describe('parameterAxis', () => {
   it('puts numbers on a linear scale when they span less than 20×', () => {

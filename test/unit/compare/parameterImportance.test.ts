@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { parameterImportance, type ImportanceTrial, type ParameterImportance } from '../../../src-shared/compare/parameterImportance.ts';
+import {
+  parameterImportance,
+  type ImportanceTrial,
+  type ParameterImportance,
+} from '../../../src-shared/compare/parameterImportance.ts';
 import { createRandom } from '../../../src-shared/random/createRandom.ts';
 
-const importanceOf = (result: ParameterImportance, key: string) => (result.ok ? result.parameters.find((entry) => entry.key === key)?.importance : undefined);
+const importanceOf = (result: ParameterImportance, key: string) =>
+  result.ok ? result.parameters.find((entry) => entry.key === key)?.importance : undefined;
 
 describe('parameterImportance (fANOVA on a random forest)', () => {
   it('finds the one parameter that drives a linear metric and not the irrelevant one', () => {
@@ -29,7 +34,10 @@ describe('parameterImportance (fANOVA on a random forest)', () => {
     const accuracy: Record<string, number> = { ds_cnn: 0.92, conv: 0.85, tiny_conv: 0.7 };
     const trials: ImportanceTrial[] = Array.from({ length: 36 }, (_, i) => {
       const kind = Object.keys(accuracy)[i % 3]!;
-      return { params: { 'model.kind': kind, 'model.dropout': random.uniform(0, 0.5), seed: 1 }, metric: accuracy[kind]! + 0.01 * random.gaussian() };
+      return {
+        params: { 'model.kind': kind, 'model.dropout': random.uniform(0, 0.5), seed: 1 },
+        metric: accuracy[kind]! + 0.01 * random.gaussian(),
+      };
     });
     const result = parameterImportance(trials);
     if (!result.ok) throw new Error(result.message);
@@ -44,7 +52,11 @@ describe('parameterImportance (fANOVA on a random forest)', () => {
     const trials: ImportanceTrial[] = [];
     for (const filters of [8, 16, 32, 64]) {
       for (const lr of [1e-4, 1e-3, 1e-2]) {
-        for (const seed of [1, 2]) trials.push({ params: { filters, lr, seed }, metric: 0.8 + 0.02 * Math.log2(filters / 8) - (lr === 1e-2 ? 0.05 : 0) + 0.002 * random.gaussian() });
+        for (const seed of [1, 2])
+          trials.push({
+            params: { filters, lr, seed },
+            metric: 0.8 + 0.02 * Math.log2(filters / 8) - (lr === 1e-2 ? 0.05 : 0) + 0.002 * random.gaussian(),
+          });
       }
     }
     const result = parameterImportance(trials);
@@ -60,7 +72,8 @@ describe('parameterImportance (fANOVA on a random forest)', () => {
     const trials: ImportanceTrial[] = [];
     for (const x1 of [-1, -0.5, 0.5, 1]) {
       for (const x2 of [-1, -0.5, 0.5, 1]) {
-        for (let repeat = 0; repeat < 3; repeat++) trials.push({ params: { x1, x2 }, metric: x1 * x2 + 0.02 * random.gaussian() });
+        for (let repeat = 0; repeat < 3; repeat++)
+          trials.push({ params: { x1, x2 }, metric: x1 * x2 + 0.02 * random.gaussian() });
       }
     }
     const result = parameterImportance(trials);
@@ -72,7 +85,10 @@ describe('parameterImportance (fANOVA on a random forest)', () => {
 
   it('admits through out-of-bag R² when the metric is noise', () => {
     const random = createRandom(5);
-    const trials = Array.from({ length: 40 }, () => ({ params: { x1: random.next(), x2: random.next() }, metric: random.gaussian() }));
+    const trials = Array.from({ length: 40 }, () => ({
+      params: { x1: random.next(), x2: random.next() },
+      metric: random.gaussian(),
+    }));
     const result = parameterImportance(trials);
     if (!result.ok) throw new Error(result.message);
     expect(result.oobR2).toBeLessThan(0.2);
@@ -91,7 +107,8 @@ describe('parameterImportance (fANOVA on a random forest)', () => {
     if (!result.ok) throw new Error(result.message);
     const total = result.parameters.reduce((sum, entry) => sum + entry.importance, 0);
     expect(total + result.remainder).toBeCloseTo(1, 9);
-    for (const entry of result.parameters) expect(entry.importance >= 0 && entry.importance <= 1 && entry.spread >= 0).toBe(true);
+    for (const entry of result.parameters)
+      expect(entry.importance >= 0 && entry.importance <= 1 && entry.spread >= 0).toBe(true);
   });
 
   it('says why when it cannot answer', () => {
@@ -111,6 +128,11 @@ describe('parameterImportance (fANOVA on a random forest)', () => {
     expect(parameterImportance(same)).toMatchObject({ ok: false, reason: 'nothing-varies' });
     const flat = Array.from({ length: 5 }, (_, i) => ({ params: { a: i }, metric: 0.9 }));
     expect(parameterImportance(flat)).toMatchObject({ ok: false, reason: 'metric-constant' });
-    expect(() => parameterImportance(flat.map((trial, i) => ({ ...trial, metric: i })), { trees: 0 })).toThrow('trees must be a whole number of at least 1, got 0');
+    expect(() =>
+      parameterImportance(
+        flat.map((trial, i) => ({ ...trial, metric: i })),
+        { trees: 0 },
+      ),
+    ).toThrow('trees must be a whole number of at least 1, got 0');
   });
 });

@@ -48,11 +48,35 @@ describe('paretoFront', () => {
   });
 
   it('backs the sweep front: constraints first, then accuracy up and size and latency down', () => {
-    const score = (trialId: number, valAccuracy: number | null, gzipKb: number, latencyMs: number, meetsConstraints = true): TrialScore => ({
-      trialId, config: trialId, rung: 0, runId: `run-${trialId}`, overrides: {}, valAccuracy, testAccuracy: valAccuracy, gzipKb, latencyMs, meetsConstraints,
+    const score = (
+      trialId: number,
+      valAccuracy: number | null,
+      gzipKb: number,
+      latencyMs: number,
+      meetsConstraints = true,
+    ): TrialScore => ({
+      trialId,
+      config: trialId,
+      rung: 0,
+      runId: `run-${trialId}`,
+      overrides: {},
+      valAccuracy,
+      testAccuracy: valAccuracy,
+      gzipKb,
+      latencyMs,
+      meetsConstraints,
     });
-    const scores = [score(0, 0.9, 50, 1), score(1, 0.95, 80, 1), score(2, 0.85, 60, 1.2), score(3, 0.9, 40, 1), score(4, 0.99, 10, 0.1, false), score(5, null, 1, 0.01)];
-    expect(trialParetoFront(scores, ['val_accuracy', 'gzip_kb', 'latency_ms']).map((item) => item.trialId)).toEqual([1, 3]);
+    const scores = [
+      score(0, 0.9, 50, 1),
+      score(1, 0.95, 80, 1),
+      score(2, 0.85, 60, 1.2),
+      score(3, 0.9, 40, 1),
+      score(4, 0.99, 10, 0.1, false),
+      score(5, null, 1, 0.01),
+    ];
+    expect(trialParetoFront(scores, ['val_accuracy', 'gzip_kb', 'latency_ms']).map((item) => item.trialId)).toEqual([
+      1, 3,
+    ]);
     expect(trialParetoFront(scores, ['gzip_kb']).map((item) => item.trialId)).toEqual([5]);
   });
 });

@@ -7,7 +7,12 @@ describe('parseRunFilter', () => {
       { key: 'val_accuracy', op: '>', value: 0.9 },
       { key: 'model.kind', op: '=', value: 'ds_cnn' },
     ];
-    for (const text of ['val_accuracy > 0.9 and model.kind = ds_cnn', 'val_accuracy>0.9 AND model.kind=ds_cnn', 'val_accuracy > 0.9 && model.kind = ds_cnn', 'val_accuracy > 0.9, model.kind = ds_cnn']) {
+    for (const text of [
+      'val_accuracy > 0.9 and model.kind = ds_cnn',
+      'val_accuracy>0.9 AND model.kind=ds_cnn',
+      'val_accuracy > 0.9 && model.kind = ds_cnn',
+      'val_accuracy > 0.9, model.kind = ds_cnn',
+    ]) {
       expect(parseRunFilter(text)).toEqual({ conditions: expected, problems: [] });
     }
   });
@@ -46,17 +51,26 @@ describe('parseRunFilter', () => {
   it('gives nothing for empty text, and skips a trailing separator while typing', () => {
     expect(parseRunFilter('')).toEqual({ conditions: [], problems: [] });
     expect(parseRunFilter('   ')).toEqual({ conditions: [], problems: [] });
-    expect(parseRunFilter('epochs > 3 and ')).toEqual({ conditions: [{ key: 'epochs', op: '>', value: 3 }], problems: [] });
+    expect(parseRunFilter('epochs > 3 and ')).toEqual({
+      conditions: [{ key: 'epochs', op: '>', value: 3 }],
+      problems: [],
+    });
   });
 
   it('explains each broken part and keeps the rest', () => {
     const problems = (text: string) => parseRunFilter(text).problems;
     expect(problems('val_accuracy')).toEqual(['expected an operator after "val_accuracy" (one of = != > >= < <= ~)']);
-    expect(problems('val_accuracy 0.9')).toEqual(['expected an operator after "val_accuracy" (one of = != > >= < <= ~), found "0.9"']);
+    expect(problems('val_accuracy 0.9')).toEqual([
+      'expected an operator after "val_accuracy" (one of = != > >= < <= ~), found "0.9"',
+    ]);
     expect(problems('val_accuracy >')).toEqual(['expected a value after "val_accuracy >"']);
-    expect(problems('val_accuracy => 0.9')).toEqual(['unknown operator "=>" after "val_accuracy" (one of = != > >= < <= ~)']);
+    expect(problems('val_accuracy => 0.9')).toEqual([
+      'unknown operator "=>" after "val_accuracy" (one of = != > >= < <= ~)',
+    ]);
     expect(problems('> 0.9')).toEqual(['expected a key before ">"']);
-    expect(problems('name ~ go stop')).toEqual(['unexpected "stop" after "name ~ go": join conditions with "and"; put a value with spaces in quotes: "go stop"']);
+    expect(problems('name ~ go stop')).toEqual([
+      'unexpected "stop" after "name ~ go": join conditions with "and"; put a value with spaces in quotes: "go stop"',
+    ]);
     expect(problems('name ~ "go stop')).toEqual(['"go stop has no closing quote']);
     const mixed = parseRunFilter('epochs > 3 and val_accuracy and model.kind = conv');
     expect(mixed.conditions).toEqual([

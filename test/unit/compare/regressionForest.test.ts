@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { fitRegressionForest, predict, type ForestFeature, type TreeNode } from '../../../src-shared/compare/regressionForest.ts';
+import {
+  fitRegressionForest,
+  predict,
+  type ForestFeature,
+  type TreeNode,
+} from '../../../src-shared/compare/regressionForest.ts';
 import { createRandom } from '../../../src-shared/random/createRandom.ts';
 
 const options = { trees: 16, maxDepth: 8, minSamplesLeaf: 1, featureFraction: 1, seed: 4 };
@@ -34,7 +39,8 @@ describe('fitRegressionForest', () => {
     const a = fitRegressionForest(features, targets, options);
     const b = fitRegressionForest(features, targets, options);
     const c = fitRegressionForest(features, targets, { ...options, seed: 5 });
-    const predictions = (forest: typeof a) => forest.trees.flatMap((tree) => [0, 1, 2, 3].map((i) => predict(tree, features, i)));
+    const predictions = (forest: typeof a) =>
+      forest.trees.flatMap((tree) => [0, 1, 2, 3].map((i) => predict(tree, features, i)));
     expect(predictions(a)).toEqual(predictions(b));
     expect(a.oobR2).toBe(b.oobR2);
     expect(predictions(c)).not.toEqual(predictions(a));

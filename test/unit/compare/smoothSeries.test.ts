@@ -30,6 +30,7 @@ describe('smoothSeries', () => {
   });
 
   it('refuses a weight outside 0–0.99', () => {
-    for (const weight of [-0.1, 1, 0.995, NaN]) expect(() => smoothSeries([1, 2], weight)).toThrow(/between 0 and 0.99/);
+    for (const weight of [-0.1, 1, 0.995, NaN])
+      expect(() => smoothSeries([1, 2], weight)).toThrow(/between 0 and 0.99/);
   });
 });

@@ -4,7 +4,12 @@ import { treeMainEffects } from '../../../src-shared/compare/treeMainEffects.ts'
 
 const leaf = (value: number): TreeNode => ({ leaf: true, value });
 const split = (feature: number, left: number[], leftChild: TreeNode, rightChild: TreeNode): TreeNode => ({
-  leaf: false, value: 0, feature, left: Uint8Array.from(left), leftChild, rightChild,
+  leaf: false,
+  value: 0,
+  feature,
+  left: Uint8Array.from(left),
+  leftChild,
+  rightChild,
 });
 
 describe('treeMainEffects', () => {

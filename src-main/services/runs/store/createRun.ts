@@ -10,7 +10,13 @@ import { uniqueRunName } from './uniqueRunName.ts';
  * a training worker takes it over: a run is never without a live owner while it waits, so no other
  * process takes it for abandoned.
  */
-export function createRun(db: ProjectDatabase, spec: TrainSpec, snapshotId: string, appVersion: string, owner: RunOwner = thisProcess()): string {
+export function createRun(
+  db: ProjectDatabase,
+  spec: TrainSpec,
+  snapshotId: string,
+  appVersion: string,
+  owner: RunOwner = thisProcess(),
+): string {
   const now = new Date();
   const id = `run-${now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
   const name = uniqueRunName(db, spec.name?.trim() || `${spec.model.kind} ${spec.features.type}`);

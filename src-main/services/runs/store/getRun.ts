@@ -8,7 +8,9 @@ export function getRun(db: ProjectDatabase, runId: string): RunDetail | null {
   const record = db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRecord | undefined;
   if (!record) return null;
   const metrics: RunDetail['metrics'] = {};
-  for (const row of db.prepare('SELECT key, step, value FROM metrics WHERE run_id = ? ORDER BY key, step').all(runId) as MetricPoint[]) {
+  for (const row of db
+    .prepare('SELECT key, step, value FROM metrics WHERE run_id = ? ORDER BY key, step')
+    .all(runId) as MetricPoint[]) {
     (metrics[row.key] ??= []).push({ step: row.step, value: row.value });
   }
   return { ...toRunInfo(db, record), metrics };

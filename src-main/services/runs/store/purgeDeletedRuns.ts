@@ -16,12 +16,19 @@ export function purgeDeletedRuns(project: OpenProject, runIds?: readonly string[
   const { db, layout } = project;
   if (runIds) {
     requireRuns(db, runIds);
-    const live = db.prepare('SELECT id FROM runs WHERE id IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL').pluck().all(JSON.stringify(runIds)) as string[];
-    if (live.length) throw new StudioError('invalid_input', `${listRunIds(live)} ${live.length === 1 ? 'is' : 'are'} not deleted; delete before purging.`);
+    const live = db
+      .prepare('SELECT id FROM runs WHERE id IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL')
+      .pluck()
+      .all(JSON.stringify(runIds)) as string[];
+    if (live.length)
+      throw new StudioError(
+        'invalid_input',
+        `${listRunIds(live)} ${live.length === 1 ? 'is' : 'are'} not deleted; delete before purging.`,
+      );
   }
-  const targets = (runIds
+  const targets = runIds
     ? [...new Set(runIds)]
-    : (db.prepare('SELECT id FROM runs WHERE deleted_at IS NOT NULL').pluck().all() as string[]));
+    : (db.prepare('SELECT id FROM runs WHERE deleted_at IS NOT NULL').pluck().all() as string[]);
   const inLiveSweeps = db
     .prepare(
       `SELECT r.id FROM runs r JOIN sweeps s ON s.id = r.sweep_id
@@ -30,7 +37,10 @@ export function purgeDeletedRuns(project: OpenProject, runIds?: readonly string[
     .pluck()
     .all(JSON.stringify(targets)) as string[];
   if (inLiveSweeps.length) {
-    throw new StudioError('invalid_input', `${listRunIds(inLiveSweeps)} belong${inLiveSweeps.length === 1 ? 's' : ''} to a sweep that has not ended; finish or cancel the sweep before purging.`);
+    throw new StudioError(
+      'invalid_input',
+      `${listRunIds(inLiveSweeps)} belong${inLiveSweeps.length === 1 ? 's' : ''} to a sweep that has not ended; finish or cancel the sweep before purging.`,
+    );
   }
   const purge = db.transaction(() => {
     // A run in the trash cannot be claimed; one deleted by an older version while it was claimed can be.

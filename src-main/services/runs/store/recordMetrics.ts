@@ -12,7 +12,12 @@ export interface MetricPoint {
  * resumed run re-records the steps its checkpoint did not keep, and a remote run's record log may
  * arrive more than once; the run that goes on is the one whose values count.
  */
-export function recordMetrics(db: ProjectDatabase, runId: string, points: readonly MetricPoint[], time = new Date().toISOString()): void {
+export function recordMetrics(
+  db: ProjectDatabase,
+  runId: string,
+  points: readonly MetricPoint[],
+  time = new Date().toISOString(),
+): void {
   const insert = db.prepare('INSERT OR REPLACE INTO metrics (run_id, key, step, value, time) VALUES (?, ?, ?, ?, ?)');
   const latest = db.prepare(
     `INSERT INTO latest_metrics (run_id, key, step, value, time) VALUES (?, ?, ?, ?, ?)

@@ -59,17 +59,25 @@ const heldHere = new Set<string>();
  * training worker take a run over from the process that started it. A run whose owner is gone is
  * taken over (that is what resuming an interrupted run is).
  */
-export function claimRun(db: ProjectDatabase, runId: string, who: RunOwner, options: { takeOverFrom?: number; exclusive?: boolean } = {}): void {
+export function claimRun(
+  db: ProjectDatabase,
+  runId: string,
+  who: RunOwner,
+  options: { takeOverFrom?: number; exclusive?: boolean } = {},
+): void {
   // IMMEDIATE: the write lock first (waiting for it), then the read. A deferred transaction that read
   // the owner and then wrote would fail at once ("database is locked") if a training process had
   // written in between, as the workers of runs side by side do every second.
   const claim = db.transaction(() => {
-    const deleted = db.prepare('SELECT deleted_at FROM runs WHERE id = ?').pluck().get(runId) as string | null | undefined;
-    if (deleted) throw new StudioError('invalid_input', `Run ${runId} is deleted; restore it from the trash before resuming it.`);
+    const deleted = db.prepare('SELECT deleted_at FROM runs WHERE id = ?').pluck().get(runId) as
+      string | null | undefined;
+    if (deleted)
+      throw new StudioError('invalid_input', `Run ${runId} is deleted; restore it from the trash before resuming it.`);
     const current = ownerOf(db, runId);
     const sameHost = current !== null && current.host === who.host;
     const fromParent = sameHost && current.pid === options.takeOverFrom;
-    const renewed = sameHost && current.pid === who.pid && !(options.exclusive && who.pid === process.pid && heldHere.has(runId));
+    const renewed =
+      sameHost && current.pid === who.pid && !(options.exclusive && who.pid === process.pid && heldHere.has(runId));
     const handedOver = fromParent || renewed;
     if (current && !handedOver && ownerAlive(current)) throw runBusyError(runId, current);
     const now = new Date().toISOString();
@@ -95,7 +103,10 @@ export function releaseRun(db: ProjectDatabase, runId: string, who: RunOwner): v
 
 /** True while `who` is the run's owner: a process that lost its run (taken over) must stop writing it. */
 export function ownsRun(db: ProjectDatabase, runId: string, who: RunOwner): boolean {
-  return db.prepare('SELECT 1 FROM run_owners WHERE run_id = ? AND pid = ? AND host = ?').get(runId, who.pid, who.host) !== undefined;
+  return (
+    db.prepare('SELECT 1 FROM run_owners WHERE run_id = ? AND pid = ? AND host = ?').get(runId, who.pid, who.host) !==
+    undefined
+  );
 }
 
 /** A write refused because the writer no longer owns the run. */
@@ -142,7 +153,11 @@ export function liveOwnerOf(db: ProjectDatabase, runId: string): OwnerRow | null
  * The owner's heartbeat for its runs (with each run's latest progress, for viewers in other
  * processes); returns the runs someone asked to cancel.
  */
-export function beatRuns(db: ProjectDatabase, who: RunOwner, progress: ReadonlyMap<string, TrainingProgress> = new Map()): string[] {
+export function beatRuns(
+  db: ProjectDatabase,
+  who: RunOwner,
+  progress: ReadonlyMap<string, TrainingProgress> = new Map(),
+): string[] {
   const now = new Date().toISOString();
   db.prepare('UPDATE run_owners SET heartbeat_at = ? WHERE pid = ? AND host = ?').run(now, who.pid, who.host);
   const setProgress = db.prepare('UPDATE run_owners SET progress_json = ? WHERE run_id = ? AND pid = ? AND host = ?');
@@ -157,7 +172,10 @@ export function beatRuns(db: ProjectDatabase, who: RunOwner, progress: ReadonlyM
 export function requestCancel(db: ProjectDatabase, runId: string): boolean {
   const owner = ownerOf(db, runId);
   if (!owner || !ownerAlive(owner)) return false;
-  db.prepare('UPDATE run_owners SET cancel_requested_at = COALESCE(cancel_requested_at, ?) WHERE run_id = ?').run(new Date().toISOString(), runId);
+  db.prepare('UPDATE run_owners SET cancel_requested_at = COALESCE(cancel_requested_at, ?) WHERE run_id = ?').run(
+    new Date().toISOString(),
+    runId,
+  );
   return true;
 }
 
@@ -195,7 +213,12 @@ export function recoverOrphanRuns(db: ProjectDatabase): string[] {
     const forget = db.prepare('DELETE FROM run_owners WHERE run_id = ? AND pid IS ?');
     for (const run of orphans) {
       const who = run.pid === null ? 'its process' : `${run.owner} (process ${run.pid} on ${run.host})`;
-      markRunInterrupted(db, run.id, `interrupted: ${who} ended without finishing the run; ${resumeNote(run.checkpointEpoch)}`, now);
+      markRunInterrupted(
+        db,
+        run.id,
+        `interrupted: ${who} ended without finishing the run; ${resumeNote(run.checkpointEpoch)}`,
+        now,
+      );
       forget.run(run.id, run.pid);
     }
     return orphans.map((run) => run.id);
@@ -219,7 +242,9 @@ function findOrphans(db: ProjectDatabase): OrphanCandidate[] {
        FROM runs r LEFT JOIN run_owners o ON o.run_id = r.id WHERE r.status IN ('queued', 'running')`,
     )
     .all() as OrphanCandidate[];
-  return candidates.filter((run) => run.pid === null || !ownerAlive({ pid: run.pid, host: run.host!, heartbeatAt: run.heartbeatAt! }));
+  return candidates.filter(
+    (run) => run.pid === null || !ownerAlive({ pid: run.pid, host: run.host!, heartbeatAt: run.heartbeatAt! }),
+  );
 }
 
 /** "Run … is being trained by kws-studio train (process 4711 on box, since …); cancel it there or wait for it to end." */

@@ -16,7 +16,15 @@ export function savePredictions(db: ProjectDatabase, runId: string, rows: readon
   );
   db.transaction(() => {
     for (const row of rows) {
-      insert.run(runId, row.clipId, row.split, row.label, row.predicted, row.confidence, Buffer.from(row.probabilities.buffer, row.probabilities.byteOffset, row.probabilities.byteLength));
+      insert.run(
+        runId,
+        row.clipId,
+        row.split,
+        row.label,
+        row.predicted,
+        row.confidence,
+        Buffer.from(row.probabilities.buffer, row.probabilities.byteOffset, row.probabilities.byteLength),
+      );
     }
   })();
 }

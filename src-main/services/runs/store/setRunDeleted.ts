@@ -10,12 +10,21 @@ import { updateEachRun } from './updateEachRun.ts';
  * left running by a process that is gone is marked interrupted first.
  */
 export function setRunDeleted(db: ProjectDatabase, runIds: readonly string[], deleted: boolean): number {
-  if (!deleted) return updateEachRun(db, runIds, 'UPDATE runs SET deleted_at = NULL WHERE id = ? AND deleted_at IS NOT NULL', (id) => [id]);
+  if (!deleted)
+    return updateEachRun(
+      db,
+      runIds,
+      'UPDATE runs SET deleted_at = NULL WHERE id = ? AND deleted_at IS NOT NULL',
+      (id) => [id],
+    );
   const now = new Date().toISOString();
   const remove = db.transaction(() => {
     refuseOwnedRuns(db, runIds);
     recoverOrphanRuns(db);
-    return updateEachRun(db, runIds, 'UPDATE runs SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL', (id) => [now, id]);
+    return updateEachRun(db, runIds, 'UPDATE runs SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL', (id) => [
+      now,
+      id,
+    ]);
   });
   return remove.immediate();
 }

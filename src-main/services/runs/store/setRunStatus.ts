@@ -19,7 +19,13 @@ export function setRunStatus(
        checkpoint_epoch = COALESCE(?, checkpoint_epoch)
      WHERE id = ?`,
   ).run(
-    status, status, now, status, now, status, status,
+    status,
+    status,
+    now,
+    status,
+    now,
+    status,
+    status,
     fields.error ?? null,
     fields.summary ? JSON.stringify(fields.summary) : null,
     fields.tensorflowVersion ?? null,

@@ -16,7 +16,9 @@ export interface SnapshotClip {
 export function snapshotClips(db: ProjectDatabase, snapshotId: string): SnapshotClip[] {
   return (
     db
-      .prepare('SELECT clip_id AS clipId, hash, ext, kind, label, unknown, speaker, split FROM snapshot_clips WHERE snapshot_id = ? ORDER BY clip_id')
+      .prepare(
+        'SELECT clip_id AS clipId, hash, ext, kind, label, unknown, speaker, split FROM snapshot_clips WHERE snapshot_id = ? ORDER BY clip_id',
+      )
       .all(snapshotId) as RawSnapshotClip[]
   ).map(toSnapshotClip);
 }

@@ -23,7 +23,12 @@ export interface RunRecord {
 /** A run as services answer it, with its latest value of each metric. */
 export function toRunInfo(db: ProjectDatabase, record: RunRecord): RunInfo {
   const latest = Object.fromEntries(
-    (db.prepare('SELECT key, value FROM latest_metrics WHERE run_id = ?').all(record.id) as { key: string; value: number }[]).map((row) => [row.key, row.value]),
+    (
+      db.prepare('SELECT key, value FROM latest_metrics WHERE run_id = ?').all(record.id) as {
+        key: string;
+        value: number;
+      }[]
+    ).map((row) => [row.key, row.value]),
   );
   return {
     id: record.id,

@@ -7,7 +7,14 @@ export function trainSpecHash(spec: TrainSpec): string {
     Array.isArray(value)
       ? value.map(sortKeys)
       : value && typeof value === 'object'
-        ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, inner]) => [key, sortKeys(inner)]))
+        ? Object.fromEntries(
+            Object.entries(value)
+              .sort(([a], [b]) => (a < b ? -1 : 1))
+              .map(([key, inner]) => [key, sortKeys(inner)]),
+          )
         : value;
-  return createHash('sha256').update(JSON.stringify(sortKeys(spec))).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify(sortKeys(spec)))
+    .digest('hex')
+    .slice(0, 16);
 }

@@ -6,7 +6,10 @@ import type { ProjectDatabase } from '../../../store/openProjectDatabase.ts';
  * Deleted runs count: they can be restored.
  */
 export function uniqueRunName(db: ProjectDatabase, base: string): string {
-  const taken = db.prepare('SELECT name FROM runs WHERE name = ? OR instr(name, ?) = 1').pluck().all(base, `${base} `) as string[];
+  const taken = db
+    .prepare('SELECT name FROM runs WHERE name = ? OR instr(name, ?) = 1')
+    .pluck()
+    .all(base, `${base} `) as string[];
   return firstFreeName(base, new Set(taken));
 }
 

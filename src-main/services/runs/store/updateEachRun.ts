@@ -6,8 +6,15 @@ import { requireRuns } from './requireRuns.ts';
  * exists; returns how many runs changed. `sql` should leave runs already in the wanted state
  * untouched, so the count says what the edit did.
  */
-export function updateEachRun(db: ProjectDatabase, runIds: readonly string[], sql: string, args: (id: string) => unknown[]): number {
+export function updateEachRun(
+  db: ProjectDatabase,
+  runIds: readonly string[],
+  sql: string,
+  args: (id: string) => unknown[],
+): number {
   requireRuns(db, runIds);
   const statement = db.prepare(sql);
-  return db.transaction(() => [...new Set(runIds)].reduce((changed, id) => changed + statement.run(...args(id)).changes, 0))();
+  return db.transaction(() =>
+    [...new Set(runIds)].reduce((changed, id) => changed + statement.run(...args(id)).changes, 0),
+  )();
 }

@@ -9,7 +9,16 @@ import { setRunStatus } from '../../runs/store/setRunStatus.ts';
 import { snapshotClips } from '../../runs/store/snapshotClips.ts';
 import type { RunOutcome } from '../../training/TrainingRunner.ts';
 import type { TrialAttempt, TrialExecutor } from '../TrialExecutor.ts';
-import { cancelKey, projectQueueKey, redisConnection, snapshotKey, trialQueueName, type TrialJobData, type TrialJobProgress, type TrialJobResult } from './trialQueue.ts';
+import {
+  cancelKey,
+  projectQueueKey,
+  redisConnection,
+  snapshotKey,
+  trialQueueName,
+  type TrialJobData,
+  type TrialJobProgress,
+  type TrialJobResult,
+} from './trialQueue.ts';
 
 const DAY = 24 * 3600;
 
@@ -57,7 +66,11 @@ export class RedisTrialExecutor implements TrialExecutor {
     this.events.on('completed', ({ jobId }) => void this.settle(jobId));
     this.events.on('failed', ({ jobId }) => void this.settle(jobId));
     this.ready = this.events.waitUntilReady();
-    const count = () => void this.queue.getWorkersCount().then((workers) => (this.concurrency = Math.max(1, workers)), () => undefined);
+    const count = () =>
+      void this.queue.getWorkersCount().then(
+        (workers) => (this.concurrency = Math.max(1, workers)),
+        () => undefined,
+      );
     count();
     this.countTimer = setInterval(count, 5000);
     this.countTimer.unref();
@@ -90,12 +103,16 @@ export class RedisTrialExecutor implements TrialExecutor {
     await this.publishSnapshot(run.snapshotId);
     const outcome = new Promise<RunOutcome>((resolve) => this.waiting.set(jobKey, { runId, resolve }));
     // The job id is the attempt: adding it again after a restart finds the job already there.
-    await this.queue.add('trial', { runId, snapshotId: run.snapshotId, spec: run.spec, resume }, {
-      jobId: jobKey,
-      attempts: 1,
-      removeOnComplete: { age: DAY },
-      removeOnFail: { age: 7 * DAY },
-    });
+    await this.queue.add(
+      'trial',
+      { runId, snapshotId: run.snapshotId, spec: run.spec, resume },
+      {
+        jobId: jobKey,
+        attempts: 1,
+        removeOnComplete: { age: DAY },
+        removeOnFail: { age: 7 * DAY },
+      },
+    );
     // It may have ended before we listened (the studio restarted while a worker finished it).
     await this.settle(jobKey);
     return outcome;
@@ -152,7 +169,8 @@ export class RedisTrialExecutor implements TrialExecutor {
       const result = job.returnvalue;
       applyRunLog(this.project.db, entry.runId, result.log, { replace: result.complete });
       if (result.status === 'failed') setRunStatus(this.project.db, entry.runId, 'failed', { error: result.message });
-      if (result.status === 'cancelled') setRunStatus(this.project.db, entry.runId, 'cancelled', { error: result.message });
+      if (result.status === 'cancelled')
+        setRunStatus(this.project.db, entry.runId, 'cancelled', { error: result.message });
       this.finish(jobId, { status: result.status, message: result.message });
     } else if (state === 'failed') {
       const message = `the queue gave the trial up: ${job.failedReason}`;

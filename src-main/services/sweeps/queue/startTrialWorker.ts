@@ -9,7 +9,17 @@ import { loadTensorflow } from '../../tensorflow/loadTensorflow.ts';
 import { loggingRecorder, readRunLog, type RunOp } from '../../training/runLog.ts';
 import type { SnapshotClip } from '../../runs/store/snapshotClips.ts';
 import { TrainingCancelled, trainRun } from '../../training/trainRun.ts';
-import { cancelKey, checkRedis, projectQueueKey, redisConnection, snapshotKey, trialQueueName, type TrialJobData, type TrialJobProgress, type TrialJobResult } from './trialQueue.ts';
+import {
+  cancelKey,
+  checkRedis,
+  projectQueueKey,
+  redisConnection,
+  snapshotKey,
+  trialQueueName,
+  type TrialJobData,
+  type TrialJobProgress,
+  type TrialJobResult,
+} from './trialQueue.ts';
 
 export interface TrialWorkerOptions {
   redisUrl: string;
@@ -52,16 +62,33 @@ export async function startTrialWorker(options: TrialWorkerOptions): Promise<Tri
       const controller = new AbortController();
       active.add(controller);
       try {
-        return await processTrial(job, { layout, projectKey, connection, name, signal: controller.signal, abort: () => controller.abort(), log });
+        return await processTrial(job, {
+          layout,
+          projectKey,
+          connection,
+          name,
+          signal: controller.signal,
+          abort: () => controller.abort(),
+          log,
+        });
       } finally {
         active.delete(controller);
       }
     },
-    { connection: queueConnection, concurrency: 1, name, lockDuration: stallMs, stalledInterval: stallMs, maxStalledCount: 2 },
+    {
+      connection: queueConnection,
+      concurrency: 1,
+      name,
+      lockDuration: stallMs,
+      stalledInterval: stallMs,
+      maxStalledCount: 2,
+    },
   );
   worker.on('error', (error) => log(`queue error: ${error.message}`));
   await worker.waitUntilReady();
-  log(`worker ${name} joined ${trialQueueName(projectKey)} for ${layout.root} (TensorFlow ${tensorflowVersion}${native ? '' : ', pure JavaScript: slow'})`);
+  log(
+    `worker ${name} joined ${trialQueueName(projectKey)} for ${layout.root} (TensorFlow ${tensorflowVersion}${native ? '' : ', pure JavaScript: slow'})`,
+  );
   return {
     name,
     async close() {
@@ -75,10 +102,12 @@ export async function startTrialWorker(options: TrialWorkerOptions): Promise<Tri
 
 /** The project's name and creation time, read without writing anything (other machines own the database). */
 function readProjectIdentity(layout: ProjectLayout): { name: string; createdAt: string } {
-  if (!fs.existsSync(layout.database)) throw new Error(`${layout.root} is not a KWS Studio project (no project.sqlite there)`);
+  if (!fs.existsSync(layout.database))
+    throw new Error(`${layout.root} is not a KWS Studio project (no project.sqlite there)`);
   const db = new Database(layout.database, { readonly: true, fileMustExist: true });
   try {
-    const row = db.prepare('SELECT name, created_at AS createdAt FROM project WHERE id = 1').get() as { name: string; createdAt: string } | undefined;
+    const row = db.prepare('SELECT name, created_at AS createdAt FROM project WHERE id = 1').get() as
+      { name: string; createdAt: string } | undefined;
     if (!row) throw new Error(`${layout.database} has no project record`);
     return row;
   } finally {
@@ -100,7 +129,13 @@ async function processTrial(job: Job<TrialJobData, TrialJobResult>, context: Tri
   const { runId, snapshotId, spec, resume } = job.data;
   const { layout, connection, signal } = context;
   const clipsJson = await connection.get(snapshotKey(context.projectKey, snapshotId));
-  if (!clipsJson) return { status: 'failed', message: `snapshot ${snapshotId} is no longer in Redis; start the sweep again from the studio`, log: [], complete: true };
+  if (!clipsJson)
+    return {
+      status: 'failed',
+      message: `snapshot ${snapshotId} is no longer in Redis; start the sweep again from the studio`,
+      log: [],
+      complete: true,
+    };
   const clips = JSON.parse(clipsJson) as SnapshotClip[];
   const runDir = path.join(layout.runs, runId);
   fs.mkdirSync(runDir, { recursive: true });
@@ -118,16 +153,31 @@ async function processTrial(job: Job<TrialJobData, TrialJobResult>, context: Tri
     if (op.op !== 'predictions') pending.push(op);
   });
   const poll = setInterval(() => {
-    void connection.get(cancelKey(context.projectKey, job.id!)).then((flag) => flag && context.abort(), () => undefined);
+    void connection.get(cancelKey(context.projectKey, job.id!)).then(
+      (flag) => flag && context.abort(),
+      () => undefined,
+    );
   }, 1000);
-  const result = (status: TrialJobResult['status'], message: string): TrialJobResult => ({ status, message, log: readRunLog(logFile), complete });
+  const result = (status: TrialJobResult['status'], message: string): TrialJobResult => ({
+    status,
+    message,
+    log: readRunLog(logFile),
+    complete,
+  });
   try {
     const summary = await trainRun({
       source: { runId, spec, clips, layout },
       recorder,
       resume: resuming,
       signal,
-      onProgress: (progress) => void job.updateProgress({ worker: context.name, progress, ops: pending.splice(0) } satisfies TrialJobProgress as unknown as object).catch(() => undefined),
+      onProgress: (progress) =>
+        void job
+          .updateProgress({
+            worker: context.name,
+            progress,
+            ops: pending.splice(0),
+          } satisfies TrialJobProgress as unknown as object)
+          .catch(() => undefined),
     });
     context.log(`finished ${runId}: test accuracy ${(summary.testAccuracy * 100).toFixed(1)} %`);
     return result('done', `test accuracy ${(summary.testAccuracy * 100).toFixed(1)} %`);

@@ -55,14 +55,22 @@ export async function checkRedis(url: string, timeoutMs = 3000): Promise<void> {
   } catch {
     throw new Error(`"${url}" is not a Redis URL (expected redis://host:port)`);
   }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new Error(`"${url}" is not a Redis URL (expected redis://host:port)`);
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')
+    throw new Error(`"${url}" is not a Redis URL (expected redis://host:port)`);
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: timeoutMs,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
     await client.ping();
   } catch (error) {
-    throw new Error(`Could not reach Redis at ${url}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`Could not reach Redis at ${url}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   } finally {
     client.disconnect();
   }

@@ -15,7 +15,8 @@ export class BranchSumLayer implements ModelLayer {
   ) {
     const shape = branches[0]!.outputShape;
     for (const branch of branches) {
-      if (branch.outputShape.join() !== shape.join()) throw new Error(`${branch.options.name}: branch output shapes differ`);
+      if (branch.outputShape.join() !== shape.join())
+        throw new Error(`${branch.options.name}: branch output shapes differ`);
     }
     this.outputShape = shape;
     this.macs = branches.reduce((sum, branch) => sum + branch.macs, 0);

@@ -1,5 +1,11 @@
 import type * as tfjs from '@tensorflow/tfjs-node';
-import { BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, batchNormInference, batchNormTraining, type BatchNormVariables } from './batchNorm.ts';
+import {
+  BATCH_NORM_EPSILON,
+  BATCH_NORM_MOMENTUM,
+  batchNormInference,
+  batchNormTraining,
+  type BatchNormVariables,
+} from './batchNorm.ts';
 import type { ForwardContext, ModelLayer, Tf } from './ModelLayer.ts';
 import { nativeRelu } from './nativeRelu.ts';
 import type { VariableStore } from './VariableStore.ts';
@@ -45,11 +51,13 @@ export class ConvLayer implements ModelLayer {
     const outChannels = options.kind === 'depthwise' ? channels : options.filters!;
     const outH = convOutputLength(height, kh, options.stride[0], options.padding);
     const outW = convOutputLength(width, kw, options.stride[1], options.padding);
-    if (outH < 1 || outW < 1) throw new Error(`${options.name}: a ${kh}×${kw} kernel does not fit a ${height}×${width} input`);
+    if (outH < 1 || outW < 1)
+      throw new Error(`${options.name}: a ${kh}×${kw} kernel does not fit a ${height}×${width} input`);
     this.inChannels = channels;
     this.outChannels = outChannels;
     this.outputShape = [outH, outW, outChannels];
-    this.macs = options.kind === 'depthwise' ? outH * outW * kh * kw * channels : outH * outW * kh * kw * channels * outChannels;
+    this.macs =
+      options.kind === 'depthwise' ? outH * outW * kh * kw * channels : outH * outW * kh * kw * channels * outChannels;
     // Keras's fans: receptive field × input channels, receptive field × (filters | depth multiplier).
     const shape = options.kind === 'depthwise' ? [kh, kw, channels, 1] : [kh, kw, channels, outChannels];
     const fanOut = options.kind === 'depthwise' ? kh * kw : kh * kw * outChannels;
@@ -101,8 +109,17 @@ export class ConvLayer implements ModelLayer {
   toLayers(x: tfjs.SymbolicTensor): tfjs.SymbolicTensor {
     const { tf, options } = this;
     const activation = this.batchNorm ? 'linear' : options.activation;
-    const common = { kernelSize: options.kernel, strides: options.stride, padding: options.padding, useBias: this.bias !== null, activation };
-    const conv = options.kind === 'conv' ? tf.layers.conv2d({ ...common, filters: this.outChannels }) : tf.layers.depthwiseConv2d({ ...common, depthMultiplier: 1 });
+    const common = {
+      kernelSize: options.kernel,
+      strides: options.stride,
+      padding: options.padding,
+      useBias: this.bias !== null,
+      activation,
+    };
+    const conv =
+      options.kind === 'conv'
+        ? tf.layers.conv2d({ ...common, filters: this.outChannels })
+        : tf.layers.depthwiseConv2d({ ...common, depthMultiplier: 1 });
     let y = conv.apply(x) as tfjs.SymbolicTensor;
     conv.setWeights(this.bias ? [this.kernel, this.bias] : [this.kernel]);
     if (this.batchNorm) {

@@ -18,7 +18,8 @@ export class DenseLayer implements ModelLayer {
     readonly units: number,
     readonly activation: 'relu' | 'linear' = 'linear',
   ) {
-    if (inputShape.length !== 1) throw new Error(`${name}: a dense layer needs a flat input, got [${inputShape.join(', ')}]`);
+    if (inputShape.length !== 1)
+      throw new Error(`${name}: a dense layer needs a flat input, got [${inputShape.join(', ')}]`);
     const inputs = inputShape[0]!;
     this.outputShape = [units];
     this.macs = inputs * units;

@@ -35,13 +35,20 @@ export class LayeredKwsModel implements KwsModel {
       throw new Error(`Model input must be [batch, ${wantFrames}, ${wantBins}, 1], got [${x.shape.join(', ')}]`);
     }
     const context = { training, seed };
-    return this.tf.tidy(() => this.layers.reduce<tfjs.Tensor>((y, layer) => layer.forward(y, context), x) as tfjs.Tensor2D);
+    return this.tf.tidy(
+      () => this.layers.reduce<tfjs.Tensor>((y, layer) => layer.forward(y, context), x) as tfjs.Tensor2D,
+    );
   }
 
   stats(): ModelStats {
     const count = (variables: tfjs.Variable[]) => variables.reduce((sum, v) => sum + v.size, 0);
     const params = count(this.trainable) + count(this.state);
-    return { params, trainableParams: count(this.trainable), macs: this.layers.reduce((sum, layer) => sum + layer.macs, 0), sizeBytes: params * 4 };
+    return {
+      params,
+      trainableParams: count(this.trainable),
+      macs: this.layers.reduce((sum, layer) => sum + layer.macs, 0),
+      sizeBytes: params * 4,
+    };
   }
 
   getWeights(): Map<string, tfjs.Tensor> {
@@ -52,12 +59,16 @@ export class LayeredKwsModel implements KwsModel {
     const missing = [...this.store.byName.keys()].filter((name) => !weights.has(name));
     const unknown = [...weights.keys()].filter((name) => !this.store.byName.has(name));
     if (missing.length > 0 || unknown.length > 0) {
-      throw new Error(`Weights do not fit this ${this.spec.kind} model: missing [${missing.join(', ')}], unknown [${unknown.join(', ')}]`);
+      throw new Error(
+        `Weights do not fit this ${this.spec.kind} model: missing [${missing.join(', ')}], unknown [${unknown.join(', ')}]`,
+      );
     }
     for (const [name, variable] of this.store.byName) {
       const value = weights.get(name)!;
       if (value.shape.join() !== variable.shape.join()) {
-        throw new Error(`Weight ${name} has shape [${value.shape.join(', ')}], the model needs [${variable.shape.join(', ')}]`);
+        throw new Error(
+          `Weight ${name} has shape [${value.shape.join(', ')}], the model needs [${variable.shape.join(', ')}]`,
+        );
       }
     }
     this.tf.tidy(() => {

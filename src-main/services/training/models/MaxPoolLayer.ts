@@ -13,7 +13,11 @@ export class MaxPoolLayer implements ModelLayer {
     readonly size: [number, number],
   ) {
     const [h, w, c] = inputShape as [number, number, number];
-    this.outputShape = [convOutputLength(h, size[0], size[0], 'same'), convOutputLength(w, size[1], size[1], 'same'), c];
+    this.outputShape = [
+      convOutputLength(h, size[0], size[0], 'same'),
+      convOutputLength(w, size[1], size[1], 'same'),
+      c,
+    ];
   }
 
   forward(x: tfjs.Tensor, _context: ForwardContext): tfjs.Tensor {
@@ -21,6 +25,8 @@ export class MaxPoolLayer implements ModelLayer {
   }
 
   toLayers(x: tfjs.SymbolicTensor): tfjs.SymbolicTensor {
-    return this.tf.layers.maxPooling2d({ poolSize: this.size, strides: this.size, padding: 'same' }).apply(x) as tfjs.SymbolicTensor;
+    return this.tf.layers
+      .maxPooling2d({ poolSize: this.size, strides: this.size, padding: 'same' })
+      .apply(x) as tfjs.SymbolicTensor;
   }
 }

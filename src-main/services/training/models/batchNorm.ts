@@ -34,7 +34,14 @@ export function batchNormTraining(tf: Tf, x: tfjs.Tensor4D, bn: BatchNormVariabl
 }
 
 export function batchNormInference(tf: Tf, x: tfjs.Tensor4D, bn: BatchNormVariables): tfjs.Tensor4D {
-  return tf.batchNorm4d(x, bn.movingMean as tfjs.Tensor1D, bn.movingVariance as tfjs.Tensor1D, bn.beta as tfjs.Tensor1D, bn.gamma as tfjs.Tensor1D, BATCH_NORM_EPSILON);
+  return tf.batchNorm4d(
+    x,
+    bn.movingMean as tfjs.Tensor1D,
+    bn.movingVariance as tfjs.Tensor1D,
+    bn.beta as tfjs.Tensor1D,
+    bn.gamma as tfjs.Tensor1D,
+    BATCH_NORM_EPSILON,
+  );
 }
 
 function fusedAttrs(backend: NativeBackend, training: boolean, exponentialAverageFactor?: number): OpAttr[] {
@@ -46,16 +53,28 @@ function fusedAttrs(backend: NativeBackend, training: boolean, exponentialAverag
     { name: 'data_format', type: binding.TF_ATTR_STRING, value: 'NHWC' },
     { name: 'is_training', type: binding.TF_ATTR_BOOL, value: training },
   ];
-  if (exponentialAverageFactor !== undefined) attrs.push({ name: 'exponential_avg_factor', type: binding.TF_ATTR_FLOAT, value: exponentialAverageFactor });
+  if (exponentialAverageFactor !== undefined)
+    attrs.push({ name: 'exponential_avg_factor', type: binding.TF_ATTR_FLOAT, value: exponentialAverageFactor });
   return attrs;
 }
 
-function nativeBatchNormTraining(tf: Tf, backend: NativeBackend, x: tfjs.Tensor4D, bn: BatchNormVariables, relu: boolean): tfjs.Tensor4D {
+function nativeBatchNormTraining(
+  tf: Tf,
+  backend: NativeBackend,
+  x: tfjs.Tensor4D,
+  bn: BatchNormVariables,
+  relu: boolean,
+): tfjs.Tensor4D {
   const forwardAttrs = fusedAttrs(backend, true, 1 - BATCH_NORM_MOMENTUM);
   const backwardAttrs = fusedAttrs(backend, true);
   const reluAttrs = [floatTypeAttr(backend)];
   const op = tf.customGrad((...args: unknown[]) => {
-    const [input, gamma, beta, save] = args as [tfjs.Tensor4D, tfjs.Tensor1D, tfjs.Tensor1D, (tensors: tfjs.Tensor[]) => void];
+    const [input, gamma, beta, save] = args as [
+      tfjs.Tensor4D,
+      tfjs.Tensor1D,
+      tfjs.Tensor1D,
+      (tensors: tfjs.Tensor[]) => void,
+    ];
     // Outputs: y, the moved averages (given the old ones and exponential_avg_factor), and three
     // reserve tensors (batch mean, biased batch variance, scratch) that the gradient op consumes.
     const [y, movedMean, movedVariance, reserve1, reserve2, reserve3] = backend.executeMultipleOutputs(
@@ -71,9 +90,21 @@ function nativeBatchNormTraining(tf: Tf, backend: NativeBackend, x: tfjs.Tensor4
     return {
       value,
       gradFunc: (dy: tfjs.Tensor4D, saved: tfjs.Tensor[]) => {
-        const [savedInput, savedGamma, saved1, saved2, saved3, output] = saved as [tfjs.Tensor, tfjs.Tensor, tfjs.Tensor, tfjs.Tensor, tfjs.Tensor, tfjs.Tensor];
+        const [savedInput, savedGamma, saved1, saved2, saved3, output] = saved as [
+          tfjs.Tensor,
+          tfjs.Tensor,
+          tfjs.Tensor,
+          tfjs.Tensor,
+          tfjs.Tensor,
+          tfjs.Tensor,
+        ];
         const dyNormalized = relu ? backend.executeSingleOutput('ReluGrad', reluAttrs, [dy, output]) : dy;
-        const outputs = backend.executeMultipleOutputs('FusedBatchNormGradV3', backwardAttrs, [dyNormalized, savedInput, savedGamma, saved1, saved2, saved3], 5);
+        const outputs = backend.executeMultipleOutputs(
+          'FusedBatchNormGradV3',
+          backwardAttrs,
+          [dyNormalized, savedInput, savedGamma, saved1, saved2, saved3],
+          5,
+        );
         if (dyNormalized !== dy) dyNormalized.dispose();
         outputs[3]!.dispose();
         outputs[4]!.dispose();
@@ -94,5 +125,12 @@ export function compositeBatchNormTraining(tf: Tf, x: tfjs.Tensor4D, bn: BatchNo
     bn.movingVariance.assign(bn.movingVariance.mul(BATCH_NORM_MOMENTUM).add(unbiased.mul(1 - BATCH_NORM_MOMENTUM)));
   });
   unbiased.dispose();
-  return tf.batchNorm4d(x, mean as tfjs.Tensor1D, variance as tfjs.Tensor1D, bn.beta as tfjs.Tensor1D, bn.gamma as tfjs.Tensor1D, BATCH_NORM_EPSILON);
+  return tf.batchNorm4d(
+    x,
+    mean as tfjs.Tensor1D,
+    variance as tfjs.Tensor1D,
+    bn.beta as tfjs.Tensor1D,
+    bn.gamma as tfjs.Tensor1D,
+    BATCH_NORM_EPSILON,
+  );
 }

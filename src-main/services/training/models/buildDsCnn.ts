@@ -13,7 +13,16 @@ export function scaledFilters(filters: number, widthMultiplier: number): number 
  */
 export function buildDsCnn(stack: LayerStack, spec: DsCnnSpec, classes: number): void {
   buildDepthwiseSeparable(stack, spec, classes, (block) =>
-    stack.conv({ name: `block${block}/depthwise`, kind: 'depthwise', kernel: spec.blockKernel, stride: [1, 1], padding: 'same', bias: false, batchNorm: true, activation: 'relu' }),
+    stack.conv({
+      name: `block${block}/depthwise`,
+      kind: 'depthwise',
+      kernel: spec.blockKernel,
+      stride: [1, 1],
+      padding: 'same',
+      bias: false,
+      batchNorm: true,
+      activation: 'relu',
+    }),
   );
 }
 

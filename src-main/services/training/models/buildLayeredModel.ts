@@ -10,9 +10,17 @@ import type { Tf } from './ModelLayer.ts';
 import { VariableStore } from './VariableStore.ts';
 
 /** The LayeredKwsModel behind buildModel; `reparameterized`: a rep_inception model in its merged form (see reparameterize). */
-export function buildLayeredModel(tf: Tf, spec: ModelSpec, inputShape: [number, number, 1], classes: number, seed: number, reparameterized: boolean): LayeredKwsModel {
+export function buildLayeredModel(
+  tf: Tf,
+  spec: ModelSpec,
+  inputShape: [number, number, 1],
+  classes: number,
+  seed: number,
+  reparameterized: boolean,
+): LayeredKwsModel {
   const [frames, bins, channels] = inputShape;
-  if (!(frames >= 1 && bins >= 1 && channels === 1)) throw new Error(`Model input shape must be [frames, bins, 1], got [${inputShape.join(', ')}]`);
+  if (!(frames >= 1 && bins >= 1 && channels === 1))
+    throw new Error(`Model input shape must be [frames, bins, 1], got [${inputShape.join(', ')}]`);
   if (!(Number.isInteger(classes) && classes >= 2)) throw new Error(`A model needs at least 2 classes, got ${classes}`);
   const store = new VariableStore(tf, seed);
   const stack = new LayerStack(tf, store, [...inputShape]);

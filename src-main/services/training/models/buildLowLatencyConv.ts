@@ -8,7 +8,17 @@ import type { LayerStack } from './LayerStack.ts';
  */
 export function buildLowLatencyConv(stack: LayerStack, spec: LowLatencyConvSpec, classes: number): void {
   const frames = stack.outputShape[0]!;
-  stack.conv({ name: 'conv1', kind: 'conv', filters: 186, kernel: [frames, 8], stride: [1, 1], padding: 'valid', bias: true, batchNorm: false, activation: 'relu' });
+  stack.conv({
+    name: 'conv1',
+    kind: 'conv',
+    filters: 186,
+    kernel: [frames, 8],
+    stride: [1, 1],
+    padding: 'valid',
+    bias: true,
+    batchNorm: false,
+    activation: 'relu',
+  });
   stack.dropout(spec.dropout);
   stack.flatten();
   stack.dense('fc1', 128);

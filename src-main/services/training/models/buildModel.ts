@@ -11,6 +11,12 @@ export { reparameterize } from './reparameterize.ts';
  * seeded Glorot-uniform (the same seed gives the same weights), biases zero, batch norm γ 1, β 0,
  * moving mean 0, moving variance 1.
  */
-export function buildModel(tf: Tf, spec: ModelSpec, inputShape: [number, number, 1], classes: number, seed: number): KwsModel {
+export function buildModel(
+  tf: Tf,
+  spec: ModelSpec,
+  inputShape: [number, number, 1],
+  classes: number,
+  seed: number,
+): KwsModel {
   return buildLayeredModel(tf, spec, inputShape, classes, seed, false);
 }

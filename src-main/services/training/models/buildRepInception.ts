@@ -21,7 +21,8 @@ export function branchName(block: number, direction: BranchDirection, k: number,
 export function buildRepInception(stack: LayerStack, spec: RepInceptionSpec, classes: number, merged = false): void {
   if (spec.branchKernels.length === 0) throw new Error('rep_inception: at least one branch kernel is needed');
   for (const k of spec.branchKernels) {
-    if (!Number.isInteger(k) || k < 1 || k % 2 === 0) throw new Error(`rep_inception: branch kernels must be odd positive integers, got ${k}`);
+    if (!Number.isInteger(k) || k < 1 || k % 2 === 0)
+      throw new Error(`rep_inception: branch kernels must be odd positive integers, got ${k}`);
   }
   buildDepthwiseSeparable(stack, spec, classes, (block) => {
     const branches: ConvLayer[] = [];

@@ -6,7 +6,17 @@ import type { LayerStack } from './LayerStack.ts';
  * bins): one 10×8 conv, 8 filters, stride 2, SAME, bias, ReLU; dropout; dense.
  */
 export function buildTinyConv(stack: LayerStack, spec: TinyConvSpec, classes: number): void {
-  stack.conv({ name: 'conv1', kind: 'conv', filters: 8, kernel: [10, 8], stride: [2, 2], padding: 'same', bias: true, batchNorm: false, activation: 'relu' });
+  stack.conv({
+    name: 'conv1',
+    kind: 'conv',
+    filters: 8,
+    kernel: [10, 8],
+    stride: [2, 2],
+    padding: 'same',
+    bias: true,
+    batchNorm: false,
+    activation: 'relu',
+  });
   stack.dropout(spec.dropout);
   stack.flatten();
   stack.dense('fc', classes);

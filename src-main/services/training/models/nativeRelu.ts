@@ -16,7 +16,10 @@ export function nativeRelu<T extends tfjs.Tensor>(tf: Tf, x: T): T {
     const y = backend.executeSingleOutput('Relu', attrs, [input]) as T;
     save([y]);
     // ReluGrad passes dy where its "features" are positive; relu's output is positive exactly there.
-    return { value: y, gradFunc: (dy: T, saved: tfjs.Tensor[]) => backend.executeSingleOutput('ReluGrad', attrs, [dy, saved[0]!]) };
+    return {
+      value: y,
+      gradFunc: (dy: T, saved: tfjs.Tensor[]) => backend.executeSingleOutput('ReluGrad', attrs, [dy, saved[0]!]),
+    };
   });
   return op(x) as T;
 }

@@ -53,7 +53,12 @@ export function reparameterize(tf: Tf, model: KwsModel): KwsModel {
   return merged;
 }
 
-function foldBranches(tf: Tf, branches: ConvLayer[], direction: BranchDirection, largest: number): [tfjs.Tensor, tfjs.Tensor] {
+function foldBranches(
+  tf: Tf,
+  branches: ConvLayer[],
+  direction: BranchDirection,
+  largest: number,
+): [tfjs.Tensor, tfjs.Tensor] {
   return tf.tidy(() => {
     let kernel: tfjs.Tensor | null = null;
     let bias: tfjs.Tensor | null = null;
@@ -62,7 +67,20 @@ function foldBranches(tf: Tf, branches: ConvLayer[], direction: BranchDirection,
       const scale = bn.gamma.div(bn.movingVariance.add(BATCH_NORM_EPSILON).sqrt());
       const channels = scale.size;
       const margin = (largest - branch.options.kernel[direction === 'frequency' ? 1 : 0]) / 2;
-      const padding: Array<[number, number]> = direction === 'frequency' ? [[0, 0], [margin, margin], [0, 0], [0, 0]] : [[margin, margin], [0, 0], [0, 0], [0, 0]];
+      const padding: Array<[number, number]> =
+        direction === 'frequency'
+          ? [
+              [0, 0],
+              [margin, margin],
+              [0, 0],
+              [0, 0],
+            ]
+          : [
+              [margin, margin],
+              [0, 0],
+              [0, 0],
+              [0, 0],
+            ];
       const folded = branch.kernel.mul(scale.reshape([1, 1, channels, 1])).pad(padding);
       const shift = bn.beta.sub(bn.movingMean.mul(scale));
       kernel = kernel ? kernel.add(folded) : folded;
