@@ -14,7 +14,7 @@ export interface ExportFormatInfo {
   name: string;
   /** Where the bundle runs and how it is loaded. */
   description: string;
-  /** The files of a bundle, as patterns (`group1-shard*.bin`), manifest.json included. */
+  /** The files of a bundle, as names or patterns (`weights.bin`, `*.tflite`), manifest.json included. */
   files: string[];
 }
 

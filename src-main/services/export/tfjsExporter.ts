@@ -9,8 +9,9 @@ export const tfjsExporter: RunExporter = {
   info: {
     format: 'tfjs',
     name: 'TF.js layers model',
-    description: 'model.json and float32 weight shards, loaded with tf.loadLayersModel in a browser or in Node.',
-    files: ['model.json', 'group1-shard*.bin', 'manifest.json'],
+    description:
+      'model.json and its float32 weights (weights.bin), loaded with tf.loadLayersModel in a browser or in Node.',
+    files: ['model.json', 'weights.bin', 'manifest.json'],
   },
   async write(run, directory) {
     const modelFiles = run.artifacts.filter(
