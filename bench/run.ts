@@ -23,6 +23,7 @@ const available: Record<string, () => Promise<void>> = {
   'model-step': async () => (await import('./modelStep.bench.ts')).runModelStepBench(),
   'run-table': async () => (await import('./runTable.bench.ts')).runRunTableBench(),
   'first-hour': async () => (await import('./firstHour.bench.ts')).runFirstHourBench(),
+  ship: async () => (await import('./ship.bench.ts')).runShipBench(),
 };
 
 const names = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

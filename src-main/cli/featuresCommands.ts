@@ -1,5 +1,6 @@
+import path from 'node:path';
 import { Option, type Command } from 'commander';
-import type { FeatureExtractionReport } from '../../src-shared/contract/FeatureService.ts';
+import type { FeatureExtractionReport, ModelInputsExport } from '../../src-shared/contract/FeatureService.ts';
 import { parseFeatureSpec } from '../../src-shared/contract/featureSpecSchema.ts';
 import type { StudioServices } from '../services/createServices.ts';
 import { numberOption } from './numberOption.ts';
@@ -7,7 +8,7 @@ import { RANGE } from './optionRanges.ts';
 import { progressLine } from './progressLine.ts';
 import { resolveSpec } from './resolveSpec.ts';
 
-/** `kws-studio features extract|cache|presets`. */
+/** `kws-studio features extract|cache|presets|export`. */
 export function addFeaturesCommands(program: Command, studio: StudioServices): void {
   const { project, features } = studio.services;
   const resolveFeatureSpec = (options: { spec?: string; preset?: string }) =>
@@ -84,6 +85,67 @@ export function addFeaturesCommands(program: Command, studio: StudioServices): v
         console.log(`cap_mb=${(status.capBytes / 2 ** 20).toFixed(0)}`);
       }
     });
+  featuresCommand
+    .command('export')
+    .description(
+      "Write a finished run's exact model inputs for one split: features.npy (float32, N×frames×bins, normalized as the run did) and labels.json.",
+    )
+    .requiredOption('--project <dir>', 'the project')
+    .requiredOption('--run <runId>', 'a finished run')
+    .addOption(new Option('--split <split>', 'which split').choices(['train', 'validation', 'test']).default('test'))
+    .requiredOption('--out <dir>', 'the folder: created if missing (its parent must exist), or an empty folder')
+    .option('--force', 'write into a folder that holds files: replaces features.npy and labels.json, leaves the rest')
+    .option(
+      '--limit <n>',
+      'at most this many examples, spread evenly over each class (e.g. a calibration set)',
+      numberOption('--limit', RANGE.examples),
+    )
+    .option('--json', 'print what was written as JSON')
+    .action(
+      async (options: {
+        project: string;
+        run: string;
+        split: 'train' | 'validation' | 'test';
+        out: string;
+        force?: boolean;
+        limit?: number;
+        json?: boolean;
+      }) => {
+        await project.open({ path: options.project });
+        const showProgress = progressLine(options.json, (progress) => progress.message);
+        let taskId: string | undefined;
+        const unsubscribe = features.onDidProgress((progress) => {
+          taskId = progress.state === 'running' ? progress.taskId : undefined;
+          showProgress(progress);
+        });
+        const onSigint = () => {
+          if (taskId) void features.cancelTask({ taskId }).catch(() => undefined);
+        };
+        process.once('SIGINT', onSigint);
+        let result: ModelInputsExport;
+        try {
+          result = await features.exportModelInputs({
+            runId: options.run,
+            split: options.split,
+            directory: path.resolve(options.out),
+            overwrite: options.force,
+            limit: options.limit,
+          });
+        } finally {
+          process.off('SIGINT', onSigint);
+          unsubscribe();
+        }
+        if (options.json) {
+          console.log(JSON.stringify(result, null, 2));
+          return;
+        }
+        console.log(`directory=${result.directory}`);
+        console.log(`count=${result.count}`);
+        console.log(`shape=${result.shape.join('x')}`);
+        console.log(`normalization=${result.normalization}`);
+        for (const file of result.files) console.log(`file=${file.path} bytes=${file.bytes}`);
+      },
+    );
   featuresCommand
     .command('presets')
     .description('List the feature presets.')

@@ -20,4 +20,6 @@ export const RANGE = {
   offset: { whole: true, min: 0 },
   // The runs service pages at most this many rows at a time.
   limit: { whole: true, min: 1, max: 10_000 },
+  // features.exportModelInputs' own limit.
+  examples: { whole: true, min: 1, max: 1_000_000 },
 } satisfies Record<string, NumberRange>;

@@ -17,7 +17,10 @@ export function addSweepCommand(program: Command, studio: StudioServices): void 
       'Run a sweep (grid, random or successive halving) over a base train spec, trials in parallel worker processes; --resume continues an interrupted one.',
     )
     .requiredOption('--project <dir>', 'the project')
-    .option('--preset <id>', 'a sweep from resources/presets/sweeps (edge-go-stop-grid, mfcc-grid, pruning-grid)')
+    .option(
+      '--preset <id>',
+      'a sweep from resources/presets/sweeps (edge-go-stop-grid, edge-go-stop-int8, mfcc-grid, pruning-grid)',
+    )
     .option('--resume [sweepId]', 'continue a sweep that was interrupted (default: the latest unfinished one)')
     .option(
       '--redis <url>',
@@ -90,6 +93,9 @@ export function addSweepCommand(program: Command, studio: StudioServices): void 
             testAccuracy: trial.testAccuracy,
             gzipKb: trial.gzipKb,
             latencyMs: trial.latencyMs,
+            int8Accuracy: trial.int8Accuracy,
+            int8ZlibKb: trial.int8ZlibKb,
+            int8LatencyMs: trial.int8LatencyMs,
             meetsConstraints: trial.meetsConstraints,
             pareto: trial.pareto,
           }))
@@ -111,15 +117,17 @@ export function addSweepCommand(program: Command, studio: StudioServices): void 
           );
         } else {
           console.log(`sweep ${sweepId}: ${status}, ${trials.length} trials`);
+          const int8 = scores.some((score) => score.int8ZlibKb !== null);
+          const int8Header = int8 ? `  ${'int8 acc'.padStart(8)}  ${'int8 KB'.padStart(8)}` : '';
           console.log(
-            `${'#'.padStart(3)}  ${'val acc'.padStart(8)}  ${'test acc'.padStart(8)}  ${'gzip KB'.padStart(8)}  ${'latency'.padStart(8)}  pareto  settings`,
+            `${'#'.padStart(3)}  ${'val acc'.padStart(8)}  ${'test acc'.padStart(8)}  ${'gzip KB'.padStart(8)}  ${'latency'.padStart(8)}${int8Header}  pareto  settings`,
           );
           for (const score of scores) {
             const settings = Object.entries(score.overrides)
               .map(([key, value]) => `${key.split('.').at(-1)}=${JSON.stringify(value)}`)
               .join(' ');
             console.log(
-              `${String(score.trialId + 1).padStart(3)}  ${pct(score.valAccuracy).padStart(8)}  ${pct(score.testAccuracy).padStart(8)}  ${(score.gzipKb ?? 0).toFixed(1).padStart(8)}  ${`${(score.latencyMs ?? 0).toFixed(2)} ms`.padStart(8)}  ${score.pareto ? '  *   ' : '      '}  ${settings}${score.meetsConstraints ? '' : ' (fails constraints)'}`,
+              `${String(score.trialId + 1).padStart(3)}  ${pct(score.valAccuracy).padStart(8)}  ${pct(score.testAccuracy).padStart(8)}  ${(score.gzipKb ?? 0).toFixed(1).padStart(8)}  ${`${(score.latencyMs ?? 0).toFixed(2)} ms`.padStart(8)}${int8 ? `  ${pct(score.int8Accuracy).padStart(8)}  ${(score.int8ZlibKb ?? 0).toFixed(1).padStart(8)}` : ''}  ${score.pareto ? '  *   ' : '      '}  ${settings}${score.meetsConstraints ? '' : ' (fails constraints)'}`,
             );
           }
         }

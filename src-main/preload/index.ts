@@ -4,7 +4,7 @@ import { eventChannels, methodChannels } from '../../src-shared/contract/channel
 /**
  * The only surface the renderer gets: invoke an allow-listed method channel, subscribe to an
  * allow-listed event channel, read the path of a file the user dropped (which the sandboxed page
- * cannot see), and ask for a folder through the system's dialog. Anything else is refused here, before it reaches the main process.
+ * cannot see), and ask for a folder through the system's dialog (to import from, or to export into). Anything else is refused here, before it reaches the main process.
  */
 let nextSubscription = 1;
 const listeners = new Map<number, (value: unknown) => void>();
@@ -30,5 +30,8 @@ contextBridge.exposeInMainWorld('kwsBridge', {
   },
   chooseFolder(): Promise<string | null> {
     return ipcRenderer.invoke('kws:chooseFolder');
+  },
+  chooseSaveFolder(): Promise<string | null> {
+    return ipcRenderer.invoke('kws:chooseSaveFolder');
   },
 });

@@ -1,8 +1,19 @@
-import type { ExportArchive, ExportFormat, ExportFormatInfo, ExportResult } from '../model/ExportBundle.ts';
+import type { Event } from './events.ts';
+import type {
+  ExportArchive,
+  ExportFormat,
+  ExportFormatInfo,
+  ExportOptions,
+  ExportResult,
+} from '../model/ExportBundle.ts';
 
-export interface ExportRunInput {
+/** The run, the format and, for TFLite and TFLite Micro, quantization, I/O type and calibration size. */
+export interface ExportChoice extends ExportOptions {
   runId: string;
   format: ExportFormat;
+}
+
+export interface ExportRunInput extends ExportChoice {
   /**
    * The bundle's folder, an absolute path: created when missing (its parent must exist), used when
    * empty. A folder holding files is refused unless `overwrite`, which replaces same-named files and
@@ -12,9 +23,14 @@ export interface ExportRunInput {
   overwrite?: boolean | undefined;
 }
 
-export interface ExportFilesInput {
+export type ExportFilesInput = ExportChoice;
+
+/** Where a running export is: its stage in words and the share done, 0..1. */
+export interface ExportProgress {
   runId: string;
   format: ExportFormat;
+  stage: string;
+  fraction: number;
 }
 
 /**
@@ -29,4 +45,6 @@ export interface ExportService {
   exportRun(input: ExportRunInput): Promise<ExportResult>;
   /** The run's bundle as a zip archive in memory: a browser (serve mode) cannot write to a folder. */
   exportFiles(input: ExportFilesInput): Promise<ExportArchive>;
+  /** Stages of a TFLite export (reading inputs, calibrating, measuring), for a progress bar. */
+  onDidProgress: Event<ExportProgress>;
 }

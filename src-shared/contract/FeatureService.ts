@@ -1,3 +1,4 @@
+import type { SplitName } from '../model/Clip.ts';
 import type { FeatureCacheStatus } from '../model/FeatureCacheStatus.ts';
 import type { FeaturePreset, FeatureSpec } from '../model/FeatureSpec.ts';
 import type { TaskProgress } from '../model/TaskProgress.ts';
@@ -45,6 +46,34 @@ export interface FeatureExtractionReport {
   cache: FeatureCacheStatus;
 }
 
+export interface ExportModelInputsInput {
+  /** A finished run. */
+  runId: string;
+  split: SplitName;
+  /** An absolute folder: created when missing (its parent must exist), otherwise it must be empty unless `overwrite`. */
+  directory: string;
+  /** Write into a folder that holds files: replaces features.npy and labels.json there and leaves the rest. */
+  overwrite?: boolean | undefined;
+  /** At most this many examples, a deterministic subset spread evenly over each class (a calibration set). */
+  limit?: number | undefined;
+}
+
+/** What exportModelInputs wrote: features.npy (float32, N × frames × bins, normalized) and labels.json. */
+export interface ModelInputsExport {
+  runId: string;
+  split: SplitName;
+  directory: string;
+  /** Examples written: the split's clips (`_silence_` examples have none and are left out), or the subset. */
+  count: number;
+  /** features.npy's shape: [examples, frames, bins]. */
+  shape: [number, number, number];
+  /** Class names in model output order. */
+  classes: string[];
+  normalization: FeatureSpec['normalization'];
+  /** Relative to `directory`. */
+  files: { path: string; bytes: number }[];
+}
+
 /** Feature presets, per-clip features for the views, whole-project extraction, and the feature cache. */
 export interface FeatureService {
   /** The presets shipped in resources/presets/features. */
@@ -62,5 +91,12 @@ export interface FeatureService {
   cancelTask(input: { taskId: string }): Promise<void>;
   cacheStatus(): Promise<FeatureCacheStatus>;
   clearCache(): Promise<FeatureCacheStatus>;
+  /**
+   * Writes the exact inputs a finished run's model got for one split (the training pipeline's
+   * features, normalized as the run did) as features.npy and labels.json, so a model exported from
+   * the run can be checked outside the studio. Staged in a temporary folder and moved into place
+   * whole; progress comes through onDidProgress, and cancelTask stops it.
+   */
+  exportModelInputs(input: ExportModelInputsInput): Promise<ModelInputsExport>;
   onDidProgress: Event<TaskProgress>;
 }

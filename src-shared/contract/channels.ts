@@ -44,7 +44,7 @@ export const serviceMethods = {
     'splitReport',
     'flagNearDuplicates',
   ],
-  features: ['presets', 'clipFeatures', 'extractAll', 'cancelTask', 'cacheStatus', 'clearCache'],
+  features: ['presets', 'clipFeatures', 'extractAll', 'cancelTask', 'cacheStatus', 'clearCache', 'exportModelInputs'],
   training: ['presets', 'modelStats', 'warnings', 'startRun', 'resumeRun', 'cancelRun'],
   sweeps: [
     'presets',
@@ -93,7 +93,7 @@ export const serviceEvents = {
   training: ['onDidProgress'],
   sweeps: ['onDidProgress'],
   runs: ['onDidChangeRuns'],
-  export: [],
+  export: ['onDidProgress'],
   system: [],
 } as const satisfies { [S in ServiceName]: readonly EventName<ServiceTable[S]>[] };
 

@@ -4,7 +4,7 @@ import { featureSpecSchema } from './featureSpecSchema.ts';
 import { trainSpecSchema } from './trainSpecSchema.ts';
 import { sweepSpecSchema } from './sweepSpecSchema.ts';
 import { uploadLimits } from '../model/Upload.ts';
-import { exportFormats } from '../model/ExportBundle.ts';
+import { exportFormats, exportIoTypes, exportQuantizations } from '../model/ExportBundle.ts';
 import type { MethodName, ServiceName, ServiceTable } from './ServiceTable.ts';
 
 type FirstParameter<F> = F extends (...args: infer A) => unknown ? A[0] : never;
@@ -84,6 +84,15 @@ const clipSort = z.object({ key: z.enum(clipSortKeys), direction: z.enum(['asc',
  * The schema of every method's input. Every call that crosses a process boundary is parsed
  * with these before a service sees it; the mapped type keeps them in step with the interfaces.
  */
+/** What every export call names: the run, the format and, for TFLite, how the model is made. */
+const exportChoice = {
+  runId,
+  format: z.enum(exportFormats),
+  quantize: z.enum(exportQuantizations).optional(),
+  io: z.enum(exportIoTypes).optional(),
+  calibration: z.number().int().min(1).max(10_000).optional(),
+};
+
 export const inputSchemas = {
   project: {
     create: z.object({ path: fsPath, name: z.string().trim().min(1).max(200).optional() }).strict(),
@@ -181,6 +190,15 @@ export const inputSchemas = {
     cancelTask: z.object({ taskId: z.string().min(1).max(100) }).strict(),
     cacheStatus: noInput,
     clearCache: noInput,
+    exportModelInputs: z
+      .object({
+        runId,
+        split: z.enum(['train', 'validation', 'test']),
+        directory: fsPath,
+        overwrite: z.boolean().optional(),
+        limit: z.number().int().min(1).max(1_000_000).optional(),
+      })
+      .strict(),
   },
   training: {
     presets: noInput,
@@ -278,10 +296,8 @@ export const inputSchemas = {
   },
   export: {
     formats: noInput,
-    exportRun: z
-      .object({ runId, format: z.enum(exportFormats), directory: fsPath, overwrite: z.boolean().optional() })
-      .strict(),
-    exportFiles: z.object({ runId, format: z.enum(exportFormats) }).strict(),
+    exportRun: z.object({ ...exportChoice, directory: fsPath, overwrite: z.boolean().optional() }).strict(),
+    exportFiles: z.object(exportChoice).strict(),
   },
   system: {
     diagnostics: noInput,

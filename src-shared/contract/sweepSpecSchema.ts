@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SweepSpec } from '../model/SweepSpec.ts';
+import { int8Objectives, sweepObjectives, type SweepSpec } from '../model/SweepSpec.ts';
 import { expandSweep, sweepTrialCount } from '../sweep/expandSweep.ts';
 import { trainSpecSchema } from './trainSpecSchema.ts';
 
@@ -56,16 +56,27 @@ export const sweepSpecSchema = z
         maxGzipKb: z.number().positive().nullable(),
         maxLatencyMs: z.number().positive().nullable(),
         minValAccuracy: z.number().min(0).max(1).nullable(),
+        maxInt8ZlibKb: z.number().positive().nullable().optional(),
+        maxInt8LatencyMs: z.number().positive().nullable().optional(),
       })
       .strict(),
-    objectives: z
-      .array(z.enum(['val_accuracy', 'gzip_kb', 'latency_ms']))
-      .min(1)
-      .max(3),
+    objectives: z.array(z.enum(sweepObjectives)).min(1).max(4),
   })
   .strict()
   .superRefine((sweep, context) => {
     const spec = sweep as SweepSpec;
+    const int8 = [
+      ...(spec.constraints.maxInt8ZlibKb != null ? ['maxInt8ZlibKb'] : []),
+      ...(spec.constraints.maxInt8LatencyMs != null ? ['maxInt8LatencyMs'] : []),
+      ...spec.objectives.filter((objective) => int8Objectives.includes(objective)),
+    ];
+    if (int8.length > 0 && !spec.base.deploy) {
+      context.addIssue({
+        code: 'custom',
+        message: `${int8.join(', ')} need${int8.length === 1 ? 's' : ''} the int8 TFLite model of every trial: set base.deploy (e.g. { "quantize": "int8", "io": "int8", "calibration": 300 })`,
+      });
+      return;
+    }
     const count = sweepTrialCount(spec);
     if (count > MAX_TRIALS) {
       context.addIssue({

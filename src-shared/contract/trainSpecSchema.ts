@@ -248,6 +248,14 @@ export const trainSpecSchema = z
       .strict()
       .nullable(),
     pruning: pruningSpecSchema.nullable(),
+    deploy: z
+      .object({
+        quantize: z.literal('int8'),
+        io: z.enum(['int8', 'float32']),
+        calibration: z.number().int().min(1).max(10_000),
+      })
+      .strict()
+      .optional(),
   })
   .strict() satisfies z.ZodType<TrainSpec>;
 

@@ -34,6 +34,28 @@ export interface RunSummary {
   bestEpoch?: number;
   /** Per pruned layer, the sparsity reached; empty without pruning. */
   pruning: { name: string; sparsity: number }[];
+  /** The int8 TFLite model's measurements: made when the spec asked (`deploy`) or when the run was last exported as int8. */
+  deploy?: DeployStats | undefined;
+}
+
+/** What an int8 TFLite model of a run measured (see ShipReport for each figure's meaning). */
+export interface DeployStats {
+  io: 'int8' | 'float32';
+  rawBytes: number;
+  /** zlib level 9 (Node's zlib). */
+  zlibBytes: number;
+  zipBytes: number;
+  /** The int8 model's accuracy on the run's test clips (its int8 engine), and the float model's on the same clips. */
+  accuracy: number;
+  floatAccuracy: number;
+  /** Share of test clips where int8 and float predict the same label. */
+  agreement: number;
+  testClips: number;
+  calibrationInputs: number;
+  arenaBytes: number;
+  /** TensorFlow Lite interpreter latency, median ms (default kernels, reference kernels); null when not measured. */
+  latencyMs: number | null;
+  referenceLatencyMs: number | null;
 }
 
 export interface RunInfo {

@@ -35,6 +35,10 @@ export interface SweepTrial {
   testAccuracy: number | null;
   gzipKb: number | null;
   latencyMs: number | null;
+  /** The trial's int8 TFLite model (a sweep with `base.deploy`): accuracy, zlib-9 size, interpreter latency. */
+  int8Accuracy: number | null;
+  int8ZlibKb: number | null;
+  int8LatencyMs: number | null;
   meetsConstraints: boolean;
   pareto: boolean;
 }

@@ -19,9 +19,23 @@ export interface SweepConstraints {
   maxGzipKb: number | null;
   maxLatencyMs: number | null;
   minValAccuracy: number | null;
+  /** The int8 TFLite model's zlib-9 size (needs `base.deploy`, which measures it per trial). */
+  maxInt8ZlibKb?: number | null | undefined;
+  /** The int8 TFLite model's interpreter latency (needs `base.deploy` and a configured interpreter). */
+  maxInt8LatencyMs?: number | null | undefined;
 }
 
-export type SweepObjective = 'val_accuracy' | 'gzip_kb' | 'latency_ms';
+export const sweepObjectives = [
+  'val_accuracy',
+  'gzip_kb',
+  'latency_ms',
+  'int8_accuracy',
+  'int8_zlib_kb',
+  'int8_latency_ms',
+] as const;
+export type SweepObjective = (typeof sweepObjectives)[number];
+/** Objectives measured on the int8 TFLite model: a sweep with one needs `base.deploy`. */
+export const int8Objectives: readonly SweepObjective[] = ['int8_accuracy', 'int8_zlib_kb', 'int8_latency_ms'];
 
 export interface SweepSpec {
   name?: string;

@@ -104,4 +104,18 @@ export interface TrainSpec {
   labelSmoothing: number;
   earlyStopping: { metric: 'val_accuracy' | 'val_loss'; patience: number; minDelta: number } | null;
   pruning: PruningSpec | null;
+  /**
+   * When set, the end of the run also makes its int8 TFLite model (calibrated on `calibration`
+   * training inputs) and records what it measured in the summary's `deploy`: the deployed size and
+   * accuracy a sweep can constrain and rank by. Absent: no TFLite model is made.
+   */
+  deploy?: DeploySpec | undefined;
+}
+
+/** The TFLite model a run measures when it ends (see TrainSpec.deploy). */
+export interface DeploySpec {
+  quantize: 'int8';
+  /** int8 or float32 input and output (QUANTIZE / DEQUANTIZE at the edges). */
+  io: 'int8' | 'float32';
+  calibration: number;
 }

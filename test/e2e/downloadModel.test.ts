@@ -49,13 +49,17 @@ afterAll(async () => {
 });
 
 describe("a finished run's TF.js model", () => {
-  it('downloads from the Train page as a zip of model.json, its weights and manifest.json', async () => {
+  it("downloads from the Train page's Ship panel as a zip of model.json, its weights and manifest.json", async () => {
     await page.goto(serve.url);
     await page.getByRole('button', { name: 'Train' }).click();
     await page.locator(`[data-run-id="${runId}"]`).click();
     await page.locator('[data-testid="run-view"][data-status="done"]').waitFor();
-    const button = page.getByTestId('download-tfjs');
-    expect(await button.textContent()).toContain('Download TF.js model');
+    const ship = page.getByTestId('ship-panel');
+    await ship.getByRole('group', { name: 'Format' }).getByRole('button', { name: 'TF.js' }).click();
+    // TF.js is float32 only: nothing to quantize or calibrate.
+    expect(await ship.getByRole('group', { name: 'Quantization' }).count()).toBe(0);
+    const button = ship.getByTestId('ship-export');
+    expect(await button.textContent()).toContain('Export and download');
     await page.screenshot({ path: screenshotPath('train-download-model') });
 
     const downloading = page.waitForEvent('download');
@@ -83,6 +87,10 @@ describe("a finished run's TF.js model", () => {
       run: { id: runId },
     });
     await expect.poll(() => button.isEnabled()).toBe(true);
+    expect(await ship.getByTestId('ship-saved').textContent()).toContain(`${runId}-tfjs.zip`);
+    expect(await ship.getByTestId('ship-files').locator('th').allTextContents()).toEqual(
+      expect.arrayContaining(['model.json', 'manifest.json']),
+    );
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -62,6 +62,9 @@ describe('sweep specs', () => {
       testAccuracy: valAccuracy,
       gzipKb,
       latencyMs,
+      int8Accuracy: null,
+      int8ZlibKb: null,
+      int8LatencyMs: null,
       meetsConstraints: trialId !== 4,
     });
     const front = paretoFront(
@@ -140,7 +143,12 @@ describe('sweep presets', () => {
   it('ship the edge Go/Stop, MFCC and pruning grids, each valid down to every trial', async () => {
     const { loadPresets } = await import('../../src-main/services/features/loadFeaturePresets.ts');
     const presets = loadPresets('sweeps', parseSweepSpec);
-    expect(presets.map((preset) => preset.id)).toEqual(['edge-go-stop-grid', 'mfcc-grid', 'pruning-grid']);
+    expect(presets.map((preset) => preset.id)).toEqual([
+      'edge-go-stop-grid',
+      'edge-go-stop-int8',
+      'mfcc-grid',
+      'pruning-grid',
+    ]);
     expect(presets.map((preset) => expandSweep(preset.spec).length)).toEqual([12, 16, 12]);
   });
 });

@@ -1,14 +1,19 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ExportService } from '../../../src-shared/contract/ExportService.ts';
+import { Emitter } from '../../../src-shared/contract/events.ts';
+import type { ExportChoice, ExportProgress, ExportService } from '../../../src-shared/contract/ExportService.ts';
 import type { RunService } from '../../../src-shared/contract/RunService.ts';
-import { exportFormats } from '../../../src-shared/model/ExportBundle.ts';
-import type { ProjectSession } from '../project/ProjectSession.ts';
+import { exportFormats, type ExportFormat, type ShipReport } from '../../../src-shared/model/ExportBundle.ts';
+import type { OpenProject, ProjectSession } from '../project/ProjectSession.ts';
+import { recordDeployStats } from '../runs/store/recordDeployStats.ts';
 import { checkDestination } from './checkDestination.ts';
 import { exportIoError } from './exportIoError.ts';
 import { placeBundle, stagingParent } from './placeBundle.ts';
 import { readExportableRun } from './readExportableRun.ts';
+import { resolveExportOptions } from './resolveExportOptions.ts';
+import { deployStatsOf } from './ship/buildShipModel.ts';
+import type { ExportContext, ResolvedExportOptions } from './RunExporter.ts';
 import { runExporters } from './runExporters.ts';
 import { writeBundle } from './writeBundle.ts';
 import { zipFiles } from './zipFiles.ts';
@@ -25,12 +30,22 @@ export function createExportService(options: {
   runs: Pick<RunService, 'getRun'>;
 }): ExportService {
   const { session, runs } = options;
+  const progress = new Emitter<ExportProgress>({ name: 'export.onDidProgress' });
+  const context = (choice: ExportChoice, resolved: ResolvedExportOptions): ExportContext => ({
+    options: resolved,
+    project: session.require(),
+    progress: (stage, fraction) => progress.fire({ runId: choice.runId, format: choice.format, stage, fraction }),
+  });
   return {
+    onDidProgress: progress.event,
+
     async formats() {
       return exportFormats.map((format) => runExporters[format].info);
     },
 
-    async exportRun({ runId, format, directory, overwrite }) {
+    async exportRun(input) {
+      const { runId, format, directory, overwrite } = input;
+      const options = resolveExportOptions(input);
       const project = session.require();
       const run = await readExportableRun(project, runs, runId);
       const destination = checkDestination(directory, overwrite === true, runId, run.folder);
@@ -41,26 +56,30 @@ export function createExportService(options: {
         throw exportIoError(error, stagingParent(destination));
       }
       try {
-        const { files, warnings } = await writeBundle(run, format, staging);
+        const { files, warnings, report } = await writeBundle(run, format, staging, context(input, options));
         placeBundle(staging, destination, files);
-        return { runId, format, directory: destination.target, files, bytes: sum(files), warnings };
+        recordInt8Stats(project, runId, report);
+        return { runId, format, directory: destination.target, files, bytes: sum(files), warnings, report };
       } catch (error) {
         fs.rmSync(staging, { recursive: true, force: true });
         throw exportIoError(error, destination.target);
       }
     },
 
-    async exportFiles({ runId, format }) {
+    async exportFiles(input) {
+      const { runId, format } = input;
+      const options = resolveExportOptions(input);
       const project = session.require();
       const run = await readExportableRun(project, runs, runId);
       const staging = fs.mkdtempSync(path.join(os.tmpdir(), STAGING_PREFIX));
       try {
-        const { files, warnings } = await writeBundle(run, format, staging);
-        const name = `${runId}-${format}`;
+        const { files, warnings, report } = await writeBundle(run, format, staging, context(input, options));
+        recordInt8Stats(project, runId, report);
+        const name = `${runId}-${bundleSuffix(format, options)}`;
         const data = zipFiles(
           files.map((file) => ({ name: `${name}/${file.path}`, data: fs.readFileSync(path.join(staging, file.path)) })),
         );
-        return { runId, format, fileName: `${name}.zip`, mimeType: 'application/zip', data, files, warnings };
+        return { runId, format, fileName: `${name}.zip`, mimeType: 'application/zip', data, files, warnings, report };
       } catch (error) {
         throw exportIoError(error, staging);
       } finally {
@@ -68,6 +87,18 @@ export function createExportService(options: {
       }
     },
   };
+}
+
+/** An int8 export's measurements become the run's `stats.tflite_int8_*`, so Compare and the Runs table show what ships. */
+function recordInt8Stats(project: OpenProject, runId: string, report: ShipReport | null): void {
+  if (report?.quantize === 'int8') recordDeployStats(project.db, runId, deployStatsOf(report));
+}
+
+/** e.g. `tflite-int8`, `tflm-int8`, `tfjs`: what a downloaded archive holds, in its name. */
+function bundleSuffix(format: ExportFormat, options: ResolvedExportOptions): string {
+  if (format === 'tfjs') return format;
+  const io = options.quantize === 'int8' && options.io === 'float32' ? '-float-io' : '';
+  return `${format}-${options.quantize}${io}`;
 }
 
 const sum = (files: readonly { bytes: number }[]) => files.reduce((total, file) => total + file.bytes, 0);

@@ -1,27 +1,35 @@
 import { featureGeometry } from '../../../src-shared/dsp/featureGeometry.ts';
-import type { ExportedFile, ExportFormat, ExportManifest } from '../../../src-shared/model/ExportBundle.ts';
+import { MIN_STD } from '../../../src-shared/dsp/normalizeFeatures.ts';
+import type { ExportFormat, ExportManifest } from '../../../src-shared/model/ExportBundle.ts';
 import { appVersion } from '../appVersion.ts';
 import type { ExportableRun } from './ExportableRun.ts';
+import type { ManifestNormalization } from './manifestNormalization.ts';
+import type { WrittenBundle } from './RunExporter.ts';
 
 /** What a bundle cannot carry for every format, said so a user can act on it. */
-export function runWarnings(run: ExportableRun): string[] {
-  if (run.detail.spec.features.normalization !== 'dataset') return [];
-  // Dataset statistics live only in the training process today; a device would need them to compute the input.
+export function runWarnings(run: ExportableRun, normalization: ManifestNormalization | null): string[] {
+  if (normalization) return [];
   return [
-    `Run ${run.detail.id} normalizes features with statistics of its training split, which the run does not record: ` +
-      'a device cannot compute the same input from this bundle. Runs with normalization "clip" or "none" carry everything they need.',
+    `Run ${run.detail.id} normalizes features with statistics of its training split and was trained before the studio ` +
+      'recorded them: this bundle does not carry them, so a device cannot compute the same input. Train the run again to record them.',
   ];
 }
 
-/** manifest.json: the labels in output order, the input shape and the full feature spec, and every other file. */
+/**
+ * manifest.json: the labels in output order, the input and output tensors (with int8 quantization),
+ * the full feature spec and its normalization constants, what a TFLite export measured, and every file.
+ */
 export function exportManifest(
   run: ExportableRun,
   format: ExportFormat,
-  files: ExportedFile[],
+  written: WrittenBundle,
+  normalization: ManifestNormalization | null,
   warnings: string[],
 ): ExportManifest {
   const { detail, summary } = run;
+  const { report } = written;
   const geometry = featureGeometry(detail.spec.features);
+  const kind = detail.spec.features.normalization;
   return {
     generator: `KWS Studio ${appVersion}`,
     format,
@@ -34,10 +42,16 @@ export function exportManifest(
       testAccuracy: summary.testAccuracy,
     },
     labels: summary.classes,
-    input: { shape: [1, geometry.frames, geometry.bins, 1], dtype: 'float32' },
-    output: { shape: [1, summary.classes.length], values: 'logits' },
+    input: report
+      ? report.input
+      : { shape: [1, geometry.frames, geometry.bins, 1], dtype: 'float32', quantization: null },
+    output: report
+      ? { ...report.output, values: 'probabilities' }
+      : { shape: [1, summary.classes.length], dtype: 'float32', values: 'logits', quantization: null },
     features: detail.spec.features,
-    files,
+    normalization: normalization ?? { kind, mean: null, std: null, minStd: MIN_STD },
+    tflite: report,
+    files: written.files,
     warnings,
   };
 }

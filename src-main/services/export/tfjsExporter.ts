@@ -44,6 +44,6 @@ export const tfjsExporter: RunExporter = {
       fs.copyFileSync(path.join(run.folder, artifact.path), path.join(directory, name));
       files.push({ path: name, bytes: artifact.bytes });
     }
-    return { files, warnings: [] };
+    return { files, warnings: [], report: null };
   },
 };

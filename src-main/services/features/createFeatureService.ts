@@ -5,6 +5,8 @@ import { createFeatureExtractor, type FeatureExtractor } from '../../../src-shar
 import type { TaskProgress } from '../../../src-shared/model/TaskProgress.ts';
 import type { OpenProject, ProjectSession } from '../project/ProjectSession.ts';
 import { clipAudioRecord, decodeClipAudio } from '../project/clipAudioStore.ts';
+import { TrainingCancelled } from '../training/TrainingCancelled.ts';
+import { exportModelInputs } from './exportModelInputs.ts';
 import { extractProjectFeatures } from './extractProjectFeatures.ts';
 import { FeatureCache } from './FeatureCache.ts';
 import { featureSpecHash } from './featureSpecHash.ts';
@@ -104,6 +106,43 @@ export function createFeatureService(session: ProjectSession): FeatureService {
           `There is no running feature extraction ${taskId} to cancel (it may have finished).`,
         );
       controller.abort(new StudioError('cancelled', 'Feature extraction was cancelled.'));
+    },
+
+    async exportModelInputs(input) {
+      const project = session.require();
+      const taskId = `features-${++taskCounter}`;
+      const title = `Exporting the ${input.split} inputs of ${input.runId}`;
+      const controller = new AbortController();
+      running.set(taskId, controller);
+      const report = (state: TaskProgress['state'], message: string) =>
+        progress.fire({ taskId, title, state, done: 0, total: 0, message, cancellable: state === 'running' });
+      report('running', '');
+      try {
+        const result = await exportModelInputs(
+          project,
+          input,
+          ({ message }) => report('running', message),
+          controller.signal,
+        );
+        report('done', `${result.count} examples`);
+        return result;
+      } catch (caught) {
+        // The training pipeline stops a cancelled pass with its own error; here it is a cancelled export.
+        const error =
+          caught instanceof TrainingCancelled || controller.signal.aborted
+            ? new StudioError(
+                'cancelled',
+                `Exporting the model inputs of ${input.runId} was cancelled; nothing was written.`,
+              )
+            : caught;
+        report(
+          controller.signal.aborted ? 'cancelled' : 'failed',
+          error instanceof Error ? error.message : String(error),
+        );
+        throw error;
+      } finally {
+        running.delete(taskId);
+      }
     },
 
     async cacheStatus() {

@@ -18,6 +18,13 @@ const summaryStats: readonly [key: string, path: string, divisor: number][] = [
   ['stats.gzip_kb', '$.model.gzipBytes', 1024],
   ['stats.sparsity', '$.model.sparsity', 1],
   ['stats.latency_ms', '$.latencyMs', 1],
+  ['stats.tflite_int8_kb', '$.deploy.rawBytes', 1024],
+  ['stats.tflite_int8_zlib_kb', '$.deploy.zlibBytes', 1024],
+  ['stats.tflite_int8_zip_kb', '$.deploy.zipBytes', 1024],
+  ['stats.tflite_int8_accuracy', '$.deploy.accuracy', 1],
+  ['stats.tflite_int8_agreement', '$.deploy.agreement', 1],
+  ['stats.tflite_int8_arena_kb', '$.deploy.arenaBytes', 1024],
+  ['stats.tflite_int8_latency_ms', '$.deploy.latencyMs', 1],
   ['stats.train_seconds', '$.trainSeconds', 1],
   ['stats.epochs_trained', '$.epochs', 1],
   // The kept model's (best epoch's weights), as sweeps and leaderboards score it, not the last epoch's.

@@ -5,20 +5,10 @@ import { StudioError } from '../../../src-shared/contract/StudioError.ts';
 import type { SweepAnalysisInput } from '../../../src-shared/contract/RunService.ts';
 import type { RunValue } from '../../../src-shared/model/RunQuery.ts';
 import type { SweepAnalysis, SweepAnalysisTrial, SweepParameter } from '../../../src-shared/model/RunComparison.ts';
-import type { SweepObjective } from '../../../src-shared/model/SweepSpec.ts';
 import type { ProjectDatabase } from '../../store/openProjectDatabase.ts';
 import { getSweep, listTrials } from '../sweeps/sweepStore.ts';
-import { trialScores, type TrialScore } from '../sweeps/trialScores.ts';
+import { TRIAL_OBJECTIVES, trialScores } from '../sweeps/trialScores.ts';
 import type { RunIndex } from './RunIndex.ts';
-
-const objectiveReaders: Record<
-  SweepObjective,
-  { value: (score: TrialScore) => number | null; direction: 'max' | 'min' }
-> = {
-  val_accuracy: { value: (score) => score.valAccuracy, direction: 'max' },
-  gzip_kb: { value: (score) => score.gzipKb, direction: 'min' },
-  latency_ms: { value: (score) => score.latencyMs, direction: 'min' },
-};
 
 /**
  * A sweep's trials as parallel-coordinates lines (the parameters that vary, then the metric), the
@@ -68,7 +58,7 @@ export function sweepAnalysis(
     sweep.spec.constraints,
   );
   const scoreOf = new Map(scores.map((score) => [score.trialId, score]));
-  const objectives = sweep.spec.objectives.map((objective) => objectiveReaders[objective]);
+  const objectives = sweep.spec.objectives.map((objective) => TRIAL_OBJECTIVES[objective]);
   const front = new Set(
     paretoFront(
       scores.filter((score) => score.meetsConstraints),

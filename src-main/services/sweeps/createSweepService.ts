@@ -134,6 +134,9 @@ export function createSweepService(
           testAccuracy: score?.testAccuracy ?? null,
           gzipKb: score?.gzipKb ?? null,
           latencyMs: score?.latencyMs ?? null,
+          int8Accuracy: score?.int8Accuracy ?? null,
+          int8ZlibKb: score?.int8ZlibKb ?? null,
+          int8LatencyMs: score?.int8LatencyMs ?? null,
           meetsConstraints: score?.meetsConstraints ?? true,
           pareto: front.has(trial.id),
         };

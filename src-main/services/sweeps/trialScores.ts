@@ -15,6 +15,10 @@ export interface TrialScore {
   testAccuracy: number | null;
   gzipKb: number | null;
   latencyMs: number | null;
+  /** The int8 TFLite model's measurements (summary.deploy), null when the trial made none. */
+  int8Accuracy: number | null;
+  int8ZlibKb: number | null;
+  int8LatencyMs: number | null;
   meetsConstraints: boolean;
 }
 
@@ -37,11 +41,19 @@ export function trialScores(
       testAccuracy: summary.testAccuracy,
       gzipKb: summary.model.gzipBytes / 1024,
       latencyMs: summary.latencyMs,
+      int8Accuracy: summary.deploy?.accuracy ?? null,
+      int8ZlibKb: summary.deploy ? summary.deploy.zlibBytes / 1024 : null,
+      int8LatencyMs: summary.deploy?.latencyMs ?? null,
     };
+    // A bound on a figure the trial did not measure is not met: an unmeasured model is not known to fit.
+    const within = (value: number | null, bound: number | null | undefined) =>
+      bound === null || bound === undefined || (value !== null && value <= bound);
     const meetsConstraints =
-      (constraints.maxGzipKb === null || score.gzipKb <= constraints.maxGzipKb) &&
-      (constraints.maxLatencyMs === null || score.latencyMs <= constraints.maxLatencyMs) &&
-      (constraints.minValAccuracy === null || score.valAccuracy >= constraints.minValAccuracy);
+      within(score.gzipKb, constraints.maxGzipKb) &&
+      within(score.latencyMs, constraints.maxLatencyMs) &&
+      (constraints.minValAccuracy === null || score.valAccuracy >= constraints.minValAccuracy) &&
+      within(score.int8ZlibKb, constraints.maxInt8ZlibKb) &&
+      within(score.int8LatencyMs, constraints.maxInt8LatencyMs);
     return [{ ...score, meetsConstraints }];
   });
 }
@@ -57,8 +69,12 @@ export function paretoFront(scores: readonly TrialScore[], objectives: readonly 
   );
 }
 
-const TRIAL_OBJECTIVES: Record<SweepObjective, ParetoObjective<TrialScore>> = {
+/** How each objective reads a trial's score, and which way is better. */
+export const TRIAL_OBJECTIVES: Record<SweepObjective, ParetoObjective<TrialScore>> = {
   val_accuracy: { value: (score) => score.valAccuracy, direction: 'max' },
   gzip_kb: { value: (score) => score.gzipKb, direction: 'min' },
   latency_ms: { value: (score) => score.latencyMs, direction: 'min' },
+  int8_accuracy: { value: (score) => score.int8Accuracy, direction: 'max' },
+  int8_zlib_kb: { value: (score) => score.int8ZlibKb, direction: 'min' },
+  int8_latency_ms: { value: (score) => score.int8LatencyMs, direction: 'min' },
 };

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { RunSummary } from '../../../src-shared/model/Run.ts';
+import type { DeployStats, RunSummary } from '../../../src-shared/model/Run.ts';
 import type { TrainSpec } from '../../../src-shared/model/TrainSpec.ts';
 import { createRandom } from '../../../src-shared/random/createRandom.ts';
 import { SPLITS, type DatasetPlan, type Split } from '../../../src-shared/training/planDataset.ts';
@@ -14,6 +14,8 @@ import { reparameterize, type KwsModel } from './models/buildModel.ts';
 import type { PreparedExamples } from './prepareExamples.ts';
 import type { ReportProgress } from './progressReporter.ts';
 import type { RunRecorder } from './RunRecorder.ts';
+import { measureDeployment } from './measureDeployment.ts';
+import { NORMALIZATION_ARTIFACT, NORMALIZATION_FILE, writeRunNormalization } from './runNormalization.ts';
 import type { PredictionRow } from '../runs/store/savePredictions.ts';
 import type { TrainedModel } from './trainLoop.ts';
 
@@ -36,7 +38,7 @@ export interface FinishRunOptions {
  */
 export async function finishRun(options: FinishRunOptions): Promise<RunSummary> {
   const { tf, spec, examples, recorder } = options;
-  const { plan, maker, shape, raw, validation, test, trainStatic, latencyItem } = examples;
+  const { plan, maker, shape, raw, validation, test, latencyItem } = examples;
   const { model, pruner, state, best, stoppedEarly } = options.trained;
   options.progress({ message: 'Testing and exporting the model' });
   if (best) {
@@ -55,17 +57,34 @@ export async function finishRun(options: FinishRunOptions): Promise<RunSummary> 
     plan.items.test.map((item) => item.classIndex),
     testResult.predicted,
   );
-  const train = trainStatic ?? raw.train.map((features) => maker.finish(features.slice(), false, createRandom(0)));
+  // From the raw features, normalized as the other splits: `trainStatic` holds them before normalization.
+  const train = raw.train.map((features) => maker.finish(features.slice(), false, createRandom(0)));
   recorder.predictions(predictionRows(tf, final, plan, { train, validation, test }, shape));
 
   const saved = await saveTfjsModel(final, path.join(options.runDir, 'model'));
   for (const file of saved) recorder.artifact(file.kind, path.join('model', file.path), file.bytes);
+  // Dataset statistics travel with the model: its inputs cannot be made again without them.
+  if (spec.features.normalization === 'dataset' && maker.stats) {
+    recorder.artifact(NORMALIZATION_ARTIFACT, NORMALIZATION_FILE, writeRunNormalization(options.runDir, maker.stats));
+  }
   const weightsBytes = Buffer.concat(
     saved
       .filter((file) => file.kind === 'tfjs-weights')
       .map((file) => fs.readFileSync(path.join(options.runDir, 'model', file.path))),
   );
   const stats = final.stats();
+  let deploy: DeployStats | undefined;
+  if (spec.deploy) {
+    options.progress({ message: 'Making and measuring the int8 TFLite model' });
+    deploy = await measureDeployment({
+      tf,
+      spec: { ...spec, deploy: spec.deploy },
+      examples,
+      inputs: { train, validation, test },
+      modelJsonPath: path.join(options.runDir, 'model', saved.find((file) => file.kind === 'tfjs-model')!.path),
+      macs: stats.macs,
+    });
+  }
   const sparsity = kernelSparsity(final);
   const latencyMs = measureLatency(tf, final, maker, latencyItem, shape);
 
@@ -85,6 +104,7 @@ export async function finishRun(options: FinishRunOptions): Promise<RunSummary> 
     stoppedEarly,
     bestEpoch: (best ? state.bestEpoch : state.epoch) + 1,
     pruning,
+    ...(deploy ? { deploy } : {}),
   };
   recorder.metrics([
     { key: 'test_accuracy', step: state.step, value: summary.testAccuracy },

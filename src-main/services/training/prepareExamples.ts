@@ -36,6 +36,12 @@ export interface PrepareExamplesOptions {
   signal: AbortSignal;
   /** Fewest cache misses that go to feature threads; tests set it to compare both paths. */
   minMissesForThreads?: number;
+  /**
+   * Only the features are wanted, no training follows (a finished run's inputs): the audio that
+   * training augments and the latency clip's are not decoded, so neither augmented epochs nor
+   * measureLatency can run on the result.
+   */
+  featuresOnly?: boolean;
 }
 
 /**
@@ -57,11 +63,12 @@ export async function prepareExamples(options: PrepareExamplesOptions): Promise<
 
   // Training examples with audio augmentation are made anew each epoch, from audio kept here.
   const audioNeeded = new Set<number>();
-  if (maker.augmentsAudio) for (const item of plan.items.train) if (item.clipId !== null) audioNeeded.add(item.clipId);
+  if (maker.augmentsAudio && !options.featuresOnly)
+    for (const item of plan.items.train) if (item.clipId !== null) audioNeeded.add(item.clipId);
   // The latency measurement runs the whole path, audio included, on one clip.
   const latencyItem =
     plan.items.test.find((item) => item.clipId !== null) ?? plan.items.train.find((item) => item.clipId !== null)!;
-  audioNeeded.add(latencyItem.clipId!);
+  if (!options.featuresOnly) audioNeeded.add(latencyItem.clipId!);
   const raw = await rawExamples({ ...options, plan, maker, audio, audioNeeded });
 
   if (spec.features.normalization === 'dataset') {

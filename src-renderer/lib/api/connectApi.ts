@@ -8,6 +8,7 @@ interface ElectronBridge {
   subscribe(channel: string, listener: (value: unknown) => void): () => void;
   pathForFile?(file: File): string;
   chooseFolder?(): Promise<string | null>;
+  chooseSaveFolder?(): Promise<string | null>;
 }
 
 export interface StudioApi {
@@ -17,6 +18,8 @@ export interface StudioApi {
   pathForFile?: ((file: File) => string) | undefined;
   /** Electron only: the system's folder dialog (null when cancelled). */
   chooseFolder?: (() => Promise<string | null>) | undefined;
+  /** Electron only: the system's folder dialog for an export's destination (null when cancelled). */
+  chooseSaveFolder?: (() => Promise<string | null>) | undefined;
 }
 
 /** The typed services, over the Electron preload bridge when present, else over serve mode's WebSocket. */
@@ -31,12 +34,13 @@ export function connectApi(onConnectionChange: (connected: boolean) => void): St
       },
       subscribe: (channel, listener) => bridge.subscribe(channel, listener),
     };
-    const { pathForFile, chooseFolder } = bridge;
+    const { pathForFile, chooseFolder, chooseSaveFolder } = bridge;
     return {
       services: createClient(transport),
       transport: 'electron',
       pathForFile: pathForFile && ((file) => pathForFile(file)),
       chooseFolder: chooseFolder && (() => chooseFolder()),
+      chooseSaveFolder: chooseSaveFolder && (() => chooseSaveFolder()),
     };
   }
   const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';

@@ -64,6 +64,9 @@ describe('paretoFront', () => {
       testAccuracy: valAccuracy,
       gzipKb,
       latencyMs,
+      int8Accuracy: null,
+      int8ZlibKb: null,
+      int8LatencyMs: null,
       meetsConstraints,
     });
     const scores = [
