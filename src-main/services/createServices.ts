@@ -1,5 +1,6 @@
 import type { ServiceTable } from '../../src-shared/contract/ServiceTable.ts';
 import { createExportService } from './export/createExportService.ts';
+import { runModelInputs } from './training/runModelInputs.ts';
 import { createFeatureService } from './features/createFeatureService.ts';
 import { createLibraryService } from './library/createLibraryService.ts';
 import { ProjectSession } from './project/ProjectSession.ts';
@@ -36,7 +37,7 @@ export function createServices(options: { home: string }): StudioServices {
     training,
     sweeps,
     runs,
-    export: createExportService({ session, runs }),
+    export: createExportService({ session, runs, modelInputs: runModelInputs }),
     system: createSystemService(options.home),
   };
   return {

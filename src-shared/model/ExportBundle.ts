@@ -34,7 +34,10 @@ export const DEFAULT_CALIBRATION_INPUTS = 300;
 /** Sizes of one model file, each named by how it was measured. */
 export interface ModelFileSizes {
   rawBytes: number;
-  /** zlib (deflate with the zlib header) at level 9: the measure KWS papers and homework report. */
+  /**
+   * zlib (deflate with the zlib header) at level 9, by Node's zlib: the measure KWS papers and homework
+   * report. Python's zlib.compress(data, 9) links another zlib build and can differ by about 1 %.
+   */
   zlibBytes: number;
   /** A zip archive holding only the model file, deflate level 9 (TF Model Optimization's measure). */
   zipBytes: number;

@@ -8,6 +8,7 @@ import type {
 } from '../../../src-shared/model/ExportBundle.ts';
 import type { OpenProject } from '../project/ProjectSession.ts';
 import type { ExportableRun } from './ExportableRun.ts';
+import type { ReadModelInputs } from './ModelInputs.ts';
 
 /** Export options with every default filled in. */
 export interface ResolvedExportOptions {
@@ -20,6 +21,8 @@ export interface ResolvedExportOptions {
 export interface ExportContext {
   options: ResolvedExportOptions;
   project: OpenProject;
+  /** The run's model inputs of a split, as its training made them. */
+  modelInputs: ReadModelInputs;
   /** A stage in words and the share of the export done, 0..1. */
   progress(stage: string, fraction: number): void;
 }

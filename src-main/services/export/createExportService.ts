@@ -10,6 +10,7 @@ import { recordDeployStats } from '../runs/store/recordDeployStats.ts';
 import { checkDestination } from './checkDestination.ts';
 import { exportIoError } from './exportIoError.ts';
 import { placeBundle, stagingParent } from './placeBundle.ts';
+import type { ReadModelInputs } from './ModelInputs.ts';
 import { readExportableRun } from './readExportableRun.ts';
 import { resolveExportOptions } from './resolveExportOptions.ts';
 import { deployStatsOf } from './ship/buildShipModel.ts';
@@ -28,12 +29,15 @@ const STAGING_PREFIX = '.kws-export-';
 export function createExportService(options: {
   session: ProjectSession;
   runs: Pick<RunService, 'getRun'>;
+  /** The training pipeline's runModelInputs (calibration and test inputs of TFLite exports). */
+  modelInputs: ReadModelInputs;
 }): ExportService {
-  const { session, runs } = options;
+  const { session, runs, modelInputs } = options;
   const progress = new Emitter<ExportProgress>({ name: 'export.onDidProgress' });
   const context = (choice: ExportChoice, resolved: ResolvedExportOptions): ExportContext => ({
     options: resolved,
     project: session.require(),
+    modelInputs,
     progress: (stage, fraction) => progress.fire({ runId: choice.runId, format: choice.format, stage, fraction }),
   });
   return {

@@ -2,9 +2,9 @@ import path from 'node:path';
 import { featureGeometry } from '../../../src-shared/dsp/featureGeometry.ts';
 import { MIN_STD } from '../../../src-shared/dsp/normalizeFeatures.ts';
 import type { ExportManifest } from '../../../src-shared/model/ExportBundle.ts';
-import { NORMALIZATION_ARTIFACT, readRunNormalization } from '../training/runNormalization.ts';
-import type { RunModelInputs } from '../training/runModelInputs.ts';
+import { NORMALIZATION_ARTIFACT, readRunNormalization } from '../runs/runNormalization.ts';
 import type { ExportableRun } from './ExportableRun.ts';
+import type { ModelInputs } from './ModelInputs.ts';
 
 export type ManifestNormalization = ExportManifest['normalization'];
 
@@ -25,7 +25,7 @@ export function recordedNormalization(run: ExportableRun): ManifestNormalization
 }
 
 /** The constants the inputs a model was measured on were normalized with (recorded, or recomputed for older runs). */
-export function inputsNormalization(inputs: RunModelInputs): ManifestNormalization {
+export function inputsNormalization(inputs: ModelInputs): ManifestNormalization {
   const { kind, mean, std } = inputs.normalization;
   return { kind, mean: mean ? Array.from(mean) : null, std: std ? Array.from(std) : null, minStd: MIN_STD };
 }

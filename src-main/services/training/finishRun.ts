@@ -15,7 +15,7 @@ import type { PreparedExamples } from './prepareExamples.ts';
 import type { ReportProgress } from './progressReporter.ts';
 import type { RunRecorder } from './RunRecorder.ts';
 import { measureDeployment } from './measureDeployment.ts';
-import { NORMALIZATION_ARTIFACT, NORMALIZATION_FILE, writeRunNormalization } from './runNormalization.ts';
+import { NORMALIZATION_ARTIFACT, NORMALIZATION_FILE, writeRunNormalization } from '../runs/runNormalization.ts';
 import type { PredictionRow } from '../runs/store/savePredictions.ts';
 import type { TrainedModel } from './trainLoop.ts';
 

@@ -13,7 +13,7 @@ import { prepareExamples } from './prepareExamples.ts';
 import type { ReportProgress } from './progressReporter.ts';
 import { rawExamples } from './rawExamples.ts';
 import { projectRunSource, type RunSource } from './RunSource.ts';
-import { NORMALIZATION_ARTIFACT, readRunNormalization } from './runNormalization.ts';
+import { NORMALIZATION_ARTIFACT, readRunNormalization } from '../runs/runNormalization.ts';
 
 export interface RunModelInputsOptions {
   split: Split;

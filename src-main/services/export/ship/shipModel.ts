@@ -3,23 +3,23 @@ import { StudioError } from '../../../../src-shared/contract/StudioError.ts';
 import type { DeployGraph } from '../../optimize/graph/DeployGraph.ts';
 import { readTfjsGraph } from '../../optimize/graph/readTfjsGraph.ts';
 import { loadTensorflow } from '../../tensorflow/loadTensorflow.ts';
-import { runModelInputs, type RunModelInputs } from '../../training/runModelInputs.ts';
 import type { ExportableRun } from '../ExportableRun.ts';
+import type { ModelInputs } from '../ModelInputs.ts';
 import type { ExportContext } from '../RunExporter.ts';
 import { buildShipModel, type BuiltShipModel } from './buildShipModel.ts';
 
 /** A TFLite model made from a finished run, with what was measured of it and the inputs it was measured on. */
 export interface ShippedModel extends BuiltShipModel {
-  evaluation: RunModelInputs;
+  evaluation: ModelInputs;
 }
 
 /**
  * The run's TFLite model, from the files its training recorded: its TF.js model read into the
  * deployed form (batch norm folded, ReLU fused), calibrated on a balanced subset of its training clips
- * and measured on its test clips, both made by the training pipeline itself (runModelInputs).
+ * and measured on its test clips, both made by the training pipeline itself (ExportContext.modelInputs).
  */
 export async function shipModel(run: ExportableRun, context: ExportContext): Promise<ShippedModel> {
-  const { options, project, progress } = context;
+  const { options, project, progress, modelInputs } = context;
   const runId = run.detail.id;
   const graph = readRunGraph(run);
   const { tf } = await loadTensorflow();
@@ -28,7 +28,7 @@ export async function shipModel(run: ExportableRun, context: ExportContext): Pro
   let calibration: Float32Array[] = [];
   if (options.quantize === 'int8') {
     progress(`Reading ${options.calibration} calibration inputs from the training split`, 0.1);
-    calibration = (await runModelInputs(project, runId, { split: 'train', limit: options.calibration })).inputs;
+    calibration = (await modelInputs(project, runId, { split: 'train', limit: options.calibration })).inputs;
     if (calibration.length === 0) {
       throw new StudioError(
         'invalid_input',
@@ -75,9 +75,9 @@ function readRunGraph(run: ExportableRun): DeployGraph {
 }
 
 /** The run's test clips; a run without any is measured on its validation clips, then its training clips. */
-async function evaluationInputs(run: ExportableRun, context: ExportContext): Promise<RunModelInputs> {
+async function evaluationInputs(run: ExportableRun, context: ExportContext): Promise<ModelInputs> {
   for (const split of ['test', 'validation', 'train'] as const) {
-    const inputs = await runModelInputs(context.project, run.detail.id, { split });
+    const inputs = await context.modelInputs(context.project, run.detail.id, { split });
     if (inputs.inputs.length > 0) return inputs;
   }
   throw new StudioError('invalid_input', `Run ${run.detail.id} has no clips in any split to measure its model on.`);

@@ -25,8 +25,8 @@ export interface QuantizedWeights {
 
 /**
  * A DeployGraph with everything full-integer quantization adds: one (scale, zero point) per
- * activation tensor from calibration (softmax's output fixed at 1/256, −128; reshape, pooling and
- * mean keep their input's where the spec says so) and int8 weights per weighted op.
+ * activation tensor from calibration (softmax's output fixed at 1/256, −128; reshape and max
+ * pooling keep their input's; mean has its own, as TF's converter gives it) and int8 weights per weighted op.
  */
 export interface QuantizedGraph {
   graph: DeployGraph;
