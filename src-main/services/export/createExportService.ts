@@ -13,14 +13,12 @@ import { placeBundle, stagingParent } from './placeBundle.ts';
 import type { ReadModelInputs } from './ModelInputs.ts';
 import { readExportableRun } from './readExportableRun.ts';
 import { resolveExportOptions } from './resolveExportOptions.ts';
+import { createStagingFolder } from './stagingFolder.ts';
 import { deployStatsOf } from './ship/buildShipModel.ts';
 import type { ExportContext, ResolvedExportOptions } from './RunExporter.ts';
 import { runExporters } from './runExporters.ts';
 import { writeBundle } from './writeBundle.ts';
 import { zipFiles } from './zipFiles.ts';
-
-/** Hidden, and named so a user who finds one left by a killed export knows what it was. */
-const STAGING_PREFIX = '.kws-export-';
 
 /**
  * Export of the open project's finished runs. Runs are read through the run service (and their
@@ -55,7 +53,7 @@ export function createExportService(options: {
       const destination = checkDestination(directory, overwrite === true, runId, run.folder);
       let staging: string;
       try {
-        staging = fs.mkdtempSync(path.join(stagingParent(destination), STAGING_PREFIX));
+        staging = createStagingFolder(stagingParent(destination));
       } catch (error) {
         throw exportIoError(error, stagingParent(destination));
       }
@@ -75,7 +73,7 @@ export function createExportService(options: {
       const options = resolveExportOptions(input);
       const project = session.require();
       const run = await readExportableRun(project, runs, runId);
-      const staging = fs.mkdtempSync(path.join(os.tmpdir(), STAGING_PREFIX));
+      const staging = createStagingFolder(os.tmpdir());
       try {
         const { files, warnings, report } = await writeBundle(run, format, staging, context(input, options));
         recordInt8Stats(project, runId, report);

@@ -3,6 +3,7 @@ import type { OpenProject, ProjectSession } from '../project/ProjectSession.ts';
 import { listOwners, recoverOrphanRuns } from '../runs/store/runOwners.ts';
 import { getRun } from '../runs/store/getRun.ts';
 import type { TrainingRunner } from './TrainingRunner.ts';
+import { idleProgress } from './idleProgress.ts';
 
 const POLL_MS = 1000;
 /** Looking for runs whose process died costs a pid check per running run; not needed every second. */
@@ -46,10 +47,8 @@ export class ExternalRunWatcher {
         if (this.seen.get(owner.runId) === owner.heartbeatAt) continue;
         this.seen.set(owner.runId, owner.heartbeatAt);
         this.fire(
-          owner.progress ?? {
-            ...idle(owner.runId, 'queued'),
-            message: `Starting: ${owner.owner} (process ${owner.pid}) trains this run…`,
-          },
+          owner.progress ??
+            idleProgress(owner.runId, 'queued', `Starting: ${owner.owner} (process ${owner.pid}) trains this run…`),
         );
       }
       const current = new Set(owners.map((owner) => owner.runId));
@@ -61,7 +60,7 @@ export class ExternalRunWatcher {
           run.status === 'done' && run.summary
             ? `test accuracy ${(run.summary.testAccuracy * 100).toFixed(1)} %`
             : (run.error ?? run.status);
-        this.fire({ ...idle(runId, run.status), message });
+        this.fire(idleProgress(runId, run.status, message));
       }
     } catch {
       // The project may be closing under us; the next poll looks again.
@@ -71,19 +70,4 @@ export class ExternalRunWatcher {
   dispose(): void {
     clearInterval(this.timer);
   }
-}
-
-function idle(runId: string, status: TrainingProgress['status']): Omit<TrainingProgress, 'message'> {
-  return {
-    runId,
-    status,
-    epoch: 0,
-    epochs: 0,
-    step: 0,
-    steps: 0,
-    loss: null,
-    accuracy: null,
-    samplesPerSecond: null,
-    etaSeconds: null,
-  };
 }

@@ -3,6 +3,7 @@ import { Emitter } from '../../../src-shared/contract/events.ts';
 import type { RunStatus, TrainingProgress } from '../../../src-shared/model/Run.ts';
 import { forkWorkerModule } from '../system/runWorkerModule.ts';
 import type { FromTrainingWorker, ToTrainingWorker } from './trainingWorkerMessages.ts';
+import { idleProgress } from './idleProgress.ts';
 
 export interface RunOutcome {
   status: Exclude<RunStatus, 'queued' | 'running'>;
@@ -46,20 +47,7 @@ export class TrainingRunner {
     worker.stderr = '';
     this.workers.set(runId, worker);
     const { child } = worker;
-    const fire = (status: RunStatus, message: string) =>
-      this.progress.fire({
-        runId,
-        status,
-        epoch: 0,
-        epochs: 0,
-        step: 0,
-        steps: 0,
-        loss: null,
-        accuracy: null,
-        samplesPerSecond: null,
-        etaSeconds: null,
-        message,
-      });
+    const fire = (status: RunStatus, message: string) => this.progress.fire(idleProgress(runId, status, message));
     const settled = new Promise<RunOutcome>((resolve) => {
       let outcome: RunOutcome | null = null;
       const finish = (ended: RunOutcome) => {
