@@ -164,7 +164,16 @@ export interface SweepParameter {
 
 export interface SweepAnalysisTrial extends Pick<
   SweepTrial,
-  'config' | 'rung' | 'valAccuracy' | 'testAccuracy' | 'gzipKb' | 'latencyMs' | 'meetsConstraints' | 'pareto'
+  | 'config'
+  | 'rung'
+  | 'valAccuracy'
+  | 'testAccuracy'
+  | 'gzipKb'
+  | 'latencyMs'
+  | 'int8Accuracy'
+  | 'int8ZlibKb'
+  | 'meetsConstraints'
+  | 'pareto'
 > {
   trialId: number;
   runId: string;

@@ -83,6 +83,8 @@ export function sweepAnalysis(
       testAccuracy: score?.testAccuracy ?? null,
       gzipKb: score?.gzipKb ?? null,
       latencyMs: score?.latencyMs ?? null,
+      int8Accuracy: score?.int8Accuracy ?? null,
+      int8ZlibKb: score?.int8ZlibKb ?? null,
       meetsConstraints: score?.meetsConstraints ?? false,
       pareto: front.has(trial.id),
     };
