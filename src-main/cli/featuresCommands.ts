@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import type { FeatureExtractionReport, ModelInputsExport } from '../../src-shared/contract/FeatureService.ts';
+import type { TaskProgress } from '../../src-shared/model/TaskProgress.ts';
 import { parseFeatureSpec } from '../../src-shared/contract/featureSpecSchema.ts';
 import type { StudioServices } from '../services/createServices.ts';
 import { numberOption } from './numberOption.ts';
@@ -13,6 +13,24 @@ export function addFeaturesCommands(program: Command, studio: StudioServices): v
   const { project, features } = studio.services;
   const resolveFeatureSpec = (options: { spec?: string; preset?: string }) =>
     resolveSpec(options, 'feature', parseFeatureSpec, () => features.presets(), 'log-mel-40');
+  /** Runs a feature task with its progress line; Ctrl+C cancels it through the service (it keeps what it cached). */
+  const featureTask = async <T>(show: (progress: TaskProgress) => void, run: () => Promise<T>): Promise<T> => {
+    let taskId: string | undefined;
+    const unsubscribe = features.onDidProgress((progress) => {
+      taskId = progress.state === 'running' ? progress.taskId : undefined;
+      show(progress);
+    });
+    const onSigint = () => {
+      if (taskId) void features.cancelTask({ taskId }).catch(() => undefined);
+    };
+    process.once('SIGINT', onSigint);
+    try {
+      return await run();
+    } finally {
+      process.off('SIGINT', onSigint);
+      unsubscribe();
+    }
+  };
   const featuresCommand = program
     .command('features')
     .description('Compute and cache features (MFCC, log-mel, spectrogram) for a project.');
@@ -36,23 +54,10 @@ export function addFeaturesCommands(program: Command, studio: StudioServices): v
       }) => {
         await project.open({ path: options.project });
         const spec = await resolveFeatureSpec(options);
-        const showProgress = progressLine(options.json, (progress) => `${progress.done}/${progress.total} clips`);
-        let taskId: string | undefined;
-        const unsubscribe = features.onDidProgress((progress) => {
-          taskId = progress.state === 'running' ? progress.taskId : undefined;
-          showProgress(progress);
-        });
-        const onSigint = () => {
-          if (taskId) void features.cancelTask({ taskId }).catch(() => undefined);
-        };
-        process.once('SIGINT', onSigint);
-        let report: FeatureExtractionReport;
-        try {
-          report = await features.extractAll({ spec, threads: options.threads, float16: options.float16 });
-        } finally {
-          process.off('SIGINT', onSigint);
-          unsubscribe();
-        }
+        const report = await featureTask(
+          progressLine(options.json, (progress) => `${progress.done}/${progress.total} clips`),
+          () => features.extractAll({ spec, threads: options.threads, float16: options.float16 }),
+        );
         const status = report.cache;
         if (options.json) {
           console.log(JSON.stringify(report, null, 2));
@@ -112,29 +117,17 @@ export function addFeaturesCommands(program: Command, studio: StudioServices): v
         json?: boolean;
       }) => {
         await project.open({ path: options.project });
-        const showProgress = progressLine(options.json, (progress) => progress.message);
-        let taskId: string | undefined;
-        const unsubscribe = features.onDidProgress((progress) => {
-          taskId = progress.state === 'running' ? progress.taskId : undefined;
-          showProgress(progress);
-        });
-        const onSigint = () => {
-          if (taskId) void features.cancelTask({ taskId }).catch(() => undefined);
-        };
-        process.once('SIGINT', onSigint);
-        let result: ModelInputsExport;
-        try {
-          result = await features.exportModelInputs({
-            runId: options.run,
-            split: options.split,
-            directory: path.resolve(options.out),
-            overwrite: options.force,
-            limit: options.limit,
-          });
-        } finally {
-          process.off('SIGINT', onSigint);
-          unsubscribe();
-        }
+        const result = await featureTask(
+          progressLine(options.json, (progress) => progress.message),
+          () =>
+            features.exportModelInputs({
+              runId: options.run,
+              split: options.split,
+              directory: path.resolve(options.out),
+              overwrite: options.force,
+              limit: options.limit,
+            }),
+        );
         if (options.json) {
           console.log(JSON.stringify(result, null, 2));
           return;

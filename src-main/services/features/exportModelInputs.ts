@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ExportModelInputsInput, ModelInputsExport } from '../../../src-shared/contract/FeatureService.ts';
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
-import { diskFullError, isDiskFull } from '../diskFull.ts';
+import { fileWriteError } from '../fileWriteError.ts';
 import type { OpenProject } from '../project/ProjectSession.ts';
 import type { ReportProgress } from '../training/progressReporter.ts';
 import { runModelInputs } from '../training/runModelInputs.ts';
@@ -144,17 +144,8 @@ function place(staging: string, folder: Folder, files: readonly { path: string }
 
 /** A file-system failure as an error naming the folder; StudioErrors pass unchanged. */
 function writeError(error: unknown, where: string): StudioError {
-  if (error instanceof StudioError) return error;
-  if (isDiskFull(error)) return diskFullError(where, 'no model inputs were written');
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-    return new StudioError(
-      'io_error',
-      `Cannot write in ${where} (${code === 'EROFS' ? 'a read-only file system' : 'permission denied'}); choose a folder you can write to.`,
-    );
-  }
-  return new StudioError(
-    'io_error',
-    `Writing the model inputs to ${where} failed: ${error instanceof Error ? error.message : String(error)}`,
-  );
+  return fileWriteError(error, where, {
+    kept: 'no model inputs were written',
+    failed: `Writing the model inputs to ${where}`,
+  });
 }
