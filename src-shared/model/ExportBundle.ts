@@ -31,6 +31,29 @@ export interface ExportOptions {
 
 export const DEFAULT_CALIBRATION_INPUTS = 300;
 
+/**
+ * The I/O type a format starts with: a microcontroller feeds int8 features (tflm), a script on a
+ * phone or a Raspberry Pi feeds float ones (tflite).
+ */
+export function defaultExportIo(format: ExportFormat): ExportIoType {
+  return format === 'tflm' ? 'int8' : 'float32';
+}
+
+/**
+ * A bundle's name after the run id (`tflite-int8`, `tflite-int8-float-io`, `tflm-int8`, `tfjs`): a
+ * downloaded archive and an export into a chosen folder are named alike, so two forms of one run
+ * never land in one folder.
+ */
+export function exportBundleSuffix(choice: {
+  format: ExportFormat;
+  quantize: ExportQuantization;
+  io: ExportIoType;
+}): string {
+  if (choice.format === 'tfjs') return 'tfjs';
+  const io = choice.quantize === 'int8' && choice.io === 'float32' ? '-float-io' : '';
+  return `${choice.format}-${choice.quantize}${io}`;
+}
+
 /** Sizes of one model file, each named by how it was measured. */
 export interface ModelFileSizes {
   rawBytes: number;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Emitter } from '../../../src-shared/contract/events.ts';
 import type { ExportChoice, ExportProgress, ExportService } from '../../../src-shared/contract/ExportService.ts';
 import type { RunService } from '../../../src-shared/contract/RunService.ts';
-import { exportFormats, type ExportFormat, type ShipReport } from '../../../src-shared/model/ExportBundle.ts';
+import { exportBundleSuffix, exportFormats, type ShipReport } from '../../../src-shared/model/ExportBundle.ts';
 import type { OpenProject, ProjectSession } from '../project/ProjectSession.ts';
 import { recordDeployStats } from '../runs/store/recordDeployStats.ts';
 import { checkDestination } from './checkDestination.ts';
@@ -77,7 +77,7 @@ export function createExportService(options: {
       try {
         const { files, warnings, report } = await writeBundle(run, format, staging, context(input, options));
         recordInt8Stats(project, runId, report);
-        const name = `${runId}-${bundleSuffix(format, options)}`;
+        const name = `${runId}-${exportBundleSuffix({ format, ...options })}`;
         const data = zipFiles(
           files.map((file) => ({ name: `${name}/${file.path}`, data: fs.readFileSync(path.join(staging, file.path)) })),
         );
@@ -94,13 +94,6 @@ export function createExportService(options: {
 /** An int8 export's measurements become the run's `stats.tflite_int8_*`, so Compare and the Runs table show what ships. */
 function recordInt8Stats(project: OpenProject, runId: string, report: ShipReport | null): void {
   if (report?.quantize === 'int8') recordDeployStats(project.db, runId, deployStatsOf(report));
-}
-
-/** e.g. `tflite-int8`, `tflm-int8`, `tfjs`: what a downloaded archive holds, in its name. */
-function bundleSuffix(format: ExportFormat, options: ResolvedExportOptions): string {
-  if (format === 'tfjs') return format;
-  const io = options.quantize === 'int8' && options.io === 'float32' ? '-float-io' : '';
-  return `${format}-${options.quantize}${io}`;
 }
 
 const sum = (files: readonly { bytes: number }[]) => files.reduce((total, file) => total + file.bytes, 0);

@@ -1,6 +1,6 @@
 import type { ExportChoice } from '../../../src-shared/contract/ExportService.ts';
 import { StudioError } from '../../../src-shared/contract/StudioError.ts';
-import { DEFAULT_CALIBRATION_INPUTS } from '../../../src-shared/model/ExportBundle.ts';
+import { DEFAULT_CALIBRATION_INPUTS, defaultExportIo } from '../../../src-shared/model/ExportBundle.ts';
 import type { ResolvedExportOptions } from './RunExporter.ts';
 
 /**
@@ -29,7 +29,7 @@ export function resolveExportOptions(choice: ExportChoice): ResolvedExportOption
   }
   return {
     quantize: 'int8',
-    io: io ?? (format === 'tflm' ? 'int8' : 'float32'),
+    io: io ?? defaultExportIo(format),
     calibration: calibration ?? DEFAULT_CALIBRATION_INPUTS,
   };
 }

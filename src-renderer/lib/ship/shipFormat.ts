@@ -5,6 +5,11 @@ import type {
   TensorQuantizationInfo,
 } from '../../../src-shared/model/ExportBundle.ts';
 
+export {
+  defaultExportIo as defaultIo,
+  exportBundleSuffix as bundleSuffix,
+} from '../../../src-shared/model/ExportBundle.ts';
+
 /** What an export is made of, defaults filled in: the options a report and a bundle's name describe. */
 export interface ShipChoice {
   format: ExportFormat;
@@ -19,25 +24,6 @@ export const formatLabels: Record<ExportFormat, string> = {
   tflm: 'TFLite Micro',
   tfjs: 'TF.js',
 };
-
-/**
- * The I/O type a format starts with: a microcontroller feeds int8 features (tflm), a script on a
- * phone or a Raspberry Pi feeds float ones (tflite). Mirrors the export contract's default.
- */
-export function defaultIo(format: ExportFormat): ExportIoType {
-  return format === 'tflm' ? 'int8' : 'float32';
-}
-
-/**
- * The bundle's name after the run id, as the export service names a downloaded archive
- * (`tflite-int8`, `tflite-int8-float-io`, `tflm-int8`, `tfjs`): an Electron export into a folder
- * gets the same name, so two exports of one run in different forms do not land in one folder.
- */
-export function bundleSuffix(choice: ShipChoice): string {
-  if (choice.format === 'tfjs') return 'tfjs';
-  const io = choice.quantize === 'int8' && choice.io === 'float32' ? '-float-io' : '';
-  return `${choice.format}-${choice.quantize}${io}`;
-}
 
 /** A child of a folder the system's dialog returned, with that system's separator. */
 export function childFolder(parent: string, name: string): string {

@@ -19,7 +19,7 @@ export interface ShippedModel extends BuiltShipModel {
  * and measured on its test clips, both made by the training pipeline itself (ExportContext.modelInputs).
  */
 export async function shipModel(run: ExportableRun, context: ExportContext): Promise<ShippedModel> {
-  const { options, project, progress, modelInputs } = context;
+  const { options, progress } = context;
   const runId = run.detail.id;
   const graph = readRunGraph(run);
   const { tf } = await loadTensorflow();
@@ -28,7 +28,7 @@ export async function shipModel(run: ExportableRun, context: ExportContext): Pro
   let calibration: Float32Array[] = [];
   if (options.quantize === 'int8') {
     progress(`Reading ${options.calibration} calibration inputs from the training split`, 0.1);
-    calibration = (await modelInputs(project, runId, { split: 'train', limit: options.calibration })).inputs;
+    calibration = (await readInputs(context, runId, { split: 'train', limit: options.calibration })).inputs;
     if (calibration.length === 0) {
       throw new StudioError(
         'invalid_input',
@@ -77,8 +77,29 @@ function readRunGraph(run: ExportableRun): DeployGraph {
 /** The run's test clips; a run without any is measured on its validation clips, then its training clips. */
 async function evaluationInputs(run: ExportableRun, context: ExportContext): Promise<ModelInputs> {
   for (const split of ['test', 'validation', 'train'] as const) {
-    const inputs = await context.modelInputs(context.project, run.detail.id, { split });
+    const inputs = await readInputs(context, run.detail.id, { split });
     if (inputs.inputs.length > 0) return inputs;
   }
   throw new StudioError('invalid_input', `Run ${run.detail.id} has no clips in any split to measure its model on.`);
+}
+
+/**
+ * The run's inputs for a split. A failure to plan them from the run's snapshot (a plain Error, e.g. an
+ * empty training split in a hand-edited project) names the run: unwrapped, the service would report it
+ * as a failure to write the export folder.
+ */
+async function readInputs(
+  context: ExportContext,
+  runId: string,
+  options: Parameters<ExportContext['modelInputs']>[2],
+): Promise<ModelInputs> {
+  try {
+    return await context.modelInputs(context.project, runId, options);
+  } catch (error) {
+    if (error instanceof StudioError || (error as NodeJS.ErrnoException | null)?.code !== undefined) throw error;
+    throw new StudioError(
+      'internal',
+      `Run ${runId}'s model inputs cannot be made again from its snapshot (${error instanceof Error ? error.message : String(error)}); it cannot be exported.`,
+    );
+  }
 }
