@@ -140,7 +140,7 @@ describe('a sweep killed mid-way', () => {
 });
 
 describe('sweep presets', () => {
-  it('ship the edge Go/Stop, MFCC and pruning grids, each valid down to every trial', async () => {
+  it('ship the edge Go/Stop (float and int8), MFCC and pruning grids, each valid down to every trial', async () => {
     const { loadPresets } = await import('../../src-main/services/features/loadFeaturePresets.ts');
     const presets = loadPresets('sweeps', parseSweepSpec);
     expect(presets.map((preset) => preset.id)).toEqual([
@@ -149,7 +149,12 @@ describe('sweep presets', () => {
       'mfcc-grid',
       'pruning-grid',
     ]);
-    expect(presets.map((preset) => expandSweep(preset.spec).length)).toEqual([12, 16, 12]);
+    expect(presets.map((preset) => expandSweep(preset.spec).length)).toEqual([12, 8, 16, 12]);
+    // The int8 grid measures every trial's int8 TFLite model, which its constraint and objectives read.
+    const int8 = presets.find((preset) => preset.id === 'edge-go-stop-int8')!.spec;
+    expect(int8.base.deploy).toMatchObject({ quantize: 'int8' });
+    expect(int8.constraints.maxInt8ZlibKb).toBeGreaterThan(0);
+    expect(int8.objectives).toContain('int8_zlib_kb');
   });
 });
 
