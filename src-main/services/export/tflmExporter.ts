@@ -17,7 +17,13 @@ export const tflmExporter: RunExporter = {
     name: 'TensorFlow Lite Micro C array',
     description:
       'model_data.cc / model_data.h (the .tflite bytes as an aligned C array and its length), model_ops.h (the op resolver the model needs) and the .tflite file, for microcontrollers; int8 input and output by default, with a tensor-arena estimate.',
-    files: [SOURCE, HEADER, OP_RESOLVER_HEADER, 'model_int8.tflite', 'manifest.json'],
+    files: [
+      SOURCE,
+      HEADER,
+      OP_RESOLVER_HEADER,
+      'model_int8.tflite | model_int8_float_io.tflite | model_float32.tflite',
+      'manifest.json',
+    ],
   },
   async write(run, directory, context) {
     const shipped = await shipModel(run, context);
