@@ -33,7 +33,8 @@ export function accuracyScatter(input: {
     .flat()
     .map((point) => point.x);
   const bound =
-    (x === 'gzip' ? constraints.maxGzipKb : x === 'int8' ? constraints.maxInt8ZlibKb : constraints.maxLatencyMs) ?? null;
+    (x === 'gzip' ? constraints.maxGzipKb : x === 'int8' ? constraints.maxInt8ZlibKb : constraints.maxLatencyMs) ??
+    null;
   // A bound far beyond every trial would squash the dots against the axis: it stays in the legend only.
   const far = bound !== null && xs.length > 0 && bound > 3 * Math.max(...xs);
   const xHigh = Math.max(...xs, far ? 0 : (bound ?? 0), 1e-3) * 1.08;
@@ -101,7 +102,11 @@ export function accuracyScatter(input: {
     x: {
       type: 'linear' as const,
       min: 0,
-      title: { display: true, text: x === 'gzip' ? 'gzip size (KB)' : x === 'int8' ? 'int8 TFLite size, zlib -9 (KB)' : 'latency (ms)', color: muted },
+      title: {
+        display: true,
+        text: x === 'gzip' ? 'gzip size (KB)' : x === 'int8' ? 'int8 TFLite size, zlib -9 (KB)' : 'latency (ms)',
+        color: muted,
+      },
       ticks: { color: muted },
       grid: { color: border },
     },
