@@ -46,7 +46,7 @@ export async function buildShipModel(tf: TensorflowModule, inputs: ShipModelInpu
   const progress = inputs.progress ?? (() => {});
   const classes = graph.tensors[graph.logits]!.shape.at(-1)!;
   progress(`Running the float model on ${evaluation.inputs.length} ${evaluation.split} clips`, 0.2);
-  const floatPredictions = argmaxRows(runGraphFloat(tf, graph, evaluation.inputs).logits, classes);
+  const floatPredictions = argmaxRows(runGraphFloat(tf, graph, evaluation.inputs, undefined, false).logits, classes);
 
   let quantized: QuantizedGraph | null = null;
   let modelPredictions = floatPredictions;

@@ -108,22 +108,12 @@ export function tfliteModelFromGraph(model: DeployGraph | QuantizedGraph, option
       ];
     };
     switch (op.kind) {
-      case 'conv2d': {
-        tensorOf(op.input, op);
-        const [filter, bias] = constants(op.filter, op.filterShape, op.bias);
-        addOperator('CONV_2D', [op.input, filter!, bias!], [op.output], {
-          kind: 'conv2d',
-          padding: op.padding,
-          stride: op.stride,
-          activation: op.activation,
-        });
-        return;
-      }
+      case 'conv2d':
       case 'depthwise_conv2d': {
         tensorOf(op.input, op);
         const [filter, bias] = constants(op.filter, op.filterShape, op.bias);
-        addOperator('DEPTHWISE_CONV_2D', [op.input, filter!, bias!], [op.output], {
-          kind: 'depthwise_conv2d',
+        addOperator(op.kind === 'conv2d' ? 'CONV_2D' : 'DEPTHWISE_CONV_2D', [op.input, filter!, bias!], [op.output], {
+          kind: op.kind,
           padding: op.padding,
           stride: op.stride,
           activation: op.activation,

@@ -13,7 +13,10 @@ export interface FloatGraphRun {
   logits: Float32Array;
   /** N × classes softmax probabilities (the graph's output). */
   probabilities: Float32Array;
-  /** Indexed by tensor id: min and max of every value the tensor took (calibration's raw material). */
+  /**
+   * Indexed by tensor id: min and max of every value the tensor took (calibration's raw material);
+   * left at +∞/−∞ when the caller did not ask for them.
+   */
   ranges: TensorRange[];
 }
 
@@ -27,6 +30,7 @@ export function runGraphFloat(
   graph: DeployGraph,
   inputs: readonly Float32Array[],
   batchSize = 64,
+  recordRanges = true,
 ): FloatGraphRun {
   const inputShape = graph.tensors[graph.input]!.shape;
   const inputSize = inputShape.reduce((a, b) => a * b, 1);
@@ -52,12 +56,14 @@ export function runGraphFloat(
         graph.ops.forEach((op, index) => {
           values.set(op.output, applyOp(tf, op, values, weights[index]!));
         });
-        for (const [id, tensor] of values) {
-          const range = ranges[id]!;
-          const [min, max] = tf.tidy(() => [tensor.min().dataSync()[0]!, tensor.max().dataSync()[0]!]);
-          range.min = Math.min(range.min, min!);
-          range.max = Math.max(range.max, max!);
-        }
+        // Two reductions and two reads per tensor and batch: only calibration needs them.
+        if (recordRanges)
+          for (const [id, tensor] of values) {
+            const range = ranges[id]!;
+            const [min, max] = tf.tidy(() => [tensor.min().dataSync()[0]!, tensor.max().dataSync()[0]!]);
+            range.min = Math.min(range.min, min!);
+            range.max = Math.max(range.max, max!);
+          }
         logits.set(values.get(graph.logits)!.dataSync() as Float32Array, start * classes);
         probabilities.set(values.get(graph.output)!.dataSync() as Float32Array, start * classes);
       } finally {
